@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/cbpfkit/cbpf/asm"
+)
+
+func formatList(readable bool) string {
+	var names []string
+	for _, f := range asm.Formats() {
+		if !readable || f.Readable() {
+			names = append(names, string(f))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+const formatHelp = `
+Formats:
+  raw       struct sock_filter array, 8 bytes an instruction, little endian
+  raw-be    the same, big endian
+  ddd       tcpdump -ddd: a count line, then "code jt jf k" in decimal
+  xt        one line "count,code jt jf k,..." (bpf_asm -c style, iptables xt_bpf)
+  c         tcpdump -dd: "{ 0x28, 0, 0, 0x0000000c },"
+  go        a Go []bpf.RawInstruction literal with the disassembly as comments
+  asm       bpf_asm text (kernel tools/bpf syntax), read back losslessly
+  tcpdump   the text of tcpdump -d
+  pseudo    C-like listing of a seccomp filter (write only)
+  dot       Graphviz control-flow graph (write only): cbpf disasm -o dot F | dot -Tsvg
+`
+
+func asmCommand() *command {
+	return &command{
+		name:    "asm",
+		summary: "assemble bpf_asm text (or any text format) into a program",
+		run: func(e *env, args []string) int {
+			return convert(e, "asm", args, asm.Asm, asm.DDD, `Assemble a program. The input is bpf_asm text unless -i names another
+format; the output is tcpdump -ddd text unless -o names another. FILE is
+read, or stdin when it is absent or "-".
+
+Example:
+  printf 'ld [0]\njeq #39, ok, deny\nok: ret #0x7fff0000\ndeny: ret #0\n' | cbpf asm -o c
+`+formatHelp)
+		},
+	}
+}
+
+func disasmCommand() *command {
+	return &command{
+		name:    "disasm",
+		summary: "disassemble a program into bpf_asm text or another format",
+		run: func(e *env, args []string) int {
+			return convert(e, "disasm", args, "", asm.Asm, `Disassemble a program. The input format is detected from the content (raw
+binary versus the text formats) unless -i names it; the output is bpf_asm text
+unless -o names another format. FILE is read, or stdin when it is absent or
+"-".
+
+Example:
+  tcpdump -ddd -y EN10MB 'tcp port 22' | cbpf disasm -o tcpdump
+`+formatHelp)
+		},
+	}
+}
+
+// convert reads a program in one format and writes it in another.
+func convert(e *env, name string, args []string, defIn, defOut asm.Format, about string) int {
+	fs := newFlags(e, name, "[FILE|-]", about)
+	in := fs.String("i", string(defIn), "input `format` ("+formatList(true)+"; empty: detect)")
+	out := fs.String("o", string(defOut), "output `format` ("+formatList(false)+")")
+	if code, ok := fs.parse(args); !ok {
+		return code
+	}
+	if len(fs.positional) > 1 {
+		return fs.usageError("at most one FILE, got %d", len(fs.positional))
+	}
+	of, err := asm.ParseFormat(*out)
+	if err != nil {
+		return fs.usageError("-o: %v", err)
+	}
+	path := ""
+	if len(fs.positional) == 1 {
+		path = fs.positional[0]
+	}
+	prog, _, code, ok := readProgram(e, name, path, *in)
+	if !ok {
+		return code
+	}
+	w := bufio.NewWriter(e.stdout)
+	if err := asm.Write(w, prog, of); err != nil {
+		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", name, err)
+		return exitBad
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", name, err)
+		return exitUsage
+	}
+	return exitOK
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/asm"
+)
+
+// flags wraps flag.FlagSet with cbpf's conventions: -h prints help on
+// stdout and exits 0; a bad flag prints the error and exits 2.
+type flags struct {
+	*flag.FlagSet
+	e     *env
+	name  string
+	args  string // the synopsis after the flags, e.g. "[FILE|-]"
+	about string
+
+	positional []string // the arguments left after parse
+}
+
+func newFlags(e *env, name, args, about string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &flags{FlagSet: fs, e: e, name: name, args: args, about: about}
+}
+
+func (f *flags) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: cbpf %s [flags] %s\n\n%s\n", f.name, f.args, strings.TrimSpace(f.about))
+	n := 0
+	f.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintf(w, "\nFlags:\n")
+		f.SetOutput(w)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
+	}
+}
+
+// parse parses args. When ok is false the command must return code.
+func (f *flags) parse(args []string) (code int, ok bool) {
+	// Allow flags after positional arguments, as most users expect.
+	var pos []string
+	rest := args
+	for {
+		if err := f.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				f.usage(f.e.stdout)
+				return exitOK, false
+			}
+			fmt.Fprintf(f.e.stderr, "cbpf %s: %v\n", f.name, err)
+			fmt.Fprintf(f.e.stderr, "run \"cbpf %s -h\" for usage\n", f.name)
+			return exitUsage, false
+		}
+		rest = f.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		rest = rest[1:]
+	}
+	f.positional = pos
+	return exitOK, true
+}
+
+// usageError reports a usage problem and returns exitUsage.
+func (f *flags) usageError(format string, a ...any) int {
+	fmt.Fprintf(f.e.stderr, "cbpf %s: %s\n", f.name, fmt.Sprintf(format, a...))
+	fmt.Fprintf(f.e.stderr, "run \"cbpf %s -h\" for usage\n", f.name)
+	return exitUsage
+}
+
+// readInput reads the named file, or stdin for "" or "-". The name returned
+// is the one to use in messages.
+func readInput(e *env, path string) (name string, data []byte, err error) {
+	if path == "" || path == "-" {
+		data, err = io.ReadAll(e.stdin)
+		return "<stdin>", data, err
+	}
+	data, err = os.ReadFile(path)
+	return path, data, err
+}
+
+// readProgram reads a program from path (or stdin) in format in ("" detects).
+// It returns the exit code to use on failure: exitUsage for I/O and format
+// name errors, exitBad for malformed programs.
+func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, int, bool) {
+	var f asm.Format
+	if in != "" {
+		var err error
+		if f, err = asm.ParseFormat(in); err != nil {
+			fmt.Fprintf(e.stderr, "cbpf %s: %v\n", cmd, err)
+			return nil, "", exitUsage, false
+		}
+	}
+	name, data, err := readInput(e, path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", cmd, err)
+		return nil, "", exitUsage, false
+	}
+	prog, err := asm.Read(name, data, f)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%v\n", err)
+		return nil, "", exitBad, false
+	}
+	return prog, name, exitOK, true
+}

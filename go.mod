@@ -1,0 +1,7 @@
+module github.com/cbpfkit/cbpf
+
+go 1.26.0
+
+require golang.org/x/net v0.62.0
+
+require golang.org/x/sys v0.50.0 // indirect
