@@ -1,14 +1,90 @@
 package asm
 
 import (
-	"errors"
+	"bufio"
 	"io"
+	"strconv"
+	"strings"
 
 	"golang.org/x/net/bpf"
 )
 
 // Disassemble writes prog as bpf_asm text that Assemble reads back to the
-// identical program. (stub: being written)
+// identical program, byte for byte.
+//
+// The text maps 1:1 to instructions: one instruction a line, jump targets as
+// labels L<index> (only where something jumps). Every instruction that a
+// plain mnemonic reproduces exactly is written that way; the rest (unknown
+// opcodes, unused fields that are not zero, M[k] beyond 15, jumps that land
+// beyond the end of the program) are written as ".insn CODE, JT, JF, K" with
+// raw offsets. Nothing is re-laid out, so no trampolines appear on the way
+// back. Programs longer than Assemble accepts (4096) are still written.
 func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
-	return errors.New("asm: Disassemble not implemented yet")
+	n := len(prog)
+	inRange := func(t int64) (string, bool) {
+		if t < 0 || t >= int64(n) {
+			return "", false
+		}
+		return "L" + strconv.FormatInt(t, 10), true
+	}
+	type line struct{ mn, ops string }
+	lines := make([]line, n)
+	target := make([]bool, n)
+	for pc, ins := range prog {
+		var used []int64
+		mn, ops, ok := spell(ins, pc, func(t int64) (string, bool) {
+			l, ok := inRange(t)
+			if ok {
+				used = append(used, t)
+			}
+			return l, ok
+		})
+		if !ok {
+			lines[pc] = line{mn: ".insn", ops: strings.TrimPrefix(rawInsn(ins), ".insn ")}
+			continue
+		}
+		for _, t := range used {
+			target[t] = true
+		}
+		lines[pc] = line{mn, ops}
+	}
+
+	// Column widths: the label column fits the longest label; mnemonics are
+	// padded so operands line up.
+	labelW := 0
+	for pc := range prog {
+		if target[pc] {
+			labelW = max(labelW, len(strconv.Itoa(pc))+2) // "L" + digits + ":"
+		}
+	}
+	if labelW > 0 {
+		labelW++
+	}
+	bw := bufio.NewWriter(w)
+	var sb strings.Builder
+	for pc, l := range lines {
+		sb.Reset()
+		if target[pc] {
+			sb.WriteString("L" + strconv.Itoa(pc) + ":")
+		}
+		for sb.Len() < labelW {
+			sb.WriteByte(' ')
+		}
+		if labelW == 0 {
+			sb.WriteString("  ")
+		}
+		sb.WriteString(l.mn)
+		if l.ops != "" {
+			for i := len(l.mn); i < 6; i++ {
+				sb.WriteByte(' ')
+			}
+			sb.WriteByte(' ')
+			sb.WriteString(l.ops)
+		}
+		sb.WriteByte('\n')
+		if _, err := bw.WriteString(sb.String()); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }

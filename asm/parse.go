@@ -1,12 +1,643 @@
 package asm
 
 import (
-	"errors"
+	"fmt"
+	"strings"
 
 	"golang.org/x/net/bpf"
 )
 
-// Assemble parses bpf_asm text. (stub: being written)
+// Assemble parses bpf_asm text (the syntax of the kernel's tools/bpf/bpf_asm,
+// see Documentation/networking/filter.rst) into a program.
+//
+// One instruction a line, optionally preceded by labels ("name:", on the same
+// line or on lines of their own). Keywords are caseless, labels are not.
+// Comments run from ';' to the end of the line, between "/*" and "*/", and
+// over lines whose first column is '#'. Numbers are decimal, 0x hex, 0b
+// binary or 0-prefixed octal; a leading '-' gives the 32-bit two's
+// complement.
+//
+// Conditional jumps take one target (false falls through; for jne, jlt and
+// jle the one target is taken when the condition is false, as in bpf_asm) or
+// two (true, false). jlt and jle are encoded as jge and jgt with the targets
+// swapped. A conditional jump whose target lies more than 255 instructions
+// ahead gets an unconditional "ja" trampoline inserted right after it; every
+// label is re-resolved until no jump is out of range.
+//
+// ".insn CODE, JT, JF, K" emits the given 8 bytes exactly. Its JT, JF (and K
+// for a ja) are raw offsets, not labels: they count instructions of the
+// output, so Assemble refuses to insert a trampoline inside their span.
 func Assemble(name string, src []byte) ([]bpf.RawInstruction, error) {
-	return nil, errors.New("asm: Assemble not implemented yet")
+	toks, err := lex(name, src)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{name: name, toks: toks, labels: map[string]labelDef{}}
+	if err := p.parse(); err != nil {
+		return nil, err
+	}
+	return p.link()
+}
+
+type itemKind int
+
+const (
+	kPlain itemKind = iota
+	kCond           // conditional jump: targets t and f
+	kJA             // unconditional jump: target t
+	kRaw            // .insn: bytes as given
+)
+
+// ref is a jump target as written: a label, or the fall-through.
+type ref struct {
+	label string // "" for the fall-through
+	tok   token
+	idx   int // resolved item index
+}
+
+type item struct {
+	ins  bpf.RawInstruction
+	kind itemKind
+	t, f ref
+	tok  token // start of the instruction, for errors
+}
+
+type labelDef struct {
+	idx int
+	tok token
+}
+
+type parser struct {
+	name    string
+	toks    []token
+	pos     int
+	items   []item
+	labels  map[string]labelDef
+	pending []token // labels waiting for their instruction
+}
+
+func (p *parser) peek() token { return p.toks[p.pos] }
+
+func (p *parser) next() token {
+	t := p.toks[p.pos]
+	if t.kind != tEOF {
+		p.pos++
+	}
+	return t
+}
+
+func (p *parser) errAt(t token, format string, args ...any) error {
+	return &Error{File: p.name, Line: t.line, Col: t.col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) isPunct(t token, s string) bool { return t.kind == tPunct && t.text == s }
+
+func (p *parser) expect(s, context string) error {
+	t := p.next()
+	if !p.isPunct(t, s) {
+		return p.errAt(t, "expected '%s' %s, found %s", s, context, t)
+	}
+	return nil
+}
+
+func (p *parser) parse() error {
+	for {
+		t := p.next()
+		switch {
+		case t.kind == tEOF:
+			if len(p.pending) > 0 {
+				l := p.pending[0]
+				return p.errAt(l, "label %q does not label an instruction", l.text)
+			}
+			if len(p.items) == 0 {
+				return p.errAt(t, "no instructions")
+			}
+			return nil
+		case t.kind == tNL:
+			continue
+		case t.kind == tIdent && p.isPunct(p.peek(), ":"):
+			p.next()
+			if d, dup := p.labels[t.text]; dup {
+				return p.errAt(t, "label %q already defined at line %d", t.text, d.tok.line)
+			}
+			p.labels[t.text] = labelDef{idx: len(p.items), tok: t}
+			p.pending = append(p.pending, t)
+			continue
+		}
+		if len(p.items) >= maxInsns {
+			return p.errAt(t, "more than %d instructions", maxInsns)
+		}
+		it := item{tok: t}
+		var err error
+		switch t.kind {
+		case tIdent:
+			err = p.instruction(strings.ToLower(t.text), &it)
+		case tDir:
+			if strings.ToLower(t.text) != ".insn" {
+				return p.errAt(t, "unknown directive %q (the only one is .insn)", t.text)
+			}
+			err = p.rawInsn(&it)
+		default:
+			return p.errAt(t, "expected an instruction or a label, found %s", t)
+		}
+		if err != nil {
+			return err
+		}
+		if e := p.peek(); e.kind != tNL && e.kind != tEOF {
+			if p.isPunct(e, ",") && it.kind == kCond {
+				return p.errAt(e, "conditional jump needs 1 or 2 targets")
+			}
+			return p.errAt(e, "expected end of line after instruction, found %s", e)
+		}
+		p.items = append(p.items, it)
+		p.pending = p.pending[:0]
+	}
+}
+
+// number reads an optionally signed number. A '-' gives the 32-bit two's
+// complement, from -2147483648 up.
+func (p *parser) number(what string) (uint32, error) {
+	t := p.next()
+	neg := false
+	if p.isPunct(t, "-") || p.isPunct(t, "+") {
+		neg = t.text == "-"
+		n := p.next()
+		if n.kind != tNum {
+			return 0, p.errAt(n, "expected a number after '%s', found %s", t.text, n)
+		}
+		if neg && n.val > 0x80000000 {
+			return 0, p.errAt(t, "number -%s does not fit in 32 bits", n.text)
+		}
+		t.val = n.val
+	} else if t.kind != tNum {
+		return 0, p.errAt(t, "expected %s, found %s", what, t)
+	}
+	if neg {
+		return -t.val, nil
+	}
+	return t.val, nil
+}
+
+// register reports whether the next tokens are "x" or "%x" (r is 'x' or 'a')
+// and consumes them if so.
+func (p *parser) register(r string) bool {
+	t := p.peek()
+	if p.isPunct(t, "%") {
+		if n := p.toks[p.pos+1]; n.kind == tIdent && strings.ToLower(n.text) == r {
+			p.pos += 2
+			return true
+		}
+		return false
+	}
+	if t.kind == tIdent && strings.ToLower(t.text) == r {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+// word reports whether the next token is the caseless identifier w,
+// optionally preceded by '#', and consumes them if so.
+func (p *parser) hashWord(match func(string) bool) (string, bool) {
+	i := p.pos
+	if p.isPunct(p.toks[i], "#") {
+		i++
+	}
+	t := p.toks[i]
+	if t.kind == tIdent && match(strings.ToLower(t.text)) {
+		p.pos = i + 1
+		return strings.ToLower(t.text), true
+	}
+	return "", false
+}
+
+func isLen(s string) bool { _, ok := extensions[s]; return s == "len" || ok }
+
+// memIndex reads "M[k]" after its mnemonic.
+func (p *parser) memIndex(mn string) (uint32, error) {
+	t := p.next()
+	if t.kind != tIdent || strings.ToLower(t.text) != "m" {
+		return 0, p.errAt(t, "expected M[k] after %s, found %s", mn, t)
+	}
+	if err := p.expect("[", "after M"); err != nil {
+		return 0, err
+	}
+	nt := p.peek()
+	k, err := p.number("a scratch index")
+	if err != nil {
+		return 0, err
+	}
+	if k >= memWords {
+		return 0, p.errAt(nt, "M[%s]: scratch index must be 0..15", nt.text)
+	}
+	return k, p.expect("]", "after scratch index")
+}
+
+// packet reads "[k]" or "[x + k]" (the '[' already consumed) and returns the
+// mode and offset.
+func (p *parser) packet() (uint16, uint32, error) {
+	mode := uint16(mdABS)
+	if p.register("x") {
+		mode = mdIND
+		if err := p.expect("+", "after x in [x + k]"); err != nil {
+			return 0, 0, err
+		}
+	}
+	k, err := p.number("a packet offset")
+	if err != nil {
+		return 0, 0, err
+	}
+	return mode, k, p.expect("]", "after packet offset")
+}
+
+// msh reads "4*([k]&0xf)".
+func (p *parser) msh() (uint32, error) {
+	t := p.peek()
+	if n, err := p.number("4*([k]&0xf)"); err != nil {
+		return 0, err
+	} else if n != 4 {
+		return 0, p.errAt(t, "only 4*([k]&0xf) can be encoded")
+	}
+	if err := p.expect("*", "in 4*([k]&0xf)"); err != nil {
+		return 0, err
+	}
+	if err := p.expect("(", "in 4*([k]&0xf)"); err != nil {
+		return 0, err
+	}
+	if err := p.expect("[", "in 4*([k]&0xf)"); err != nil {
+		return 0, err
+	}
+	k, err := p.number("a packet offset")
+	if err != nil {
+		return 0, err
+	}
+	if err := p.expect("]", "in 4*([k]&0xf)"); err != nil {
+		return 0, err
+	}
+	if err := p.expect("&", "in 4*([k]&0xf)"); err != nil {
+		return 0, err
+	}
+	t = p.peek()
+	if m, err := p.number("0xf"); err != nil {
+		return 0, err
+	} else if m != 0xf {
+		return 0, p.errAt(t, "only 4*([k]&0xf) can be encoded")
+	}
+	return k, p.expect(")", "in 4*([k]&0xf)")
+}
+
+// target reads a jump target label.
+func (p *parser) target() (ref, error) {
+	t := p.next()
+	if t.kind != tIdent {
+		return ref{}, p.errAt(t, "expected a jump target label, found %s", t)
+	}
+	return ref{label: t.text, tok: t}, nil
+}
+
+var condOps = map[string]uint16{
+	"jeq": jmpJEQ, "jneq": jmpJEQ, "jne": jmpJEQ, "jlt": jmpJGE, "jle": jmpJGT,
+	"jgt": jmpJGT, "jge": jmpJGE, "jset": jmpJSET,
+}
+
+var aluOps = map[string]uint16{
+	"add": aluADD, "sub": aluSUB, "mul": aluMUL, "div": aluDIV, "mod": aluMOD,
+	"and": aluAND, "or": aluOR, "xor": aluXOR, "lsh": aluLSH, "rsh": aluRSH,
+}
+
+func (p *parser) instruction(mn string, it *item) error {
+	ins := &it.ins
+	if op, ok := aluOps[mn]; ok {
+		ins.Op = clsALU | op
+		if p.register("x") {
+			ins.Op |= srcX
+			return nil
+		}
+		if !p.isPunct(p.peek(), "#") {
+			return p.errAt(p.peek(), "expected #k or x after %s, found %s", mn, p.peek())
+		}
+		p.next()
+		k, err := p.number("a number after '#'")
+		ins.K = k
+		return err
+	}
+	if op, ok := condOps[mn]; ok {
+		return p.condJump(mn, op, it)
+	}
+	switch mn {
+	case "ld", "ldh", "ldb":
+		size := map[string]uint16{"ld": szW, "ldh": szH, "ldb": szB}[mn]
+		if name, ok := p.hashWord(isLen); ok {
+			if name == "len" {
+				if mn != "ld" {
+					return p.errAt(it.tok, "%s cannot load the packet length; use ld #len", mn)
+				}
+				ins.Op = clsLD | szW | mdLEN
+				return nil
+			}
+			ins.Op, ins.K = clsLD|size|mdABS, skfAdOff+extensions[name]
+			return nil
+		}
+		t := p.peek()
+		switch {
+		case p.isPunct(t, "["):
+			p.next()
+			mode, k, err := p.packet()
+			ins.Op, ins.K = clsLD|size|mode, k
+			return err
+		case mn == "ld" && p.isPunct(t, "#"):
+			p.next()
+			k, err := p.number("a number, len or an extension after '#'")
+			ins.Op, ins.K = clsLD|mdIMM, k
+			return err
+		case mn == "ld" && t.kind == tIdent && strings.ToLower(t.text) == "m":
+			k, err := p.memIndex(mn)
+			ins.Op, ins.K = clsLD|mdMEM, k
+			return err
+		}
+		if mn == "ld" {
+			return p.errAt(t, "expected #k, #len, M[k], [k], [x + k] or an extension such as #proto after ld, found %s", t)
+		}
+		return p.errAt(t, "expected [k], [x + k] or an extension such as #proto after %s, found %s", mn, t)
+	case "ldi", "ldxi":
+		if p.isPunct(p.peek(), "#") {
+			p.next()
+		}
+		k, err := p.number("a number after " + mn)
+		ins.Op, ins.K = map[string]uint16{"ldi": clsLD, "ldxi": clsLDX}[mn]|mdIMM, k
+		return err
+	case "ldx":
+		if _, ok := p.hashWord(func(s string) bool { return s == "len" }); ok {
+			ins.Op = clsLDX | szW | mdLEN
+			return nil
+		}
+		t := p.peek()
+		switch {
+		case p.isPunct(t, "#"):
+			p.next()
+			k, err := p.number("a number or len after '#'")
+			ins.Op, ins.K = clsLDX|mdIMM, k
+			return err
+		case t.kind == tIdent && strings.ToLower(t.text) == "m":
+			k, err := p.memIndex(mn)
+			ins.Op, ins.K = clsLDX|mdMEM, k
+			return err
+		case t.kind == tNum:
+			k, err := p.msh()
+			ins.Op, ins.K = clsLDX|szB|mdMSH, k
+			return err
+		}
+		return p.errAt(t, "expected #k, #len, M[k] or 4*([k]&0xf) after ldx, found %s", t)
+	case "ldxb":
+		k, err := p.msh()
+		ins.Op, ins.K = clsLDX|szB|mdMSH, k
+		return err
+	case "st", "stx":
+		k, err := p.memIndex(mn)
+		ins.Op, ins.K = map[string]uint16{"st": clsST, "stx": clsSTX}[mn], k
+		return err
+	case "ja", "jmp":
+		r, err := p.target()
+		ins.Op, it.kind, it.t = clsJMP|jmpJA, kJA, r
+		return err
+	case "neg":
+		ins.Op = clsALU | aluNEG
+		return nil
+	case "tax":
+		ins.Op = clsMISC | miscTAX
+		return nil
+	case "txa":
+		ins.Op = clsMISC | miscTXA
+		return nil
+	case "ret":
+		switch {
+		case p.register("a"):
+			ins.Op = clsRET | retA
+			return nil
+		case p.register("x"):
+			ins.Op = clsRET | retX
+			return nil
+		case p.isPunct(p.peek(), "#"):
+			p.next()
+			k, err := p.number("a number after '#'")
+			ins.Op, ins.K = clsRET|retK, k
+			return err
+		}
+		return p.errAt(p.peek(), "expected #k, a or x after ret, found %s", p.peek())
+	}
+	return p.errAt(it.tok, "unknown mnemonic %q", it.tok.text)
+}
+
+func (p *parser) condJump(mn string, op uint16, it *item) error {
+	it.kind = kCond
+	it.ins.Op = clsJMP | op
+	if p.register("x") {
+		it.ins.Op |= srcX
+	} else if p.isPunct(p.peek(), "#") {
+		p.next()
+		k, err := p.number("a number after '#'")
+		if err != nil {
+			return err
+		}
+		it.ins.K = k
+	} else {
+		return p.errAt(p.peek(), "expected #k or x after %s, found %s", mn, p.peek())
+	}
+	if err := p.expect(",", "after jump condition"); err != nil {
+		return err
+	}
+	first, err := p.target()
+	if err != nil {
+		return err
+	}
+	var second ref
+	two := p.isPunct(p.peek(), ",")
+	if two {
+		p.next()
+		if second, err = p.target(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case two && (mn == "jlt" || mn == "jle" || mn == "jne" || mn == "jneq"):
+		it.t, it.f = second, first // "jlt #k, a, b" is "jge #k, b, a"
+	case two:
+		it.t, it.f = first, second
+	case mn == "jlt" || mn == "jle" || mn == "jne" || mn == "jneq":
+		it.f = first
+	default:
+		it.t = first
+	}
+	return nil
+}
+
+func (p *parser) rawInsn(it *item) error {
+	it.kind = kRaw
+	var f [4]uint32
+	names := [4]string{"CODE", "JT", "JF", "K"}
+	limits := [4]uint32{0xffff, 0xff, 0xff, 0xffffffff}
+	for i := range f {
+		if i > 0 {
+			if err := p.expect(",", "between .insn fields (.insn CODE, JT, JF, K)"); err != nil {
+				return err
+			}
+		}
+		t := p.peek()
+		v, err := p.number(".insn " + names[i])
+		if err != nil {
+			return err
+		}
+		if v > limits[i] || (i < 3 && p.isPunct(t, "-")) {
+			return p.errAt(t, ".insn %s must be 0..%d", names[i], limits[i])
+		}
+		f[i] = v
+	}
+	it.ins = bpf.RawInstruction{Op: uint16(f[0]), Jt: uint8(f[1]), Jf: uint8(f[2]), K: f[3]}
+	return nil
+}
+
+// link resolves labels, inserts trampolines for conditional jumps that
+// cannot reach their targets, and encodes the offsets.
+func (p *parser) link() ([]bpf.RawInstruction, error) {
+	n := len(p.items)
+	resolve := func(i int, r *ref) error {
+		if r.label == "" {
+			r.idx = i + 1
+			return nil
+		}
+		d, ok := p.labels[r.label]
+		if !ok {
+			return p.errAt(r.tok, "label %q is not defined", r.label)
+		}
+		if d.idx <= i {
+			return p.errAt(r.tok, "label %q (line %d) is not ahead of this jump; jumps only go forward", r.label, d.tok.line)
+		}
+		r.idx = d.idx
+		return nil
+	}
+	for i := range p.items {
+		it := &p.items[i]
+		switch it.kind {
+		case kCond:
+			if err := resolve(i, &it.t); err != nil {
+				return nil, err
+			}
+			if err := resolve(i, &it.f); err != nil {
+				return nil, err
+			}
+		case kJA:
+			if err := resolve(i, &it.t); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// needT/needF mark jumps that go through a trampoline. They only ever
+	// turn on, so the loop reaches a fixed point in at most 2n rounds.
+	needT := make([]bool, n)
+	needF := make([]bool, n)
+	tramps := func(i int) int {
+		switch {
+		case needT[i] && needF[i] && p.items[i].t.idx != p.items[i].f.idx:
+			return 2
+		case needT[i] || needF[i]:
+			return 1
+		}
+		return 0
+	}
+	pos := make([]int, n+1)
+	layout := func() {
+		at := 0
+		for i := 0; i < n; i++ {
+			pos[i] = at
+			at += 1 + tramps(i)
+		}
+		pos[n] = at
+	}
+	for changed := true; changed; {
+		changed = false
+		layout()
+		for i := range p.items {
+			it := &p.items[i]
+			if it.kind != kCond {
+				continue
+			}
+			if !needT[i] && pos[it.t.idx]-pos[i]-1 > 255 {
+				needT[i], changed = true, true
+			}
+			if !needF[i] && pos[it.f.idx]-pos[i]-1 > 255 {
+				needF[i], changed = true, true
+			}
+			if needT[i] != needF[i] && it.t.idx == it.f.idx {
+				needT[i], needF[i], changed = true, true, true
+			}
+		}
+	}
+	total := pos[n]
+	if total > maxInsns {
+		for i := range p.items {
+			if pos[i]+1+tramps(i) > maxInsns {
+				return nil, p.errAt(p.items[i].tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", total, total-n, maxInsns)
+			}
+		}
+	}
+
+	// Raw jumps count output instructions: a trampoline inside their span
+	// would silently change where they land.
+	inserted := make([]int, n+1) // trampolines inserted after items [0, i)
+	for i := 0; i < n; i++ {
+		inserted[i+1] = inserted[i] + tramps(i)
+	}
+	for i, it := range p.items {
+		if it.kind != kRaw || it.ins.Op&0x07 != clsJMP {
+			continue
+		}
+		offs := []uint64{uint64(it.ins.Jt), uint64(it.ins.Jf)}
+		if it.ins.Op&0xf0 == jmpJA {
+			offs = append(offs, uint64(it.ins.K))
+		}
+		for _, off := range offs {
+			end := uint64(i) + 1 + off // first item not jumped over
+			if end > uint64(n) {
+				end = uint64(n)
+			}
+			if inserted[end] != inserted[i] {
+				return nil, p.errAt(it.tok, "a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump")
+			}
+		}
+	}
+
+	out := make([]bpf.RawInstruction, 0, total)
+	for i, it := range p.items {
+		ins := it.ins
+		var extra []bpf.RawInstruction
+		switch it.kind {
+		case kJA:
+			ins.K = uint32(pos[it.t.idx] - pos[i] - 1)
+		case kCond:
+			slot := 0
+			trampTo := func(t int) uint8 {
+				at := pos[i] + 1 + slot
+				extra = append(extra, bpf.RawInstruction{Op: clsJMP | jmpJA, K: uint32(pos[t] - at - 1)})
+				slot++
+				return uint8(slot - 1)
+			}
+			if needT[i] {
+				ins.Jt = trampTo(it.t.idx)
+			} else {
+				ins.Jt = uint8(pos[it.t.idx] - pos[i] - 1)
+			}
+			switch {
+			case needF[i] && needT[i] && it.f.idx == it.t.idx:
+				ins.Jf = ins.Jt
+			case needF[i]:
+				ins.Jf = trampTo(it.f.idx)
+			default:
+				ins.Jf = uint8(pos[it.f.idx] - pos[i] - 1)
+			}
+		}
+		out = append(out, ins)
+		out = append(out, extra...)
+	}
+	return out, nil
 }

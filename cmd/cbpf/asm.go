@@ -2,11 +2,19 @@ package main
 
 import (
 	"bufio"
+	_ "embed"
 	"fmt"
 	"strings"
 
+	"golang.org/x/net/bpf"
+
 	"github.com/cbpfkit/cbpf/asm"
 )
+
+// exampleProgram is the filter "cbpf disasm --example" shows.
+//
+//go:embed example.asm
+var exampleProgram []byte
 
 func formatList(readable bool) string {
 	var names []string
@@ -58,7 +66,8 @@ binary versus the text formats) unless -i names it; the output is bpf_asm text
 unless -o names another format. FILE is read, or stdin when it is absent or
 "-".
 
-Example:
+Examples:
+  cbpf disasm --example -o pseudo
   tcpdump -ddd -y EN10MB 'tcp port 22' | cbpf disasm -o tcpdump
 `+formatHelp)
 		},
@@ -70,11 +79,18 @@ func convert(e *env, name string, args []string, defIn, defOut asm.Format, about
 	fs := newFlags(e, name, "[FILE|-]", about)
 	in := fs.String("i", string(defIn), "input `format` ("+formatList(true)+"; empty: detect)")
 	out := fs.String("o", string(defOut), "output `format` ("+formatList(false)+")")
+	var example *bool
+	if name == "disasm" {
+		example = fs.Bool("example", false, "use the embedded example x86_64 seccomp filter instead of FILE")
+	}
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
 	if len(fs.positional) > 1 {
 		return fs.usageError("at most one FILE, got %d", len(fs.positional))
+	}
+	if example != nil && *example && len(fs.positional) > 0 {
+		return fs.usageError("--example and FILE are exclusive")
 	}
 	of, err := asm.ParseFormat(*out)
 	if err != nil {
@@ -84,9 +100,19 @@ func convert(e *env, name string, args []string, defIn, defOut asm.Format, about
 	if len(fs.positional) == 1 {
 		path = fs.positional[0]
 	}
-	prog, _, code, ok := readProgram(e, name, path, *in)
-	if !ok {
-		return code
+	var prog []bpf.RawInstruction
+	if example != nil && *example {
+		var err error
+		if prog, err = asm.Assemble("example.asm", exampleProgram); err != nil {
+			fmt.Fprintf(e.stderr, "cbpf %s: embedded example: %v\n", name, err)
+			return exitBad
+		}
+	} else {
+		var code int
+		var ok bool
+		if prog, _, code, ok = readProgram(e, name, path, *in); !ok {
+			return code
+		}
 	}
 	w := bufio.NewWriter(e.stdout)
 	if err := asm.Write(w, prog, of); err != nil {

@@ -39,6 +39,9 @@ func commands() []*command {
 		disasmCommand(),
 		runCommand(),
 		syscallsCommand(),
+		verifyCommand(),
+		explainCommand(),
+		equivCommand(),
 		versionCommand(),
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })

@@ -1,0 +1,104 @@
+package asm
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/bpf"
+)
+
+// dotEdge is one control-flow edge out of a basic block.
+type dotEdge struct {
+	to    int
+	label string // "true", "false", "" for ja and fall-through
+}
+
+// dotSuccs returns where control goes after instruction pc; -1 stands for a
+// jump past the end of the program.
+func dotSuccs(prog []bpf.RawInstruction, pc int) []dotEdge {
+	ins := prog[pc]
+	target := func(off uint64) int {
+		to := uint64(pc) + 1 + off
+		if to >= uint64(len(prog)) {
+			return -1
+		}
+		return int(to)
+	}
+	switch {
+	case ins.Op&0x07 == 0x06:
+		return nil
+	case ins.Op&0x07 == 0x05 && ins.Op&0xf0 == 0x00:
+		return []dotEdge{{target(uint64(ins.K)), ""}}
+	case ins.Op&0x07 == 0x05:
+		return []dotEdge{{target(uint64(ins.Jt)), "true"}, {target(uint64(ins.Jf)), "false"}}
+	}
+	return []dotEdge{{target(0), ""}}
+}
+
+// dotEscape quotes s for a Graphviz string, each line left-justified.
+func dotEscape(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\t", " ").Replace(s)
+	return strings.TrimRight(s, " ") + `\l`
+}
+
+// writeDot writes the control-flow graph of prog: one node a basic block,
+// labelled with its tcpdump -d lines; true edges green, false edges red.
+func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
+	leaders := map[int]bool{0: true}
+	for pc := range prog {
+		ins := prog[pc]
+		if ins.Op&0x07 == 0x05 || ins.Op&0x07 == 0x06 {
+			leaders[pc+1] = true
+			for _, e := range dotSuccs(prog, pc) {
+				if e.to >= 0 {
+					leaders[e.to] = true
+				}
+			}
+		}
+	}
+	var starts []int
+	for pc := range leaders {
+		if pc < len(prog) {
+			starts = append(starts, pc)
+		}
+	}
+	sort.Ints(starts)
+
+	bw := bufio.NewWriter(w)
+	bw.WriteString("digraph bpf {\n")
+	bw.WriteString("\tnode [shape=box, fontname=\"monospace\"];\n")
+	past := false
+	for i, start := range starts {
+		end := len(prog)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		var label strings.Builder
+		for pc := start; pc < end; pc++ {
+			label.WriteString(dotEscape(tcpdumpLine(prog[pc], pc)))
+		}
+		fmt.Fprintf(bw, "\tb%d [label=\"%s\"];\n", start, label.String())
+		for _, e := range dotSuccs(prog, end-1) {
+			to := fmt.Sprintf("b%d", e.to)
+			if e.to < 0 {
+				to, past = "past_end", true
+			}
+			switch e.label {
+			case "true":
+				fmt.Fprintf(bw, "\tb%d -> %s [label=\"true\", color=\"darkgreen\", fontcolor=\"darkgreen\"];\n", start, to)
+			case "false":
+				fmt.Fprintf(bw, "\tb%d -> %s [label=\"false\", color=\"red\", fontcolor=\"red\"];\n", start, to)
+			default:
+				fmt.Fprintf(bw, "\tb%d -> %s;\n", start, to)
+			}
+		}
+	}
+	if past {
+		bw.WriteString("\tpast_end [label=\"jump past the end\", shape=octagon, color=\"red\"];\n")
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}

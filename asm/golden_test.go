@@ -1,0 +1,337 @@
+package asm
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/bpf"
+)
+
+// goldenCase is one program of the tcpdump corpus (testdata/tcpdump).
+type goldenCase struct {
+	id, link, expr string
+}
+
+func (c goldenCase) name() string { return c.id + "-" + c.link }
+
+func loadGoldenCases(t *testing.T) []goldenCase {
+	t.Helper()
+	f, err := os.Open("testdata/tcpdump/cases.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []goldenCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, " ", 3)
+		if len(parts) != 3 {
+			t.Fatalf("cases.txt: bad line %q", line)
+		}
+		cases = append(cases, goldenCase{parts[0], parts[1], parts[2]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 70 {
+		t.Fatalf("cases.txt lists %d programs, want at least 70", len(cases))
+	}
+	return cases
+}
+
+func readGoldenFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata/tcpdump", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fmtRoundTrip writes prog in f and reads it back.
+func fmtRoundTrip(prog []bpf.RawInstruction, f Format) ([]bpf.RawInstruction, []byte, error) {
+	var buf bytes.Buffer
+	if err := Write(&buf, prog, f); err != nil {
+		return nil, nil, err
+	}
+	got, err := Read("roundtrip", buf.Bytes(), f)
+	return got, buf.Bytes(), err
+}
+
+// TestTcpdumpGolden checks every program of the corpus: our -d text is
+// tcpdump's, byte for byte, and the program survives every lossless format.
+func TestTcpdumpGolden(t *testing.T) {
+	cases := loadGoldenCases(t)
+	var sawLong bool
+	for _, c := range cases {
+		t.Run(c.name(), func(t *testing.T) {
+			ddd := readGoldenFile(t, c.name()+".ddd")
+			wantD := readGoldenFile(t, c.name()+".d")
+			prog, err := Read(c.name()+".ddd", ddd, DDD)
+			if err != nil {
+				t.Fatalf("%s: %v", c.expr, err)
+			}
+			if len(prog) > 256 {
+				sawLong = true
+			}
+			if f := Detect(ddd); f != DDD {
+				t.Errorf("Detect(ddd) = %s", f)
+			}
+			if f := Detect(wantD); f != Tcpdump {
+				t.Errorf("Detect(tcpdump -d) = %s", f)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, prog, Tcpdump); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(wantD), buf.String()); diff != "" {
+				t.Errorf("%s: Write(Tcpdump) differs from tcpdump -d (-tcpdump +ours):\n%s", c.expr, diff)
+			}
+			buf.Reset()
+			if err := Write(&buf, prog, DDD); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(ddd), buf.String()); diff != "" {
+				t.Errorf("%s: Write(DDD) differs from tcpdump -ddd:\n%s", c.expr, diff)
+			}
+			fromD, err := Read(c.name()+".d", wantD, Tcpdump)
+			if err != nil {
+				t.Fatalf("reading tcpdump -d text: %v", err)
+			}
+			// tcpdump -d drops the fields an instruction does not use.
+			canon := fmtCanonical(prog)
+			if diff := cmp.Diff(canon, fromD); diff != "" {
+				t.Errorf("Read(Tcpdump) of tcpdump -d differs from -ddd:\n%s", diff)
+			}
+			for _, f := range []Format{Raw, RawBE, DDD, XT, C, Go, Tcpdump} {
+				got, text, err := fmtRoundTrip(prog, f)
+				if err != nil {
+					t.Errorf("%s: round trip: %v\n%s", f, err, text)
+					continue
+				}
+				want := prog
+				if f == Tcpdump {
+					want = canon
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: round trip differs:\n%s", f, diff)
+				}
+				if d := Detect(text); d != f && !(f == RawBE && d == Raw) {
+					t.Errorf("Detect(%s output) = %s", f, d)
+				}
+			}
+			for _, f := range []Format{Pseudo, Dot} {
+				if err := Write(new(bytes.Buffer), prog, f); err != nil {
+					t.Errorf("Write(%s): %v", f, err)
+				}
+			}
+		})
+	}
+	if !sawLong {
+		t.Errorf("the corpus has no program longer than 256 instructions (long jumps)")
+	}
+}
+
+// TestTcpdumpGoldenAsm round-trips the corpus through the bpf_asm text of
+// Disassemble and Assemble.
+func TestTcpdumpGoldenAsm(t *testing.T) {
+	for _, c := range loadGoldenCases(t) {
+		prog, err := Read(c.name(), readGoldenFile(t, c.name()+".ddd"), DDD)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, text, err := fmtRoundTrip(prog, Asm)
+		if err != nil {
+			t.Fatalf("%s (%s): %v\n%s", c.name(), c.expr, err, text)
+		}
+		if diff := cmp.Diff(prog, got); diff != "" {
+			t.Fatalf("%s (%s): asm round trip differs:\n%s", c.name(), c.expr, diff)
+		}
+	}
+}
+
+// fmtCanonical zeroes what tcpdump -d does not print: jt and jf except in
+// conditional jumps, k where the operand does not show it (tax, txa, neg,
+// ret a, #pktlen, x operands), and all but the opcode of an unknown one.
+func fmtCanonical(prog []bpf.RawInstruction) []bpf.RawInstruction {
+	out := make([]bpf.RawInstruction, len(prog))
+	for i, ins := range prog {
+		op, known := tcpdumpOps[ins.Op]
+		cond := known && ins.Op&0x07 == 0x05 && ins.Op&0xf0 != 0
+		if !cond {
+			ins.Jt, ins.Jf = 0, 0
+		}
+		if !known || op.kind == pkNone || op.kind == pkPktLen || op.kind == pkX {
+			ins.K = 0
+		}
+		out[i] = ins
+	}
+	return out
+}
+
+// fmtNeedTool finds a program the tests need. CI has it installed: there a
+// missing tool fails the test instead of skipping it.
+func fmtNeedTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not found, but CI is set: install it (%v)", name, err)
+		}
+		t.Skipf("%s not installed: %v", name, err)
+	}
+	return path
+}
+
+// fmtEmptyPcap is a capture file with no packets, of the given link type.
+func fmtEmptyPcap(t *testing.T, linktype uint32) string {
+	t.Helper()
+	hdr := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+		byte(linktype), byte(linktype >> 8), byte(linktype >> 16), byte(linktype >> 24)}
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("lt%d.pcap", linktype))
+	if err := os.WriteFile(path, hdr, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestTcpdumpLive asks the installed tcpdump about expressions that are not
+// in the corpus, so the comparison cannot go stale.
+func TestTcpdumpLive(t *testing.T) {
+	tcpdump := fmtNeedTool(t, "tcpdump")
+	for _, tc := range []struct {
+		linktype uint32
+		expr     string
+	}{
+		{1, "tcp port 12345 and host 203.0.113.9"},
+		{1, "udp[8:4] & 0xff00ff00 = 0x11002200 or ip6 net 2001:db8:1::/48"},
+		{113, "icmp and ip[1] > 3 and len % 7 = 1"},
+		{101, "tcp[((tcp[12] & 0xf0) >> 2)] = 0x16"},
+		{1, "vlan 7 and (ip[6:2] & 0x1fff) * 8 > 1400"},
+	} {
+		pcap := fmtEmptyPcap(t, tc.linktype)
+		run := func(flag string) []byte {
+			cmd := exec.Command(tcpdump, "-r", pcap, flag, "--", tc.expr)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("tcpdump %s %q: %v\n%s", flag, tc.expr, err, stderr.String())
+			}
+			return out
+		}
+		ddd, d, dd := run("-ddd"), run("-d"), run("-dd")
+		prog, err := Read("tcpdump", ddd, "")
+		if err != nil {
+			t.Fatalf("%q: %v", tc.expr, err)
+		}
+		for _, want := range []struct {
+			f    Format
+			text []byte
+		}{{Tcpdump, d}, {C, dd}, {DDD, ddd}} {
+			var buf bytes.Buffer
+			if err := Write(&buf, prog, want.f); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want.text), buf.String()); diff != "" {
+				t.Errorf("%q: Write(%s) differs from tcpdump:\n%s", tc.expr, want.f, diff)
+			}
+		}
+		fromDD, err := Read("tcpdump-dd", dd, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(prog, fromDD); diff != "" {
+			t.Errorf("%q: Read of tcpdump -dd differs:\n%s", tc.expr, diff)
+		}
+	}
+}
+
+// fmtBuildBpfDump compiles testdata/tcpdump/bpf_dump.c against libpcap: it
+// prints any program with libpcap's own bpf_dump, the code behind tcpdump's
+// -d, -dd and -ddd.
+func fmtBuildBpfDump(t *testing.T) string {
+	t.Helper()
+	cc := fmtNeedTool(t, "cc")
+	bin := filepath.Join(t.TempDir(), "bpf_dump")
+	out, err := exec.Command(cc, "-O", "-o", bin, "testdata/tcpdump/bpf_dump.c", "-lpcap").CombinedOutput()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("building bpf_dump (needs libpcap-dev): %v\n%s", err, out)
+		}
+		t.Skipf("cannot build bpf_dump (libpcap-dev missing?): %v\n%s", err, out)
+	}
+	return bin
+}
+
+// fmtOracleProgram returns random instructions: every opcode libpcap names,
+// stray opcodes, and k values at the edges (negative as int32, the Linux
+// ancillary offsets).
+func fmtOracleProgram(r *rand.Rand, n int) []bpf.RawInstruction {
+	var codes []uint16
+	for c := range tcpdumpOps {
+		codes = append(codes, c)
+	}
+	ks := []uint32{0, 1, 12, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffff000, 0xfffff004, 0xfffff030,
+		0xfffff03c, 0xfffff040, 0xfffff001, 0xffffefff, 1000000}
+	prog := make([]bpf.RawInstruction, n)
+	for i := range prog {
+		ins := &prog[i]
+		if r.Intn(8) == 0 {
+			ins.Op = uint16(r.Intn(1 << 16))
+		} else {
+			ins.Op = codes[r.Intn(len(codes))]
+		}
+		if r.Intn(2) == 0 {
+			ins.K = ks[r.Intn(len(ks))]
+		} else {
+			ins.K = r.Uint32() >> uint(r.Intn(32))
+		}
+		ins.Jt, ins.Jf = uint8(r.Intn(256)), uint8(r.Intn(256))
+	}
+	return prog
+}
+
+// TestBpfDumpOracle compares our tcpdump, C and ddd writers with libpcap's
+// for programs no pcap expression produces.
+func TestBpfDumpOracle(t *testing.T) {
+	bin := fmtBuildBpfDump(t)
+	r := rand.New(rand.NewSource(1))
+	for round := 0; round < 20; round++ {
+		prog := fmtOracleProgram(r, 200)
+		var in bytes.Buffer
+		if err := Write(&in, prog, DDD); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []struct {
+			flag string
+			f    Format
+		}{{"-d", Tcpdump}, {"-dd", C}, {"-ddd", DDD}} {
+			cmd := exec.Command(bin, want.flag)
+			cmd.Stdin = bytes.NewReader(in.Bytes())
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("bpf_dump %s: %v", want.flag, err)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, prog, want.f); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(out), buf.String()); diff != "" {
+				t.Fatalf("round %d: Write(%s) differs from libpcap bpf_dump %s (-libpcap +ours):\n%s", round, want.f, want.flag, diff)
+			}
+		}
+	}
+}

@@ -1,0 +1,24 @@
+(000) ldh      [14]
+(001) jeq      #0x86dd          jt 2	jf 10
+(002) ldb      [22]
+(003) jeq      #0x84            jt 6	jf 4
+(004) jeq      #0x6             jt 6	jf 5
+(005) jeq      #0x11            jt 6	jf 23
+(006) ldh      [56]
+(007) jeq      #0x1bb           jt 22	jf 8
+(008) ldh      [58]
+(009) jeq      #0x1bb           jt 22	jf 23
+(010) jeq      #0x800           jt 11	jf 23
+(011) ldb      [25]
+(012) jeq      #0x84            jt 15	jf 13
+(013) jeq      #0x6             jt 15	jf 14
+(014) jeq      #0x11            jt 15	jf 23
+(015) ldh      [22]
+(016) jset     #0x1fff          jt 23	jf 17
+(017) ldxb     4*([16]&0xf)
+(018) ldh      [x + 16]
+(019) jeq      #0x1bb           jt 22	jf 20
+(020) ldh      [x + 18]
+(021) jeq      #0x1bb           jt 22	jf 23
+(022) ret      #262144
+(023) ret      #0

@@ -1,0 +1,7 @@
+(000) ldh      [14]
+(001) jeq      #0x800           jt 2	jf 6
+(002) ld       [32]
+(003) jeq      #0x0             jt 5	jf 4
+(004) jeq      #0xffffffff      jt 5	jf 6
+(005) ret      #262144
+(006) ret      #0

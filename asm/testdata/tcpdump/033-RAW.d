@@ -1,0 +1,8 @@
+(000) ldb      [0]
+(001) and      #0xf0
+(002) jeq      #0x40            jt 3	jf 7
+(003) ld       [16]
+(004) jeq      #0x0             jt 6	jf 5
+(005) jeq      #0xffffffff      jt 6	jf 7
+(006) ret      #262144
+(007) ret      #0

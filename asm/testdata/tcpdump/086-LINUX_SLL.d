@@ -1,0 +1,31 @@
+(000) ldh      [14]
+(001) jeq      #0x800           jt 2	jf 18
+(002) ldb      [25]
+(003) jeq      #0x6             jt 4	jf 30
+(004) ldh      [22]
+(005) jset     #0x1fff          jt 30	jf 6
+(006) ldxb     4*([16]&0xf)
+(007) ldh      [x + 16]
+(008) jeq      #0x50            jt 15	jf 9
+(009) jeq      #0x1bb           jt 15	jf 10
+(010) jeq      #0x1f90          jt 15	jf 11
+(011) ldh      [x + 18]
+(012) jeq      #0x50            jt 15	jf 13
+(013) jeq      #0x1bb           jt 15	jf 14
+(014) jeq      #0x1f90          jt 15	jf 30
+(015) ld       [28]
+(016) and      #0xff000000
+(017) jeq      #0xa000000       jt 30	jf 29
+(018) jeq      #0x86dd          jt 19	jf 30
+(019) ldb      [22]
+(020) jeq      #0x6             jt 21	jf 30
+(021) ldh      [56]
+(022) jeq      #0x50            jt 29	jf 23
+(023) jeq      #0x1bb           jt 29	jf 24
+(024) jeq      #0x1f90          jt 29	jf 25
+(025) ldh      [58]
+(026) jeq      #0x50            jt 29	jf 27
+(027) jeq      #0x1bb           jt 29	jf 28
+(028) jeq      #0x1f90          jt 29	jf 30
+(029) ret      #262144
+(030) ret      #0

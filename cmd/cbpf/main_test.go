@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// cli runs cbpf with args and stdin, returning its outputs and exit code.
+func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = cbpf(&env{stdin: strings.NewReader(stdin), stdout: &o, stderr: &e}, args)
+	return o.String(), e.String(), code
+}
+
+func TestHelp(t *testing.T) {
+	out, _, code := cli(t, "", "help")
+	if code != exitOK {
+		t.Fatalf("help: exit %d", code)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(out, "\t"+c.name+" ") {
+			t.Errorf("help does not list %q:\n%s", c.name, out)
+		}
+		// Every command has -h, exits 0 and prints its usage on stdout.
+		o, e, code := cli(t, "", c.name, "-h")
+		if code != exitOK || !strings.HasPrefix(o, "Usage: cbpf "+c.name) || e != "" {
+			t.Errorf("%s -h: exit %d, stdout %q, stderr %q", c.name, code, o, e)
+		}
+	}
+	if _, _, code := cli(t, ""); code != exitUsage {
+		t.Errorf("no args: exit %d, want %d", code, exitUsage)
+	}
+	if _, e, code := cli(t, "", "frobnicate"); code != exitUsage || !strings.Contains(e, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d, stderr %q", code, e)
+	}
+	if o, _, code := cli(t, "", "version"); code != exitOK || !strings.HasPrefix(o, "cbpf ") {
+		t.Errorf("version: exit %d, stdout %q", code, o)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"disasm", "--no-such-flag"},
+		{"disasm", "-o", "nope"},
+		{"asm", "-i", "nope", "x"},
+		{"asm", "a", "b"},
+		{"disasm", "--example", "file"},
+	} {
+		_, e, code := cli(t, "", args...)
+		if code != exitUsage || e == "" || strings.Contains(e, "goroutine") {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and a message", args, code, e)
+		}
+	}
+	if _, e, code := cli(t, "", "disasm", "/no/such/file"); code != exitUsage || !strings.Contains(e, "/no/such/file") {
+		t.Errorf("missing file: exit %d, stderr %q", code, e)
+	}
+}
+
+func TestAsmDisasm(t *testing.T) {
+	src := "ld [0]\njeq #39, ok, deny\nok: ret #0x7fff0000\ndeny: ret #0\n"
+	ddd, e, code := cli(t, src, "asm")
+	if code != exitOK {
+		t.Fatalf("asm: exit %d: %s", code, e)
+	}
+	want := "4\n32 0 0 0\n21 0 1 39\n6 0 0 2147418112\n6 0 0 0\n"
+	if ddd != want {
+		t.Errorf("asm -o ddd = %q, want %q", ddd, want)
+	}
+	// Back to asm text and again to ddd: the same program.
+	text, e, code := cli(t, ddd, "disasm")
+	if code != exitOK {
+		t.Fatalf("disasm: exit %d: %s", code, e)
+	}
+	again, e, code := cli(t, text, "asm")
+	if code != exitOK || again != ddd {
+		t.Errorf("asm(disasm(p)) = %q (exit %d, %s), want %q", again, code, e, ddd)
+	}
+	// Bad input: exit 1, a positioned message, no stack trace.
+	_, e, code = cli(t, "ld [0]\njeq #39, nowhere\nret #0\n", "asm")
+	if code != exitBad || !strings.HasPrefix(e, "<stdin>:2:") || strings.Contains(e, "goroutine") {
+		t.Errorf("bad asm: exit %d, stderr %q", code, e)
+	}
+}
+
+func TestExample(t *testing.T) {
+	for _, f := range []string{"asm", "ddd", "pseudo", "tcpdump", "dot", "go", "c", "xt"} {
+		out, e, code := cli(t, "", "disasm", "--example", "-o", f)
+		if code != exitOK || out == "" {
+			t.Errorf("disasm --example -o %s: exit %d, stderr %q", f, code, e)
+		}
+	}
+	out, _, _ := cli(t, "", "disasm", "--example", "-o", "pseudo")
+	for _, want := range []string{"ALLOW", "KILL_PROCESS", "ERRNO(38)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pseudo listing of the example lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"golang.org/x/net/bpf"
+)
+
+// AuditArchX86_64 is the arch value the kernel reports in seccomp_data for
+// the probes (they are native 64-bit syscalls on amd64).
+const AuditArchX86_64 uint32 = 0xc000003e
+
+// Input is the part of seccomp_data a probe controls. Arch is always the
+// host's native arch and instruction_pointer the probe's (SeccompRun.IP).
+type Input struct {
+	Nr   int32
+	Args [6]uint64
+}
+
+// SeccompJob is one program and the inputs to run it on.
+type SeccompJob struct {
+	Prog   []bpf.RawInstruction
+	Inputs []Input
+}
+
+// SeccompResult is the outcome of one SeccompJob: the full 32-bit value
+// the program returned for each input, or why it could not be run
+// (a *RejectError when seccomp(2) refuses the program).
+type SeccompResult struct {
+	Rets []uint32
+	Err  error
+}
+
+// SeccompRun is the outcome of a batch of SeccompJobs.
+type SeccompRun struct {
+	// IP is the instruction_pointer the kernel put into seccomp_data for
+	// every probe; a VM must be given the same value to agree.
+	IP      uint64
+	Results []SeccompResult
+}
+
+// RejectError reports that the kernel refused a program, and with what.
+type RejectError struct {
+	Errno syscall.Errno
+}
+
+func (e *RejectError) Error() string {
+	return fmt.Sprintf("kernel rejects the program: %v (%s)", e.Errno, errnoName(e.Errno))
+}
+
+func errnoName(e syscall.Errno) string {
+	switch e {
+	case syscall.EINVAL:
+		return "EINVAL"
+	case syscall.ENOMEM:
+		return "ENOMEM"
+	case syscall.EFAULT:
+		return "EFAULT"
+	case syscall.EACCES:
+		return "EACCES"
+	}
+	return fmt.Sprintf("errno %d", int(e))
+}
+
+// ErrUnsupported is returned where the oracle cannot run: not Linux, not
+// amd64 (seccomp execution needs the assembly probe), or not root.
+var ErrUnsupported = errors.New("kernel oracle: unsupported on this system")
+
+// Limits of the rewriting used by the seccomp execution oracle.
+const (
+	// MaxSeccompProg is the longest program Seccomp can run: the kernel's
+	// 4096 minus the instructions the oracle adds (prefix and tail).
+	MaxSeccompProg = 4096 - seccompPrefixLen - maxTailLen
+	// MaxSeccompConsts is how many distinct `ret #k` constants one program
+	// may have: each gets its own ERRNO code.
+	MaxSeccompConsts = 2047
+	// MaxPacketProg is the longest program PacketOracle.Run can run.
+	MaxPacketProg = 4096 - 9
+)

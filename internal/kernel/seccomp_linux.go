@@ -1,0 +1,253 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// setFilter calls seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) on the
+// calling thread and returns its result and errno.
+func setFilter(prog []bpf.RawInstruction, flags uintptr) (uintptr, syscall.Errno) {
+	if len(prog) > 0xffff {
+		return 0, syscall.EINVAL // the kernel's len field is 16 bits
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog))}
+	if len(prog) > 0 {
+		// bpf.RawInstruction has the layout of struct sock_filter.
+		fprog.Filter = (*unix.SockFilter)(unsafe.Pointer(&prog[0]))
+	}
+	r, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(&fprog)))
+	runtime.KeepAlive(prog)
+	return r, e
+}
+
+// acceptor checks programs against seccomp(2) without ever attaching them.
+// Its thread carries one allow-all filter that owns a user-notification
+// listener. seccomp(2) validates a new program before it looks for a
+// duplicate listener, so with SECCOMP_FILTER_FLAG_NEW_LISTENER a valid
+// program fails with EBUSY and nothing is attached, while an invalid one
+// fails with the validation error (EINVAL).
+type acceptor struct {
+	req  chan []bpf.RawInstruction
+	resp chan error
+}
+
+func newAcceptor() (*acceptor, error) {
+	a := &acceptor{req: make(chan []bpf.RawInstruction), resp: make(chan error)}
+	ready := make(chan error)
+	go func() {
+		// Never unlocked: the thread dies with this goroutine, and its
+		// filter with it.
+		runtime.LockOSThread()
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			ready <- fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+			return
+		}
+		allow := []bpf.RawInstruction{ins(opRetK, 0, 0, retAllow)}
+		fd, e := setFilter(allow, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		if e != 0 {
+			ready <- fmt.Errorf("installing the listener filter: %w", e)
+			return
+		}
+		defer unix.Close(int(fd))
+		ready <- nil
+		for p := range a.req {
+			_, e := setFilter(p, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
+			switch e {
+			case unix.EBUSY:
+				a.resp <- nil
+			case 0:
+				a.resp <- errors.New("kernel oracle: a filter was attached on the acceptor thread")
+			default:
+				a.resp <- &RejectError{Errno: e}
+			}
+		}
+	}()
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *acceptor) check(prog []bpf.RawInstruction) error {
+	a.req <- prog
+	return <-a.resp
+}
+
+func (a *acceptor) close() { close(a.req) }
+
+var errTainted = errors.New("kernel oracle: thread already carries a seccomp filter")
+
+// runOnThread installs prog on a fresh locked thread, probes every input
+// from it and returns the raw rax values. The goroutine exits without
+// unlocking, so the runtime destroys the thread and the filter with it;
+// threads the runtime creates meanwhile are cloned by its template thread,
+// not by this one, so they do not inherit the filter.
+func runOnThread(prog []bpf.RawInstruction, inputs []Input) ([]uintptr, error) {
+	type result struct {
+		rax []uintptr
+		err error
+	}
+	for try := 0; ; try++ {
+		ch := make(chan result, 1)
+		go func() {
+			runtime.LockOSThread()
+			if mode, err := unix.PrctlRetInt(unix.PR_GET_SECCOMP, 0, 0, 0, 0); err != nil || mode != 0 {
+				ch <- result{err: errTainted}
+				return
+			}
+			if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+				ch <- result{err: fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)}
+				return
+			}
+			if _, e := setFilter(prog, 0); e != 0 {
+				ch <- result{err: fmt.Errorf("kernel oracle: installing the rewritten filter: %w", e)}
+				return
+			}
+			rax := make([]uintptr, len(inputs))
+			for i, in := range inputs {
+				a := &in.Args
+				rax[i] = probe(uintptr(int64(in.Nr)), uintptr(a[0]), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
+			}
+			ch <- result{rax: rax}
+		}()
+		r := <-ch
+		if r.err == errTainted && try < 5 {
+			continue
+		}
+		return r.rax, r.err
+	}
+}
+
+// errnoData turns a probe's rax into the ERRNO data the filter returned.
+func errnoData(rax uintptr) (uint32, error) {
+	v := -int64(rax)
+	if v < 1 || v > 4095 {
+		return 0, fmt.Errorf("kernel oracle: probe returned %#x: the filter did not answer with ERRNO 1..4095", uint64(rax))
+	}
+	return uint32(v), nil
+}
+
+// findProbeIP learns the address after probe's SYSCALL instruction from
+// the kernel itself: a filter that answers ERRNO(1 + ip - probeAddr) for
+// addresses just after probeAddr, and ALLOW for the rest. Then it checks
+// the exact address with the oracle's own prefix.
+func findProbeIP() (uint64, error) {
+	if !haveProbe {
+		return 0, ErrUnsupported
+	}
+	base := uint64(probeAddr())
+	if uint32(base) > 0xffffffff-64 {
+		return 0, errors.New("kernel oracle: probe straddles a 4 GiB boundary")
+	}
+	find := []bpf.RawInstruction{
+		ins(opLdAbs, 0, 0, 12),
+		ins(opJeqK, 1, 0, uint32(base>>32)),
+		ins(opRetK, 0, 0, retAllow),
+		ins(opLdAbs, 0, 0, 8),
+		ins(0x35, 1, 0, uint32(base)), // jge
+		ins(opRetK, 0, 0, retAllow),
+		ins(0x14, 0, 0, uint32(base)), // sub
+		ins(0x35, 0, 1, 64),
+		ins(opRetK, 0, 0, retAllow),
+		ins(opAddK, 0, 0, 1),
+		ins(opOrK, 0, 0, retErrno),
+		ins(opRetA, 0, 0, 0),
+	}
+	getpid := []Input{{Nr: int32(unix.SYS_GETPID)}}
+	rax, err := runOnThread(find, getpid)
+	if err != nil {
+		return 0, err
+	}
+	d, err := errnoData(rax[0])
+	if err != nil {
+		return 0, fmt.Errorf("locating the probe: %w", err)
+	}
+	ip := base + uint64(d) - 1
+	check, err := rewriteSeccomp([]bpf.RawInstruction{ins(opRetK, 0, 0, 12345)}, ip, 1)
+	if err != nil {
+		return 0, err
+	}
+	if rax, err = runOnThread(check, getpid); err != nil {
+		return 0, err
+	}
+	if d, err := errnoData(rax[0]); err != nil || d != 1 {
+		return 0, fmt.Errorf("kernel oracle: probe address %#x not confirmed (rax %#x)", ip, uint64(rax[0]))
+	}
+	return ip, nil
+}
+
+// runSeccompJob runs one program on its inputs; see rewrite.go for how.
+func runSeccompJob(acc *acceptor, ip uint64, job SeccompJob) ([]uint32, error) {
+	if err := acc.check(job.Prog); err != nil {
+		return nil, err
+	}
+	consts, _ := seccompConsts(job.Prog)
+	rets := make([]uint32, len(job.Inputs))
+	if len(job.Inputs) == 0 {
+		return rets, nil
+	}
+	data, err := runPass(job.Prog, ip, 1, job.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	var viaA []int // inputs that ended in `ret a`
+	for i, d := range data {
+		switch {
+		case d >= 2048:
+			rets[i] = d - 2048
+			viaA = append(viaA, i)
+		case int(d) <= len(consts):
+			rets[i] = consts[d-1]
+		default:
+			return nil, fmt.Errorf("kernel oracle: pass 1 returned unknown code %d", d)
+		}
+	}
+	if len(viaA) == 0 {
+		return rets, nil
+	}
+	sub := make([]Input, len(viaA))
+	for j, i := range viaA {
+		sub[j] = job.Inputs[i]
+	}
+	for _, p := range []struct {
+		pass, shift int
+		max         uint32
+	}{{2, 11, 2048}, {3, 22, 1024}} {
+		data, err := runPass(job.Prog, ip, p.pass, sub)
+		if err != nil {
+			return nil, err
+		}
+		for j, d := range data {
+			if d > p.max {
+				return nil, fmt.Errorf("kernel oracle: pass %d returned %d, want 1..%d", p.pass, d, p.max)
+			}
+			rets[viaA[j]] |= (d - 1) << p.shift
+		}
+	}
+	return rets, nil
+}
+
+func runPass(prog []bpf.RawInstruction, ip uint64, pass int, inputs []Input) ([]uint32, error) {
+	rw, err := rewriteSeccomp(prog, ip, pass)
+	if err != nil {
+		return nil, err
+	}
+	rax, err := runOnThread(rw, inputs)
+	if err != nil {
+		return nil, err
+	}
+	data := make([]uint32, len(rax))
+	for i, r := range rax {
+		if data[i], err = errnoData(r); err != nil {
+			return nil, fmt.Errorf("input %d: %w", i, err)
+		}
+	}
+	return data, nil
+}

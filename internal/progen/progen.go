@@ -1,0 +1,297 @@
+// Package progen generates random classic BPF programs and inputs for
+// differential tests and fuzzing: valid seccomp and packet programs biased
+// toward the instructions implementations get wrong, inputs that hit the
+// programs' comparisons, and mutations that make a program subtly invalid.
+//
+// Everything is deterministic given the *rand.Rand.
+package progen
+
+import (
+	"math/rand/v2"
+
+	"golang.org/x/net/bpf"
+)
+
+// Mode selects the kind of program.
+type Mode int
+
+const (
+	Seccomp Mode = iota // reads struct seccomp_data (64 bytes)
+	Packet              // a socket filter reading a frame
+)
+
+// Opcode parts (linux/filter.h).
+const (
+	ld, ldx, st, stx, alu, jmp, ret, misc = 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07
+
+	sizeW, sizeH, sizeB = 0x00, 0x08, 0x10
+	modeImm, modeAbs    = 0x00, 0x20
+	modeInd, modeMem    = 0x40, 0x60
+	modeLen, modeMsh    = 0x80, 0xa0
+
+	opAdd, opSub, opMul, opDiv, opOr, opAnd = 0x00, 0x10, 0x20, 0x30, 0x40, 0x50
+	opLsh, opRsh, opNeg, opMod, opXor       = 0x60, 0x70, 0x80, 0x90, 0xa0
+
+	srcK, srcX = 0x00, 0x08
+
+	jA, jEq, jGt, jGe, jSet = 0x00, 0x10, 0x20, 0x30, 0x40
+
+	retK, retA = 0x00, 0x10
+	tax, txa   = 0x00, 0x80
+
+	ancOff = 0xfffff000 // SKF_AD_OFF
+)
+
+// Ancillary loads whose values are fixed for a frame on lo (not random,
+// cpu, rxhash, payload offset or netlink attributes).
+var ancillary = []uint32{
+	0,  // protocol
+	4,  // pkttype
+	8,  // ifindex
+	20, // mark
+	24, // queue
+	28, // hatype
+	40, // A ^= X
+	44, // vlan tag
+	48, // vlan tag present
+}
+
+// Syscall return values seen in real filters, and some that are not.
+var seccompRets = []uint32{
+	0x7fff0000, 0x80000000, 0x00000000, 0x00050001, 0x0005000d, 0x00050fff,
+	0x00051000, 0x0005ffff, 0x00030007, 0x7ff00001, 0x7ffc0000, 0x7fc00000,
+	0x00010000, 0xffffffff, 0x12345678,
+}
+
+// Options tunes the generator; the zero value is a good default.
+type Options struct {
+	// Len is the number of instructions; 0 picks one: mostly short
+	// programs, sometimes long ones with jumps near 255.
+	Len int
+}
+
+// Program returns a random program for mode that the kernel accepts.
+func Program(r *rand.Rand, mode Mode, o Options) []bpf.RawInstruction {
+	n := o.Len
+	if n <= 0 {
+		switch x := r.IntN(20); {
+		case x == 0:
+			n = 256 + r.IntN(400)
+		case x < 4:
+			n = 1 + r.IntN(6)
+		default:
+			n = 6 + r.IntN(50)
+		}
+	}
+	g := &gen{r: r, mode: mode, n: n, masks: make([]uint16, n+1)}
+	for i := range g.masks {
+		g.masks[i] = 0xffff
+	}
+	for pc := 0; pc < n; pc++ {
+		g.memvalid &= g.masks[pc]
+		g.prog = append(g.prog, g.next(pc))
+	}
+	return g.prog
+}
+
+type gen struct {
+	r    *rand.Rand
+	mode Mode
+	n    int
+	prog []bpf.RawInstruction
+	// The kernel's check that scratch memory is written before it is read
+	// (check_load_and_stores), replayed as we go: masks[pc] is what every
+	// jump to pc has written, memvalid what is written here. Like the
+	// kernel, a return does not reset memvalid for the next instruction.
+	masks    []uint16
+	memvalid uint16
+}
+
+func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
+
+func (g *gen) pick(xs []uint32) uint32 { return xs[g.r.IntN(len(xs))] }
+
+// konst returns an interesting 32-bit constant.
+func (g *gen) konst() uint32 {
+	switch g.r.IntN(10) {
+	case 0:
+		return 0
+	case 1:
+		return 0xffffffff
+	case 2:
+		return 1 << g.r.IntN(32)
+	case 3:
+		return g.r.Uint32()
+	case 4:
+		if g.mode == Seccomp {
+			return g.pick([]uint32{0xc000003e, 0x40000003, 0x40000000, 0x7fffffff, 0x80000000})
+		}
+		return g.pick([]uint32{0x0800, 0x86dd, 0x0806, 0x45, 0x11, 0x06, 0xffff, 0x0004, 0x0001})
+	case 5:
+		// A constant the program already uses, maybe off by one.
+		if len(g.prog) > 0 {
+			in := g.prog[g.r.IntN(len(g.prog))]
+			if c := in.Op & 7; c == jmp || c == alu || c == ld || c == ldx {
+				return in.K + uint32(g.r.IntN(3)) - 1
+			}
+		}
+		return uint32(g.r.IntN(64))
+	default:
+		return uint32(g.r.IntN(400))
+	}
+}
+
+func (g *gen) next(pc int) bpf.RawInstruction {
+	last := pc == g.n-1
+	if last || g.chance(0.06) {
+		return g.ret()
+	}
+	switch x := g.r.IntN(100); {
+	case x < 22:
+		return g.load()
+	case x < 50:
+		return g.aluOp()
+	case x < 72 && pc+2 < g.n:
+		return g.jump(pc)
+	case x < 80:
+		return bpf.RawInstruction{Op: misc | uint16(g.pick([]uint32{tax, txa}))}
+	case x < 90:
+		k := uint32(g.r.IntN(16))
+		g.memvalid |= 1 << k
+		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{st, stx})), K: k}
+	default:
+		var ok []uint32
+		for k := uint32(0); k < 16; k++ {
+			if g.memvalid&(1<<k) != 0 {
+				ok = append(ok, k)
+			}
+		}
+		if len(ok) == 0 {
+			return g.load()
+		}
+		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeMem, K: g.pick(ok)}
+	}
+}
+
+func (g *gen) ret() bpf.RawInstruction {
+	if g.chance(0.35) {
+		return bpf.RawInstruction{Op: ret | retA}
+	}
+	if g.mode == Seccomp {
+		if g.chance(0.8) {
+			return bpf.RawInstruction{Op: ret | retK, K: g.pick(seccompRets)}
+		}
+		return bpf.RawInstruction{Op: ret | retK, K: g.konst()}
+	}
+	switch g.r.IntN(4) {
+	case 0:
+		return bpf.RawInstruction{Op: ret | retK, K: 0}
+	case 1:
+		return bpf.RawInstruction{Op: ret | retK, K: g.pick([]uint32{0xffff, 0xffffffff, 0x40000})}
+	default:
+		return bpf.RawInstruction{Op: ret | retK, K: uint32(g.r.IntN(130))}
+	}
+}
+
+func (g *gen) load() bpf.RawInstruction {
+	if g.mode == Seccomp {
+		switch x := g.r.IntN(10); {
+		case x < 7:
+			// nr and arch most often, then the arguments' halves.
+			offs := []uint32{0, 0, 4, 16, 20, 24, 8, 12}
+			k := g.pick(offs)
+			if g.chance(0.4) {
+				k = uint32(4 * g.r.IntN(16))
+			}
+			return bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: k}
+		case x < 8:
+			return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeLen}
+		default:
+			return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeImm, K: g.konst()}
+		}
+	}
+	size := uint16(g.pick([]uint32{sizeW, sizeH, sizeB}))
+	off := func() uint32 {
+		if g.chance(0.7) {
+			return uint32(g.r.IntN(40))
+		}
+		return uint32(g.r.IntN(130)) // near or past the end of short frames
+	}
+	switch x := g.r.IntN(20); {
+	case x < 8:
+		return bpf.RawInstruction{Op: ld | size | modeAbs, K: off()}
+	case x < 11:
+		k := off()
+		if g.chance(0.1) {
+			k = 0xffffffff - uint32(g.r.IntN(4)) // X+k wraps
+		}
+		return bpf.RawInstruction{Op: ld | size | modeInd, K: k}
+	case x < 13:
+		return bpf.RawInstruction{Op: ldx | sizeB | modeMsh, K: off()}
+	case x < 15:
+		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeLen}
+	case x < 17:
+		return bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: ancOff + g.pick(ancillary)}
+	default:
+		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeImm, K: g.konst()}
+	}
+}
+
+func (g *gen) aluOp() bpf.RawInstruction {
+	ops := []uint32{opAdd, opSub, opMul, opDiv, opOr, opAnd, opLsh, opRsh, opNeg, opXor, opLsh, opRsh, opDiv}
+	if g.mode == Packet {
+		ops = append(ops, opMod, opMod)
+	}
+	op := uint16(g.pick(ops))
+	if op == opNeg {
+		return bpf.RawInstruction{Op: alu | opNeg}
+	}
+	if g.chance(0.45) {
+		return bpf.RawInstruction{Op: alu | op | srcX}
+	}
+	k := g.konst()
+	switch op {
+	case opLsh, opRsh:
+		k = uint32(g.r.IntN(32)) // the kernel rejects constant shifts >= 32
+	case opDiv, opMod:
+		if k == 0 {
+			k = 1 + uint32(g.r.IntN(20))
+		}
+	}
+	return bpf.RawInstruction{Op: alu | op | srcK, K: k}
+}
+
+func (g *gen) jump(pc int) bpf.RawInstruction {
+	room := g.n - 2 - pc // offsets 0..room land on pc+1..n-1
+	off := func(limit int) int {
+		limit = min(limit, room)
+		switch {
+		case g.chance(0.1):
+			return max(0, limit-g.r.IntN(3)) // the far end, near 255 in long programs
+		case g.chance(0.7):
+			return g.r.IntN(min(limit, 6) + 1)
+		default:
+			return g.r.IntN(limit + 1)
+		}
+	}
+	var in bpf.RawInstruction
+	if g.chance(0.08) {
+		in = bpf.RawInstruction{Op: jmp | jA, K: uint32(off(1 << 20))}
+		g.masks[pc+1+int(in.K)] &= g.memvalid
+	} else {
+		cond := uint16(g.pick([]uint32{jEq, jEq, jGt, jGe, jSet}))
+		in = bpf.RawInstruction{Op: jmp | cond, Jt: uint8(off(255)), Jf: uint8(off(255))}
+		if g.chance(0.2) {
+			in.Op |= srcX
+		} else {
+			in.K = g.konst()
+			if cond == jSet && g.chance(0.3) {
+				in.K = g.pick([]uint32{0xffffffff, 1, 0x80000000, 0x40000000})
+			}
+		}
+		g.masks[pc+1+int(in.Jt)] &= g.memvalid
+		g.masks[pc+1+int(in.Jf)] &= g.memvalid
+	}
+	g.memvalid = 0xffff
+	return in
+}

@@ -1,0 +1,294 @@
+package verify
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/vm"
+)
+
+// Verdict is the answer of Equivalent.
+type Verdict uint8
+
+const (
+	Equal     Verdict = iota // proven to return the same value for every input
+	Different                // a counterexample input is given
+	Unknown                  // neither proven nor refuted
+)
+
+func (v Verdict) String() string {
+	return [...]string{"equal", "different", "unknown"}[v]
+}
+
+// Equivalence is the result of Equivalent.
+type Equivalence struct {
+	Verdict Verdict
+	// For Different: an input on which the programs differ, and what each
+	// returns on it (checked by running both in the VM).
+	Seccomp    vm.SeccompData // seccomp mode
+	Packet     []byte         // packet mode
+	RetA, RetB uint32
+	Reason     string // for Unknown: why no proof was found
+}
+
+// maxEquivNodes bounds the symbolic search; past it the answer is Unknown.
+const maxEquivNodes = 2_000_000
+
+// Equivalent reports whether a and b return the same value for every
+// input in mode. For seccomp programs whose loaded words reach only
+// comparisons with constants and masks (what compilers emit) the answer is
+// exact: it explores both programs together, path by path, keeping the
+// constraints each path puts on the words of seccomp_data and pruning
+// paths no input can take. Otherwise, and for packet programs, it searches
+// for a counterexample by running both on many inputs and answers Unknown
+// if it finds none (or Equal for identical programs).
+func Equivalent(a, b []bpf.RawInstruction, mode Mode) (Equivalence, error) {
+	for i, p := range [][]bpf.RawInstruction{a, b} {
+		if ds := KernelCheck(p, mode); len(ds) > 0 {
+			return Equivalence{}, fmt.Errorf("program %c is not valid: %v", 'A'+i, ds[0])
+		}
+	}
+	ma, err := vm.New(a, mode)
+	if err != nil {
+		return Equivalence{}, err
+	}
+	mb, err := vm.New(b, mode)
+	if err != nil {
+		return Equivalence{}, err
+	}
+	if equalProgs(a, b) {
+		return Equivalence{Verdict: Equal}, nil
+	}
+	if mode == Packet {
+		return samplePacket(ma, mb), nil
+	}
+	e := &equiv{a: a, b: b}
+	e.walk(symState{a: constVal(0), x: constVal(0)}, symState{a: constVal(0), x: constVal(0)}, nil)
+	if e.found {
+		d := wordsToData(e.cex)
+		ra, rb := ma.RunSeccomp(d).Ret, mb.RunSeccomp(d).Ret
+		if ra != rb {
+			return Equivalence{Verdict: Different, Seccomp: d, RetA: ra, RetB: rb}, nil
+		}
+		return Equivalence{}, errors.New("verify: internal error: the symbolic counterexample does not differ in the VM")
+	}
+	if !e.inexact && !e.overBudget {
+		return Equivalence{Verdict: Equal}, nil
+	}
+	r := sampleSeccomp(ma, mb, a, b, 200_000)
+	if r.Verdict == Unknown {
+		if e.overBudget {
+			r.Reason = "the programs have too many paths to compare exactly; no counterexample found by sampling"
+		} else {
+			r.Reason = "the programs compute on loaded words beyond comparisons and masks; no counterexample found by sampling"
+		}
+	}
+	return r, nil
+}
+
+func equalProgs(a, b []bpf.RawInstruction) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+type equiv struct {
+	a, b       []bpf.RawInstruction
+	nodes      int
+	inexact    bool
+	overBudget bool
+	found      bool
+	cex        [16]uint32
+}
+
+// walk explores a and b together from sa and sb under constraints cs
+// (known satisfiable). It stops at the first counterexample.
+func (e *equiv) walk(sa, sb symState, cs conj) {
+	if e.found || e.overBudget {
+		return
+	}
+	if e.nodes++; e.nodes > maxEquivNodes {
+		e.overBudget = true
+		return
+	}
+	stA := advance(e.a, &sa)
+	if !stA.ret {
+		e.split(stA, cs, func(pc int, cs conj) {
+			s := sa
+			s.pc = pc
+			e.walk(s, sb, cs)
+		})
+		return
+	}
+	stB := advance(e.b, &sb)
+	if !stB.ret {
+		e.split(stB, cs, func(pc int, cs conj) {
+			s := sb
+			s.pc = pc
+			e.walk(sa, s, cs)
+		})
+		return
+	}
+	e.compare(stA.retVal, stB.retVal, cs)
+}
+
+// split follows each feasible outcome of a branch.
+func (e *equiv) split(st symStep, cs conj, next func(pc int, cs conj)) {
+	switch {
+	case st.decided:
+		if st.taken {
+			next(st.jt, cs)
+		} else {
+			next(st.jf, cs)
+		}
+	case st.unknown:
+		e.inexact = true
+		next(st.jt, cs)
+		next(st.jf, cs)
+	default:
+		if st.jt == st.jf {
+			next(st.jt, cs)
+			return
+		}
+		for _, c := range []constraint{st.cond, negated(st.cond)} {
+			if cs.feasibleWith(c) {
+				pc := st.jt
+				if c != st.cond {
+					pc = st.jf
+				}
+				next(pc, append(cs[:len(cs):len(cs)], c))
+			}
+		}
+	}
+}
+
+func negated(c constraint) constraint {
+	c.Op = c.Op.negate()
+	return c
+}
+
+// compare records a counterexample if the two returns can differ under cs.
+func (e *equiv) compare(ra, rb symVal, cs conj) {
+	switch {
+	case ra.Kind == symConst && rb.Kind == symConst:
+		if ra.C != rb.C {
+			e.setCex(cs)
+		}
+	case ra.Kind == symConst && rb.Kind == symWord:
+		e.differs(rb, ra.C, cs)
+	case ra.Kind == symWord && rb.Kind == symConst:
+		e.differs(ra, rb.C, cs)
+	case ra.Kind == symWord && rb.Kind == symWord && ra.Word == rb.Word && ra.Mask == rb.Mask:
+		// the same value
+	default:
+		e.inexact = true
+	}
+}
+
+func (e *equiv) differs(w symVal, c uint32, cs conj) {
+	ne := constraint{Word: w.Word, Op: opNE, Mask: w.Mask, C: c}
+	if cs.feasibleWith(ne) {
+		e.setCex(append(cs[:len(cs):len(cs)], ne))
+	}
+}
+
+func (e *equiv) setCex(cs conj) {
+	if words, ok := cs.solve(); ok {
+		e.found, e.cex = true, words
+	}
+}
+
+// wordsToData lays 16 words of seccomp_data out as the fields they are,
+// in the byte order of the arch in word 1 (__AUDIT_ARCH_LE = 0x40000000).
+func wordsToData(w [16]uint32) vm.SeccompData {
+	var raw [64]byte
+	bo := byteOrder(w[1])
+	for i, v := range w {
+		bo.PutUint32(raw[4*i:], v)
+	}
+	return dataFromBytes(raw, bo)
+}
+
+func byteOrder(archWord uint32) binary.ByteOrder {
+	if archWord&0x40000000 != 0 {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}
+
+func dataFromBytes(raw [64]byte, bo binary.ByteOrder) vm.SeccompData {
+	d := vm.SeccompData{
+		Nr:                 int32(bo.Uint32(raw[0:])),
+		Arch:               bo.Uint32(raw[4:]),
+		InstructionPointer: bo.Uint64(raw[8:]),
+	}
+	for i := range d.Args {
+		d.Args[i] = bo.Uint64(raw[16+8*i:])
+	}
+	return d
+}
+
+// sampleSeccomp looks for a counterexample by running both programs on
+// inputs built from the constants they contain.
+func sampleSeccomp(ma, mb *vm.Machine, a, b []bpf.RawInstruction, n int) Equivalence {
+	consts := programConstants(a, b)
+	r := rand.New(rand.NewPCG(1, 2))
+	pick := func() uint32 {
+		switch r.IntN(4) {
+		case 0:
+			return r.Uint32()
+		case 1:
+			return 0
+		}
+		c := consts[r.IntN(len(consts))]
+		return c + uint32(r.IntN(3)) - 1
+	}
+	for i := 0; i < n; i++ {
+		var w [16]uint32
+		for j := range w {
+			w[j] = pick()
+		}
+		d := wordsToData(w)
+		ra, rb := ma.RunSeccomp(d).Ret, mb.RunSeccomp(d).Ret
+		if ra != rb {
+			return Equivalence{Verdict: Different, Seccomp: d, RetA: ra, RetB: rb}
+		}
+	}
+	return Equivalence{Verdict: Unknown}
+}
+
+func samplePacket(ma, mb *vm.Machine) Equivalence {
+	r := rand.New(rand.NewPCG(3, 4))
+	pkt := make([]byte, 0, 256)
+	for i := 0; i < 100_000; i++ {
+		pkt = pkt[:r.IntN(cap(pkt))]
+		for j := range pkt {
+			pkt[j] = byte(r.Uint32())
+		}
+		ra, rb := ma.RunPacket(pkt, nil).Ret, mb.RunPacket(pkt, nil).Ret
+		if ra != rb {
+			return Equivalence{Verdict: Different, Packet: append([]byte(nil), pkt...), RetA: ra, RetB: rb}
+		}
+	}
+	return Equivalence{Verdict: Unknown, Reason: "packet programs are compared by sampling only; no counterexample found"}
+}
+
+func programConstants(progs ...[]bpf.RawInstruction) []uint32 {
+	consts := []uint32{0, 1, 0xffffffff, 0x40000000, 0x80000000}
+	for _, p := range progs {
+		for _, ins := range p {
+			consts = append(consts, ins.K)
+		}
+	}
+	return consts
+}

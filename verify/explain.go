@@ -1,0 +1,363 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/action"
+)
+
+// Decision is what a filter decides for one syscall of one arch.
+type Decision struct {
+	Nr   uint32
+	Name string // "" when the arch table has no name for Nr
+	// Cases in order: the action applies where the predicate holds. The
+	// last case has an empty predicate (it is the "else"); a fixed
+	// decision has just that one case.
+	Cases []Case
+	// Inexact is set when the filter computes on loaded words in ways the
+	// explanation cannot follow; the cases are then over-approximate.
+	Inexact bool
+	// Cached is whether the kernel serves the call from its allow cache.
+	Cached bool
+}
+
+// Case is one action and the condition on the arguments that selects it.
+type Case struct {
+	Action    uint32 // the return value
+	Predicate string // readable, e.g. "args[0] == 2 || args[0] == 10"; "" = otherwise
+}
+
+// Fixed reports whether the decision does not depend on the arguments.
+func (d Decision) Fixed() bool { return len(d.Cases) == 1 }
+
+func (d Decision) String() string {
+	name := d.Name
+	if name == "" {
+		name = fmt.Sprintf("#%d", d.Nr)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", name)
+	for i, c := range d.Cases {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if c.Predicate == "" && i > 0 {
+			b.WriteString("else ")
+		}
+		b.WriteString(action.String(c.Action))
+		if c.Predicate != "" {
+			b.WriteString(" if " + c.Predicate)
+		}
+	}
+	if d.Inexact {
+		b.WriteString(" (approximate: the filter computes on arguments)")
+	}
+	return b.String()
+}
+
+// Explanation is what a seccomp filter decides for every syscall of an arch.
+type Explanation struct {
+	Arch     *arch.Arch
+	Syscalls []Decision // the arch's named syscalls, by number
+	Other    []Case     // numbers without a name (and below 2^30), as cases over nr
+	X32      []Case     // on x86_64: calls with bit 30 of nr set
+	Over     bool       // the search hit its budget somewhere: results are partial
+}
+
+// Explain works out, for every syscall of arch a, the filter's decision:
+// a fixed action, or actions that depend on the arguments, with the
+// conditions written as predicates. It also tells which calls the kernel's
+// allow cache serves without running the filter.
+func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
+	if ds := KernelCheck(prog, Seccomp); len(ds) > 0 {
+		return nil, fmt.Errorf("not a valid seccomp filter: %v", ds[0])
+	}
+	ex := &Explanation{Arch: a}
+	archC := constraint{Word: 1, Op: opEQ, Mask: 0xffffffff, C: a.Audit}
+	le := a.Audit&0x40000000 != 0
+	var named []constraint
+	for _, nr := range syscallNumbers(a) {
+		name, _ := a.SyscallName(nr)
+		cs := conj{archC, {Word: 0, Op: opEQ, Mask: 0xffffffff, C: nr}}
+		cases, inexact, over := decide(prog, cs, le)
+		ex.Over = ex.Over || over
+		ex.Syscalls = append(ex.Syscalls, Decision{
+			Nr: nr, Name: name, Cases: cases, Inexact: inexact,
+			Cached: CacheAllows(prog, a.Audit, nr),
+		})
+		if nr < 0x40000000 {
+			named = append(named, constraint{Word: 0, Op: opNE, Mask: 0xffffffff, C: nr})
+		}
+	}
+	other := append(conj{archC, {Word: 0, Op: opLE, Mask: 0xffffffff, C: 0x3fffffff}}, named...)
+	var over bool
+	ex.Other, _, over = decide(prog, other, le)
+	ex.Over = ex.Over || over
+	if a.Audit == auditX86_64 {
+		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le)
+		ex.Over = ex.Over || over
+	}
+	return ex, nil
+}
+
+// syscallNumbers lists the numbers the arch table names, ascending.
+func syscallNumbers(a *arch.Arch) []uint32 {
+	var out []uint32
+	for _, base := range []uint32{0, 4000, 5000, 6000, 0x40000000} {
+		for n := base; n < base+1100; n++ {
+			if _, ok := a.SyscallName(n); ok {
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	// Bases overlap (4000..5099 and 5000..): drop duplicates.
+	uniq := out[:0]
+	for i, n := range out {
+		if i == 0 || n != out[i-1] {
+			uniq = append(uniq, n)
+		}
+	}
+	return uniq
+}
+
+// decide explores prog under cs and groups the paths by what they return.
+func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact, over bool) {
+	type group struct {
+		ret   uint32
+		terms []string
+		neg   int // negative constraints: a hint that this is the fall-through
+		order int
+	}
+	groups := map[uint32]*group{}
+	var symRet []string
+	e := &explorer{prog: prog, budget: 200_000}
+	e.visit = func(l leaf) {
+		inexact = inexact || l.inexact
+		if l.ret.Kind != symConst {
+			inexact = true
+			symRet = append(symRet, "A")
+			return
+		}
+		g := groups[l.ret.C]
+		if g == nil {
+			g = &group{ret: l.ret.C, order: len(groups)}
+			groups[l.ret.C] = g
+		}
+		pred := argPredicate(l.cs[len(cs):], le)
+		g.terms = append(g.terms, pred)
+		for _, c := range l.cs[len(cs):] {
+			if c.Op == opNE || c.Op == opLE {
+				g.neg++
+			}
+		}
+	}
+	e.run(cs)
+	var gs []*group
+	for _, g := range groups {
+		gs = append(gs, g)
+	}
+	sort.Slice(gs, func(i, j int) bool { return gs[i].order < gs[j].order })
+	if len(gs) == 0 {
+		return nil, true, e.over
+	}
+	// The "else" case: the action with the most paths, ties to the one
+	// reached through more failed tests.
+	elseIdx := 0
+	for i, g := range gs {
+		if len(g.terms) > len(gs[elseIdx].terms) || len(g.terms) == len(gs[elseIdx].terms) && g.neg > gs[elseIdx].neg {
+			elseIdx = i
+		}
+	}
+	for i, g := range gs {
+		if i == elseIdx {
+			continue
+		}
+		cases = append(cases, Case{Action: g.ret, Predicate: disjunction(g.terms)})
+	}
+	cases = append(cases, Case{Action: gs[elseIdx].ret})
+	return cases, inexact, e.over
+}
+
+func disjunction(terms []string) string {
+	seen := map[string]bool{}
+	var uniq []string
+	for _, t := range terms {
+		if t == "" {
+			return "true"
+		}
+		if !seen[t] {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
+	if len(uniq) == 1 {
+		return uniq[0]
+	}
+	for i, t := range uniq {
+		if strings.Contains(t, " && ") {
+			uniq[i] = "(" + t + ")"
+		}
+	}
+	return strings.Join(uniq, " || ")
+}
+
+// argPredicate renders the constraints of one path on the argument words
+// (and instruction_pointer) as a readable conjunction over args[i].
+func argPredicate(cs conj, le bool) string {
+	cs = simplify(cs)
+	var parts []string
+	// Fields of seccomp_data after nr and arch: instruction_pointer, args.
+	for f := 0; f < 7; f++ {
+		name := fmt.Sprintf("args[%d]", f-1)
+		if f == 0 {
+			name = "instruction_pointer"
+		}
+		lo, hi := uint8(2+2*f), uint8(3+2*f)
+		if !le {
+			lo, hi = hi, lo
+		}
+		parts = append(parts, fieldPredicate(name, cs.onWord(lo), cs.onWord(hi))...)
+	}
+	return strings.Join(parts, " && ")
+}
+
+// simplify drops constraints implied by an equality on the same word.
+func simplify(cs conj) conj {
+	var out conj
+	for _, c := range cs {
+		implied := false
+		for _, d := range cs {
+			if d.Op == opEQ && d.Word == c.Word && d.Mask == 0xffffffff && c != d {
+				implied = c.holds(d.C)
+				break
+			}
+		}
+		if !implied {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// fieldPredicate writes the constraints on a 64-bit field's two halves.
+func fieldPredicate(name string, lo, hi []constraint) []string {
+	full := func(cs []constraint) bool {
+		for _, c := range cs {
+			if c.Mask != 0xffffffff {
+				return false
+			}
+		}
+		return true
+	}
+	hiZero := len(hi) == 1 && hi[0].Op == opEQ && hi[0].Mask == 0xffffffff && hi[0].C == 0
+	hiEq := len(hi) == 1 && hi[0].Op == opEQ && hi[0].Mask == 0xffffffff
+	var out []string
+	switch {
+	case len(lo) == 0 && len(hi) == 0:
+		return nil
+	case hiEq && len(lo) == 1 && lo[0].Op == opEQ && lo[0].Mask == 0xffffffff:
+		return []string{fmt.Sprintf("%s == %s", name, num(uint64(hi[0].C)<<32|uint64(lo[0].C)))}
+	case hiZero && full(lo):
+		bounded := false
+		for _, c := range lo {
+			out = append(out, fmt.Sprintf("%s %s %s", name, c.Op, num(uint64(c.C))))
+			bounded = bounded || c.Op == opEQ || c.Op == opLE
+		}
+		if !bounded {
+			out = append(out, name+" <= 0xffffffff")
+		}
+		return out
+	case len(lo) == 0 && full(hi) && len(hi) == 1 && hi[0].Op == opNE && hi[0].C == 0:
+		return []string{name + " > 0xffffffff"}
+	}
+	for _, c := range hi {
+		out = append(out, halfPredicate(fmt.Sprintf("%s >> 32", name), c))
+	}
+	for _, c := range lo {
+		out = append(out, halfPredicate(fmt.Sprintf("(u32)%s", name), c))
+	}
+	return out
+}
+
+func halfPredicate(name string, c constraint) string {
+	if c.Mask != 0xffffffff {
+		name = fmt.Sprintf("(%s & %s)", name, num(uint64(c.Mask)))
+	}
+	return fmt.Sprintf("%s %s %s", name, c.Op, num(uint64(c.C)))
+}
+
+// num prints small numbers in decimal and the rest in hex.
+func num(v uint64) string {
+	if v < 4096 {
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// Write prints the explanation: one line per syscall, then the numbers
+// without a name, x32, and the kernel cache summary.
+func (ex *Explanation) Write(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "arch %s (AUDIT_ARCH %#08x)\n", ex.Arch.Name, ex.Arch.Audit)
+	var cached, allowNotCached, argDep int
+	var notCachedNames []string
+	for _, d := range ex.Syscalls {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+		if d.Cached {
+			cached++
+		} else if d.Fixed() && d.Cases[0].Action&action.ActionFull == action.Allow {
+			allowNotCached++
+			notCachedNames = append(notCachedNames, d.Name)
+		}
+		if !d.Fixed() {
+			argDep++
+		}
+	}
+	if len(ex.Other) > 0 {
+		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other}).String() + "\n")
+	}
+	if len(ex.X32) > 0 {
+		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32}).String() + "\n")
+	}
+	fmt.Fprintf(&b, "\n%d syscalls: %d decided on the arguments; %d served from the kernel's allow cache (never run the filter)\n",
+		len(ex.Syscalls), argDep, cached)
+	if allowNotCached > 0 {
+		fmt.Fprintf(&b, "%d always allowed but not cacheable (the filter runs on every call): %s\n",
+			allowNotCached, strings.Join(notCachedNames, " "))
+	}
+	if ex.Over {
+		b.WriteString("warning: the search hit its budget; some decisions are partial\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// FilterArch returns the arch a filter is for when it compares arch with
+// exactly one known AUDIT_ARCH value, else nil.
+func FilterArch(prog []bpf.RawInstruction) *arch.Arch {
+	var found *arch.Arch
+	for i := 0; i+1 < len(prog); i++ {
+		if prog[i].Op != 0x20 || prog[i].K != 4 {
+			continue
+		}
+		for j := i + 1; j < len(prog) && prog[j].Op == 0x15; j++ {
+			a := arch.ByAudit(prog[j].K)
+			if a == nil {
+				continue
+			}
+			if found != nil && found != a {
+				return nil
+			}
+			found = a
+		}
+	}
+	return found
+}

@@ -1,0 +1,515 @@
+package vm
+
+import (
+	"encoding/binary"
+
+	"golang.org/x/net/bpf"
+)
+
+// op is a decoded operation: the opcode with its operand kind and, for
+// loads, the addressing case already resolved, so the run loop is one
+// switch with no further decoding.
+type op uint8
+
+const (
+	opRetK op = iota
+	opRetA
+	opLdImm
+	opLdxImm
+	opLdMem
+	opLdxMem
+	opSt
+	opStx
+	opLdLen
+	opLdxLen
+	opLdSec  // seccomp: A = word k of seccomp_data
+	opLdAbsW // packet, 0 <= k < 2^31
+	opLdAbsH //
+	opLdAbsB //
+	opLdNeg  // packet, negative k (SKF_NET_OFF / SKF_LL_OFF); size in jt
+	opLdIndW // A = pkt[X+k]
+	opLdIndH //
+	opLdIndB //
+	opLdxMsh // X = 4*(pkt[k]&0xf)
+	opAnc    // ancillary load; k is the SKF_AD_* code
+	opAddK   //
+	opSubK   //
+	opMulK   //
+	opDivK   //
+	opModK   //
+	opAndK   //
+	opOrK    //
+	opXorK   //
+	opLshK   //
+	opRshK   //
+	opAddX   //
+	opSubX   //
+	opMulX   //
+	opDivX   //
+	opModX   //
+	opAndX   //
+	opOrX    //
+	opXorX   //
+	opLshX   //
+	opRshX   //
+	opNeg    //
+	opJa     // pc = jt
+	opJeqK   //
+	opJgtK   //
+	opJgeK   //
+	opJsetK  //
+	opJeqX   //
+	opJgtX   //
+	opJgeX   //
+	opJsetX  //
+	opTax    //
+	opTxa    //
+)
+
+// insn is one decoded instruction. Jump targets are absolute.
+type insn struct {
+	op     op
+	jt, jf uint16
+	k      uint32
+}
+
+// decode turns a checked instruction into its run form.
+func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
+	k := ri.K
+	in := insn{k: k}
+	jt := uint16(pc + 1 + int(ri.Jt))
+	jf := uint16(pc + 1 + int(ri.Jf))
+	switch ri.Op {
+	case clsRET | retK:
+		in.op = opRetK
+	case clsRET | retA:
+		in.op = opRetA
+	case clsLD | mdIMM:
+		in.op = opLdImm
+	case clsLDX | mdIMM:
+		in.op = opLdxImm
+	case clsLD | mdMEM:
+		in.op = opLdMem
+	case clsLDX | mdMEM:
+		in.op = opLdxMem
+	case clsST:
+		in.op = opSt
+	case clsSTX:
+		in.op = opStx
+	case clsLD | szW | mdLEN:
+		in.op = opLdLen
+		if mode == Seccomp { // seccomp_check_filter turns it into ld #64
+			in.op, in.k = opLdImm, SeccompDataSize
+		}
+	case clsLDX | szW | mdLEN:
+		in.op = opLdxLen
+		if mode == Seccomp {
+			in.op, in.k = opLdxImm, SeccompDataSize
+		}
+	case clsLD | szW | mdABS, clsLD | szH | mdABS, clsLD | szB | mdABS:
+		switch {
+		case mode == Seccomp:
+			in.op, in.k = opLdSec, k/4
+		case isAncillary(k):
+			in.op, in.k = opAnc, uint32(int32(k)-skfAdOff)
+		case int32(k) < 0:
+			in.op = opLdNeg
+			in.jt = loadSize(ri.Op)
+		default:
+			in.op = [...]op{szW: opLdAbsW, szH: opLdAbsH, szB: opLdAbsB}[ri.Op&0x18]
+		}
+	case clsLD | szW | mdIND:
+		in.op = opLdIndW
+	case clsLD | szH | mdIND:
+		in.op = opLdIndH
+	case clsLD | szB | mdIND:
+		in.op = opLdIndB
+	case clsLDX | szB | mdMSH:
+		in.op = opLdxMsh
+	case clsALU | aluNEG:
+		in.op = opNeg
+	case clsMISC | miscTAX:
+		in.op = opTax
+	case clsMISC | miscTXA:
+		in.op = opTxa
+	case clsJMP | jmpJA:
+		in.op = opJa
+		jt = uint16(pc + 1 + int(k))
+	default:
+		switch ri.Op & 0x07 {
+		case clsALU:
+			base := [...]op{
+				aluADD >> 4: opAddK, aluSUB >> 4: opSubK, aluMUL >> 4: opMulK, aluDIV >> 4: opDivK, aluMOD >> 4: opModK,
+				aluAND >> 4: opAndK, aluOR >> 4: opOrK, aluXOR >> 4: opXorK, aluLSH >> 4: opLshK, aluRSH >> 4: opRshK,
+			}[ri.Op>>4]
+			if ri.Op&srcX != 0 {
+				base += opAddX - opAddK
+			}
+			in.op = base
+		case clsJMP:
+			base := [...]op{jmpJEQ >> 4: opJeqK, jmpJGT >> 4: opJgtK, jmpJGE >> 4: opJgeK, jmpJSET >> 4: opJsetK}[ri.Op>>4]
+			if ri.Op&srcX != 0 {
+				base += opJeqX - opJeqK
+			}
+			in.op = base
+		}
+	}
+	switch in.op {
+	case opJa, opJeqK, opJgtK, opJgeK, opJsetK, opJeqX, opJgtX, opJgeX, opJsetX:
+		in.jt, in.jf = jt, jf
+	}
+	return in
+}
+
+func loadSize(code uint16) uint16 {
+	switch code & 0x18 {
+	case szH:
+		return 2
+	case szB:
+		return 1
+	}
+	return 4
+}
+
+// run is the interpreter. Seccomp runs pass sd (the 16 words of
+// seccomp_data) and no packet; packet runs pass pkt, the length "len"
+// reads, and meta.
+func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Options) Result {
+	var a, x uint32
+	var mem [memWords]uint32
+	prog := m.insns
+	pc, n := 0, 0
+	for {
+		cur := pc
+		in := &prog[pc]
+		pc++
+		n++
+		switch in.op {
+		case opRetK:
+			if o != nil {
+				o.exit(m, cur, a, x, false)
+			}
+			return Result{Ret: in.k, Insns: n}
+		case opRetA:
+			if o != nil {
+				o.exit(m, cur, a, x, false)
+			}
+			return Result{Ret: a, Insns: n}
+		case opLdImm:
+			a = in.k
+		case opLdxImm:
+			x = in.k
+		case opLdMem:
+			a = mem[in.k&(memWords-1)]
+		case opLdxMem:
+			x = mem[in.k&(memWords-1)]
+		case opSt:
+			mem[in.k&(memWords-1)] = a
+		case opStx:
+			mem[in.k&(memWords-1)] = x
+		case opLdLen:
+			a = wire
+		case opLdxLen:
+			x = wire
+		case opLdSec:
+			a = sd[in.k&15]
+		case opLdAbsW:
+			if uint64(in.k)+4 > uint64(len(pkt)) {
+				goto fault
+			}
+			a = binary.BigEndian.Uint32(pkt[in.k:])
+		case opLdAbsH:
+			if uint64(in.k)+2 > uint64(len(pkt)) {
+				goto fault
+			}
+			a = uint32(binary.BigEndian.Uint16(pkt[in.k:]))
+		case opLdAbsB:
+			if uint64(in.k) >= uint64(len(pkt)) {
+				goto fault
+			}
+			a = uint32(pkt[in.k])
+		case opLdNeg:
+			v, ok := load(pkt, meta, int32(in.k), int(in.jt))
+			if !ok {
+				goto fault
+			}
+			a = v
+		case opLdIndW:
+			v, ok := load(pkt, meta, int32(x+in.k), 4)
+			if !ok {
+				goto fault
+			}
+			a = v
+		case opLdIndH:
+			v, ok := load(pkt, meta, int32(x+in.k), 2)
+			if !ok {
+				goto fault
+			}
+			a = v
+		case opLdIndB:
+			v, ok := load(pkt, meta, int32(x+in.k), 1)
+			if !ok {
+				goto fault
+			}
+			a = v
+		case opLdxMsh:
+			v, ok := load(pkt, meta, int32(in.k), 1)
+			if !ok {
+				goto fault
+			}
+			x = (v & 0xf) << 2
+		case opAnc:
+			a = ancillary(in.k, pkt, meta, a, x)
+		case opAddK:
+			a += in.k
+		case opSubK:
+			a -= in.k
+		case opMulK:
+			a *= in.k
+		case opDivK:
+			a /= in.k // New rejects k == 0
+		case opModK:
+			a %= in.k
+		case opAndK:
+			a &= in.k
+		case opOrK:
+			a |= in.k
+		case opXorK:
+			a ^= in.k
+		case opLshK:
+			a <<= in.k & 31 // New rejects k >= 32
+		case opRshK:
+			a >>= in.k & 31
+		case opAddX:
+			a += x
+		case opSubX:
+			a -= x
+		case opMulX:
+			a *= x
+		case opDivX:
+			if x == 0 {
+				goto fault
+			}
+			a /= x
+		case opModX:
+			if x == 0 {
+				goto fault
+			}
+			a %= x
+		case opAndX:
+			a &= x
+		case opOrX:
+			a |= x
+		case opXorX:
+			a ^= x
+		case opLshX:
+			// The kernel runs classic shifts as eBPF ALU32 shifts, which
+			// take the count modulo 32 (the interpreter masks with 31,
+			// x86's shl/shr do the same).
+			a <<= x & 31
+		case opRshX:
+			a >>= x & 31
+		case opNeg:
+			a = -a
+		case opJa:
+			pc = int(in.jt)
+		case opJeqK:
+			if a == in.k {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJgtK:
+			if a > in.k {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJgeK:
+			if a >= in.k {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJsetK:
+			if a&in.k != 0 {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJeqX:
+			if a == x {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJgtX:
+			if a > x {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJgeX:
+			if a >= x {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opJsetX:
+			if a&x != 0 {
+				pc = int(in.jt)
+			} else {
+				pc = int(in.jf)
+			}
+		case opTax:
+			x = a
+		case opTxa:
+			a = x
+		}
+		if o != nil {
+			o.step(m, cur, a, x)
+		}
+		continue
+	fault:
+		if o != nil {
+			o.exit(m, cur, a, x, true)
+		}
+		return Result{Ret: 0, Insns: n}
+	}
+}
+
+func (o *Options) step(m *Machine, pc int, a, x uint32) {
+	if pc < len(o.Coverage) {
+		o.Coverage[pc] = true
+	}
+	if o.Trace != nil {
+		o.Trace(Step{PC: pc, Insn: m.prog[pc], A: a, X: x})
+	}
+}
+
+func (o *Options) exit(m *Machine, pc int, a, x uint32, fault bool) {
+	if pc < len(o.Coverage) {
+		o.Coverage[pc] = true
+	}
+	if o.Trace != nil {
+		o.Trace(Step{PC: pc, Insn: m.prog[pc], A: a, X: x, Exit: true, Fault: fault})
+	}
+}
+
+// load reads size bytes big-endian at offset off as the kernel's
+// bpf_skb_load_helper_* do: a non-negative offset indexes the packet, a
+// negative one goes through bpf_internal_load_pointer_neg_helper (relative
+// to the network header from SKF_NET_OFF up, to the link-layer header from
+// SKF_LL_OFF up, nothing below). ok is false when the bytes are not there.
+func load(pkt []byte, meta *Meta, off int32, size int) (uint32, bool) {
+	var p int64
+	switch {
+	case off >= 0:
+		p = int64(off)
+	case off >= skfNetOff:
+		base := 0
+		if meta != nil {
+			base = meta.NetOffset
+		}
+		p = int64(base) + int64(off) - skfNetOff
+	case off >= skfLLOff:
+		p = int64(off) - skfLLOff
+	default:
+		return 0, false
+	}
+	if p < 0 || p+int64(size) > int64(len(pkt)) {
+		return 0, false
+	}
+	switch size {
+	case 4:
+		return binary.BigEndian.Uint32(pkt[p:]), true
+	case 2:
+		return uint32(binary.BigEndian.Uint16(pkt[p:])), true
+	}
+	return uint32(pkt[p]), true
+}
+
+// ancillary is convert_bpf_extensions (net/core/filter.c) over Meta. The
+// value is the whole field whatever the load's size (W, H or B).
+func ancillary(code uint32, pkt []byte, meta *Meta, a, x uint32) uint32 {
+	var md Meta
+	if meta != nil {
+		md = *meta
+	}
+	switch code {
+	case adProtocol:
+		return uint32(md.Protocol)
+	case adPktType:
+		return uint32(md.PktType & 7) // PKT_TYPE_MAX
+	case adIfindex:
+		return md.Ifindex
+	case adNlattr:
+		return nlattr(pkt, a, x, false)
+	case adNlattrNest:
+		return nlattr(pkt, a, x, true)
+	case adMark:
+		return md.Mark
+	case adQueue:
+		return uint32(md.Queue)
+	case adHatype:
+		return uint32(md.Hatype)
+	case adRxhash:
+		return md.Rxhash
+	case adCPU:
+		return md.CPU
+	case adAluXorX:
+		return a ^ x
+	case adVlanTag:
+		return uint32(md.VlanTCI)
+	case adVlanPresent:
+		if md.VlanPresent {
+			return 1
+		}
+		return 0
+	case adPayOffset:
+		return md.PayloadOffset
+	case adRandom:
+		return md.Rand
+	case adVlanTPID:
+		return uint32(md.VlanTPID)
+	}
+	return 0
+}
+
+// nlattr is bpf_skb_get_nlattr / bpf_skb_get_nlattr_nest: find the netlink
+// attribute of type x in the attribute stream at offset a (for nest, inside
+// the attribute at a) and return its offset, or 0. struct nlattr is in host
+// byte order; this VM, like the machines Go runs on for seccomp work, takes
+// it little endian.
+func nlattr(pkt []byte, a, x uint32, nest bool) uint32 {
+	const hdr = 4 // sizeof(struct nlattr)
+	n := uint32(len(pkt))
+	if n < hdr || a > n-hdr {
+		return 0
+	}
+	start, rem := int(a), int(n-a)
+	if nest {
+		l := uint32(binary.LittleEndian.Uint16(pkt[a:]))
+		if l > n-a {
+			return 0
+		}
+		// nla_find_nested: the payload of the attribute at a.
+		start, rem = int(a)+hdr, int(l)-hdr
+	}
+	// nla_find over [start, start+rem): nla_ok, then nla_next by the
+	// aligned length.
+	for pos := start; rem >= hdr; {
+		l := int(binary.LittleEndian.Uint16(pkt[pos:]))
+		if l < hdr || l > rem {
+			break
+		}
+		typ := uint32(binary.LittleEndian.Uint16(pkt[pos+2:])) & 0x3fff // NLA_TYPE_MASK
+		if typ == x {
+			return uint32(pos)
+		}
+		step := (l + 3) &^ 3
+		pos += step
+		rem -= step
+	}
+	return 0
+}
