@@ -338,7 +338,10 @@ func TestGenerate(t *testing.T) {
 		}
 		t.Skipf("%v", err)
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
 	dir := t.TempDir()
 	cmd := exec.Command(gobin, "run", "./internal/gen", "-o", dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -359,5 +362,38 @@ func TestGenerate(t *testing.T) {
 		if !bytes.Equal(wb, gb) {
 			t.Errorf("%s differs from the generator's output (run go generate ./arch/):\n%s", w, cmp.Diff(string(wb), string(gb)))
 		}
+	}
+}
+
+// FuzzLookup checks that any input gives an arch or an error, never a panic.
+func FuzzLookup(f *testing.F) {
+	for _, s := range []string{"amd64", "0xc000003e", "386", "", "0x", "SCMP_ARCH_", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := Lookup(s)
+		if (a == nil) == (err == nil) {
+			t.Fatalf("Lookup(%q) = %v, %v", s, a, err)
+		}
+	})
+}
+
+func BenchmarkSyscallNumber(b *testing.B) {
+	a, _ := Lookup("x86_64")
+	for b.Loop() {
+		a.SyscallNumber("newfstatat")
+	}
+}
+
+func BenchmarkSyscallName(b *testing.B) {
+	a, _ := Lookup("x86_64")
+	for b.Loop() {
+		a.SyscallName(262)
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	for b.Loop() {
+		Lookup("mips64el")
 	}
 }

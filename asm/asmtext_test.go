@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -144,6 +145,19 @@ func TestDisassembleNoRelayout(t *testing.T) {
 		t.Fatalf("len %d, want 303", len(prog))
 	}
 	roundTrip(t, "trampolined", prog)
+}
+
+func BenchmarkDisassemble(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	prog := make([]bpf.RawInstruction, 4096)
+	for pc := range prog {
+		prog[pc] = cleanInsn(r, pc, len(prog))
+	}
+	for b.Loop() {
+		if err := Disassemble(io.Discard, prog); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // roundTrip checks that Disassemble then Assemble gives prog back exactly,

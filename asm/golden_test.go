@@ -169,7 +169,7 @@ func fmtCanonical(prog []bpf.RawInstruction) []bpf.RawInstruction {
 	out := make([]bpf.RawInstruction, len(prog))
 	for i, ins := range prog {
 		op, known := tcpdumpOps[ins.Op]
-		cond := known && ins.Op&0x07 == 0x05 && ins.Op&0xf0 != 0
+		cond := pcapCondJump(ins.Op)
 		if !cond {
 			ins.Jt, ins.Jf = 0, 0
 		}

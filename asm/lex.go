@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,16 +63,16 @@ func lex(name string, src []byte) ([]token, error) {
 			}
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			start, startLine, startCol := i, line, i-lineStart+1
-			end := strings.Index(string(src[i+2:]), "*/")
+			end := bytes.Index(src[i+2:], []byte("*/"))
 			if end < 0 {
 				return nil, &Error{File: name, Line: startLine, Col: startCol, Msg: "unterminated /* comment"}
 			}
 			i += 2 + end + 2
 			// A comment that spans lines still ends the line it started on.
-			if n := strings.Count(string(src[start:i]), "\n"); n > 0 {
+			if n := bytes.Count(src[start:i], []byte("\n")); n > 0 {
 				emit(tNL, start, start, 0)
 				line += n
-				lineStart = strings.LastIndexByte(string(src[:i]), '\n') + 1
+				lineStart = start + bytes.LastIndexByte(src[start:i], '\n') + 1
 			}
 		case isLetter(c) || c == '_':
 			start := i

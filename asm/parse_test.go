@@ -299,6 +299,7 @@ func TestAssembleErrors(t *testing.T) {
 		{"ld #1 @", "t.s:1:7: unexpected character '@'"},
 		{"ld #1\n\xff", "t.s:2:1: unexpected byte 0xff"},
 		{"ld #1 /* open", "t.s:1:7: unterminated /* comment"},
+		{"ret #0\n/* a\n\n */ lod", `t.s:4:5: unknown mnemonic "lod"`},
 		{"12", `t.s:1:1: expected an instruction or a label, found "12"`},
 		{".byte 1", `t.s:1:1: unknown directive ".byte" (the only one is .insn)`},
 		{".insn 0x10000, 0, 0, 0", "t.s:1:7: .insn CODE must be 0..65535"},
@@ -322,6 +323,17 @@ func TestAssembleErrors(t *testing.T) {
 		}
 		if err.Error() != tc.want {
 			t.Errorf("%.40q:\n got %s\nwant %s", tc.src, err, tc.want)
+		}
+	}
+}
+
+func BenchmarkAssemble(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	src := []byte(ljRender(ljGen(r, 4000, 0.02)))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Assemble("b.s", src); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

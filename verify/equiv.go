@@ -160,14 +160,15 @@ func (e *equiv) split(st symStep, cs conj, next func(pc int, cs conj)) {
 			next(st.jt, cs)
 			return
 		}
-		for _, c := range []constraint{st.cond, negated(st.cond)} {
-			if cs.feasibleWith(c) {
-				pc := st.jt
-				if c != st.cond {
-					pc = st.jf
-				}
-				next(pc, append(cs[:len(cs):len(cs)], c))
-			}
+		t, f := cs.feasibleWith(st.cond), cs.feasibleWith(negated(st.cond))
+		switch {
+		case t && f:
+			next(st.jt, append(cs[:len(cs):len(cs)], st.cond))
+			next(st.jf, append(cs[:len(cs):len(cs)], negated(st.cond)))
+		case t: // implied by cs: nothing to add
+			next(st.jt, cs)
+		case f:
+			next(st.jf, cs)
 		}
 	}
 }

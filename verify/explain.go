@@ -31,6 +31,29 @@ type Decision struct {
 type Case struct {
 	Action    uint32 // the return value
 	Predicate string // readable, e.g. "args[0] == 2 || args[0] == 10"; "" = otherwise
+	paths     []conj // the constraints behind Predicate, one conjunction a path
+}
+
+// Holds reports whether the case's predicate holds for the words of a
+// seccomp_data (as laid out in memory: words[i] is at offset 4*i). The
+// "else" case holds always.
+func (c Case) Holds(words [16]uint32) bool {
+	if c.Predicate == "" {
+		return true
+	}
+	for _, p := range c.paths {
+		ok := true
+		for _, k := range p {
+			if !k.holds(words[k.Word]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Fixed reports whether the decision does not depend on the arguments.
@@ -109,28 +132,17 @@ func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
 // syscallNumbers lists the numbers the arch table names, ascending.
 func syscallNumbers(a *arch.Arch) []uint32 {
 	var out []uint32
-	for _, base := range []uint32{0, 4000, 5000, 6000, 0x40000000} {
-		for n := base; n < base+1100; n++ {
-			if _, ok := a.SyscallName(n); ok {
-				out = append(out, n)
-			}
-		}
+	for _, sc := range a.Syscalls() {
+		out = append(out, sc.Number)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	// Bases overlap (4000..5099 and 5000..): drop duplicates.
-	uniq := out[:0]
-	for i, n := range out {
-		if i == 0 || n != out[i-1] {
-			uniq = append(uniq, n)
-		}
-	}
-	return uniq
+	return out
 }
 
 // decide explores prog under cs and groups the paths by what they return.
 func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact, over bool) {
 	type group struct {
 		ret   uint32
+		paths []conj
 		terms []string
 		neg   int // negative constraints: a hint that this is the fall-through
 		order int
@@ -152,6 +164,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 		}
 		pred := argPredicate(l.cs[len(cs):], le)
 		g.terms = append(g.terms, pred)
+		g.paths = append(g.paths, l.cs)
 		for _, c := range l.cs[len(cs):] {
 			if c.Op == opNE || c.Op == opLE {
 				g.neg++
@@ -179,7 +192,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 		if i == elseIdx {
 			continue
 		}
-		cases = append(cases, Case{Action: g.ret, Predicate: disjunction(g.terms)})
+		cases = append(cases, Case{Action: g.ret, Predicate: disjunction(g.terms), paths: g.paths})
 	}
 	cases = append(cases, Case{Action: gs[elseIdx].ret})
 	return cases, inexact, e.over

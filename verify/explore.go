@@ -65,11 +65,16 @@ func (e *explorer) walk(st symState, cs conj, inexact bool) {
 	case s.jt == s.jf:
 		next(s.jt, cs, inexact)
 	default:
-		if cs.feasibleWith(s.cond) {
+		neg := negated(s.cond)
+		t, f := cs.feasibleWith(s.cond), cs.feasibleWith(neg)
+		switch {
+		case t && f:
 			next(s.jt, append(cs[:len(cs):len(cs)], s.cond), inexact)
-		}
-		if neg := negated(s.cond); cs.feasibleWith(neg) {
 			next(s.jf, append(cs[:len(cs):len(cs)], neg), inexact)
+		case t: // implied by cs: nothing to add
+			next(s.jt, cs, inexact)
+		case f:
+			next(s.jf, cs, inexact)
 		}
 	}
 }

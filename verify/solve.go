@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -88,7 +87,7 @@ func solveWord(cs []constraint) (v uint32, ok bool) {
 // solveInterval handles unmasked constraints: an interval minus a set.
 func solveInterval(cs []constraint) (uint32, bool) {
 	lo, hi := uint64(0), uint64(0xffffffff)
-	var ne []uint64
+	ne := make(map[uint64]bool)
 	for _, c := range cs {
 		k := uint64(c.C)
 		switch c.Op {
@@ -99,14 +98,11 @@ func solveInterval(cs []constraint) (uint32, bool) {
 		case opLE:
 			hi = min(hi, k)
 		case opNE:
-			ne = append(ne, k)
+			ne[k] = true
 		}
 	}
-	sort.Slice(ne, func(i, j int) bool { return ne[i] < ne[j] })
-	for _, k := range ne {
-		if k == lo {
-			lo++
-		}
+	for ne[lo] && lo <= hi {
+		lo++
 	}
 	if lo > hi {
 		return 0, false
@@ -208,6 +204,22 @@ func (cs conj) onWord(w uint8) []constraint {
 // feasibleWith reports whether cs plus c has a solution. Only c's word
 // needs solving again: the others were feasible before.
 func (cs conj) feasibleWith(c constraint) bool {
+	// Fast paths: once a word is pinned by an unmasked equality, every
+	// other constraint on it is just evaluated (a syscall number compared
+	// along a chain of hundreds of tests, say).
+	if c.Op == opEQ && c.Mask == 0xffffffff {
+		for _, d := range cs {
+			if d.Word == c.Word && !d.holds(c.C) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, d := range cs {
+		if d.Word == c.Word && d.Op == opEQ && d.Mask == 0xffffffff {
+			return c.holds(d.C)
+		}
+	}
 	_, ok := solveWord(append(cs.onWord(c.Word), c))
 	return ok
 }

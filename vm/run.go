@@ -171,30 +171,56 @@ func loadSize(code uint16) uint16 {
 	return 4
 }
 
-// run is the interpreter. Seccomp runs pass sd (the 16 words of
+// state is the machine state between calls of exec.
+type state struct {
+	a, x  uint32
+	pc, n int
+	fault bool
+	mem   [memWords]uint32
+}
+
+// run is the interpreter driver. Seccomp runs pass sd (the 16 words of
 // seccomp_data) and no packet; packet runs pass pkt, the length "len"
-// reads, and meta.
+// reads, and meta. Without options the program runs in one call of exec;
+// with them, one instruction per call, so the hot loop carries no hooks.
 func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Options) Result {
-	var a, x uint32
-	var mem [memWords]uint32
-	prog := m.insns
-	pc, n := 0, 0
+	var s state
+	if o == nil {
+		ret, _ := m.exec(&s, pkt, wire, meta, sd, maxInsns+1)
+		return Result{Ret: ret, Insns: s.n}
+	}
 	for {
-		cur := pc
+		cur := s.pc
+		ret, done := m.exec(&s, pkt, wire, meta, sd, s.n+1)
+		if cur < len(o.Coverage) {
+			o.Coverage[cur] = true
+		}
+		if o.Trace != nil {
+			o.Trace(Step{PC: cur, Insn: m.prog[cur], A: s.a, X: s.x, Exit: done, Fault: s.fault})
+		}
+		if done {
+			return Result{Ret: ret, Insns: s.n}
+		}
+	}
+}
+
+// exec runs from s until the program ends (done) or s.n reaches limit.
+// Programs only jump forward, so a run ends within len(prog) steps.
+func (m *Machine) exec(s *state, pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, limit int) (ret uint32, done bool) {
+	a, x, pc, n := s.a, s.x, s.pc, s.n
+	mem := &s.mem
+	prog := m.insns
+	for n < limit {
 		in := &prog[pc]
 		pc++
 		n++
 		switch in.op {
 		case opRetK:
-			if o != nil {
-				o.exit(m, cur, a, x, false)
-			}
-			return Result{Ret: in.k, Insns: n}
+			ret, done = in.k, true
+			goto out
 		case opRetA:
-			if o != nil {
-				o.exit(m, cur, a, x, false)
-			}
-			return Result{Ret: a, Insns: n}
+			ret, done = a, true
+			goto out
 		case opLdImm:
 			a = in.k
 		case opLdxImm:
@@ -228,36 +254,44 @@ func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Op
 				goto fault
 			}
 			a = uint32(pkt[in.k])
+		case opLdIndW:
+			if off := x + in.k; uint64(off)+4 <= uint64(len(pkt)) {
+				a = binary.BigEndian.Uint32(pkt[off:])
+			} else if v, ok := load(pkt, meta, int32(off), 4); ok {
+				a = v
+			} else {
+				goto fault
+			}
+		case opLdIndH:
+			if off := x + in.k; uint64(off)+2 <= uint64(len(pkt)) {
+				a = uint32(binary.BigEndian.Uint16(pkt[off:]))
+			} else if v, ok := load(pkt, meta, int32(off), 2); ok {
+				a = v
+			} else {
+				goto fault
+			}
+		case opLdIndB:
+			if off := x + in.k; uint64(off) < uint64(len(pkt)) {
+				a = uint32(pkt[off])
+			} else if v, ok := load(pkt, meta, int32(off), 1); ok {
+				a = v
+			} else {
+				goto fault
+			}
+		case opLdxMsh:
+			if uint64(in.k) < uint64(len(pkt)) {
+				x = uint32(pkt[in.k]&0xf) << 2
+			} else if v, ok := load(pkt, meta, int32(in.k), 1); ok {
+				x = (v & 0xf) << 2
+			} else {
+				goto fault
+			}
 		case opLdNeg:
 			v, ok := load(pkt, meta, int32(in.k), int(in.jt))
 			if !ok {
 				goto fault
 			}
 			a = v
-		case opLdIndW:
-			v, ok := load(pkt, meta, int32(x+in.k), 4)
-			if !ok {
-				goto fault
-			}
-			a = v
-		case opLdIndH:
-			v, ok := load(pkt, meta, int32(x+in.k), 2)
-			if !ok {
-				goto fault
-			}
-			a = v
-		case opLdIndB:
-			v, ok := load(pkt, meta, int32(x+in.k), 1)
-			if !ok {
-				goto fault
-			}
-			a = v
-		case opLdxMsh:
-			v, ok := load(pkt, meta, int32(in.k), 1)
-			if !ok {
-				goto fault
-			}
-			x = (v & 0xf) << 2
 		case opAnc:
 			a = ancillary(in.k, pkt, meta, a, x)
 		case opAddK:
@@ -305,7 +339,7 @@ func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Op
 		case opLshX:
 			// The kernel runs classic shifts as eBPF ALU32 shifts, which
 			// take the count modulo 32 (the interpreter masks with 31,
-			// x86's shl/shr do the same).
+			// x86's shl/shr do the same; checked on this machine).
 			a <<= x & 31
 		case opRshX:
 			a >>= x & 31
@@ -366,34 +400,13 @@ func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Op
 		case opTxa:
 			a = x
 		}
-		if o != nil {
-			o.step(m, cur, a, x)
-		}
-		continue
-	fault:
-		if o != nil {
-			o.exit(m, cur, a, x, true)
-		}
-		return Result{Ret: 0, Insns: n}
 	}
-}
-
-func (o *Options) step(m *Machine, pc int, a, x uint32) {
-	if pc < len(o.Coverage) {
-		o.Coverage[pc] = true
-	}
-	if o.Trace != nil {
-		o.Trace(Step{PC: pc, Insn: m.prog[pc], A: a, X: x})
-	}
-}
-
-func (o *Options) exit(m *Machine, pc int, a, x uint32, fault bool) {
-	if pc < len(o.Coverage) {
-		o.Coverage[pc] = true
-	}
-	if o.Trace != nil {
-		o.Trace(Step{PC: pc, Insn: m.prog[pc], A: a, X: x, Exit: true, Fault: fault})
-	}
+	goto out
+fault:
+	ret, done, s.fault = 0, true, true
+out:
+	s.a, s.x, s.pc, s.n = a, x, pc, n
+	return ret, done
 }
 
 // load reads size bytes big-endian at offset off as the kernel's

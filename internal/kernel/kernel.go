@@ -79,3 +79,15 @@ const (
 	// MaxPacketProg is the longest program PacketOracle.Run can run.
 	MaxPacketProg = 4096 - 9
 )
+
+// Syscall numbers that Linux (6.14 and later on x86_64) passes without
+// running any seccomp filter: the uretprobe and uprobe trampolines' own
+// syscalls. A probe cannot observe a filter's verdict for them.
+const (
+	NrUretprobe = 335
+	NrUprobe    = 336
+)
+
+// Unfiltered reports whether the kernel skips seccomp filters for native
+// syscall nr (so the oracle refuses to probe it).
+func Unfiltered(nr int32) bool { return nr == NrUretprobe || nr == NrUprobe }

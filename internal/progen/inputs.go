@@ -53,6 +53,11 @@ func SeccompInputs(r *rand.Rand, prog []bpf.RawInstruction, n int) []SeccompInpu
 		default:
 			in.Nr = int32(word(r, ks))
 		}
+		if in.Nr == 335 || in.Nr == 336 {
+			// uretprobe and uprobe: Linux runs no seccomp filter for
+			// them on x86_64, so no probe can observe a verdict.
+			in.Nr = 39
+		}
 		for j := range in.Args {
 			hi, lo := uint64(word(r, ks)), uint64(word(r, ks))
 			switch r.IntN(4) {

@@ -82,10 +82,11 @@ func Invalid(r *rand.Rand, prog []bpf.RawInstruction, m Mutation) []bpf.RawInstr
 	case Empty:
 		return nil
 	case TooLong:
-		for len(p) < 4097 {
-			p = front(bpf.RawInstruction{Op: alu | opAdd | srcK, K: 1})
+		pad := make([]bpf.RawInstruction, max(0, 4097-n))
+		for i := range pad {
+			pad[i] = bpf.RawInstruction{Op: alu | opAdd | srcK, K: 1}
 		}
-		return p
+		return front(pad...)
 	case NoFinalReturn:
 		return append(p, bpf.RawInstruction{Op: misc | tax})
 	case ShiftTooFar:

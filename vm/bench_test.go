@@ -1,0 +1,187 @@
+package vm
+
+import (
+	"encoding/binary"
+	"os"
+	"testing"
+
+	"golang.org/x/net/bpf"
+)
+
+// The packet programs are tcpdump's (libpcap 1.10.3) for Ethernet:
+//
+//	tcpdump -y EN10MB -ddd 'tcp port 22' > testdata/tcp_port_22.ddd
+//	tcpdump -y EN10MB -ddd "$(cat testdata/hosts_ports.expr)" > testdata/hosts_ports.ddd
+func loadDDD(b *testing.B, name string) []bpf.RawInstruction {
+	b.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := parseDDD(string(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return prog
+}
+
+// benchPackets are complete frames (caplen == len, so "len" means the
+// same to both VMs).
+func benchPackets() [][]byte {
+	pkts, wire := genPackets(2000, 7)
+	var out [][]byte
+	for i, p := range pkts {
+		if uint32(len(p)) == wire[i] && len(p) >= 14 {
+			out = append(out, p)
+		}
+		if len(out) == 256 {
+			break
+		}
+	}
+	return out
+}
+
+func BenchmarkPacket(b *testing.B) {
+	pkts := benchPackets()
+	for _, f := range []string{"tcp_port_22.ddd", "hosts_ports.ddd"} {
+		prog := loadDDD(b, f)
+		m, err := New(prog, Packet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		insts, ok := bpf.Disassemble(prog)
+		if !ok {
+			b.Fatalf("%s: x/net/bpf cannot disassemble it", f)
+		}
+		xvm, err := bpf.NewVM(insts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Both VMs must agree before their speed means anything; count the
+		// instructions the runs execute for ns/insn.
+		total := 0
+		for _, p := range pkts {
+			r := m.RunPacket(p, nil)
+			xr, err := xvm.Run(p)
+			if err != nil || uint32(xr) != r.Ret {
+				b.Fatalf("%s: x/net/bpf returns %d (%v), cbpf %d", f, xr, err, r.Ret)
+			}
+			total += r.Insns
+		}
+		perRun := float64(total) / float64(len(pkts))
+		b.Run(f[:len(f)-4]+"/cbpf", func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				m.RunPacket(pkts[i&255], nil)
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perRun, "ns/insn")
+			b.ReportMetric(perRun, "insns/run")
+		})
+		b.Run(f[:len(f)-4]+"/xnet", func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				xvm.Run(pkts[i&255])
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perRun, "ns/insn")
+			b.ReportMetric(perRun, "insns/run")
+		})
+	}
+}
+
+// seccompBenchProg is a typical allow-list filter of about 100
+// instructions: check the arch, then compare nr against 45 syscalls, with
+// argument checks on two of them.
+func seccompBenchProg(arch uint32) []bpf.RawInstruction {
+	const allow, deny, kill = 0x7fff0000, 0x00050001, 0x80000000
+	var p []bpf.RawInstruction
+	add := func(code uint16, k uint32, jt, jf uint8) {
+		p = append(p, bpf.RawInstruction{Op: code, Jt: jt, Jf: jf, K: k})
+	}
+	nrs := make([]uint32, 45)
+	for i := range nrs {
+		nrs[i] = uint32(i * 7)
+	}
+	add(clsLD|szW|mdABS, 4, 0, 0)
+	add(clsJMP|jmpJEQ, arch, 1, 0)
+	add(clsRET, kill, 0, 0)
+	add(clsLD|szW|mdABS, 0, 0, 0)
+	for i, nr := range nrs {
+		// jeq nr: to the allow at the end (or the arg check block)
+		rest := len(nrs) - 1 - i
+		add(clsJMP|jmpJEQ, nr, uint8(rest+1), 0)
+	}
+	add(clsRET, deny, 0, 0)
+	// arg block: args[0] (low word, BE: offset 20) must be < 16 and the
+	// high word 0, a few ALU steps to make it realistic.
+	add(clsLD|szW|mdABS, 16, 0, 0)
+	add(clsJMP|jmpJEQ, 0, 1, 0)
+	add(clsRET, deny, 0, 0)
+	add(clsLD|szW|mdABS, 20, 0, 0)
+	add(clsALU|aluAND, 0xfffffff0, 0, 0)
+	add(clsJMP|jmpJEQ, 0, 1, 0)
+	add(clsRET, deny, 0, 0)
+	for len(p) < 99 {
+		add(clsALU|aluADD, 0, 0, 0)
+	}
+	add(clsRET, allow, 0, 0)
+	return p
+}
+
+func BenchmarkSeccomp(b *testing.B) {
+	const s390x = 0x80000016 // big endian, so x/net/bpf's loads agree
+	prog := seccompBenchProg(s390x)
+	m, err := New(prog, Seccomp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	insts, _ := bpf.Disassemble(prog)
+	xvm, err := bpf.NewVM(insts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs := make([]SeccompData, 64)
+	raws := make([][]byte, 64)
+	total := 0
+	for i := range inputs {
+		d := SeccompData{Nr: int32(i * 5), Arch: s390x, Args: [6]uint64{uint64(i % 20)}}
+		inputs[i] = d
+		raw := make([]byte, 64)
+		binary.BigEndian.PutUint32(raw[0:], uint32(d.Nr))
+		binary.BigEndian.PutUint32(raw[4:], d.Arch)
+		for j, a := range d.Args {
+			binary.BigEndian.PutUint64(raw[16+8*j:], a)
+		}
+		raws[i] = raw
+		r := m.RunSeccomp(d)
+		xr, err := xvm.Run(raw)
+		if err != nil || uint32(xr) != r.Ret {
+			b.Fatalf("input %d: x/net/bpf returns %#x (%v), cbpf %#x", i, xr, err, r.Ret)
+		}
+		total += r.Insns
+	}
+	perRun := float64(total) / float64(len(inputs))
+	b.Run("cbpf", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			m.RunSeccomp(inputs[i&63])
+			i++
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perRun, "ns/insn")
+		b.ReportMetric(perRun, "insns/run")
+	})
+	b.Run("xnet", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			xvm.Run(raws[i&63])
+			i++
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/perRun, "ns/insn")
+		b.ReportMetric(perRun, "insns/run")
+	})
+}
