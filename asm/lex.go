@@ -39,14 +39,15 @@ func (t token) String() string {
 // keywords (the parser lowercases), skips "; ..." and "/* ... */" comments
 // and lines that start with '#' in the first column.
 func lex(name string, src []byte) ([]token, error) {
-	var toks []token
+	text := string(src) // one copy; token texts are slices of it
+	toks := make([]token, 0, len(src)/3+1)
 	line, lineStart := 1, 0
 	i := 0
 	errAt := func(pos int, format string, args ...any) error {
 		return &Error{File: name, Line: line, Col: pos - lineStart + 1, Msg: fmt.Sprintf(format, args...)}
 	}
 	emit := func(k tokKind, start, end int, val uint32) {
-		toks = append(toks, token{kind: k, text: string(src[start:end]), val: val, line: line, col: start - lineStart + 1})
+		toks = append(toks, token{kind: k, text: text[start:end], val: val, line: line, col: start - lineStart + 1})
 	}
 	for i < len(src) {
 		c := src[i]
@@ -92,7 +93,7 @@ func lex(name string, src []byte) ([]token, error) {
 			for i < len(src) && (isLetter(src[i]) || isDigit(src[i]) || src[i] == '_') {
 				i++
 			}
-			v, err := parseNum(string(src[start:i]))
+			v, err := parseNum(text[start:i])
 			if err != nil {
 				return nil, errAt(start, "%s", err)
 			}

@@ -32,7 +32,7 @@ func Assemble(name string, src []byte) ([]bpf.RawInstruction, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{name: name, toks: toks, labels: map[string]labelDef{}}
+	p := &parser{name: name, toks: toks, labels: map[string]labelDef{}, items: make([]item, 0, min(len(toks)/2+1, maxInsns))}
 	if err := p.parse(); err != nil {
 		return nil, err
 	}

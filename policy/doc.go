@@ -1,0 +1,79 @@
+// Package policy is what a seccomp filter is compiled from: a default
+// action, target arches, and rules (syscall, predicate on the arguments,
+// action), with Eval, the reference semantics the compiler is tested
+// against. Policies come from Go code, from the policy language (ParseText)
+// or from Docker/OCI seccomp profiles (ParseOCI).
+//
+// # Semantics
+//
+// See Eval for the exact rules. In short: calls from an arch (or, on
+// x86_64, the x32 ABI) the policy does not target get BadArch; a number the
+// arch's table does not name gets Default; otherwise every rule for that
+// syscall whose predicate holds matches, and of those the most restrictive
+// action wins, in the kernel's order (KILL_PROCESS, KILL_THREAD, TRAP,
+// ERRNO, USER_NOTIF, TRACE, LOG, ALLOW; lower data first among equals). No
+// matching rule: Default.
+//
+// Arguments are 64-bit and compared unsigned; a 32-bit comparison looks at
+// the low half only. On 32-bit arches every comparison is 32-bit, since the
+// kernel passes 32-bit arguments there.
+//
+// Calls that an arch also offers through socketcall or ipc (i386, mips
+// o32, ppc64, s390x) are matched on both paths, the way libseccomp does it:
+// a rule on socket matches the direct socket syscall with its predicate,
+// and socketcall with first argument SYS_SOCKET without it (the real
+// arguments are behind a pointer a filter cannot follow).
+//
+// # The policy language
+//
+// One statement a line; # starts a comment. In the spirit of the original
+// seccomp filter proposal, a rule is "syscall: predicate", and the call is
+// allowed when the predicate holds:
+//
+//	# A small service.
+//	default errno(EPERM)
+//	arch x86_64 aarch64
+//	read, write, close, exit_group: allow
+//	openat: (arg2 & O_ACCMODE) == O_RDONLY
+//	socket: arg0 == AF_INET || arg0 == AF_INET6
+//	socket: arg0 == AF_NETLINK => errno(EAFNOSUPPORT)
+//	ptrace: kill_process
+//	ioctl: (u32)arg1 == TCGETS
+//
+// Grammar (EBNF; tokens are separated by blanks, newlines end statements):
+//
+//	file      = { [ statement ] [ comment ] newline } .
+//	statement = "default" action
+//	          | "bad-arch" action
+//	          | "arch" archname { [","] archname }
+//	          | rule .
+//	rule      = syscall { "," syscall } ":" body .
+//	body      = action                        (unconditional)
+//	          | expr [ "=>" action ] .        (action defaults to allow)
+//	expr      = and { "||" and } .
+//	and       = unary { "&&" unary } .
+//	unary     = "!" unary | "(" expr ")" | "true" | compare .
+//	compare   = arg relop value
+//	          | "(" arg "&" value ")" "==" value .   (masked equality)
+//	arg       = [ "(u32)" ] argname .
+//	argname   = "arg0" … "arg5" | "args[" digit "]" | a named argument .
+//	relop     = "==" | "!=" | "<" | "<=" | ">" | ">=" .
+//	value     = term { "|" term } .
+//	term      = number | "-" number | CONSTANT | "(" value ")" .
+//	action    = "allow" | "log" | "kill_process" | "kill_thread" | "kill"
+//	          | "user_notif" | "errno" "(" value ")" | "trap" [ "(" value ")" ]
+//	          | "trace" [ "(" value ")" ] .
+//
+// Numbers are decimal, 0x hex, 0o or leading-0 octal, or 0b binary; a
+// negative number is two's complement in the comparison's width (so
+// arg0 == -100 is 0xffffffffffffff9c, AT_FDCWD in a 64-bit argument).
+// CONSTANT is a Linux constant name (AF_INET, O_RDONLY, PROT_EXEC, EPERM,
+// CLONE_NEWUSER, TCGETS, ...). kill is kill_thread, as in libseccomp.
+//
+// Errors carry file:line:col.
+//
+// # Docker and OCI profiles
+//
+// ParseOCI reads a Docker/OCI seccomp profile and behaves as runc with
+// libseccomp does: see its documentation.
+package policy

@@ -1,0 +1,121 @@
+package policy
+
+import (
+	"github.com/cbpfkit/cbpf/arch"
+)
+
+// Call is one system call as seccomp sees it (struct seccomp_data).
+type Call struct {
+	Arch uint32 // AUDIT_ARCH value
+	Nr   int32
+	IP   uint64
+	Args [6]uint64
+}
+
+// Eval returns the action p takes for call c. It is the reference
+// semantics the compiler is tested against, written to be read:
+//
+//  1. The call's ABI is its arch value, and on x86_64 bit 30 of nr
+//     (set: x32). An ABI the policy does not target gets BadArch.
+//  2. The number is looked up in that ABI's table. A number without a
+//     name gets Default.
+//  3. The rules for that name whose predicate holds all match; so do the
+//     rules for a call multiplexed through socketcall or ipc when this is
+//     that multiplexer with the call's number as its first argument (their
+//     predicates are not applied there: the real arguments are behind a
+//     pointer, as libseccomp does it). No match: Default.
+//  4. Of the matching rules, the most restrictive action wins
+//     (MoreRestrictive).
+//
+// On a 32-bit arch the kernel gives 32-bit arguments, so comparisons there
+// use the low 32 bits only, as libseccomp's filters do.
+func Eval(p *Policy, c Call) Action {
+	a := p.abi(c)
+	if a == nil {
+		return p.BadArch
+	}
+	name, ok := a.SyscallName(uint32(c.Nr))
+	if !ok {
+		return p.Default
+	}
+	args := c.Args
+	if a.Bits == 32 {
+		for i := range args {
+			args[i] &= 0xffffffff
+		}
+	}
+	var demuxed string
+	if name == arch.Socketcall || name == arch.IPC {
+		if args[0] <= 0x7fffffff {
+			demuxed, _ = a.Demultiplex(name, int(args[0]))
+		}
+	}
+	matched := false
+	var best Action
+	for _, r := range p.Rules {
+		hit := false
+		switch {
+		case r.Syscall == name:
+			hit = r.When == nil || holds(r.When, &args, a.Bits)
+		case demuxed != "" && r.Syscall == demuxed:
+			if mux, _, ok := a.Multiplexed(r.Syscall); ok && mux == name {
+				hit = true
+			}
+		}
+		if hit && (!matched || MoreRestrictive(r.Action, best)) {
+			matched, best = true, r.Action
+		}
+	}
+	if !matched {
+		return p.Default
+	}
+	return best
+}
+
+// holds evaluates e; on 32-bit arches every comparison is a 32-bit one.
+func holds(e Expr, args *[6]uint64, bits int) bool {
+	if bits == 64 {
+		return e.Eval(args)
+	}
+	return narrow(e).Eval(args)
+}
+
+// narrow returns e with every comparison made 32-bit.
+func narrow(e Expr) Expr {
+	switch e := e.(type) {
+	case *Cmp:
+		c := *e
+		c.Bits = 32
+		return &c
+	case And:
+		out := make(And, len(e))
+		for i, x := range e {
+			out[i] = narrow(x)
+		}
+		return out
+	case Or:
+		out := make(Or, len(e))
+		for i, x := range e {
+			out[i] = narrow(x)
+		}
+		return out
+	case *Not:
+		return &Not{X: narrow(e.X)}
+	}
+	return e
+}
+
+// abi finds the target arch a call belongs to, or nil.
+func (p *Policy) abi(c Call) *arch.Arch {
+	x32 := uint32(c.Nr)&arch.X32SyscallBit != 0
+	for _, a := range p.Targets() {
+		if a.Audit != c.Arch {
+			continue
+		}
+		if a.Audit == 0xc000003e && (a.Name == "x32") != x32 {
+			continue
+		}
+		return a
+	}
+	return nil
+}
