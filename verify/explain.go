@@ -163,11 +163,19 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 			groups[l.ret.C] = g
 		}
 		pred := argPredicate(l.cs[len(cs):], le)
+		if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
+			pred = strings.TrimSuffix(nr+" && "+pred, " && ")
+		}
 		g.terms = append(g.terms, pred)
 		g.paths = append(g.paths, l.cs)
-		for _, c := range l.cs[len(cs):] {
-			if c.Op == opNE || c.Op == opLE {
+		// Score how much this path is a fall-through: failed tests
+		// count up, passed equalities down.
+		for _, c := range simplify(l.cs[len(cs):]) {
+			switch c.Op {
+			case opNE:
 				g.neg++
+			case opEQ:
+				g.neg--
 			}
 		}
 	}
@@ -180,11 +188,11 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 	if len(gs) == 0 {
 		return nil, true, e.over
 	}
-	// The "else" case: the action with the most paths, ties to the one
-	// reached through more failed tests.
+	// The "else" case: the action reached through the most failed tests,
+	// so that the cases listed read as positive conditions.
 	elseIdx := 0
 	for i, g := range gs {
-		if len(g.terms) > len(gs[elseIdx].terms) || len(g.terms) == len(gs[elseIdx].terms) && g.neg > gs[elseIdx].neg {
+		if g.neg > gs[elseIdx].neg || g.neg == gs[elseIdx].neg && len(g.terms) > len(gs[elseIdx].terms) {
 			elseIdx = i
 		}
 	}
@@ -241,6 +249,16 @@ func argPredicate(cs conj, le bool) string {
 	return strings.Join(parts, " && ")
 }
 
+// nrPredicate renders the constraints a path adds on nr (for the summary
+// lines, where nr is not fixed).
+func nrPredicate(cs conj) string {
+	var parts []string
+	for _, c := range simplify(cs).onWord(0) {
+		parts = append(parts, halfPredicate("nr", c))
+	}
+	return strings.Join(parts, " && ")
+}
+
 // simplify drops constraints implied by an equality on the same word.
 func simplify(cs conj) conj {
 	var out conj
@@ -287,6 +305,9 @@ func fieldPredicate(name string, lo, hi []constraint) []string {
 			out = append(out, name+" <= 0xffffffff")
 		}
 		return out
+	case len(hi) == 0 && len(lo) == 1 && lo[0].Op != opGT && lo[0].Op != opLE && lo[0].Mask != 0xffffffff:
+		// A masked test of the low word alone is a 64-bit masked test.
+		return []string{halfPredicate(name, lo[0])}
 	case len(lo) == 0 && full(hi) && len(hi) == 1 && hi[0].Op == opNE && hi[0].C == 0:
 		return []string{name + " > 0xffffffff"}
 	}
