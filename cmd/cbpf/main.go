@@ -43,6 +43,7 @@ func commands() []*command {
 		explainCommand(),
 		equivCommand(),
 		versionCommand(),
+		policyCommand(),
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -2,15 +2,19 @@ package kernel
 
 import (
 	"bytes"
+	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 
 	"golang.org/x/net/bpf"
 )
+
+const childTimeout = 3 * time.Minute
 
 // childEnv marks a process started by the oracle to install filters.
 const childEnv = "CBPF_KERNEL_ORACLE_CHILD"
@@ -126,7 +130,11 @@ func callChild(req *request) (*response, error) {
 	}
 	// -test.run=^$ keeps a test binary that forgot MaybeChild from running
 	// its tests again; it then answers nothing and we say why.
-	cmd := exec.Command(exe, "-test.run=^$")
+	// A child that hangs must not hang the tests; the largest batches
+	// take seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = &in, &out, &stderr
 	runErr := cmd.Run()

@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -82,6 +83,8 @@ func (a *acceptor) check(prog []bpf.RawInstruction) error {
 
 func (a *acceptor) close() { close(a.req) }
 
+var debug = os.Getenv("CBPF_KERNEL_DEBUG") != ""
+
 var errTainted = errors.New("kernel oracle: thread already carries a seccomp filter")
 
 // runOnThread installs prog on a fresh locked thread, probes every input
@@ -112,6 +115,9 @@ func runOnThread(prog []bpf.RawInstruction, inputs []Input) ([]uintptr, error) {
 			}
 			rax := make([]uintptr, len(inputs))
 			for i, in := range inputs {
+				if debug {
+					fmt.Fprintf(os.Stderr, "probe %d %#x\n", in.Nr, in.Args)
+				}
 				a := &in.Args
 				rax[i] = probe(uintptr(int64(in.Nr)), uintptr(a[0]), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
 			}

@@ -1,0 +1,249 @@
+package compile
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/policy"
+)
+
+// Options tune Compile.
+type Options struct {
+	// Arches are the ABIs the filter serves; empty means the policy's
+	// targets (policy.Policy.Targets: its arches, else the host's).
+	Arches []*arch.Arch
+	// BadArch, if set, overrides the policy's action for calls from other
+	// arches (policy.New sets KILL_PROCESS).
+	BadArch *policy.Action
+	// ENOSYSNew makes numbers just above an arch's highest known syscall
+	// (up to 1023 above) fail with ENOSYS instead of the default action, so
+	// that a newer kernel's calls look unimplemented to callers that fall
+	// back (glibc does this with clone3, for instance).
+	ENOSYSNew bool
+}
+
+// Compile lowers the policy to a seccomp filter. See the package
+// documentation for the layout of the program.
+func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
+	if p == nil {
+		return nil, errors.New("compile: nil policy")
+	}
+	for _, pr := range p.Validate() { // names are checked per target below
+		if !pr.Warning {
+			return nil, fmt.Errorf("compile: %s", pr)
+		}
+	}
+	abis := o.Arches
+	if len(abis) == 0 {
+		abis = p.Targets()
+	}
+	if len(abis) == 0 {
+		return nil, errors.New("compile: no target arch (the host's is unknown); name one")
+	}
+	// The evaluator decides by the policy's own targets; the compiler's
+	// arches must be the same set, or the two would disagree.
+	q := *p
+	q.Arches = abis
+	if o.BadArch != nil {
+		q.BadArch = *o.BadArch
+	}
+	c := &compiler{p: &q, o: o, rets: map[policy.Action]label{}, blocks: map[string]label{}}
+	return c.compile(abis)
+}
+
+type compiler struct {
+	p      *policy.Policy
+	o      Options
+	b      builder
+	rets   map[policy.Action]label // shared return instructions
+	blocks map[string]label        // argument code, by ABI and decision key
+	todo   []pendingBlock
+}
+
+type pendingBlock struct {
+	l   label
+	a   *arch.Arch
+	dec *decision
+}
+
+// group is one arch value and the ABIs that share it (x86_64 and x32).
+type group struct {
+	audit uint32
+	abis  []*arch.Arch
+}
+
+func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
+	var groups []*group
+	seen := map[string]bool{}
+	for _, a := range abis {
+		if seen[a.Name] {
+			continue
+		}
+		seen[a.Name] = true
+		var g *group
+		for _, h := range groups {
+			if h.audit == a.Audit {
+				g = h
+			}
+		}
+		if g == nil {
+			g = &group{audit: a.Audit}
+			groups = append(groups, g)
+		}
+		g.abis = append(g.abis, a)
+	}
+	// The host's arch first: its calls pay for one comparison only.
+	if h := arch.Host(); h != nil {
+		sort.SliceStable(groups, func(i, j int) bool { return groups[i].audit == h.Audit && groups[j].audit != h.Audit })
+	}
+
+	b := &c.b
+	b.load(4) // arch
+	sections := make([]label, len(groups))
+	for i, g := range groups {
+		sections[i] = b.newLabel()
+		next := c.ret(c.p.BadArch)
+		if i < len(groups)-1 {
+			next = b.newLabel()
+		}
+		b.jump(unix.BPF_JEQ, g.audit, sections[i], next)
+		if i < len(groups)-1 {
+			b.mark(next)
+		}
+	}
+	for i, g := range groups {
+		b.mark(sections[i])
+		b.load(0) // nr
+		c.dispatch(g)
+	}
+	// Argument code, then the shared returns.
+	for len(c.todo) > 0 {
+		t := c.todo[0]
+		c.todo = c.todo[1:]
+		b.mark(t.l)
+		c.argBlock(t.a, t.dec)
+	}
+	acts := make([]policy.Action, 0, len(c.rets))
+	for a := range c.rets {
+		acts = append(acts, a)
+	}
+	sort.Slice(acts, func(i, j int) bool { return acts[i] < acts[j] })
+	for _, a := range acts {
+		b.mark(c.rets[a])
+		b.ret(uint32(a))
+	}
+	code := dropJumpsToNext(dropReloads(b.code, b.nLabels))
+	return layout(code, b.nLabels)
+}
+
+// ret returns the label of the shared "ret #act".
+func (c *compiler) ret(act policy.Action) label {
+	l, ok := c.rets[act]
+	if !ok {
+		l = c.b.newLabel()
+		c.rets[act] = l
+	}
+	return l
+}
+
+// dispatch emits the search tree over one arch value's syscall numbers.
+func (c *compiler) dispatch(g *group) {
+	var parts []abiPart
+	addPart := func(a *arch.Arch, owns func(uint32) bool) {
+		pt := abiPart{abi: a, owns: owns}
+		if a != nil {
+			pt.decs = decisions(c.p, a)
+			scs := a.Syscalls()
+			pt.maxNamed = scs[len(scs)-1].Number
+		}
+		parts = append(parts, pt)
+	}
+	var native, x32 *arch.Arch
+	for _, a := range g.abis {
+		if a.Name == "x32" {
+			x32 = a
+		} else {
+			native = a
+		}
+	}
+	if g.audit == 0xc000003e {
+		addPart(native, func(nr uint32) bool { return nr&arch.X32SyscallBit == 0 })
+		addPart(x32, func(nr uint32) bool { return nr&arch.X32SyscallBit != 0 })
+	} else {
+		addPart(native, func(uint32) bool { return true })
+	}
+	rs := partition(parts, c.p.Default, c.p.BadArch, c.o.ENOSYSNew)
+	root := buildTree(rs)
+	abiOf := func(nr uint32) *arch.Arch {
+		for _, pt := range parts {
+			if pt.owns(nr) {
+				return pt.abi
+			}
+		}
+		return nil
+	}
+	c.tree(root, rs, abiOf)
+}
+
+// tree emits node n (left subtree falls through) and returns nothing; the
+// caller has marked n's label already.
+func (c *compiler) tree(n *node, rs []rng, abiOf func(uint32) *arch.Arch) {
+	if n.leaf >= 0 {
+		c.b.ja(c.outcomeLabel(rs[n.leaf], abiOf))
+		return
+	}
+	target := func(m *node) (label, bool) {
+		if m.leaf >= 0 {
+			return c.outcomeLabel(rs[m.leaf], abiOf), false
+		}
+		return c.b.newLabel(), true
+	}
+	lt, lInner := target(n.left)
+	rt, rInner := target(n.right)
+	c.b.jump(unix.BPF_JGE, n.k, rt, lt)
+	if lInner {
+		c.b.mark(lt)
+		c.tree(n.left, rs, abiOf)
+	}
+	if rInner {
+		c.b.mark(rt)
+		c.tree(n.right, rs, abiOf)
+	}
+}
+
+// outcomeLabel is where a range's numbers go: a shared return, or the
+// argument code of its decision.
+func (c *compiler) outcomeLabel(r rng, abiOf func(uint32) *arch.Arch) label {
+	if r.out.dec == nil {
+		return c.ret(r.out.act)
+	}
+	a := abiOf(r.lo)
+	key := a.Name + "\x00" + r.out.dec.key
+	if l, ok := c.blocks[key]; ok {
+		return l
+	}
+	l := c.b.newLabel()
+	c.blocks[key] = l
+	c.todo = append(c.todo, pendingBlock{l: l, a: a, dec: r.out.dec})
+	return l
+}
+
+// argBlock emits a decision's cases in order.
+func (c *compiler) argBlock(a *arch.Arch, d *decision) {
+	g := &argGen{b: &c.b, a: a}
+	for i, k := range d.cases {
+		miss := c.ret(d.els)
+		if i < len(d.cases)-1 {
+			miss = c.b.newLabel()
+		}
+		g.expr(k.when, c.ret(k.act), miss)
+		if i < len(d.cases)-1 {
+			c.b.mark(miss)
+		}
+	}
+}

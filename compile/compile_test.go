@@ -1,0 +1,204 @@
+package compile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/policy"
+	"github.com/cbpfkit/cbpf/verify"
+	"github.com/cbpfkit/cbpf/vm"
+)
+
+func mustArch(t testing.TB, name string) *arch.Arch {
+	t.Helper()
+	a, err := arch.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// check compiles p and compares the filter, run in the VM, with
+// policy.Eval on inputs made from the policy's constants.
+func check(t *testing.T, p *policy.Policy, o Options, r *rand.Rand, n int) []bpf.RawInstruction {
+	t.Helper()
+	prog, err := Compile(p, o)
+	if err != nil {
+		t.Fatalf("Compile: %v\n%s", err, p)
+	}
+	if ds := verify.KernelCheck(prog, verify.Seccomp); len(ds) > 0 {
+		t.Fatalf("the kernel would reject the filter: %v", ds)
+	}
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := *p
+	if len(o.Arches) > 0 {
+		q.Arches = o.Arches
+	}
+	if o.BadArch != nil {
+		q.BadArch = *o.BadArch
+	}
+	for _, c := range inputs(&q, r, n) {
+		want := policy.Eval(&q, c)
+		got := m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, InstructionPointer: c.IP, Args: c.Args})
+		if uint32(want) != got.Ret {
+			t.Fatalf("call %+v: filter returns %#08x, policy.Eval %#08x (%v)\npolicy:\n%s", c, got.Ret, uint32(want), want, &q)
+		}
+	}
+	return prog
+}
+
+// inputs derives calls from a policy: every syscall it names and others,
+// numbers with bit 30 or 31 set, every constant ±1 in every argument, high
+// and low words swapped, and foreign arches.
+func inputs(p *policy.Policy, r *rand.Rand, n int) []policy.Call {
+	var consts []uint64
+	var walk func(e policy.Expr)
+	walk = func(e policy.Expr) {
+		switch e := e.(type) {
+		case *policy.Cmp:
+			for _, v := range []uint64{e.Value, e.Mask, e.Value | ^e.Mask} {
+				consts = append(consts, v, v+1, v-1, v&0xffffffff, v<<32|v>>32, v|0xffffffff00000000)
+			}
+		case policy.And:
+			for _, x := range e {
+				walk(x)
+			}
+		case policy.Or:
+			for _, x := range e {
+				walk(x)
+			}
+		case *policy.Not:
+			walk(e.X)
+		}
+	}
+	for _, rule := range p.Rules {
+		walk(rule.When)
+	}
+	consts = append(consts, 0, 1, 0xffffffff, 1<<32, ^uint64(0))
+	targets := p.Targets()
+	audits := []uint32{0xc000003e, 0x40000003, 0xc00000b7, 0x80000016, 0x12345678}
+	for _, a := range targets {
+		audits = append(audits, a.Audit)
+	}
+	var calls []policy.Call
+	for i := 0; i < n; i++ {
+		var c policy.Call
+		a := targets[r.IntN(len(targets))]
+		c.Arch = a.Audit
+		if r.IntN(10) == 0 {
+			c.Arch = audits[r.IntN(len(audits))]
+		}
+		switch r.IntN(8) {
+		case 0:
+			c.Nr = int32(r.Uint32())
+		case 1:
+			c.Nr = int32(r.IntN(1200))
+		case 2:
+			c.Nr = int32(uint32(r.IntN(600)) | arch.X32SyscallBit)
+		case 3:
+			c.Nr = int32(uint32(r.IntN(600)) | 0x80000000)
+		default:
+			rule := p.Rules[r.IntN(len(p.Rules))]
+			nr, ok := a.SyscallNumber(rule.Syscall)
+			if !ok {
+				if mux, _, ok := a.Multiplexed(rule.Syscall); ok {
+					nr, _ = a.SyscallNumber(mux)
+				}
+			}
+			c.Nr = int32(nr)
+		}
+		for j := range c.Args {
+			switch r.IntN(4) {
+			case 0:
+				c.Args[j] = r.Uint64()
+			case 1:
+				c.Args[j] = uint64(r.IntN(5))
+			default:
+				c.Args[j] = consts[r.IntN(len(consts))]
+			}
+		}
+		calls = append(calls, c)
+	}
+	return calls
+}
+
+// randomPolicy makes a policy over a handful of syscalls with random
+// predicates and actions.
+func randomPolicy(r *rand.Rand, arches []*arch.Arch) *policy.Policy {
+	acts := []policy.Action{policy.Allow, policy.Errno(1), policy.Errno(13), policy.KillProcess, policy.KillThread,
+		policy.Trap(3), policy.Trace(7), policy.Log, policy.UserNotif}
+	names := []string{"read", "write", "openat", "socket", "connect", "ioctl", "mmap", "clone", "personality",
+		"getpid", "exit_group", "futex", "shmget", "recvfrom", "kill"}
+	p := policy.New(acts[r.IntN(len(acts))])
+	p.Arches = arches
+	if r.IntN(3) == 0 {
+		p.BadArch = acts[r.IntN(len(acts))]
+	}
+	for i := 0; i < 1+r.IntN(25); i++ {
+		var when policy.Expr
+		if r.IntN(3) > 0 {
+			when = randomExpr(r, 2)
+		}
+		p.Add(names[r.IntN(len(names))], when, acts[r.IntN(len(acts))])
+	}
+	return p
+}
+
+func randomExpr(r *rand.Rand, depth int) policy.Expr {
+	if depth > 0 && r.IntN(3) == 0 {
+		xs := make([]policy.Expr, 1+r.IntN(5))
+		for i := range xs {
+			xs[i] = randomExpr(r, depth-1)
+		}
+		switch r.IntN(3) {
+		case 0:
+			return policy.And(xs)
+		case 1:
+			return policy.Or(xs)
+		}
+		return &policy.Not{X: xs[0]}
+	}
+	vals := []uint64{0, 1, 2, 10, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 32, 0xffffffffffffff9c, ^uint64(0), 0x100000002}
+	v := vals[r.IntN(len(vals))]
+	if r.IntN(3) == 0 {
+		v = r.Uint64() >> (r.IntN(64))
+	}
+	c := &policy.Cmp{Arg: r.IntN(6), Op: policy.Op(r.IntN(7)), Value: v, Bits: 64}
+	if r.IntN(4) == 0 {
+		c.Bits = 32
+		c.Value &= 0xffffffff
+	}
+	if c.Op == policy.MaskedEQ {
+		c.Mask = []uint64{0xff, 0xffffffff00000000, 1, 0x7e020000, 0xffffffffffffffff, r.Uint64()}[r.IntN(6)]
+		if c.Bits == 32 {
+			c.Mask &= 0xffffffff
+		}
+		if r.IntN(2) == 0 {
+			c.Value &= c.Mask
+		}
+	}
+	return c
+}
+
+func TestCompileRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	archSets := [][]string{
+		{"x86_64"}, {"aarch64"}, {"x86"}, {"x86_64", "x32"}, {"x32"}, {"x86_64", "x86", "x32"},
+		{"s390x"}, {"ppc64"}, {"mips"}, {"mipsel64"}, {"arm", "aarch64"}, {"riscv64", "loongarch64"},
+	}
+	for i := 0; i < 400; i++ {
+		var as []*arch.Arch
+		for _, n := range archSets[i%len(archSets)] {
+			as = append(as, mustArch(t, n))
+		}
+		p := randomPolicy(r, as)
+		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, p, Options{}, r, 300) })
+	}
+}

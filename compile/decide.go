@@ -1,0 +1,150 @@
+package compile
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/policy"
+)
+
+// A decision is what one syscall number of one ABI gets: try the cases in
+// order, the first whose predicate holds gives the action; none: Else.
+// A decision without cases is a fixed action.
+//
+// Ordering the matching rules from most to least restrictive and taking
+// the first that holds is the same as policy.Eval's "of all matching rules,
+// the most restrictive wins".
+type decision struct {
+	cases []dcase
+	els   policy.Action
+	key   string // canonical text: equal keys decide identically
+}
+
+type dcase struct {
+	when policy.Expr // never nil
+	act  policy.Action
+}
+
+func (d *decision) fixed() bool { return len(d.cases) == 0 }
+
+// decisions lowers the policy's rules for ABI a: for each syscall number of
+// a's table that some rule names (directly or through a multiplexer), its
+// decision. Numbers absent from the map get the default action.
+func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
+	byName := map[string][]policy.Rule{}
+	for _, r := range p.Rules {
+		byName[r.Syscall] = append(byName[r.Syscall], r)
+	}
+	out := map[uint32]*decision{}
+	for _, sc := range a.Syscalls() {
+		var rules []policy.Rule
+		rules = append(rules, byName[sc.Name]...)
+		if sc.Name == arch.Socketcall || sc.Name == arch.IPC {
+			// Calls made through the multiplexer: first argument == call
+			// number, the rule's own predicate dropped (libseccomp's way).
+			for _, name := range a.MultiplexedCalls(sc.Name) {
+				_, call, _ := a.Multiplexed(name)
+				for _, r := range byName[name] {
+					rules = append(rules, policy.Rule{
+						Syscall: sc.Name,
+						When:    policy.Arg(0).Eq(uint64(call)),
+						Action:  r.Action,
+					})
+				}
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		out[sc.Number] = decide(rules, p.Default, a.Bits == 32)
+	}
+	return out
+}
+
+// decide orders the rules of one syscall into a decision.
+func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
+	rules = append([]policy.Rule(nil), rules...)
+	sort.SliceStable(rules, func(i, j int) bool { return policy.MoreRestrictive(rules[i].Action, rules[j].Action) })
+	d := &decision{els: def}
+	for _, r := range rules {
+		if r.When == nil {
+			// Nothing less restrictive can matter after an unconditional
+			// rule; and if the default is more restrictive than... no: the
+			// unconditional rule matches always, so it is the else.
+			d.els = r.Action
+			break
+		}
+		w := r.When
+		if narrow {
+			w = narrowExpr(w)
+		}
+		d.cases = append(d.cases, dcase{when: w, act: r.Action})
+	}
+	// Neighbouring cases with the same action are one case: their
+	// predicates ORed, so that value sets are searched, not scanned.
+	merged := d.cases[:0]
+	for _, c := range d.cases {
+		if n := len(merged); n > 0 && merged[n-1].act == c.act {
+			merged[n-1].when = orOf(merged[n-1].when, c.when)
+			continue
+		}
+		merged = append(merged, c)
+	}
+	d.cases = merged
+	// Trailing cases whose action is the else change nothing.
+	for len(d.cases) > 0 && d.cases[len(d.cases)-1].act == d.els {
+		d.cases = d.cases[:len(d.cases)-1]
+	}
+	var b strings.Builder
+	for _, c := range d.cases {
+		b.WriteString(c.when.String())
+		b.WriteString(" => ")
+		b.WriteString(policy.ActionText(c.act))
+		b.WriteString("; ")
+	}
+	b.WriteString(policy.ActionText(d.els))
+	d.key = b.String()
+	return d
+}
+
+// narrowExpr makes every comparison 32-bit (32-bit arches pass 32-bit
+// arguments; policy.Eval compares the low halves there).
+func narrowExpr(e policy.Expr) policy.Expr {
+	switch e := e.(type) {
+	case *policy.Cmp:
+		c := *e
+		c.Bits = 32
+		c.Value &= 0xffffffff
+		c.Mask &= 0xffffffff
+		return &c
+	case policy.And:
+		out := make(policy.And, len(e))
+		for i, x := range e {
+			out[i] = narrowExpr(x)
+		}
+		return out
+	case policy.Or:
+		out := make(policy.Or, len(e))
+		for i, x := range e {
+			out[i] = narrowExpr(x)
+		}
+		return out
+	case *policy.Not:
+		return &policy.Not{X: narrowExpr(e.X)}
+	}
+	return e
+}
+
+// orOf is x || y, flattening nested ORs.
+func orOf(x, y policy.Expr) policy.Expr {
+	var out policy.Or
+	for _, e := range []policy.Expr{x, y} {
+		if o, ok := e.(policy.Or); ok {
+			out = append(out, o...)
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
+}

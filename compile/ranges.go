@@ -1,0 +1,142 @@
+package compile
+
+import (
+	"sort"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/policy"
+)
+
+// The syscall numbers of one arch value (AUDIT_ARCH) are partitioned into
+// ranges of consecutive numbers with the same outcome; the search tree
+// dispatches on them.
+
+// outcome is what a range of numbers leads to: a fixed action, or the
+// decision code of one syscall (shared by every number with the same key).
+type outcome struct {
+	dec *decision // nil: fixed action act
+	act policy.Action
+}
+
+func (o outcome) same(p outcome) bool {
+	if o.dec == nil || p.dec == nil {
+		return o.dec == nil && p.dec == nil && o.act == p.act
+	}
+	return o.dec.key == p.dec.key
+}
+
+// rng is [lo, hi] with one outcome and a weight (how many numbers in it
+// a program is likely to meet).
+type rng struct {
+	lo, hi uint32
+	out    outcome
+	weight float64
+}
+
+// abiPart is one ABI's share of the 32-bit number space of an arch value:
+// x86_64 owns the numbers without bit 30, x32 those with it; every other
+// arch value has one ABI owning everything.
+type abiPart struct {
+	abi      *arch.Arch // nil: not a target, numbers go to the bad-arch action
+	decs     map[uint32]*decision
+	owns     func(nr uint32) bool
+	maxNamed uint32 // highest named number (for the ENOSYS option)
+}
+
+// partition builds the sorted ranges covering all of 0..2^32-1.
+func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rng {
+	// Points where the outcome may change: every named number, its
+	// successor, the ABI boundaries.
+	cuts := map[uint32]bool{0: true}
+	for _, pt := range parts {
+		if pt.abi == nil {
+			continue
+		}
+		for _, sc := range pt.abi.Syscalls() {
+			cuts[sc.Number] = true
+			if sc.Number != 0xffffffff {
+				cuts[sc.Number+1] = true
+			}
+		}
+		if pt.maxNamed != 0xffffffff {
+			cuts[pt.maxNamed+1] = true
+			if enosysNew && pt.maxNamed < 0xffffffff-1024 {
+				cuts[pt.maxNamed+1024] = true
+			}
+		}
+	}
+	for _, b := range []uint32{0x40000000, 0x80000000, 0xc0000000} {
+		cuts[b] = true
+	}
+	starts := make([]uint32, 0, len(cuts))
+	for c := range cuts {
+		starts = append(starts, c)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+
+	outcomeOf := func(nr uint32) outcome {
+		for _, pt := range parts {
+			if !pt.owns(nr) {
+				continue
+			}
+			if pt.abi == nil {
+				return outcome{act: badArch}
+			}
+			if d, ok := pt.decs[nr]; ok {
+				if d.fixed() {
+					return outcome{act: d.els}
+				}
+				return outcome{dec: d}
+			}
+			if enosysNew && nr > pt.maxNamed && nr < pt.maxNamed+1024 {
+				return outcome{act: policy.Errno(38)} // ENOSYS: a call newer than the table
+			}
+			return outcome{act: def}
+		}
+		return outcome{act: badArch}
+	}
+	weightOf := func(lo, hi uint32) float64 {
+		// Numbers a program meets: those up to the highest named one of
+		// the owning ABI; the rest weigh almost nothing.
+		w := 0.0
+		for _, pt := range parts {
+			if pt.abi == nil || !pt.owns(lo) {
+				continue
+			}
+			min := pt.abi.Syscalls()[0].Number &^ 0x3ff
+			if hi >= min && lo <= pt.maxNamed {
+				w = float64(minU(hi, pt.maxNamed)-maxU(lo, min)) + 1
+			}
+		}
+		return w + 1e-6
+	}
+	var out []rng
+	for i, lo := range starts {
+		hi := uint32(0xffffffff)
+		if i+1 < len(starts) {
+			hi = starts[i+1] - 1
+		}
+		o := outcomeOf(lo)
+		if n := len(out); n > 0 && out[n-1].out.same(o) {
+			out[n-1].hi = hi
+			out[n-1].weight += weightOf(lo, hi)
+			continue
+		}
+		out = append(out, rng{lo: lo, hi: hi, out: o, weight: weightOf(lo, hi)})
+	}
+	return out
+}
+
+func minU(a, b uint32) uint32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxU(a, b uint32) uint32 {
+	if a > b {
+		return a
+	}
+	return b
+}
