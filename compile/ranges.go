@@ -65,7 +65,7 @@ func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rn
 			}
 		}
 	}
-	for _, b := range []uint32{0x40000000, 0x80000000, 0xc0000000} {
+	for _, b := range []uint32{0x40000000, 0x80000000, 0xc0000000, 0xffffffff} {
 		cuts[b] = true
 	}
 	starts := make([]uint32, 0, len(cuts))

@@ -16,7 +16,8 @@ type Call struct {
 // semantics the compiler is tested against, written to be read:
 //
 //  1. The call's ABI is its arch value, and on x86_64 bit 30 of nr
-//     (set: x32). An ABI the policy does not target gets BadArch.
+//     (set: x32, except for nr -1, which stays x86_64's as libseccomp has
+//     it). An ABI the policy does not target gets BadArch.
 //  2. The number is looked up in that ABI's table. A number without a
 //     name gets Default.
 //  3. The rules for that name whose predicate holds all match; so do the
@@ -107,7 +108,9 @@ func narrow(e Expr) Expr {
 
 // abi finds the target arch a call belongs to, or nil.
 func (p *Policy) abi(c Call) *arch.Arch {
-	x32 := uint32(c.Nr)&arch.X32SyscallBit != 0
+	// nr -1 (a call a tracer skipped) has bit 30 set but is no x32 call:
+	// libseccomp's filters treat it as the native ABI's, and so do we.
+	x32 := uint32(c.Nr)&arch.X32SyscallBit != 0 && c.Nr != -1
 	for _, a := range p.Targets() {
 		if a.Audit != c.Arch {
 			continue
