@@ -172,9 +172,9 @@ func (c *compiler) dispatch(g *group) {
 		}
 	}
 	if g.audit == 0xc000003e {
-		// nr -1 is x86_64's (see policy.Eval).
-		addPart(native, func(nr uint32) bool { return nr&arch.X32SyscallBit == 0 || nr == 0xffffffff })
-		addPart(x32, func(nr uint32) bool { return nr&arch.X32SyscallBit != 0 && nr != 0xffffffff })
+		// x32 from bit 30 up, but nr -1 is x86_64's (see policy.Eval).
+		addPart(native, func(nr uint32) bool { return nr < arch.X32SyscallBit || nr == 0xffffffff })
+		addPart(x32, func(nr uint32) bool { return nr >= arch.X32SyscallBit && nr != 0xffffffff })
 	} else {
 		addPart(native, func(uint32) bool { return true })
 	}

@@ -15,9 +15,10 @@ type Call struct {
 // Eval returns the action p takes for call c. It is the reference
 // semantics the compiler is tested against, written to be read:
 //
-//  1. The call's ABI is its arch value, and on x86_64 bit 30 of nr
-//     (set: x32, except for nr -1, which stays x86_64's as libseccomp has
-//     it). An ABI the policy does not target gets BadArch.
+//  1. The call's ABI is its arch value, and on x86_64 its number: from
+//     0x40000000 (bit 30) up it is x32's, except nr -1, which stays
+//     x86_64's, as in libseccomp's filters. An ABI the policy does not
+//     target gets BadArch.
 //  2. The number is looked up in that ABI's table. A number without a
 //     name gets Default.
 //  3. The rules for that name whose predicate holds all match; so do the
@@ -108,9 +109,10 @@ func narrow(e Expr) Expr {
 
 // abi finds the target arch a call belongs to, or nil.
 func (p *Policy) abi(c Call) *arch.Arch {
-	// nr -1 (a call a tracer skipped) has bit 30 set but is no x32 call:
-	// libseccomp's filters treat it as the native ABI's, and so do we.
-	x32 := uint32(c.Nr)&arch.X32SyscallBit != 0 && c.Nr != -1
+	// Numbers from bit 30 up are x32's, as libseccomp's filters test it
+	// (nr >= 0x40000000), except nr -1 (a call a tracer skipped), which
+	// stays the native ABI's.
+	x32 := uint32(c.Nr) >= arch.X32SyscallBit && c.Nr != -1
 	for _, a := range p.Targets() {
 		if a.Audit != c.Arch {
 			continue
