@@ -52,7 +52,7 @@
 //	          | expr [ "=>" action ] .        (action defaults to allow)
 //	expr      = and { "||" and } .
 //	and       = unary { "&&" unary } .
-//	unary     = "!" unary | "(" expr ")" | "true" | compare .
+//	unary     = "!" unary | "(" expr ")" | "true" | "false" | compare .
 //	compare   = arg relop value
 //	          | "(" arg "&" value ")" "==" value .   (masked equality)
 //	arg       = [ "(u32)" ] argname .
@@ -61,16 +61,40 @@
 //	value     = term { "|" term } .
 //	term      = number | "-" number | CONSTANT | "(" value ")" .
 //	action    = "allow" | "log" | "kill_process" | "kill_thread" | "kill"
-//	          | "user_notif" | "errno" "(" value ")" | "trap" [ "(" value ")" ]
-//	          | "trace" [ "(" value ")" ] .
+//	          | "user_notif" | "notify" | "errno" "(" value ")"
+//	          | "trap" [ "(" value ")" ] | "trace" [ "(" value ")" ] .
 //
 // Numbers are decimal, 0x hex, 0o or leading-0 octal, or 0b binary; a
 // negative number is two's complement in the comparison's width (so
 // arg0 == -100 is 0xffffffffffffff9c, AT_FDCWD in a 64-bit argument).
 // CONSTANT is a Linux constant name (AF_INET, O_RDONLY, PROT_EXEC, EPERM,
-// CLONE_NEWUSER, TCGETS, ...). kill is kill_thread, as in libseccomp.
+// CLONE_NEWUSER, TCGETS, SIGKILL, FUTEX_WAIT, PER_LINUX, ...; the table,
+// consts.txt, is generated from golang.org/x/sys/unix). Some constants
+// differ between arches (O_DIRECTORY, MAP_ANONYMOUS, TCGETS, SO_*, errnos
+// on mips): a name takes its value on the policy's target arches, known
+// once the whole file is read, and one that differs between two targets
+// is an error: write one policy per arch, or the number. kill is
+// kill_thread, as in libseccomp; notify is user_notif; false never holds.
 //
-// Errors carry file:line:col.
+// arch names are any spelling arch.Lookup takes (x86_64, amd64, i386,
+// SCMP_ARCH_AARCH64, an AUDIT_ARCH number); several arch lines add up.
+// Without one the policy targets the host. A file needs one default line;
+// bad-arch defaults to kill_process.
+//
+// A named argument is one of the kernel's parameter names for the rule's
+// syscall (socket: family type protocol; openat: dfd filename flags mode;
+// see argnames.go); a rule on several syscalls resolves it for each.
+// A masked test compares with == only: write !((arg & MASK) == VALUE) for
+// the opposite.
+//
+// Errors carry file:line:col and say what was expected. Warnings, also
+// positioned, report syscalls a target arch lacks, rules that never match
+// (arg0 < 0, a masked value outside its mask), argument tests that the
+// socketcall/ipc path cannot apply, and 64-bit constants that 32-bit
+// arches compare by their low half.
+//
+// Policy.String prints the normalised form ParseText reads back: one rule a
+// line, arguments as argN, constants by the names they were written with.
 //
 // # Docker and OCI profiles
 //

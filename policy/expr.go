@@ -146,7 +146,7 @@ func join(xs []Expr, sep, self string) string {
 		s := x.String()
 		switch x.(type) {
 		case And, Or:
-			if !(self == "||" && isAnd(x)) {
+			if !(self == "||" && isAnd(x)) && !isConst(x) {
 				s = "(" + s + ")"
 			}
 		}
@@ -157,7 +157,22 @@ func join(xs []Expr, sep, self string) string {
 
 func isAnd(x Expr) bool { _, ok := x.(And); return ok }
 
+// isConst reports whether x prints as the word true or false, which needs
+// no parentheses.
+func isConst(x Expr) bool {
+	switch x := x.(type) {
+	case And:
+		return len(x) == 0
+	case Or:
+		return len(x) == 0
+	}
+	return false
+}
+
 func paren(x Expr) string {
+	if isConst(x) {
+		return x.String()
+	}
 	switch x.(type) {
 	case And, Or:
 		return "(" + x.String() + ")"

@@ -450,6 +450,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.warnMultiplexed(p, rules)
 	for _, r := range rules {
 		switch len(r.conds) {
 		case 0:
@@ -465,6 +466,37 @@ func (c *ociConv) policy() (*Policy, error) {
 		p.Rules = append(p.Rules, r.Rule)
 	}
 	return p, nil
+}
+
+// warnMultiplexed warns where a rule on a call that an arch also offers
+// through socketcall or ipc means something else on that path in
+// libseccomp than in Eval (found by experiment with libseccomp 2.5.4):
+// libseccomp replaces a condition on arg0 with the call number but
+// compares the other conditions with the multiplexer's own arguments, and
+// an unconditional rule on the multiplexer replaces the rule there.
+func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
+	for _, r := range rules {
+		for _, a := range p.Arches {
+			mux, call, ok := a.Multiplexed(r.Syscall)
+			if !ok {
+				continue
+			}
+			i := slices.IndexFunc(rules, func(u *ociRule) bool { return u.Syscall == mux && len(u.conds) == 0 })
+			switch {
+			case i >= 0 && rules[i].Action != r.Action:
+				c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+					"%s on %s: through %s(%d) libseccomp applies the unconditional %s rule at %s instead of this one (%s); Eval applies the most restrictive",
+					r.Syscall, a.Name, mux, call, mux, rules[i].Pos, ActionText(r.Action))})
+			case i < 0 && slices.ContainsFunc(r.conds, func(x *Cmp) bool { return x.Arg > 0 }):
+				c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+					"%s on %s: through %s(%d) libseccomp compares this rule's conditions on arg1..arg5 with %s's own arguments; Eval applies the rule there without conditions",
+					r.Syscall, a.Name, mux, call, mux)})
+			default:
+				continue
+			}
+			break
+		}
+	}
 }
 
 // known reports whether some target arch has the syscall. Arches that
@@ -696,7 +728,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 		}
 		data = uint16(*errnoRet)
 	}
-	usesRet := false
+	usesRet := false // the action carries errnoRet
 	var act Action
 	switch a {
 	case specs.ActKill, specs.ActKillThread:
@@ -723,8 +755,14 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	if errnoRet != nil && !usesRet {
 		c.warnf(retPath, "ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it")
 	}
-	if usesRet && data > 4095 {
-		c.warnf(retPath, "errno %d is above 4095; the kernel clamps it", data)
+	if act.Kind() == Errno(0) && data >= 4095 {
+		// Found by experiment: libseccomp 2.5.4 refuses ERRNO(4095) and
+		// above (EINVAL), so runc fails.
+		p := retPath
+		if errnoRet == nil {
+			p = path
+		}
+		return 0, c.errf(p, "errno %d: libseccomp refuses errno values above 4094, so runc fails", data)
 	}
 	return act, nil
 }
@@ -760,11 +798,15 @@ func (c *ociConv) jsonError(path string, base int, err error) error {
 	case errors.As(err, &syn):
 		return &OCIError{Pos: c.at(base+int(syn.Offset), c.prefix+path), Msg: "bad JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		p := path
-		if typ.Field != "" {
-			p = strings.TrimPrefix(p+"."+typ.Field, ".")
+		// The offset is just past the bad value: the path is the last
+		// value that starts before it.
+		off, p := -1, c.prefix+path
+		for q, o := range c.index {
+			if o < base+int(typ.Offset) && (o > off || o == off && len(q) > len(p)) {
+				off, p = o, q
+			}
 		}
-		return &OCIError{Pos: c.at(base+int(typ.Offset), c.prefix+p), Msg: fmt.Sprintf("bad value: %s where %s is expected", typ.Value, typ.Type)}
+		return &OCIError{Pos: c.at(off, p), Msg: fmt.Sprintf("bad value: %s where %s is expected", typ.Value, typ.Type)}
 	}
 	return &OCIError{Pos: c.pos(path), Msg: err.Error()}
 }

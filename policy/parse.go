@@ -914,6 +914,7 @@ func (ps *textParser) check() {
 			}
 		}
 	}
+	defer ps.sortWarnings()
 	for _, r := range p.Rules {
 		walk(r.When, func(c *Cmp) {
 			max := ^uint64(0)
@@ -945,4 +946,20 @@ func (ps *textParser) check() {
 			}
 		}
 	}
+}
+
+// sortWarnings puts the warnings in the order of the lines they are about.
+func (ps *textParser) sortWarnings() {
+	key := func(pos string) (int, int) {
+		rest := strings.TrimPrefix(pos, ps.file+":")
+		l, c, _ := strings.Cut(rest, ":")
+		line, _ := strconv.Atoi(l)
+		col, _ := strconv.Atoi(c)
+		return line, col
+	}
+	sort.SliceStable(ps.warns, func(i, j int) bool {
+		li, ci := key(ps.warns[i].Pos)
+		lj, cj := key(ps.warns[j].Pos)
+		return li < lj || li == lj && ci < cj
+	})
 }

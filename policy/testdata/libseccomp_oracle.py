@@ -31,17 +31,24 @@ import tempfile
 import seccomp
 
 EPERM = 1
-ACTIONS = {
-    "SCMP_ACT_KILL": lambda r: 0x00000000,
-    "SCMP_ACT_KILL_THREAD": lambda r: 0x00000000,
-    "SCMP_ACT_KILL_PROCESS": lambda r: 0x80000000,
-    "SCMP_ACT_TRAP": lambda r: 0x00030000,
-    "SCMP_ACT_ERRNO": lambda r: 0x00050000 | ((EPERM if r is None else r) & 0xFFFF),
-    "SCMP_ACT_TRACE": lambda r: 0x7FF00000 | ((EPERM if r is None else r) & 0xFFFF),
-    "SCMP_ACT_ALLOW": lambda r: 0x7FFF0000,
-    "SCMP_ACT_LOG": lambda r: 0x7FFC0000,
-    "SCMP_ACT_NOTIFY": lambda r: 0x7FC00000,
+ACTIONS = {  # python3-seccomp's action values are signed C ints
+    "SCMP_ACT_KILL": lambda r: seccomp.KILL,
+    "SCMP_ACT_KILL_THREAD": lambda r: seccomp.KILL,
+    "SCMP_ACT_KILL_PROCESS": lambda r: seccomp.KILL_PROCESS,
+    "SCMP_ACT_TRAP": lambda r: seccomp.TRAP,
+    "SCMP_ACT_ERRNO": lambda r: seccomp.ERRNO(errno_data(r)),
+    "SCMP_ACT_TRACE": lambda r: seccomp.TRACE(errno_data(r)),
+    "SCMP_ACT_ALLOW": lambda r: seccomp.ALLOW,
+    "SCMP_ACT_LOG": lambda r: seccomp.LOG,
+    "SCMP_ACT_NOTIFY": lambda r: seccomp.NOTIFY,
 }
+
+
+def errno_data(r):
+    """runc: SetReturnCode(int16(errnoRet)), EPERM when unset."""
+    return EPERM if r is None else r & 0xFFFF
+
+
 OPS = {
     "SCMP_CMP_NE": seccomp.NE, "SCMP_CMP_LT": seccomp.LT, "SCMP_CMP_LE": seccomp.LE,
     "SCMP_CMP_EQ": seccomp.EQ, "SCMP_CMP_GE": seccomp.GE, "SCMP_CMP_GT": seccomp.GT,
@@ -72,34 +79,38 @@ def action(name, ret):
 
 def build(spec, native):
     default = action(spec.get("defaultAction", ""), spec.get("defaultErrnoRet"))
-    if default == 0x7FC00000:
+    if default == seccomp.NOTIFY:
         raise RuncError("SCMP_ACT_NOTIFY cannot be used as default action")
     f = seccomp.SyscallFilter(default)
-    host = seccomp.system_arch()
+    host = seccomp.system_arch() & 0xFFFFFFFF
     arches = [native] + [ARCHES[a] if a in ARCHES else a for a in spec.get("architectures") or []]
     for a in arches:
         try:
             arch = seccomp.Arch(a)
         except Exception as e:
             raise RuncError("arch %s: %s" % (a, e))
-        if int(arch) != host:
+        if int(arch) & 0xFFFFFFFF != host:
             try:
                 f.add_arch(arch)
             except Exception:
                 pass  # already there
-    if int(seccomp.Arch(native)) != host:
+    if int(seccomp.Arch(native)) & 0xFFFFFFFF != host:
         f.remove_arch(seccomp.Arch.NATIVE)
     unknown = []
     for call in spec.get("syscalls") or []:
         act = action(call.get("action", ""), call.get("errnoRet"))
         for name in call.get("names") or []:
-            if act == 0x7FC00000 and name == "write":
+            if act == seccomp.NOTIFY and name == "write":
                 raise RuncError("SCMP_ACT_NOTIFY cannot be used for the write syscall")
             if act == default:
                 continue
+            # runc: libseccomp.GetSyscallFromName, which fails only for
+            # names libseccomp does not know on any arch (__NR_SCMP_ERROR).
             try:
-                seccomp.resolve_syscall(seccomp.Arch.NATIVE, name)
+                nr = seccomp.resolve_syscall(seccomp.Arch.NATIVE, name)
             except Exception:
+                nr = -1
+            if nr == -1:
                 unknown.append(name)
                 continue
             conds, count = [], [0] * 6

@@ -1,0 +1,364 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cbpfkit/cbpf/arch"
+)
+
+// x86_64 as the host keeps these tests independent of the machine.
+var ociX86 = OCIOptions{Arch: "x86_64", Kernel: "6.1"}
+
+func TestParseOCIPolicy(t *testing.T) {
+	tests := []struct {
+		name string
+		json string
+		opts OCIOptions
+		want string // Policy.String
+	}{{
+		name: "actions",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["write"], "action": "SCMP_ACT_LOG"},
+			{"names": ["close"], "action": "SCMP_ACT_KILL"},
+			{"names": ["fstat"], "action": "SCMP_ACT_KILL_THREAD"},
+			{"names": ["lseek"], "action": "SCMP_ACT_KILL_PROCESS"},
+			{"names": ["mmap"], "action": "SCMP_ACT_TRAP"},
+			{"names": ["brk"], "action": "SCMP_ACT_TRACE"},
+			{"names": ["ioctl"], "action": "SCMP_ACT_TRACE", "errnoRet": 9},
+			{"names": ["pread64"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+			{"names": ["getpid"], "action": "SCMP_ACT_NOTIFY"},
+			{"names": ["getuid"], "action": "SCMP_ACT_ERRNO"}]}`,
+		want: `default errno(1)
+bad-arch kill_thread
+arch x86_64
+read: allow
+write: log
+close: kill_thread
+fstat: kill_thread
+lseek: kill_process
+mmap: trap(0)
+brk: trace(1)
+ioctl: trace(9)
+pread64: errno(13)
+getpid: user_notif
+`,
+	}, {
+		name: "defaultErrnoRet and arches",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+			"architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
+			"syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO"}]}`,
+		want: "default errno(38)\nbad-arch kill_thread\narch x86_64 x86 x32\ngetpid: errno(1)\n",
+	}, {
+		name: "operators",
+		json: `{"defaultAction": "SCMP_ACT_KILL_PROCESS", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"},
+				{"index": 1, "value": 2, "op": "SCMP_CMP_NE"},
+				{"index": 2, "value": 3, "op": "SCMP_CMP_LT"},
+				{"index": 3, "value": 4, "op": "SCMP_CMP_LE"},
+				{"index": 4, "value": 5, "op": "SCMP_CMP_GT"},
+				{"index": 5, "value": 6, "op": "SCMP_CMP_GE"}]},
+			{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 2, "value": 4294967295, "valueTwo": 7, "op": "SCMP_CMP_MASKED_EQ"}]}]}`,
+		want: `default kill_process
+bad-arch kill_thread
+arch x86_64
+read: arg0 == 1 && arg1 != 2 && arg2 < 3 && arg3 <= 4 && arg4 > 5 && arg5 >= 6
+write: (arg2 & 0xffffffff) == 7
+`,
+	}, {
+		name: "same argument twice: runc splits the entry",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["read", "pread64"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 0, "value": 3, "op": "SCMP_CMP_GE"},
+				{"index": 0, "value": 9, "op": "SCMP_CMP_LE"}]}]}`,
+		want: "default errno(1)\nbad-arch kill_thread\narch x86_64\nread: arg0 >= 3\nread: arg0 <= 9\npread64: arg0 >= 3\npread64: arg0 <= 9\n",
+	}, {
+		name: "default action rules dropped, name field, unknown names skipped",
+		json: `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+			{"name": "read", "action": "SCMP_ACT_ALLOW"},
+			{"names": ["ptrace", "no_such_call"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}`,
+		want: "default allow\nbad-arch kill_thread\narch x86_64\nptrace: errno(1)\n",
+	}, {
+		name: "libseccomp: first unconditional rule wins, supersets absorbed, duplicates merged",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38},
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["close"], "action": "SCMP_ACT_TRAP", "args": [{"index": 1, "value": 2, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`,
+		want: "default errno(1)\nbad-arch kill_thread\narch x86_64\nread: errno(38)\nclose: arg0 == 1\n",
+	}, {
+		name: "Docker includes and excludes",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
+				{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]},
+				{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+			"syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["amd64"]}},
+			{"names": ["write"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}},
+			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "excludes": {"arches": ["amd64"]}},
+			{"names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_PTRACE"]}},
+			{"names": ["mount"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}},
+			{"names": ["chroot"], "action": "SCMP_ACT_ALLOW", "excludes": {"caps": ["CAP_SYS_CHROOT"]}},
+			{"names": ["pidfd_open"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "5.3"}},
+			{"names": ["pidfd_getfd"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "6.2"}},
+			{"names": ["uname"], "action": "SCMP_ACT_ALLOW", "excludes": {"minKernel": "6.1"}},
+			{"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "excludes": {"minKernel": "6.2"}}]}`,
+		opts: OCIOptions{Arch: "amd64", Kernel: "6.1.12-foo", Caps: []string{"sys_ptrace", "CAP_SYS_CHROOT"}},
+		want: "default errno(1)\nbad-arch kill_thread\narch x86_64 x86\nread: allow\nptrace: allow\npidfd_open: allow\ngetpid: allow\n",
+	}, {
+		name: "archMap for another host",
+		json: `{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
+				{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]},
+				{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+			"syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}}]}`,
+		opts: OCIOptions{Arch: "arm64"},
+		want: "default errno(1)\nbad-arch kill_thread\narch aarch64 arm\nread: allow\n",
+	}, {
+		name: "config.json",
+		json: `{"ociVersion": "1.2.0", "linux": {"seccomp": {"defaultAction": "SCMP_ACT_LOG",
+			"syscalls": [{"names": ["reboot"], "action": "SCMP_ACT_KILL_PROCESS"}]}}}`,
+		want: "default log\nbad-arch kill_thread\narch x86_64\nreboot: kill_process\n",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.opts
+			if opts.Arch == "" {
+				opts = ociX86
+			}
+			p, _, err := ParseOCI("t.json", []byte(tt.json), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, p.String()); d != "" {
+				t.Errorf("policy (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestParseOCIErrors(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       string // the error
+	}{
+		{"bad JSON", "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [\n}", "t.json:4:1: bad JSON: invalid character '}' looking for beginning of value"},
+		{"not an object", `[1]`, "t.json:1:1: bad value: array where map[string]json.RawMessage is expected"},
+		{"wrong type", "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\",\n  \"args\": [{\"index\": 0, \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+			"t.json:3:34: syscalls[0].args[0].value: bad value: number -1 where uint64 is expected"},
+		{"unknown default action", `{"defaultAction": "SCMP_ACT_DENY"}`, `t.json:1:19: defaultAction: unknown action "SCMP_ACT_DENY" (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)`},
+		{"missing default action", `{"syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`, `t.json: defaultAction: missing action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)`},
+		{"empty profile", `{}`, `t.json: no defaultAction and no syscalls: Docker runs such a profile without a filter`},
+		{"unknown action", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "ALLOW"}]}`, `t.json:1:76: syscalls[0].action: unknown action "ALLOW" (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)`},
+		{"unknown arch", `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_VAX"]}`, `t.json:1:73: architectures[1]: unknown architecture "SCMP_ARCH_VAX" (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)`},
+		{"unknown op", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_IN"}]}]}`, `t.json:1:129: syscalls[0].args[0].op: unknown operator "SCMP_CMP_IN" (SCMP_CMP_EQ, NE, LT, LE, GT, GE, MASKED_EQ)`},
+		{"arg index", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`, `t.json:1:107: syscalls[0].args[0].index: argument index 6: syscalls have arguments 0 to 5`},
+		{"name and names", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"name": "read", "names": ["read"], "action": "SCMP_ACT_LOG"}]}`, `t.json:1:60: syscalls[0].name: both name and names are given; use names`},
+		{"architectures and archMap", `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86"], "archMap": []}`, `t.json:1:84: archMap: both architectures and archMap are given; use one`},
+		{"notify default", `{"defaultAction": "SCMP_ACT_NOTIFY"}`, `t.json:1:19: defaultAction: SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)`},
+		{"notify write", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_NOTIFY"}]}`, `t.json:1:70: syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for write (runc refuses it)`},
+		{"empty name", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [""], "action": "SCMP_ACT_LOG"}]}`, `t.json:1:62: syscalls[0].names[0]: empty syscall name (runc refuses it)`},
+		{"errno too big", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4095}]}`, `t.json:1:109: syscalls[0].errnoRet: errno 4095: libseccomp refuses errno values above 4094, so runc fails`},
+		{"bad minKernel", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "includes": {"minKernel": "5"}}]}`, `t.json:1:52: syscalls[0]: invalid kernel version: "5", expected "<kernel>.<major>"`},
+		{"same conditions, two actions", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+{"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`,
+			`t.json:3:13: syscalls[1].names[0]: read: the same conditions as the rule at t.json:2:13: syscalls[0].names[0] with another action (log, trap(0)): libseccomp refuses it (EEXIST) and runc fails`},
+		{"config without seccomp", `{"ociVersion": "1.2.0", "linux": {}}`, `t.json: config has no linux.seccomp: the container runs without a filter`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _, err := ParseOCI("t.json", []byte(tt.json), ociX86)
+			if err == nil {
+				t.Fatalf("no error; policy:\n%s", p)
+			}
+			var oe *OCIError
+			if !errors.As(err, &oe) {
+				t.Errorf("error %T, want *OCIError", err)
+			}
+			if d := cmp.Diff(tt.want, err.Error()); d != "" {
+				t.Errorf("error (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestParseOCIWarnings(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []string
+	}{
+		{"unknown name", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "frobnicate"], "action": "SCMP_ACT_LOG"}]}`,
+			[]string{`t.json:1:70: syscalls[0].names[1]: warning: unknown syscall "frobnicate" on x86_64: runc ignores it`}},
+		{"name missing on one arch", `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86"], "syscalls": [{"names": ["arch_prctl", "mmap2"], "action": "SCMP_ACT_LOG"}]}`,
+			[]string{
+				`t.json:1:111: syscalls[0].names[1]: warning: 1 syscall names have no syscall on x86_64; their rules are skipped there: mmap2`,
+				`t.json:1:97: syscalls[0].names[0]: warning: 1 syscall names have no syscall on x86; their rules are skipped there: arch_prctl`,
+			}},
+		{"unsupported arch", `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_PARISC"]}`,
+			[]string{`t.json:1:55: architectures[0]: warning: architecture SCMP_ARCH_PARISC is not supported by cbpf; its calls get the bad-arch action`}},
+		{"errnoRet ignored, valueTwo ignored, mask never holds", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_TRAP", "errnoRet": 5,
+"args": [{"index": 0, "value": 1, "valueTwo": 2, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 1, "valueTwo": 2, "op": "SCMP_CMP_MASKED_EQ"}]}]}`,
+			[]string{
+				`t.json:1:104: syscalls[0].errnoRet: warning: ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it`,
+				`t.json:2:46: syscalls[0].args[0].valueTwo: warning: valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored`,
+				`t.json:2:71: syscalls[0].args[1]: warning: (arg1 & 0x1) == 0x2 never holds: valueTwo has bits outside the mask`,
+			}},
+		{"same argument twice", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG",
+"args": [{"index": 0, "value": 1, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 5, "op": "SCMP_CMP_LE"}]}]}`,
+			[]string{`t.json:2:9: syscalls[0].args: warning: 2 conditions on argument 0: runc adds each condition of this entry as a rule of its own, so they are ORed, not ANDed`}},
+		{"unknown field", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "errnoret": 3}]}`,
+			[]string{`t.json:1:1: warning: unknown field "errnoret": ignored`}},
+		{"unconditional rule wins", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+{"names": ["read"], "action": "SCMP_ACT_KILL"}]}`,
+			[]string{`t.json:2:13: syscalls[0].names[0]: warning: read: this rule (allow) has no effect: libseccomp keeps only the unconditional rule at t.json:3:13: syscalls[1].names[0] (kill_thread)`}},
+		{"absorbed", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`,
+			[]string{`t.json:3:13: syscalls[1].names[0]: warning: read: this rule (kill_thread) has no effect: its conditions include those of the rule at t.json:2:13: syscalls[0].names[0] (allow), which libseccomp applies instead`}},
+		{"ambiguous", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 5, "op": "SCMP_CMP_GE"}]},
+{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": 10, "op": "SCMP_CMP_LE"}]},
+{"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [{"index": 0, "value": 4, "op": "SCMP_CMP_LT"}]}]}`,
+			[]string{`t.json:3:13: syscalls[1].names[0]: warning: read: ambiguous: this rule (kill_thread) and the rule at t.json:2:13: syscalls[0].names[0] (allow) can both match; Eval takes the most restrictive, kill_thread, while libseccomp's choice depends on its rule tree`,
+				`t.json:4:13: syscalls[2].names[0]: warning: read: ambiguous: this rule (trap(0)) and the rule at t.json:3:13: syscalls[1].names[0] (kill_thread) can both match; Eval takes the most restrictive, kill_thread, while libseccomp's choice depends on its rule tree`}},
+		{"socketcall", `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+{"names": ["connect"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 16, "op": "SCMP_CMP_LE"}]}]}`,
+			[]string{`t.json:2:13: syscalls[0].names[0]: warning: connect on x86: through socketcall(3) libseccomp compares this rule's conditions on arg1..arg5 with socketcall's own arguments; Eval applies the rule there without conditions`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, probs, err := ParseOCI("t.json", []byte(tt.json), ociX86)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range probs {
+				if !p.Warning {
+					t.Errorf("%s: not a warning", p)
+				}
+				got = append(got, p.String())
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("warnings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestParseOCIDefaultProfiles pins what ParseOCI makes of Docker's and
+// Podman's default profiles: the rules, the warnings, and that they
+// validate.
+func TestParseOCIDefaultProfiles(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		opts  OCIOptions
+		rules int
+	}{
+		{"docker-default.json", ociX86, 403},
+		{"docker-default.json", OCIOptions{Arch: "aarch64", Kernel: "6.1"}, 0},
+		{"podman-default.json", ociX86, 432},
+	} {
+		t.Run(tc.file+"/"+tc.opts.Arch, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "oci", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, probs, err := ParseOCI(tc.file, data, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.rules > 0 && len(p.Rules) != tc.rules {
+				t.Errorf("%d rules, want %d", len(p.Rules), tc.rules)
+			}
+			for _, pr := range probs {
+				if !pr.Warning {
+					t.Errorf("error: %s", pr)
+				}
+			}
+			for _, pr := range p.Validate() {
+				if !pr.Warning {
+					t.Errorf("Validate: %s", pr)
+				}
+			}
+			// Spot checks of Docker's and Podman's intent.
+			host, _ := arch.Lookup(tc.opts.Arch)
+			nr := func(name string) int32 {
+				n, ok := host.SyscallNumber(name)
+				if !ok {
+					t.Fatalf("no %s on %s", name, host.Name)
+				}
+				return int32(n)
+			}
+			call := func(name string, args ...uint64) Call {
+				c := Call{Arch: host.Audit, Nr: nr(name)}
+				copy(c.Args[:], args)
+				return c
+			}
+			checks := []struct {
+				c    Call
+				want Action
+			}{
+				{call("read"), Allow},
+				{call("clone3"), Errno(38)},
+				{call("mount"), Errno(1)},
+				{call("personality", 0xffffffff), Allow},
+				{call("personality", 0x1234), Errno(1)},
+				{Call{Arch: 0x12345678}, KillThread},
+			}
+			if strings.HasPrefix(tc.file, "podman") {
+				checks[1].want = Allow
+				checks = append(checks, struct {
+					c    Call
+					want Action
+				}{call("setns"), Allow})
+			}
+			for _, ch := range checks {
+				if got := Eval(p, ch.c); got != ch.want {
+					t.Errorf("Eval(%+v) = %s, want %s", ch.c, got, ch.want)
+				}
+			}
+		})
+	}
+}
+
+func ExampleParseOCI() {
+	profile := `{
+	"defaultAction": "SCMP_ACT_ERRNO",
+	"architectures": ["SCMP_ARCH_X86_64"],
+	"syscalls": [
+		{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"},
+		{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+		 "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]},
+		{"names": ["sendfile2"], "action": "SCMP_ACT_ALLOW"}
+	]
+}`
+	p, warnings, err := ParseOCI("profile.json", []byte(profile), OCIOptions{Arch: "x86_64"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(p)
+	for _, w := range warnings {
+		fmt.Println(w)
+	}
+	// Output:
+	// default errno(1)
+	// bad-arch kill_thread
+	// arch x86_64
+	// read: allow
+	// write: allow
+	// exit_group: allow
+	// socket: arg0 == 2
+	// profile.json:8:14: syscalls[2].names[0]: warning: unknown syscall "sendfile2" on x86_64: runc ignores it
+}
