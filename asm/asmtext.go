@@ -27,7 +27,7 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 		}
 		return "L" + strconv.FormatInt(t, 10), true
 	}
-	type line struct{ mn, ops string }
+	type line struct{ mn, ops, note string }
 	lines := make([]line, n)
 	target := make([]bool, n)
 	for pc, ins := range prog {
@@ -40,13 +40,13 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 			return l, ok
 		})
 		if !ok {
-			lines[pc] = line{mn: ".insn", ops: strings.TrimPrefix(rawInsn(ins), ".insn ")}
+			lines[pc] = line{mn: ".insn", ops: strings.TrimPrefix(rawInsn(ins), ".insn "), note: insnNote(ins, pc)}
 			continue
 		}
 		for _, t := range used {
 			target[t] = true
 		}
-		lines[pc] = line{mn, ops}
+		lines[pc] = line{mn: mn, ops: ops}
 	}
 
 	// Column widths: the label column fits the longest label; mnemonics are
@@ -81,10 +81,54 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 			sb.WriteByte(' ')
 			sb.WriteString(l.ops)
 		}
+		if l.note != "" {
+			for i := len(l.ops); i < 24; i++ {
+				sb.WriteByte(' ')
+			}
+			sb.WriteString(" ; ")
+			sb.WriteString(l.note)
+		}
 		sb.WriteByte('\n')
 		if _, err := bw.WriteString(sb.String()); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// insnNote says, for a reader of the listing, why an instruction needed
+// .insn: what it would be without the fields the kernel ignores, or why it
+// has no spelling at all.
+func insnNote(ins bpf.RawInstruction, pc int) string {
+	text := func(c bpf.RawInstruction) (string, bool) {
+		mn, ops, ok := spell(c, pc, func(t int64) (string, bool) {
+			return "L" + strconv.FormatInt(t, 10), true
+		})
+		if ops != "" {
+			mn += " " + ops
+		}
+		return mn, ok
+	}
+	if s, ok := text(ins); ok {
+		return s + ": jumps past the end"
+	}
+	c := ins
+	c.K = 0
+	if s, ok := text(c); ok {
+		return s + " with unused k set"
+	}
+	c = ins
+	c.Jt, c.Jf = 0, 0
+	if s, ok := text(c); ok {
+		return s + " with unused jt/jf set"
+	}
+	c.K = 0
+	if s, ok := text(c); ok {
+		return s + " with unused jt, jf and k set"
+	}
+	switch ins.Op {
+	case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
+		return "scratch index beyond M[15]"
+	}
+	return "unknown opcode"
 }

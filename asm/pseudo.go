@@ -266,7 +266,24 @@ func pseudoCond(op uint16, v string, negate bool) string {
 	return fmt.Sprintf(f.pos, v)
 }
 
-func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOrder) string {
+// isPacketFilter reports whether prog uses loads seccomp rejects (byte,
+// half-word, indirect, msh, or beyond struct seccomp_data): then its
+// returns are byte counts, not actions.
+func isPacketFilter(prog []bpf.RawInstruction) bool {
+	for _, ins := range prog {
+		switch ins.Op {
+		case 0x28, 0x30, 0x40, 0x48, 0x50, 0xb1:
+			return true
+		case 0x20:
+			if ins.K >= seccompEnd {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOrder, packet bool) string {
 	ins := prog[pc]
 	label := func(off uint32) string {
 		to := uint64(pc) + 1 + uint64(off)
@@ -319,6 +336,9 @@ func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOr
 	case 0x87:
 		return "A = X"
 	case 0x06:
+		if packet {
+			return fmt.Sprintf("return %d", k)
+		}
 		return "return " + action.String(k)
 	case 0x16:
 		return "return A"
@@ -385,15 +405,20 @@ func writePseudo(w io.Writer, prog []bpf.RawInstruction) error {
 	order := programOrder(prog, st)
 	targets := pseudoTargets(prog)
 	bw := bufio.NewWriter(w)
-	desc := map[pseudoOrder]string{orderLE: "little endian", orderBE: "big endian", orderMixed: "mixed (per arch)"}[order]
-	fmt.Fprintf(bw, "// %d instructions; 64-bit fields read as %s\n", len(prog), desc)
+	packet := isPacketFilter(prog)
+	if packet {
+		fmt.Fprintf(bw, "// %d instructions; a packet filter (returns are byte counts)\n", len(prog))
+	} else {
+		desc := map[pseudoOrder]string{orderLE: "little endian", orderBE: "big endian", orderMixed: "mixed (per arch)"}[order]
+		fmt.Fprintf(bw, "// %d instructions; a seccomp filter, 64-bit fields read as %s\n", len(prog), desc)
+	}
 	width := len(fmt.Sprintf("L%d:", len(prog))) + 1
 	for pc := range prog {
 		label := ""
 		if targets[pc] {
 			label = fmt.Sprintf("L%d:", pc)
 		}
-		line := pseudoStmt(prog, pc, st[pc], order)
+		line := pseudoStmt(prog, pc, st[pc], order, packet)
 		if !st[pc].reached {
 			line += " // unreachable"
 		}

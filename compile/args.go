@@ -65,23 +65,26 @@ func (g *argGen) expr(e policy.Expr, t, f label) {
 	}
 }
 
-// valueSets emits a search for each group of four or more equalities on
-// the same argument and width in an Or, jumping to t on a hit; it returns
-// the operands left to test.
+// valueSets emits a range dispatch for each group of three or more
+// comparisons of one argument and width in an Or (value sets and bounds,
+// such as Docker's list of socket families), jumping to t on a hit; it
+// returns the operands left to test.
 func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 	type key struct{ arg, bits int }
-	groups := map[key][]uint64{}
+	count := map[key]int{}
+	sets := map[key]ivals{}
 	for _, x := range or {
-		if c, ok := x.(*policy.Cmp); ok && c.Op == policy.EQ {
+		if c, ok := rangeCmp(x); ok {
 			k := key{c.Arg, c.Bits}
-			groups[k] = append(groups[k], c.Value)
+			count[k]++
+			sets[k] = unionSet(sets[k], cmpSet(c))
 		}
 	}
 	var rest []policy.Expr
 	done := map[key]bool{}
 	for _, x := range or {
-		c, ok := x.(*policy.Cmp)
-		if !ok || c.Op != policy.EQ || len(groups[key{c.Arg, c.Bits}]) < 4 {
+		c, ok := rangeCmp(x)
+		if !ok || count[key{c.Arg, c.Bits}] < 3 {
 			rest = append(rest, x)
 			continue
 		}
@@ -91,81 +94,95 @@ func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 		}
 		done[k] = true
 		next := g.b.newLabel()
-		g.valueSet(c.Arg, c.Bits, groups[k], t, next)
+		g.inSet(c.Arg, c.Bits, sets[k], t, next)
 		g.b.mark(next)
 	}
 	return rest
 }
 
-// valueSet goes to t if argument i equals one of vs, else to f.
-func (g *argGen) valueSet(i, bits int, vs []uint64, t, f label) {
-	byHigh := map[uint32][]uint32{}
-	var highs []uint32
-	for _, v := range vs {
-		h := uint32(v >> 32)
-		if bits == 32 {
-			h = 0
+// inSet goes to t if argument i is in s, else to f: a dispatch on the high
+// word (64-bit only), then on the low word where the set cuts through it.
+func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
+	leafFor := func(in, out label) func(r rng) label {
+		return func(r rng) label {
+			if r.out.tag == 1 {
+				return in
+			}
+			return out
 		}
-		if _, ok := byHigh[h]; !ok {
-			highs = append(highs, h)
-		}
-		byHigh[h] = append(byHigh[h], uint32(v))
 	}
-	sort.Slice(highs, func(a, b int) bool { return highs[a] < highs[b] })
-	for n, h := range highs {
-		lows := dedupSorted(byHigh[h])
-		miss := f
-		if n < len(highs)-1 {
-			miss = g.b.newLabel()
-		}
-		if bits == 64 {
-			hit := g.b.newLabel()
-			g.b.load(g.off(i, true))
-			g.b.jump(unix.BPF_JEQ, h, hit, miss)
-			g.b.mark(hit)
-		}
+	if bits == 32 {
 		g.b.load(g.off(i, false))
-		g.search(lows, t, miss)
-		if miss != f {
-			g.b.mark(miss)
-		}
-	}
-}
-
-func dedupSorted(xs []uint32) []uint32 {
-	sort.Slice(xs, func(a, b int) bool { return xs[a] < xs[b] })
-	out := xs[:0]
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// search tests A against the sorted values: a binary tree of jge down to
-// short jeq chains.
-func (g *argGen) search(vs []uint32, t, f label) {
-	if len(vs) <= 3 {
-		for n, v := range vs {
-			next := f
-			if n < len(vs)-1 {
-				next = g.b.newLabel()
-			}
-			g.b.jump(unix.BPF_JEQ, v, t, next)
-			if next != f {
-				g.b.mark(next)
-			}
-		}
+		rs := setRanges(s)
+		emitTree(g.b, buildTree(rs), rs, leafFor(t, f))
 		return
 	}
-	mid := len(vs) / 2
-	left, right := g.b.newLabel(), g.b.newLabel()
-	g.b.jump(unix.BPF_JGE, vs[mid], right, left)
-	g.b.mark(left)
-	g.search(vs[:mid], t, f)
-	g.b.mark(right)
-	g.search(vs[mid:], t, f)
+	// High words: every high word an interval starts or ends in gets its
+	// own low-word dispatch; in between, all of a high word is in or out.
+	cut := map[uint64]bool{0: true}
+	for _, iv := range s {
+		for _, h := range []uint64{iv.lo >> 32, iv.hi >> 32} {
+			cut[h] = true
+			if h < 0xffffffff {
+				cut[h+1] = true
+			}
+		}
+	}
+	starts := make([]uint64, 0, len(cut))
+	for h := range cut {
+		starts = append(starts, h)
+	}
+	sort.Slice(starts, func(a, b int) bool { return starts[a] < starts[b] })
+	type partial struct {
+		l   label
+		low ivals
+	}
+	var parts []partial
+	var hs []rng
+	for n, lo := range starts {
+		hi := uint64(0xffffffff)
+		if n+1 < len(starts) {
+			hi = starts[n+1] - 1
+		}
+		// The values of s with high word lo.
+		var low ivals
+		for _, iv := range s {
+			a, b := max(iv.lo, lo<<32), min(iv.hi, lo<<32|0xffffffff)
+			if a <= b {
+				low = append(low, ival{a & 0xffffffff, b & 0xffffffff})
+			}
+		}
+		tag := 2 // out
+		switch {
+		case len(low) == 1 && low[0] == ival{0, 0xffffffff}:
+			tag = 1 // in, whole high word (and, by the cuts, the whole range)
+		case len(low) > 0:
+			tag = 3 + len(parts)
+			parts = append(parts, partial{l: g.b.newLabel(), low: low})
+		}
+		r := rng{lo: uint32(lo), hi: uint32(hi), out: outcome{tag: tag}, weight: 1}
+		if n := len(hs); n > 0 && hs[n-1].out.same(r.out) {
+			hs[n-1].hi = r.hi
+			continue
+		}
+		hs = append(hs, r)
+	}
+	g.b.load(g.off(i, true))
+	emitTree(g.b, buildTree(hs), hs, func(r rng) label {
+		switch r.out.tag {
+		case 1:
+			return t
+		case 2:
+			return f
+		}
+		return parts[r.out.tag-3].l
+	})
+	for _, p := range parts {
+		g.b.mark(p.l)
+		g.b.load(g.off(i, false))
+		rs := setRanges(p.low)
+		emitTree(g.b, buildTree(rs), rs, leafFor(t, f))
+	}
 }
 
 // cmp emits one comparison.

@@ -188,33 +188,7 @@ func (c *compiler) dispatch(g *group) {
 		}
 		return nil
 	}
-	c.tree(root, rs, abiOf)
-}
-
-// tree emits node n (left subtree falls through) and returns nothing; the
-// caller has marked n's label already.
-func (c *compiler) tree(n *node, rs []rng, abiOf func(uint32) *arch.Arch) {
-	if n.leaf >= 0 {
-		c.b.ja(c.outcomeLabel(rs[n.leaf], abiOf))
-		return
-	}
-	target := func(m *node) (label, bool) {
-		if m.leaf >= 0 {
-			return c.outcomeLabel(rs[m.leaf], abiOf), false
-		}
-		return c.b.newLabel(), true
-	}
-	lt, lInner := target(n.left)
-	rt, rInner := target(n.right)
-	c.b.jump(unix.BPF_JGE, n.k, rt, lt)
-	if lInner {
-		c.b.mark(lt)
-		c.tree(n.left, rs, abiOf)
-	}
-	if rInner {
-		c.b.mark(rt)
-		c.tree(n.right, rs, abiOf)
-	}
+	emitTree(&c.b, root, rs, func(r rng) label { return c.outcomeLabel(r, abiOf) })
 }
 
 // outcomeLabel is where a range's numbers go: a shared return, or the

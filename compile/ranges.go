@@ -16,11 +16,12 @@ import (
 type outcome struct {
 	dec *decision // nil: fixed action act
 	act policy.Action
+	tag int // for argument ranges (args.go): which leaf
 }
 
 func (o outcome) same(p outcome) bool {
 	if o.dec == nil || p.dec == nil {
-		return o.dec == nil && p.dec == nil && o.act == p.act
+		return o.dec == nil && p.dec == nil && o.act == p.act && o.tag == p.tag
 	}
 	return o.dec.key == p.dec.key
 }

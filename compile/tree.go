@@ -1,5 +1,7 @@
 package compile
 
+import "golang.org/x/sys/unix"
+
 // The syscall-number search tree: an optimal alphabetic tree over the
 // ranges, each internal node one "jge #k" (nr >= k goes right), each leaf a
 // range's outcome. It minimises the expected number of comparisons, each
@@ -7,7 +9,8 @@ package compile
 // (Knuth's dynamic programme with his root-monotonicity speed-up, O(n²)).
 
 type node struct {
-	k           uint32 // split: nr >= k goes right
+	k           uint32 // split: nr >= k goes right (eq: nr == k goes right)
+	eq          bool   // an equality test: right is the singleton range k
 	left, right *node
 	leaf        int // index of the range, for leaves; -1 for internal nodes
 }
@@ -35,6 +38,11 @@ func buildTree(rs []rng) *node {
 		cost[i][i+1] = w(i, i+1)
 		root[i][i+1] = int32(i + 1)
 	}
+	// An island, one number between two ranges of the same outcome, is one
+	// "jeq" away: [x][k][x] costs a single test.
+	island := func(i, j int) bool {
+		return j == i+2 && rs[i+1].lo == rs[i+1].hi && rs[i].out.same(rs[j].out)
+	}
 	for span := 2; span < n; span++ {
 		for i := 0; i+span < n; i++ {
 			j := i + span
@@ -48,6 +56,9 @@ func buildTree(rs []rng) *node {
 			}
 			cost[i][j] = best + w(i, j)
 			root[i][j] = int32(bestM)
+			if island(i, j) {
+				cost[i][j] = w(i, j)
+			}
 		}
 	}
 	var build func(i, j int) *node
@@ -55,8 +66,41 @@ func buildTree(rs []rng) *node {
 		if i == j {
 			return &node{leaf: i}
 		}
+		if island(i, j) {
+			return &node{k: rs[i+1].lo, eq: true, left: &node{leaf: i}, right: &node{leaf: i + 1}, leaf: -1}
+		}
 		m := int(root[i][j])
 		return &node{k: rs[m].lo, left: build(i, m-1), right: build(m, j), leaf: -1}
 	}
 	return build(0, n-1)
+}
+
+// emitTree emits the tests of tree n; leaf gives the label each range's
+// numbers go to. A is the value tested.
+func emitTree(b *builder, n *node, rs []rng, leaf func(r rng) label) {
+	if n.leaf >= 0 {
+		b.ja(leaf(rs[n.leaf]))
+		return
+	}
+	target := func(m *node) (label, bool) {
+		if m.leaf >= 0 {
+			return leaf(rs[m.leaf]), false
+		}
+		return b.newLabel(), true
+	}
+	lt, lInner := target(n.left)
+	rt, rInner := target(n.right)
+	if n.eq {
+		b.jump(unix.BPF_JEQ, n.k, rt, lt)
+	} else {
+		b.jump(unix.BPF_JGE, n.k, rt, lt)
+	}
+	if lInner {
+		b.mark(lt)
+		emitTree(b, n.left, rs, leaf)
+	}
+	if rInner {
+		b.mark(rt)
+		emitTree(b, n.right, rs, leaf)
+	}
 }

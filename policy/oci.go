@@ -230,9 +230,10 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		}
 	}
 	if opts.Kernel != "" {
+		// Parsed as Docker parses the running kernel's release.
 		var kv seccomp.KernelVersion
-		if err := kv.UnmarshalJSON(strconv.AppendQuote(nil, opts.Kernel)); err != nil {
-			return nil, fmt.Errorf("policy: OCIOptions.Kernel: %w", err)
+		if _, err := fmt.Sscanf(opts.Kernel, "%d.%d", &kv.Kernel, &kv.Major); err != nil {
+			return nil, fmt.Errorf("policy: OCIOptions.Kernel %q: want a version such as 6.1: %v", opts.Kernel, err)
 		}
 		c.kernel = &kv
 	}
@@ -796,7 +797,8 @@ func (c *ociConv) jsonError(path string, base int, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &OCIError{Pos: c.at(base+int(syn.Offset), c.prefix+path), Msg: "bad JSON: " + syn.Error()}
+		// The offset is just past the byte that broke the syntax.
+		return &OCIError{Pos: c.at(base+max(int(syn.Offset)-1, 0), c.prefix+path), Msg: "bad JSON: " + syn.Error()}
 	case errors.As(err, &typ):
 		// The offset is just past the bad value: the path is the last
 		// value that starts before it.

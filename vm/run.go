@@ -179,47 +179,96 @@ type state struct {
 	mem   [memWords]uint32
 }
 
+// status says why exec returned.
+type status uint8
+
+const (
+	stLimit status = iota // executed up to the limit
+	stDone                // the program ended
+	stSlow                // the next instruction needs slowOp
+)
+
 // run is the interpreter driver. Seccomp runs pass sd (the 16 words of
 // seccomp_data) and no packet; packet runs pass pkt, the length "len"
-// reads, and meta. Without options the program runs in one call of exec;
-// with them, one instruction per call, so the hot loop carries no hooks.
+// reads, and meta. exec runs the hot loop, which makes no calls (in Go a
+// call would force the registers to the stack on every iteration); the
+// rare instructions (ancillary loads, negative offsets, loads that miss
+// the fast bounds check) go back here to slowOp. With options, exec runs
+// one instruction per call, so the hot loop carries no hooks either.
 func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Options) Result {
 	var s state
-	if o == nil {
-		ret, _ := m.exec(&s, pkt, wire, meta, sd, maxInsns+1)
-		return Result{Ret: ret, Insns: s.n}
-	}
+	limit := maxInsns + 1
 	for {
 		cur := s.pc
-		ret, done := m.exec(&s, pkt, wire, meta, sd, s.n+1)
-		if cur < len(o.Coverage) {
-			o.Coverage[cur] = true
+		if o != nil {
+			limit = s.n + 1
 		}
-		if o.Trace != nil {
-			o.Trace(Step{PC: cur, Insn: m.prog[cur], A: s.a, X: s.x, Exit: done, Fault: s.fault})
+		ret, st := m.exec(&s, pkt, wire, sd, limit)
+		if st == stSlow {
+			st = stLimit
+			if !m.slowOp(&s, pkt, meta) {
+				ret, st, s.fault = 0, stDone, true
+			}
 		}
-		if done {
+		if o != nil {
+			if cur < len(o.Coverage) {
+				o.Coverage[cur] = true
+			}
+			if o.Trace != nil {
+				o.Trace(Step{PC: cur, Insn: m.prog[cur], A: s.a, X: s.x, Exit: st == stDone, Fault: s.fault})
+			}
+		}
+		if st == stDone {
 			return Result{Ret: ret, Insns: s.n}
 		}
 	}
 }
 
+// slowOp executes the instruction at s.pc, one of those exec leaves to it.
+// It reports false when the program ends there with 0 (a load that
+// fails).
+func (m *Machine) slowOp(s *state, pkt []byte, meta *Meta) bool {
+	in := &m.insns[s.pc]
+	s.pc++
+	s.n++
+	var v uint32
+	ok := true
+	switch in.op {
+	case opLdNeg:
+		v, ok = load(pkt, meta, int32(in.k), int(in.jt))
+	case opLdIndW:
+		v, ok = load(pkt, meta, int32(s.x+in.k), 4)
+	case opLdIndH:
+		v, ok = load(pkt, meta, int32(s.x+in.k), 2)
+	case opLdIndB:
+		v, ok = load(pkt, meta, int32(s.x+in.k), 1)
+	case opLdxMsh:
+		v, ok = load(pkt, meta, int32(in.k), 1)
+		s.x = (v & 0xf) << 2
+		return ok
+	case opAnc:
+		v = ancillary(in.k, pkt, meta, s.a, s.x)
+	}
+	s.a = v
+	return ok
+}
+
 // exec runs from s until the program ends (done) or s.n reaches limit.
 // Programs only jump forward, so a run ends within len(prog) steps.
-func (m *Machine) exec(s *state, pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, limit int) (ret uint32, done bool) {
-	a, x, pc, n := s.a, s.x, s.pc, s.n
+func (m *Machine) exec(s *state, pkt []byte, wire uint32, sd *[16]uint32, limit int) (ret uint32, st status) {
+	a, x, pc := s.a, s.x, s.pc
+	left := limit - s.n // counting down keeps one register fewer live
 	mem := &s.mem
 	prog := m.insns
-	for n < limit {
+	for ; left > 0; left-- {
 		in := &prog[pc]
 		pc++
-		n++
 		switch in.op {
 		case opRetK:
-			ret, done = in.k, true
+			ret, st = in.k, stDone
 			goto out
 		case opRetA:
-			ret, done = a, true
+			ret, st = a, stDone
 			goto out
 		case opLdImm:
 			a = in.k
@@ -257,43 +306,29 @@ func (m *Machine) exec(s *state, pkt []byte, wire uint32, meta *Meta, sd *[16]ui
 		case opLdIndW:
 			if off := x + in.k; uint64(off)+4 <= uint64(len(pkt)) {
 				a = binary.BigEndian.Uint32(pkt[off:])
-			} else if v, ok := load(pkt, meta, int32(off), 4); ok {
-				a = v
 			} else {
-				goto fault
+				goto slow
 			}
 		case opLdIndH:
 			if off := x + in.k; uint64(off)+2 <= uint64(len(pkt)) {
 				a = uint32(binary.BigEndian.Uint16(pkt[off:]))
-			} else if v, ok := load(pkt, meta, int32(off), 2); ok {
-				a = v
 			} else {
-				goto fault
+				goto slow
 			}
 		case opLdIndB:
 			if off := x + in.k; uint64(off) < uint64(len(pkt)) {
 				a = uint32(pkt[off])
-			} else if v, ok := load(pkt, meta, int32(off), 1); ok {
-				a = v
 			} else {
-				goto fault
+				goto slow
 			}
 		case opLdxMsh:
 			if uint64(in.k) < uint64(len(pkt)) {
 				x = uint32(pkt[in.k]&0xf) << 2
-			} else if v, ok := load(pkt, meta, int32(in.k), 1); ok {
-				x = (v & 0xf) << 2
 			} else {
-				goto fault
+				goto slow
 			}
-		case opLdNeg:
-			v, ok := load(pkt, meta, int32(in.k), int(in.jt))
-			if !ok {
-				goto fault
-			}
-			a = v
-		case opAnc:
-			a = ancillary(in.k, pkt, meta, a, x)
+		case opLdNeg, opAnc:
+			goto slow
 		case opAddK:
 			a += in.k
 		case opSubK:
@@ -402,11 +437,17 @@ func (m *Machine) exec(s *state, pkt []byte, wire uint32, meta *Meta, sd *[16]ui
 		}
 	}
 	goto out
+slow:
+	pc, left, st = pc-1, left+1, stSlow
+	goto out
 fault:
-	ret, done, s.fault = 0, true, true
+	ret, st, s.fault = 0, stDone, true
 out:
-	s.a, s.x, s.pc, s.n = a, x, pc, n
-	return ret, done
+	if st != stLimit {
+		left-- // the loop's post statement did not run for this instruction
+	}
+	s.a, s.x, s.pc, s.n = a, x, pc, limit-left
+	return ret, st
 }
 
 // load reads size bytes big-endian at offset off as the kernel's

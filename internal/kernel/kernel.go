@@ -77,7 +77,7 @@ const (
 	// may have: each gets its own ERRNO code.
 	MaxSeccompConsts = 2047
 	// MaxPacketProg is the longest program PacketOracle.Run can run.
-	MaxPacketProg = 4096 - 9
+	MaxPacketProg = 4096 - packetPrefixLen
 )
 
 // Syscall numbers that Linux (6.14 and later on x86_64) passes without

@@ -21,12 +21,13 @@ import (
 // followed by a sentinel: if the sentinel arrives first, the frame was
 // dropped; otherwise what arrived is the frame cut to min(ret, len).
 
+const packetPrefixLen = 9
+
 const (
-	packetPrefixLen = 9
-	sentinelLen     = 1021
-	sentinelMagic0  = 0xcb9fcb9f
-	sentinelMagic1  = 0x5e471e10
-	ethPAll         = 0x0003
+	sentinelLen    = 1021
+	sentinelMagic0 = 0xcb9fcb9f
+	sentinelMagic1 = 0x5e471e10
+	ethPAll        = 0x0003
 )
 
 // PacketMeta is what the Linux ancillary loads see for a frame injected on

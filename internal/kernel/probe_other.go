@@ -1,9 +1,9 @@
-//go:build !amd64
+//go:build linux && !amd64
 
 package kernel
 
 const haveProbe = false
 
-func probe(nr, a1, a2, a3, a4, a5, a6 uintptr) uintptr { return 0 }
+func rawProbe(flags, stack, tid uintptr, job *rawJob) int { return -1 }
 
 func probeAddr() uintptr { return 0 }

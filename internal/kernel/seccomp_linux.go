@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -83,52 +84,113 @@ func (a *acceptor) check(prog []bpf.RawInstruction) error {
 
 func (a *acceptor) close() { close(a.req) }
 
-var debug = os.Getenv("CBPF_KERNEL_DEBUG") != ""
+// debugLog, when CBPF_KERNEL_DEBUG names a file, gets every probe before
+// it is made: the last line names the culprit if a probe ever hangs.
+var debugLog = func() *os.File {
+	if p := os.Getenv("CBPF_KERNEL_DEBUG"); p != "" {
+		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		return f
+	}
+	return nil
+}()
 
-var errTainted = errors.New("kernel oracle: thread already carries a seccomp filter")
+// rawJob is shared with the bare thread of rawProbe (layout fixed there).
+type rawJob struct {
+	fprog   *unix.SockFprog
+	install int64
+	inputs  *[7]uint64
+	n       int64
+	results *uintptr
+	done    int64
+	tid     int32
+}
 
-// runOnThread installs prog on a fresh locked thread, probes every input
-// from it and returns the raw rax values. The goroutine exits without
-// unlocking, so the runtime destroys the thread and the filter with it;
-// threads the runtime creates meanwhile are cloned by its template thread,
-// not by this one, so they do not inherit the filter.
+// killed marks a probe whose thread the filter killed: the program
+// returned 0 (KILL_THREAD) by dividing by X = 0, the only way a rewritten
+// program can return it.
+const killed = ^uintptr(0) - 0x10000
+
+// killedData stands for killed among ERRNO data values.
+const killedData = 0xffffffff
+
+const rawCloneFlags = unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix.CLONE_SIGHAND |
+	unix.CLONE_THREAD | unix.CLONE_SYSVSEM | unix.CLONE_PARENT_SETTID | unix.CLONE_CHILD_CLEARTID
+
+// runOnThread installs prog on a bare thread, probes every input from it
+// and returns the raw rax values (killed for a probe that killed the
+// thread; the rest continue on a new thread). No Go thread ever carries
+// the filter.
 func runOnThread(prog []bpf.RawInstruction, inputs []Input) ([]uintptr, error) {
-	type result struct {
-		rax []uintptr
-		err error
-	}
-	for try := 0; ; try++ {
-		ch := make(chan result, 1)
-		go func() {
-			runtime.LockOSThread()
-			if mode, err := unix.PrctlRetInt(unix.PR_GET_SECCOMP, 0, 0, 0, 0); err != nil || mode != 0 {
-				ch <- result{err: errTainted}
-				return
-			}
-			if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-				ch <- result{err: fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)}
-				return
-			}
-			if _, e := setFilter(prog, 0); e != 0 {
-				ch <- result{err: fmt.Errorf("kernel oracle: installing the rewritten filter: %w", e)}
-				return
-			}
-			rax := make([]uintptr, len(inputs))
-			for i, in := range inputs {
-				if debug {
-					fmt.Fprintf(os.Stderr, "probe %d %#x\n", in.Nr, in.Args)
-				}
-				a := &in.Args
-				rax[i] = probe(uintptr(int64(in.Nr)), uintptr(a[0]), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
-			}
-			ch <- result{rax: rax}
-		}()
-		r := <-ch
-		if r.err == errTainted && try < 5 {
-			continue
+	out := make([]uintptr, 0, len(inputs))
+	for len(out) < len(inputs) {
+		rest := inputs[len(out):]
+		rax, done, err := rawRun(prog, rest)
+		if err != nil {
+			return nil, err
 		}
-		return r.rax, r.err
+		out = append(out, rax[:done]...)
+		if done < len(rest) {
+			out = append(out, killed)
+		}
 	}
+	return out, nil
+}
+
+func rawRun(prog []bpf.RawInstruction, inputs []Input) (rax []uintptr, done int, err error) {
+	flat := make([][7]uint64, len(inputs))
+	for i, in := range inputs {
+		flat[i][0] = uint64(int64(in.Nr))
+		copy(flat[i][1:], in.Args[:])
+	}
+	rax = make([]uintptr, len(inputs)+1)
+	fprog := &unix.SockFprog{Len: uint16(len(prog))}
+	if len(prog) > 0 {
+		fprog.Filter = (*unix.SockFilter)(unsafe.Pointer(&prog[0]))
+	}
+	job := &rawJob{fprog: fprog, n: int64(len(inputs)), results: &rax[0]}
+	if len(flat) > 0 {
+		job.inputs = &flat[0]
+	}
+	stack := make([]uint64, 2048) // unused by the thread, but a kernel must-have
+	top := uintptr(unsafe.Pointer(&stack[len(stack)-2]))
+
+	// The new thread inherits the signal mask: block everything so no
+	// signal handler of the Go runtime ever runs on it.
+	runtime.LockOSThread()
+	var all, old unix.Sigset_t
+	for i := range all.Val {
+		all.Val[i] = ^uint64(0)
+	}
+	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+		runtime.UnlockOSThread()
+		return nil, 0, err
+	}
+	r := rawProbe(rawCloneFlags, top, uintptr(unsafe.Pointer(&job.tid)), job)
+	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	runtime.UnlockOSThread()
+	if r < 0 {
+		return nil, 0, fmt.Errorf("kernel oracle: clone: %w", syscall.Errno(-r))
+	}
+	// CLONE_CHILD_CLEARTID zeroes job.tid and wakes us when the thread ends.
+	for waited := 0; ; waited++ {
+		tid := atomic.LoadInt32(&job.tid)
+		if tid == 0 {
+			break
+		}
+		if waited > 30 {
+			return nil, 0, fmt.Errorf("kernel oracle: probe thread %d did not finish in 30 s", tid)
+		}
+		ts := unix.Timespec{Sec: 1}
+		unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&job.tid)), 0 /* FUTEX_WAIT */, uintptr(tid), uintptr(unsafe.Pointer(&ts)), 0, 0)
+	}
+	runtime.KeepAlive(job)
+	runtime.KeepAlive(flat)
+	runtime.KeepAlive(stack)
+	runtime.KeepAlive(prog)
+	if job.install != 0 {
+		return nil, 0, fmt.Errorf("kernel oracle: installing the rewritten filter: %w", syscall.Errno(-job.install))
+	}
+	return rax[:len(inputs)], int(atomic.LoadInt64(&job.done)), nil
 }
 
 // errnoData turns a probe's rax into the ERRNO data the filter returned.
@@ -140,19 +202,22 @@ func errnoData(rax uintptr) (uint32, error) {
 	return uint32(v), nil
 }
 
-// findProbeIP learns the address after probe's SYSCALL instruction from
-// the kernel itself: a filter that answers ERRNO(1 + ip - probeAddr) for
-// addresses just after probeAddr, and ALLOW for the rest. Then it checks
+// findProbeIP learns the address after the probe SYSCALL instruction from
+// the kernel itself: a filter that answers getpid with ERRNO(1 + ip -
+// probeAddr) for addresses just after probeAddr, and ALLOW for the rest. Then it checks
 // the exact address with the oracle's own prefix.
 func findProbeIP() (uint64, error) {
 	if !haveProbe {
 		return 0, ErrUnsupported
 	}
 	base := uint64(probeAddr())
-	if uint32(base) > 0xffffffff-64 {
+	if uint32(base) > 0xffffffff-4096 {
 		return 0, errors.New("kernel oracle: probe straddles a 4 GiB boundary")
 	}
 	find := []bpf.RawInstruction{
+		ins(opLdAbs, 0, 0, 0),
+		ins(opJeqK, 1, 0, unix.SYS_GETPID),
+		ins(opRetK, 0, 0, retAllow),
 		ins(opLdAbs, 0, 0, 12),
 		ins(opJeqK, 1, 0, uint32(base>>32)),
 		ins(opRetK, 0, 0, retAllow),
@@ -160,7 +225,7 @@ func findProbeIP() (uint64, error) {
 		ins(0x35, 1, 0, uint32(base)), // jge
 		ins(opRetK, 0, 0, retAllow),
 		ins(0x14, 0, 0, uint32(base)), // sub
-		ins(0x35, 0, 1, 64),
+		ins(0x35, 0, 1, 4095),
 		ins(opRetK, 0, 0, retAllow),
 		ins(opAddK, 0, 0, 1),
 		ins(opOrK, 0, 0, retErrno),
@@ -213,6 +278,8 @@ func runSeccompJob(acc *acceptor, ip uint64, job SeccompJob) ([]uint32, error) {
 	var viaA []int // inputs that ended in `ret a`
 	for i, d := range data {
 		switch {
+		case d == killedData:
+			rets[i] = 0 // an implicit return 0: division by X = 0
 		case d >= 2048:
 			rets[i] = d - 2048
 			viaA = append(viaA, i)
@@ -258,6 +325,13 @@ func runPass(prog []bpf.RawInstruction, ip uint64, pass int, inputs []Input) ([]
 	}
 	data := make([]uint32, len(rax))
 	for i, r := range rax {
+		if r == killed {
+			if pass != 1 {
+				return nil, fmt.Errorf("input %d: killed in pass %d only", i, pass)
+			}
+			data[i] = killedData
+			continue
+		}
 		if data[i], err = errnoData(r); err != nil {
 			return nil, fmt.Errorf("input %d: %w", i, err)
 		}

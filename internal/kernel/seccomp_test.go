@@ -1,3 +1,5 @@
+//go:build linux
+
 package kernel
 
 import (
@@ -105,6 +107,20 @@ func TestSeccompKnownPrograms(t *testing.T) {
 			want:   []uint32{3, 0x00050001, 0, 10},
 		},
 		{
+			// The kernel ends the program with 0 (KILL_THREAD): the probe
+			// thread dies, and the oracle must carry on.
+			name: "div by X = 0",
+			prog: []bpf.Instruction{
+				bpf.LoadAbsolute{Off: 16, Size: 4},
+				bpf.TAX{},
+				bpf.LoadConstant{Dst: bpf.RegA, Val: 100},
+				bpf.ALUOpX{Op: bpf.ALUOpDiv},
+				bpf.RetA{},
+			},
+			inputs: []Input{{Args: [6]uint64{0}}, {Args: [6]uint64{7}}, {Args: [6]uint64{0}}, {Args: [6]uint64{0}}, {Args: [6]uint64{200}}},
+			want:   []uint32{0, 14, 0, 0, 0},
+		},
+		{
 			name: "scratch and ALU",
 			prog: []bpf.Instruction{
 				bpf.LoadConstant{Dst: bpf.RegA, Val: 0xfffffff0},
@@ -127,7 +143,7 @@ func TestSeccompKnownPrograms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ip := uint64(probeAddr()); run.IP < ip || run.IP > ip+64 {
+	if ip := uint64(probeAddr()); run.IP <= ip || run.IP > ip+4096 {
 		t.Errorf("IP = %#x, not just after probe at %#x", run.IP, ip)
 	}
 	for i, tt := range tests {

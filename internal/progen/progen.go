@@ -232,6 +232,11 @@ func (g *gen) load() bpf.RawInstruction {
 		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeLen}
 	case x < 17:
 		return bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: ancOff + g.pick(ancillary)}
+	case x < 18:
+		// Relative to the network (SKF_NET_OFF) or link-layer
+		// (SKF_LL_OFF) header.
+		base := g.pick([]uint32{0xfff00000, 0xffe00000})
+		return bpf.RawInstruction{Op: ld | size | modeAbs, K: base + uint32(g.r.IntN(60))}
 	default:
 		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeImm, K: g.konst()}
 	}
