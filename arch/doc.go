@@ -54,12 +54,13 @@
 //   - A rule on socket produces two tests: nr == 359, and nr == 102 with
 //     a0 == 1. A rule on shmget: nr == 395, and nr == 117 (ipc) with
 //     a0 == 23.
-//   - Argument conditions of the rule apply to the direct syscall only. On
-//     the multiplexed path the arguments are behind a pointer in a1, which a
-//     filter cannot read, so libseccomp drops them: a rule "connect with
-//     a0 == 3" becomes "socketcall with a0 == SYS_CONNECT", which matches
-//     every connect made through socketcall. A deny rule with argument
-//     conditions is broader there, an allow rule looser.
+//   - On the multiplexed path the first argument is the call number, so the
+//     rule's conditions on a0 are replaced by a0 == call; its conditions on
+//     a1..a5 stay and are compared with the multiplexer's own arguments
+//     (on socketcall a1 is a pointer to the real arguments, which a filter
+//     cannot read): a rule "connect with a0 == 3" becomes "socketcall with
+//     a0 == SYS_CONNECT", which matches every connect made through
+//     socketcall. policy.MuxPredicate models this.
 //   - The ipc test compares the whole first argument with the call number,
 //     while the kernel uses only its low 16 bits (IPCCallMask; the high
 //     bits are an interface version). A call number with version bits set

@@ -112,6 +112,10 @@ func insnNote(ins bpf.RawInstruction, pc int) string {
 	if s, ok := text(ins); ok {
 		return s + ": jumps past the end"
 	}
+	switch ins.Op {
+	case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
+		return "scratch index beyond M[15]"
+	}
 	c := ins
 	c.K = 0
 	if s, ok := text(c); ok {
@@ -125,10 +129,6 @@ func insnNote(ins bpf.RawInstruction, pc int) string {
 	c.K = 0
 	if s, ok := text(c); ok {
 		return s + " with unused jt, jf and k set"
-	}
-	switch ins.Op {
-	case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
-		return "scratch index beyond M[15]"
 	}
 	return "unknown opcode"
 }

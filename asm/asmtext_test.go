@@ -327,3 +327,28 @@ func parseDDDForTest(out []byte) ([]bpf.RawInstruction, error) {
 	}
 	return prog, nil
 }
+
+// Every opcode with a few field patterns: the text must round-trip, and the
+// opcodes written plainly (with the unused fields zero) must be exactly the
+// ones bpf_asm can spell.
+func TestEveryOpcode(t *testing.T) {
+	fields := []asmRI{{0, 0, 0, 0}, {0, 0, 0, 1}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 2, 3, 0xffffffff}, {0, 0, 0, 16}}
+	plain := map[uint16]bool{}
+	for op := 0; op < 0x200; op++ {
+		for _, f := range fields {
+			ins := bpf.RawInstruction{Op: uint16(op), Jt: f.Jt, Jf: f.Jf, K: f.K}
+			prog := []bpf.RawInstruction{ins, {Op: 0x06}, {Op: 0x06}, {Op: 0x06}, {Op: 0x06}}
+			text := roundTrip(t, fmt.Sprintf("op %#x", op), prog)
+			if f == (asmRI{}) && !strings.Contains(text, ".insn") {
+				plain[uint16(op)] = true
+			}
+		}
+	}
+	want := map[uint16]bool{}
+	for _, op := range validOps {
+		want[op] = true
+	}
+	if diff := cmp.Diff(want, plain); diff != "" {
+		t.Errorf("opcodes with a plain spelling (-want +got):\n%s", diff)
+	}
+}

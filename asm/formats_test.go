@@ -400,3 +400,39 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// The 1542-instruction unoptimized program of the corpus, in each format.
+func BenchmarkFormats(b *testing.B) {
+	data, err := os.ReadFile("testdata/tcpdump/092-EN10MB-noopt.ddd")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := Read("bench", data, DDD)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []Format{Raw, DDD, XT, C, Go, Tcpdump, Pseudo, Dot} {
+		var buf bytes.Buffer
+		if err := Write(&buf, prog, f); err != nil {
+			b.Fatal(err)
+		}
+		text := buf.Bytes()
+		b.Run("write-"+string(f), func(b *testing.B) {
+			for b.Loop() {
+				buf.Reset()
+				Write(&buf, prog, f)
+			}
+		})
+		if !f.Readable() {
+			continue
+		}
+		b.Run("read-"+string(f), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				if _, err := Read("bench", text, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

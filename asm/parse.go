@@ -17,12 +17,18 @@ import (
 // binary or 0-prefixed octal; a leading '-' gives the 32-bit two's
 // complement.
 //
-// Conditional jumps take one target (false falls through; for jne, jlt and
-// jle the one target is taken when the condition is false, as in bpf_asm) or
-// two (true, false). jlt and jle are encoded as jge and jgt with the targets
-// swapped. A conditional jump whose target lies more than 255 instructions
-// ahead gets an unconditional "ja" trampoline inserted right after it; every
-// label is re-resolved until no jump is out of range.
+// Conditional jumps take one target, taken when the condition holds, or two
+// (where to go when it holds, where when it does not); with one target the
+// other case falls through. jne (jneq), jlt and jle are encoded as jeq, jge
+// and jgt with the targets swapped, as bpf_asm does: "jlt #5, L" is jge #5
+// with jt=0 and jf=L. Jumps only go forward.
+//
+// A conditional jump whose target lies more than 255 instructions ahead gets
+// an unconditional "ja" trampoline (32-bit offset) inserted right after it;
+// every label is re-resolved until no jump is out of range. The result may
+// not exceed 4096 instructions (BPF_MAXINSNS).
+//
+// Every error is an *Error with the line and column of the problem.
 //
 // ".insn CODE, JT, JF, K" emits the given 8 bytes exactly. Its JT, JF (and K
 // for a ja) are raw offsets, not labels: they count instructions of the
@@ -60,6 +66,18 @@ type item struct {
 	kind itemKind
 	t, f ref
 	tok  token // start of the instruction, for errors
+}
+
+// edge states: how one side of a conditional jump reaches its target.
+const (
+	eDirect = iota // an 8-bit offset reaches it
+	eBorrow        // through the trampoline of item lender, a later jump to the same target
+	eOwn           // through a trampoline right after the jump
+)
+
+type edge struct {
+	state  int
+	lender int
 }
 
 type labelDef struct {
@@ -532,19 +550,26 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		}
 	}
 
-	// needT/needF mark jumps that go through a trampoline. They only ever
-	// turn on, so the loop reaches a fixed point in at most 2n rounds.
-	needT := make([]bool, n)
-	needF := make([]bool, n)
-	tramps := func(i int) int {
-		switch {
-		case needT[i] && needF[i] && p.items[i].t.idx != p.items[i].f.idx:
-			return 2
-		case needT[i] || needF[i]:
-			return 1
+	// Each side (true, false) of a conditional jump reaches its target
+	// directly, through a trampoline of its own placed right after the jump,
+	// or through a later jump's trampoline to the same target when that one
+	// is within 255 (so a run of jumps to one far label shares trampolines).
+	// Trampolines are only ever added, so distances only grow: "far" and
+	// "own" never revert, and the loop reaches a fixed point.
+	edges := make([][2]edge, n)
+	// owned lists the targets of the trampolines right after item i, in
+	// order: the true side's first.
+	owned := func(i int) (list [2]int, k int) {
+		it, e := &p.items[i], &edges[i]
+		if e[0].state == eOwn {
+			list[k], k = it.t.idx, k+1
 		}
-		return 0
+		if e[1].state == eOwn && (e[0].state != eOwn || it.f.idx != it.t.idx) {
+			list[k], k = it.f.idx, k+1
+		}
+		return list, k
 	}
+	tramps := func(i int) int { _, k := owned(i); return k }
 	pos := make([]int, n+1)
 	layout := func() {
 		at := 0
@@ -554,22 +579,51 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		}
 		pos[n] = at
 	}
+	// trampAt is where item j's trampoline to target sits, or -1.
+	trampAt := func(j, target int) int {
+		list, k := owned(j)
+		for s := range k {
+			if list[s] == target {
+				return pos[j] + 1 + s
+			}
+		}
+		return -1
+	}
 	for changed := true; changed; {
 		changed = false
 		layout()
-		for i := range p.items {
+		nearest := map[int]int{} // target -> nearest later item owning a trampoline to it
+		for i := n - 1; i >= 0; i-- {
 			it := &p.items[i]
 			if it.kind != kCond {
 				continue
 			}
-			if !needT[i] && pos[it.t.idx]-pos[i]-1 > 255 {
-				needT[i], changed = true, true
+			for side, target := range [2]int{it.t.idx, it.f.idx} {
+				e := &edges[i][side]
+				if e.state == eDirect {
+					if pos[target]-pos[i]-1 <= 255 {
+						continue
+					}
+					e.state = eBorrow
+				}
+				if e.state != eBorrow {
+					continue
+				}
+				if side == 1 && target == it.t.idx && edges[i][0].state == eOwn {
+					e.state = eOwn // the true side's trampoline serves both
+					continue
+				}
+				if j, ok := nearest[target]; ok {
+					if at := trampAt(j, target); at >= 0 && at-pos[i]-1 <= 255 {
+						e.lender = j
+						continue
+					}
+				}
+				e.state, changed = eOwn, true
 			}
-			if !needF[i] && pos[it.f.idx]-pos[i]-1 > 255 {
-				needF[i], changed = true, true
-			}
-			if needT[i] != needF[i] && it.t.idx == it.f.idx {
-				needT[i], needF[i], changed = true, true, true
+			list, k := owned(i)
+			for s := range k {
+				nearest[list[s]] = i
 			}
 		}
 	}
@@ -610,34 +664,33 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 	out := make([]bpf.RawInstruction, 0, total)
 	for i, it := range p.items {
 		ins := it.ins
-		var extra []bpf.RawInstruction
 		switch it.kind {
 		case kJA:
 			ins.K = uint32(pos[it.t.idx] - pos[i] - 1)
 		case kCond:
-			slot := 0
-			trampTo := func(t int) uint8 {
-				at := pos[i] + 1 + slot
-				extra = append(extra, bpf.RawInstruction{Op: clsJMP | jmpJA, K: uint32(pos[t] - at - 1)})
-				slot++
-				return uint8(slot - 1)
+			var off [2]int
+			for side, target := range [2]int{it.t.idx, it.f.idx} {
+				switch e := edges[i][side]; e.state {
+				case eDirect:
+					off[side] = pos[target] - pos[i] - 1
+				case eOwn:
+					off[side] = trampAt(i, target) - pos[i] - 1
+				case eBorrow:
+					off[side] = trampAt(e.lender, target) - pos[i] - 1
+				}
+				if off[side] < 0 || off[side] > 255 {
+					// Unreachable by construction; never truncate an offset.
+					return nil, p.errAt(it.tok, "internal error: jump offset %d out of range", off[side])
+				}
 			}
-			if needT[i] {
-				ins.Jt = trampTo(it.t.idx)
-			} else {
-				ins.Jt = uint8(pos[it.t.idx] - pos[i] - 1)
-			}
-			switch {
-			case needF[i] && needT[i] && it.f.idx == it.t.idx:
-				ins.Jf = ins.Jt
-			case needF[i]:
-				ins.Jf = trampTo(it.f.idx)
-			default:
-				ins.Jf = uint8(pos[it.f.idx] - pos[i] - 1)
-			}
+			ins.Jt, ins.Jf = uint8(off[0]), uint8(off[1])
 		}
 		out = append(out, ins)
-		out = append(out, extra...)
+		list, k := owned(i)
+		for s := range k {
+			at := pos[i] + 1 + s
+			out = append(out, bpf.RawInstruction{Op: clsJMP | jmpJA, K: uint32(pos[list[s]] - at - 1)})
+		}
 	}
 	return out, nil
 }

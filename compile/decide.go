@@ -42,15 +42,15 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 		rules = append(rules, byName[sc.Name]...)
 		if sc.Name == arch.Socketcall || sc.Name == arch.IPC {
 			// Calls made through the multiplexer: first argument == call
-			// number, the rule's own predicate dropped (libseccomp's way).
+			// number, and the rule's predicate as policy.MuxPredicate has it.
 			for _, name := range a.MultiplexedCalls(sc.Name) {
 				_, call, _ := a.Multiplexed(name)
 				for _, r := range byName[name] {
-					rules = append(rules, policy.Rule{
-						Syscall: sc.Name,
-						When:    policy.Arg(0).Eq(uint64(call)),
-						Action:  r.Action,
-					})
+					var when policy.Expr = policy.Arg(0).Eq(uint64(call))
+					if w := policy.MuxPredicate(r.When); w != nil {
+						when = policy.And{when, w}
+					}
+					rules = append(rules, policy.Rule{Syscall: sc.Name, When: when, Action: r.Action})
 				}
 			}
 		}

@@ -21,8 +21,10 @@
 // Calls that an arch also offers through socketcall or ipc (i386, mips
 // o32, ppc64, s390x) are matched on both paths, the way libseccomp does it:
 // a rule on socket matches the direct socket syscall with its predicate,
-// and socketcall with first argument SYS_SOCKET without it (the real
-// arguments are behind a pointer a filter cannot follow).
+// and socketcall with first argument SYS_SOCKET with the predicate as
+// MuxPredicate leaves it (conditions on arg0 dropped, the others compared
+// with socketcall's own arguments; the real arguments are behind a
+// pointer a filter cannot follow).
 //
 // # The policy language
 //

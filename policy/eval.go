@@ -23,9 +23,9 @@ type Call struct {
 //     name gets Default.
 //  3. The rules for that name whose predicate holds all match; so do the
 //     rules for a call multiplexed through socketcall or ipc when this is
-//     that multiplexer with the call's number as its first argument (their
-//     predicates are not applied there: the real arguments are behind a
-//     pointer, as libseccomp does it). No match: Default.
+//     that multiplexer with the call's number as its first argument, with
+//     their predicates as MuxPredicate makes them (what libseccomp does).
+//     No match: Default.
 //  4. Of the matching rules, the most restrictive action wins
 //     (MoreRestrictive).
 //
@@ -61,7 +61,8 @@ func Eval(p *Policy, c Call) Action {
 			hit = r.When == nil || holds(r.When, &args, a.Bits)
 		case demuxed != "" && r.Syscall == demuxed:
 			if mux, _, ok := a.Multiplexed(r.Syscall); ok && mux == name {
-				hit = true
+				w := MuxPredicate(r.When)
+				hit = w == nil || holds(w, &args, a.Bits)
 			}
 		}
 		if hit && (!matched || MoreRestrictive(r.Action, best)) {
@@ -123,4 +124,55 @@ func (p *Policy) abi(c Call) *arch.Arch {
 		return a
 	}
 	return nil
+}
+
+// MuxPredicate is the predicate of a rule on a multiplexed call (socket,
+// shmget, ...) as it applies on the multiplexer's path (socketcall, ipc):
+// what libseccomp 2.5 does. The multiplexer's first argument is the call
+// number, so every comparison of argument 0 is taken as true (and dropped);
+// comparisons of arguments 1 to 5 stay and see the multiplexer's own
+// arguments (on socketcall, args[1] is the pointer to the real arguments).
+// It returns nil when nothing is left.
+func MuxPredicate(e Expr) Expr {
+	switch e := e.(type) {
+	case *Cmp:
+		if e.Arg == 0 {
+			return nil
+		}
+		return e
+	case And:
+		var out And
+		for _, x := range e {
+			if y := MuxPredicate(x); y != nil {
+				out = append(out, y)
+			}
+		}
+		switch len(out) {
+		case 0:
+			return nil
+		case 1:
+			return out[0]
+		}
+		return out
+	case Or:
+		var out Or
+		for _, x := range e {
+			y := MuxPredicate(x)
+			if y == nil {
+				return nil // true || ... is true
+			}
+			out = append(out, y)
+		}
+		if len(out) == 1 {
+			return out[0]
+		}
+		return out
+	case *Not:
+		y := MuxPredicate(e.X)
+		if y == nil {
+			return Or{} // !true
+		}
+		return &Not{X: y}
+	}
+	return e
 }

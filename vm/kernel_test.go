@@ -125,7 +125,7 @@ func TestKernelSeccomp(t *testing.T) {
 	t.Logf("%d programs, %d program×input pairs, %d disagreements, %v", nprogs, pairs, d.count, time.Since(start).Round(time.Millisecond))
 }
 
-// lookupMeta is what the kernel's ancillary loads see for frame on the
+// loMeta is what the kernel's ancillary loads see for frame on the
 // oracle's lo.
 func loMeta(frame []byte) *Meta {
 	k := kernel.FrameMeta(frame)

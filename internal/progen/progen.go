@@ -1,9 +1,3 @@
-// Package progen generates random classic BPF programs and inputs for
-// differential tests and fuzzing: valid seccomp and packet programs biased
-// toward the instructions implementations get wrong, inputs that hit the
-// programs' comparisons, and mutations that make a program subtly invalid.
-//
-// Everything is deterministic given the *rand.Rand.
 package progen
 
 import (
