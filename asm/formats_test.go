@@ -102,7 +102,25 @@ func TestWriteFormats(t *testing.T) {
 // TestWriteGoIsGofmtClean pastes the literal into a file and checks gofmt
 // leaves it alone, with opcodes of every width.
 func TestWriteGoIsGofmtClean(t *testing.T) {
-	prog := append([]bpf.RawInstruction{{Op: 0xffff, Jt: 3, K: 1}, {Op: 0x07}}, fmtSample...)
+	wide := append([]bpf.RawInstruction{{Op: 0xffff, Jt: 3, K: 1}, {Op: 0x07}}, fmtSample...)
+	for _, prog := range [][]bpf.RawInstruction{wide, fmtSample, nil, {{Op: 0x123}}} {
+		fmtCheckGofmt(t, prog)
+	}
+	for _, c := range []string{"092-EN10MB-noopt", "068-EN10MB-lo"} {
+		data, err := os.ReadFile("testdata/tcpdump/" + c + ".ddd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := Read(c, data, DDD)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmtCheckGofmt(t, prog)
+	}
+}
+
+func fmtCheckGofmt(t *testing.T, prog []bpf.RawInstruction) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(&buf, prog, Go); err != nil {
 		t.Fatal(err)

@@ -253,6 +253,20 @@ func TestAssembleJumps(t *testing.T) {
 	}
 }
 
+// manyFar makes jumps jeq #1, e<i> to distinct labels far ahead, so that no
+// two can share a trampoline.
+func manyFar(jumps, pad int) string {
+	var b strings.Builder
+	for i := range jumps {
+		fmt.Fprintf(&b, "jeq #1, e%d\n", i)
+	}
+	b.WriteString(strings.Repeat("ret #0\n", pad))
+	for i := range jumps {
+		fmt.Fprintf(&b, "e%d: ret #1\n", i)
+	}
+	return b.String()
+}
+
 func TestAssembleErrors(t *testing.T) {
 	far := ".insn 0x15, 1, 0, 7\njeq #1, far\n" + strings.Repeat("ret #0\n", 300) + "far: ret #1\n"
 	tests := []struct {
@@ -308,8 +322,7 @@ func TestAssembleErrors(t *testing.T) {
 		{".insn 6, 0, 0", "t.s:1:14: expected ',' between .insn fields (.insn CODE, JT, JF, K), found end of input"},
 		{far, "t.s:1:1: a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump"},
 		{strings.Repeat("ret #0\n", 4097), "t.s:4097:1: more than 4096 instructions"},
-		{strings.Repeat("jeq #1, end\n", 48) + strings.Repeat("ret #0\n", 4000) + "end: ret #1\n",
-			"t.s:4049:6: program has 4097 instructions after inserting 48 long-jump trampolines; the limit is 4096"},
+		{manyFar(48, 4000), "t.s:4049:5: program has 4144 instructions after inserting 48 long-jump trampolines; the limit is 4096"},
 	}
 	for _, tc := range tests {
 		_, err := Assemble("t.s", []byte(tc.src))
@@ -566,6 +579,15 @@ func ljPadding(n int) []ljStmt {
 	return s
 }
 
+// chain makes jumps "jeq #i, end" followed by pad statements and end.
+func chain(jumps, pad int) []ljStmt {
+	var p []ljStmt
+	for i := range jumps {
+		p = append(p, ljStmt{op: "jeq", k: uint32(i), t: jumps + pad})
+	}
+	return append(append(p, ljPadding(pad)...), ljStmt{op: "ret"})
+}
+
 func TestLongJumpLayout(t *testing.T) {
 	ret := ljStmt{op: "ret"}
 	build := func(parts ...[]ljStmt) []ljStmt {
@@ -595,14 +617,26 @@ func TestLongJumpLayout(t *testing.T) {
 		// Statement 0 reaches 256 with offset 255, until statement 1's
 		// trampoline lands between them and pushes it to 256.
 		{"pushed out of range", build([]ljStmt{{op: "jeq", k: 3, t: 256}, {op: "jeq", k: 4, t: 400}}, ljPadding(254), ljPadding(144), []ljStmt{ret}), 2},
-		// 300 jumps, all to the end: each needs its own trampoline.
-		{"chain", func() []ljStmt {
+		// 300 jumps, all to one far label: the last one owns a trampoline,
+		// the 44 before it borrow it, statement 43 needs its own (its
+		// offset would be 256), and statements 0..42 borrow that.
+		{"chain", chain(300, 300), 2},
+		// A seccomp-style list of 1000 "jeq #nr, allow": 754..999 reach it
+		// directly; 753, 497 and 240 own trampolines, each serving the 255
+		// jumps before it.
+		{"seccomp chain", chain(1000, 10), 3},
+		// Distinct far targets cannot share.
+		{"distinct targets", func() []ljStmt {
 			var p []ljStmt
-			for i := range 300 {
-				p = append(p, ljStmt{op: "jeq", k: uint32(i), t: 600})
+			for i := range 10 {
+				p = append(p, ljStmt{op: "jeq", k: uint32(i), t: 310 + i})
 			}
-			return build(p, ljPadding(300), []ljStmt{ret})
-		}(), 300},
+			p = append(p, ljPadding(300)...)
+			for range 10 {
+				p = append(p, ret)
+			}
+			return p
+		}(), 10},
 		// ja has a 32-bit offset and never needs a trampoline.
 		{"ja far", build([]ljStmt{{op: "ja", t: 3001}}, ljPadding(3000), []ljStmt{ret}), 0},
 	}

@@ -102,8 +102,8 @@ func pseudoFlow(prog []bpf.RawInstruction) []pseudoState {
 	if len(prog) > 0 {
 		st[0].reached = true
 	}
-	flow := func(to int, s pseudoState) {
-		if to >= 0 && to < len(prog) {
+	flow := func(to uint64, s pseudoState) {
+		if to < uint64(len(prog)) {
 			st[to] = st[to].join(s)
 		}
 	}
@@ -137,18 +137,18 @@ func pseudoFlow(prog []bpf.RawInstruction) []pseudoState {
 			continue
 		case 0x05: // jmp
 			if ins.Op&0xf0 == 0x00 {
-				flow(pc+1+int(ins.K), s)
+				flow(uint64(pc)+1+uint64(ins.K), s)
 				continue
 			}
 			t := s
 			if ins.Op == 0x15 && s.a == pvArch {
 				t.archOK, t.archVal = true, ins.K
 			}
-			flow(pc+1+int(ins.Jt), t)
-			flow(pc+1+int(ins.Jf), s)
+			flow(uint64(pc)+1+uint64(ins.Jt), t)
+			flow(uint64(pc)+1+uint64(ins.Jf), s)
 			continue
 		}
-		flow(pc+1, s)
+		flow(uint64(pc)+1, s)
 	}
 	return st
 }
@@ -382,8 +382,8 @@ func pseudoTargets(prog []bpf.RawInstruction) map[int]bool {
 		}
 		// fall-through needs no label
 		if ins.Op&0xf0 == 0x00 {
-			if ins.K != 0 {
-				t[int(uint64(pc)+1+uint64(ins.K))] = true
+			if to := uint64(pc) + 1 + uint64(ins.K); ins.K != 0 && to < uint64(len(prog)) {
+				t[int(to)] = true
 			}
 			continue
 		}

@@ -284,8 +284,17 @@ func writeGo(w io.Writer, prog []bpf.RawInstruction) error {
 			ins.Op, ins.Jt, ins.Jf, ins.K, strings.TrimRight(strings.ReplaceAll(tcpdumpLine(ins, i), "\t", " "), " "))
 	}
 	b.WriteString("}\n")
-	// gofmt aligns the trailing comments; let it, so the output is
-	// byte-for-byte what gofmt would leave.
+	// With every opcode two hex digits wide the comments are aligned
+	// already. Otherwise let gofmt align them (it is slow on long
+	// programs), so the output is byte-for-byte what gofmt would leave.
+	wide := len(prog) == 0
+	for _, ins := range prog {
+		wide = wide || ins.Op > 0xff
+	}
+	if !wide {
+		_, err := w.Write(b.Bytes())
+		return err
+	}
 	if out, err := format.Source(b.Bytes()); err == nil {
 		b.Reset()
 		b.Write(out)

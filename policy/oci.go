@@ -27,6 +27,11 @@ type OCIOptions struct {
 	// (default: the host's). Any name arch.Lookup takes; it must be an
 	// arch Go runs on (not x32).
 	Arch string
+	// NewSyscalls keeps rules on syscalls newer than libseccomp 2.5.4 (the
+	// one runc links on Debian 12). By default they are skipped with a
+	// warning, as runc skips names libseccomp cannot resolve, so that the
+	// filter matches runc's.
+	NewSyscalls bool
 	// Kernel, if set ("5.8"), is the kernel version for Docker's minKernel
 	// conditions. By default it is the running kernel's, as Docker does it:
 	// the same profile can then give different policies on different hosts.
@@ -76,7 +81,8 @@ func (e *OCIError) Error() string {
 //     MASKED_EQ is (arg & value) == valueTwo. Rules whose action is the
 //     default action are dropped, as runc drops them.
 //   - Syscall names no target arch knows are skipped with a warning, as
-//     runc skips them.
+//     runc skips them; so are names newer than libseccomp 2.5.4 (see
+//     arch.KnownToLibseccomp) unless OCIOptions.NewSyscalls is set.
 //   - libseccomp keeps one rule set per syscall: the first unconditional
 //     rule for a syscall replaces every other rule for it; a conditional
 //     rule whose conditions include all those of another rule is dropped;
@@ -113,6 +119,7 @@ type ociConv struct {
 	host     *arch.Arch
 	caps     []string
 	kernel   *seccomp.KernelVersion // nil: the running kernel's
+	newSys   bool                   // OCIOptions.NewSyscalls
 	lacking  map[*arch.Arch]*lacking
 	problems []Problem
 
@@ -169,7 +176,7 @@ var ociArches = []specs.Arch{
 }
 
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
-	c := &ociConv{name: name, data: data}
+	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, c.jsonError("", 0, err)
@@ -503,6 +510,13 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 // known reports whether some target arch has the syscall. Arches that
 // lack it are noted in c.lacking, for one warning per arch.
 func (c *ociConv) known(p *Policy, path, name string) bool {
+	if !c.newSys && !slices.ContainsFunc(p.Arches, func(a *arch.Arch) bool {
+		_, ok := a.SyscallNumber(name)
+		return ok && a.KnownToLibseccomp(name)
+	}) && slices.ContainsFunc(p.Arches, func(a *arch.Arch) bool { _, ok := a.SyscallNumber(name); return ok }) {
+		c.warnf(path, "%s is newer than libseccomp 2.5.4, so runc skips it; skipped (keep it with the NewSyscalls option, --new-syscalls)", name)
+		return false
+	}
 	var lack []*arch.Arch
 	for _, a := range p.Arches {
 		if _, ok := a.SyscallNumber(name); ok {

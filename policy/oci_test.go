@@ -264,7 +264,7 @@ func TestParseOCIDefaultProfiles(t *testing.T) {
 		opts  OCIOptions
 		rules int
 	}{
-		{"docker-default.json", ociX86, 403},
+		{"docker-default.json", ociX86, 395}, // 403 less 8 names newer than libseccomp 2.5.4
 		{"docker-default.json", OCIOptions{Arch: "aarch64", Kernel: "6.1"}, 0},
 		{"podman-default.json", ociX86, 432},
 	} {

@@ -88,7 +88,8 @@ type Result struct {
 type Machine struct {
 	mode  Mode
 	prog  []bpf.RawInstruction // as given, for traces
-	insns []insn               // decoded
+	insns []insn               // decoded, for the trace and coverage path
+	fast  fastProg             // the fast form, for runs without options
 }
 
 // Mode reports the mode the Machine was prepared for.
@@ -112,6 +113,7 @@ func New(prog []bpf.RawInstruction, mode Mode) (*Machine, error) {
 	for pc, ri := range prog {
 		m.insns[pc] = decode(ri, pc, mode)
 	}
+	m.fast = compileFast(m.insns)
 	return m, nil
 }
 
@@ -170,6 +172,9 @@ func (m *Machine) RunSeccompOpts(d SeccompData, o *Options) Result {
 		w[4+2*i+hi] = uint32(a >> 32)
 		w[4+2*i+lo] = uint32(a)
 	}
+	if o == nil {
+		return m.runFast(nil, SeccompDataSize, nil, &w)
+	}
 	return m.run(nil, SeccompDataSize, nil, &w, o)
 }
 
@@ -182,6 +187,9 @@ func (m *Machine) RunPacketOpts(pkt []byte, meta *Meta, o *Options) Result {
 	wire := uint32(len(pkt))
 	if meta != nil && meta.WireLen != 0 {
 		wire = meta.WireLen
+	}
+	if o == nil {
+		return m.runFast(pkt, wire, meta, nil)
 	}
 	return m.run(pkt, wire, meta, nil, o)
 }
