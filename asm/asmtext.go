@@ -18,7 +18,8 @@ import (
 // opcodes, unused fields that are not zero, M[k] beyond 15, jumps that land
 // beyond the end of the program) are written as ".insn CODE, JT, JF, K" with
 // raw offsets. Nothing is re-laid out, so no trampolines appear on the way
-// back. Programs longer than Assemble accepts (4096) are still written.
+// back. Each .insn line carries a comment saying why it is needed. Programs
+// that Assemble rejects (empty, or longer than 4096) are still written.
 func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 	n := len(prog)
 	inRange := func(t int64) (string, bool) {

@@ -130,7 +130,7 @@ func TestDisassembleNoRelayout(t *testing.T) {
 		for i, ins := range tc.prog {
 			prog[i] = bpf.RawInstruction(ins)
 		}
-		text := roundTrip(t, tc.name, prog)
+		text := asmRoundTrip(t, tc.name, prog)
 		if !strings.Contains(text, tc.want) {
 			t.Errorf("%s: text lacks %q:\n%s", tc.name, tc.want, text)
 		}
@@ -144,14 +144,14 @@ func TestDisassembleNoRelayout(t *testing.T) {
 	if len(prog) != 303 {
 		t.Fatalf("len %d, want 303", len(prog))
 	}
-	roundTrip(t, "trampolined", prog)
+	asmRoundTrip(t, "trampolined", prog)
 }
 
 func BenchmarkDisassemble(b *testing.B) {
 	r := rand.New(rand.NewPCG(9, 10))
 	prog := make([]bpf.RawInstruction, 4096)
 	for pc := range prog {
-		prog[pc] = cleanInsn(r, pc, len(prog))
+		prog[pc] = asmCleanInsn(r, pc, len(prog))
 	}
 	for b.Loop() {
 		if err := Disassemble(io.Discard, prog); err != nil {
@@ -160,9 +160,9 @@ func BenchmarkDisassemble(b *testing.B) {
 	}
 }
 
-// roundTrip checks that Disassemble then Assemble gives prog back exactly,
+// asmRoundTrip checks that Disassemble then Assemble gives prog back exactly,
 // and returns the text.
-func roundTrip(t *testing.T, name string, prog []bpf.RawInstruction) string {
+func asmRoundTrip(t *testing.T, name string, prog []bpf.RawInstruction) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Disassemble(&buf, prog); err != nil {
@@ -178,8 +178,8 @@ func roundTrip(t *testing.T, name string, prog []bpf.RawInstruction) string {
 	return buf.String()
 }
 
-// validOps lists every opcode that has a plain spelling.
-var validOps = []uint16{
+// asmPlainOps lists every opcode that has a plain spelling.
+var asmPlainOps = []uint16{
 	0x00, 0x20, 0x28, 0x30, 0x40, 0x48, 0x50, 0x60, 0x80,
 	0x01, 0x61, 0x81, 0xb1, 0x02, 0x03,
 	0x04, 0x0c, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x3c, 0x44, 0x4c, 0x54, 0x5c,
@@ -188,10 +188,10 @@ var validOps = []uint16{
 	0x06, 0x0e, 0x16, 0x07, 0x87,
 }
 
-// cleanInsn makes a random instruction with the unused fields zero and jumps
+// asmCleanInsn makes a random instruction with the unused fields zero and jumps
 // inside a program of length n, so that it has a plain spelling.
-func cleanInsn(r *rand.Rand, pc, n int) bpf.RawInstruction {
-	op := validOps[r.IntN(len(validOps))]
+func asmCleanInsn(r *rand.Rand, pc, n int) bpf.RawInstruction {
+	op := asmPlainOps[r.IntN(len(asmPlainOps))]
 	ins := bpf.RawInstruction{Op: op, K: r.Uint32() >> r.IntN(33)}
 	switch {
 	case op == 0x60 || op == 0x61 || op == 0x02 || op == 0x03:
@@ -227,11 +227,11 @@ func TestRoundTripRandom(t *testing.T) {
 		for pc := range prog {
 			switch {
 			case clean:
-				prog[pc] = cleanInsn(r, pc, n)
+				prog[pc] = asmCleanInsn(r, pc, n)
 			case r.IntN(3) == 0: // anything at all, mostly invalid
 				prog[pc] = bpf.RawInstruction{Op: uint16(r.Uint32() >> r.IntN(17)), Jt: uint8(r.Uint32()), Jf: uint8(r.Uint32()), K: r.Uint32() >> r.IntN(33)}
 			default: // plain, with a stray field now and then
-				ins := cleanInsn(r, pc, n)
+				ins := asmCleanInsn(r, pc, n)
 				switch r.IntN(8) {
 				case 0:
 					ins.K = r.Uint32()
@@ -243,7 +243,7 @@ func TestRoundTripRandom(t *testing.T) {
 				prog[pc] = ins
 			}
 		}
-		text := roundTrip(t, fmt.Sprintf("random%d", i), prog)
+		text := asmRoundTrip(t, fmt.Sprintf("random%d", i), prog)
 		if clean && strings.Contains(text, ".insn") {
 			t.Fatalf("random%d: a plain program needed .insn:\n%s", i, text)
 		}
@@ -252,7 +252,7 @@ func TestRoundTripRandom(t *testing.T) {
 
 // tcpdump (libpcap's compiler and optimizer) is an independent source of
 // real programs.
-var tcpdumpExprs = []string{
+var asmTcpdumpExprs = []string{
 	"",
 	"tcp",
 	"udp port 53",
@@ -285,27 +285,27 @@ func TestRoundTripTcpdump(t *testing.T) {
 		}
 		t.Skip("tcpdump not installed")
 	}
-	for _, expr := range tcpdumpExprs {
+	for _, expr := range asmTcpdumpExprs {
 		out, err := exec.Command("tcpdump", "-ddd", "-y", "EN10MB", expr).Output()
 		if err != nil {
 			t.Errorf("tcpdump -ddd %q: %v", expr, err)
 			continue
 		}
-		prog, err := parseDDDForTest(out)
+		prog, err := asmParseDDD(out)
 		if err != nil {
 			t.Errorf("tcpdump %q: %v", expr, err)
 			continue
 		}
-		text := roundTrip(t, "tcpdump "+expr, prog)
+		text := asmRoundTrip(t, "tcpdump "+expr, prog)
 		if strings.Contains(text, ".insn") {
 			t.Logf("tcpdump %q needed .insn:\n%s", expr, text)
 		}
 	}
 }
 
-// parseDDDForTest reads tcpdump -ddd output: a count, then "code jt jf k"
+// asmParseDDD reads tcpdump -ddd output: a count, then "code jt jf k"
 // lines. It is kept separate from the package's own DDD reader.
-func parseDDDForTest(out []byte) ([]bpf.RawInstruction, error) {
+func asmParseDDD(out []byte) ([]bpf.RawInstruction, error) {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	n, err := strconv.Atoi(strings.TrimSpace(lines[0]))
 	if err != nil || n != len(lines)-1 {
@@ -338,14 +338,14 @@ func TestEveryOpcode(t *testing.T) {
 		for _, f := range fields {
 			ins := bpf.RawInstruction{Op: uint16(op), Jt: f.Jt, Jf: f.Jf, K: f.K}
 			prog := []bpf.RawInstruction{ins, {Op: 0x06}, {Op: 0x06}, {Op: 0x06}, {Op: 0x06}}
-			text := roundTrip(t, fmt.Sprintf("op %#x", op), prog)
+			text := asmRoundTrip(t, fmt.Sprintf("op %#x", op), prog)
 			if f == (asmRI{}) && !strings.Contains(text, ".insn") {
 				plain[uint16(op)] = true
 			}
 		}
 	}
 	want := map[uint16]bool{}
-	for _, op := range validOps {
+	for _, op := range asmPlainOps {
 		want[op] = true
 	}
 	if diff := cmp.Diff(want, plain); diff != "" {

@@ -589,10 +589,13 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		}
 		return -1
 	}
-	for changed := true; changed; {
+	// nearest[target] is the nearest later item owning a trampoline to
+	// target, valid when seen[target] == round.
+	nearest := make([]int, n+1)
+	seen := make([]int, n+1)
+	for round, changed := 1, true; changed; round++ {
 		changed = false
 		layout()
-		nearest := map[int]int{} // target -> nearest later item owning a trampoline to it
 		for i := n - 1; i >= 0; i-- {
 			it := &p.items[i]
 			if it.kind != kCond {
@@ -613,7 +616,7 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 					e.state = eOwn // the true side's trampoline serves both
 					continue
 				}
-				if j, ok := nearest[target]; ok {
+				if j := nearest[target]; seen[target] == round {
 					if at := trampAt(j, target); at >= 0 && at-pos[i]-1 <= 255 {
 						e.lender = j
 						continue
@@ -623,7 +626,7 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 			}
 			list, k := owned(i)
 			for s := range k {
-				nearest[list[s]] = i
+				nearest[list[s]], seen[list[s]] = i, round
 			}
 		}
 	}

@@ -253,9 +253,9 @@ func TestAssembleJumps(t *testing.T) {
 	}
 }
 
-// manyFar makes jumps jeq #1, e<i> to distinct labels far ahead, so that no
+// ljManyFar makes jumps jeq #1, e<i> to distinct labels far ahead, so that no
 // two can share a trampoline.
-func manyFar(jumps, pad int) string {
+func ljManyFar(jumps, pad int) string {
 	var b strings.Builder
 	for i := range jumps {
 		fmt.Fprintf(&b, "jeq #1, e%d\n", i)
@@ -322,7 +322,7 @@ func TestAssembleErrors(t *testing.T) {
 		{".insn 6, 0, 0", "t.s:1:14: expected ',' between .insn fields (.insn CODE, JT, JF, K), found end of input"},
 		{far, "t.s:1:1: a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump"},
 		{strings.Repeat("ret #0\n", 4097), "t.s:4097:1: more than 4096 instructions"},
-		{manyFar(48, 4000), "t.s:4049:5: program has 4144 instructions after inserting 48 long-jump trampolines; the limit is 4096"},
+		{ljManyFar(48, 4000), "t.s:4049:5: program has 4144 instructions after inserting 48 long-jump trampolines; the limit is 4096"},
 	}
 	for _, tc := range tests {
 		_, err := Assemble("t.s", []byte(tc.src))
@@ -579,8 +579,8 @@ func ljPadding(n int) []ljStmt {
 	return s
 }
 
-// chain makes jumps "jeq #i, end" followed by pad statements and end.
-func chain(jumps, pad int) []ljStmt {
+// ljChain makes jumps "jeq #i, end" followed by pad statements and end.
+func ljChain(jumps, pad int) []ljStmt {
 	var p []ljStmt
 	for i := range jumps {
 		p = append(p, ljStmt{op: "jeq", k: uint32(i), t: jumps + pad})
@@ -620,11 +620,11 @@ func TestLongJumpLayout(t *testing.T) {
 		// 300 jumps, all to one far label: the last one owns a trampoline,
 		// the 44 before it borrow it, statement 43 needs its own (its
 		// offset would be 256), and statements 0..42 borrow that.
-		{"chain", chain(300, 300), 2},
+		{"chain", ljChain(300, 300), 2},
 		// A seccomp-style list of 1000 "jeq #nr, allow": 754..999 reach it
 		// directly; 753, 497 and 240 own trampolines, each serving the 255
 		// jumps before it.
-		{"seccomp chain", chain(1000, 10), 3},
+		{"seccomp chain", ljChain(1000, 10), 3},
 		// Distinct far targets cannot share.
 		{"distinct targets", func() []ljStmt {
 			var p []ljStmt

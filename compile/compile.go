@@ -159,7 +159,7 @@ func (c *compiler) dispatch(g *group) {
 		if a != nil {
 			pt.decs = decisions(c.p, a)
 			scs := a.Syscalls()
-			pt.maxNamed = scs[len(scs)-1].Number
+			pt.minNamed, pt.maxNamed = scs[0].Number, scs[len(scs)-1].Number
 		}
 		parts = append(parts, pt)
 	}

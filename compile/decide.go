@@ -32,38 +32,60 @@ func (d *decision) fixed() bool { return len(d.cases) == 0 }
 // a's table that some rule names (directly or through a multiplexer), its
 // decision. Numbers absent from the map get the default action.
 func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
-	byName := map[string][]policy.Rule{}
-	for _, r := range p.Rules {
-		byName[r.Syscall] = append(byName[r.Syscall], r)
+	// Rules by name. Most names have one unconditional rule: those share
+	// one fixed decision per action and need no copying.
+	byName := make(map[string][]policy.Rule, len(p.Rules))
+	for i, r := range p.Rules {
+		byName[r.Syscall] = append(byName[r.Syscall], p.Rules[i])
 	}
-	out := map[uint32]*decision{}
-	for _, sc := range a.Syscalls() {
-		var rules []policy.Rule
-		rules = append(rules, byName[sc.Name]...)
-		if sc.Name == arch.Socketcall || sc.Name == arch.IPC {
-			// Calls made through the multiplexer: first argument == call
-			// number, and the rule's predicate as policy.MuxPredicate has it.
-			for _, name := range a.MultiplexedCalls(sc.Name) {
-				_, call, _ := a.Multiplexed(name)
-				for _, r := range byName[name] {
-					var when policy.Expr = policy.Arg(0).Eq(uint64(call))
-					if w := policy.MuxPredicate(r.When); w != nil {
-						when = policy.And{when, w}
-					}
-					rules = append(rules, policy.Rule{Syscall: sc.Name, When: when, Action: r.Action})
-				}
-			}
-		}
-		if len(rules) == 0 {
+	out := make(map[uint32]*decision, len(byName))
+	fixed := map[policy.Action]*decision{}
+	for name, rules := range byName {
+		nr, ok := a.SyscallNumber(name)
+		if !ok || name == arch.Socketcall || name == arch.IPC {
 			continue
 		}
-		out[sc.Number] = decide(rules, p.Default, a.Bits == 32)
+		if len(rules) == 1 && rules[0].When == nil {
+			d := fixed[rules[0].Action]
+			if d == nil {
+				d = &decision{els: rules[0].Action}
+				fixed[rules[0].Action] = d
+			}
+			out[nr] = d
+			continue
+		}
+		out[nr] = decide(rules, p.Default, a.Bits == 32)
+	}
+	for _, mux := range []string{arch.Socketcall, arch.IPC} {
+		nr, ok := a.SyscallNumber(mux)
+		if !ok {
+			continue
+		}
+		rules := append([]policy.Rule(nil), byName[mux]...)
+		// Calls made through the multiplexer: first argument == call
+		// number, and the rule's predicate as policy.MuxPredicate has it.
+		for _, name := range a.MultiplexedCalls(mux) {
+			_, call, _ := a.Multiplexed(name)
+			for _, r := range byName[name] {
+				var when policy.Expr = policy.Arg(0).Eq(uint64(call))
+				if w := policy.MuxPredicate(r.When); w != nil {
+					when = policy.And{when, w}
+				}
+				rules = append(rules, policy.Rule{Syscall: mux, When: when, Action: r.Action})
+			}
+		}
+		if len(rules) > 0 {
+			out[nr] = decide(rules, p.Default, a.Bits == 32)
+		}
 	}
 	return out
 }
 
 // decide orders the rules of one syscall into a decision.
 func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
+	if len(rules) == 1 && rules[0].When == nil {
+		return &decision{els: rules[0].Action}
+	}
 	rules = append([]policy.Rule(nil), rules...)
 	sort.SliceStable(rules, func(i, j int) bool { return policy.MoreRestrictive(rules[i].Action, rules[j].Action) })
 	d := &decision{els: def}
@@ -95,6 +117,9 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 	// Trailing cases whose action is the else change nothing.
 	for len(d.cases) > 0 && d.cases[len(d.cases)-1].act == d.els {
 		d.cases = d.cases[:len(d.cases)-1]
+	}
+	if d.fixed() {
+		return d // compared by action; no key needed
 	}
 	var b strings.Builder
 	for _, c := range d.cases {

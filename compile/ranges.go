@@ -41,6 +41,7 @@ type abiPart struct {
 	abi      *arch.Arch // nil: not a target, numbers go to the bad-arch action
 	decs     map[uint32]*decision
 	owns     func(nr uint32) bool
+	minNamed uint32 // lowest named number
 	maxNamed uint32 // highest named number (for the ENOSYS option)
 }
 
@@ -48,7 +49,8 @@ type abiPart struct {
 func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rng {
 	// Points where the outcome may change: every named number, its
 	// successor, the ABI boundaries.
-	cuts := map[uint32]bool{0: true}
+	cuts := make(map[uint32]bool, 1024)
+	cuts[0] = true
 	for _, pt := range parts {
 		if pt.abi == nil {
 			continue
@@ -104,7 +106,7 @@ func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rn
 			if pt.abi == nil || !pt.owns(lo) {
 				continue
 			}
-			min := pt.abi.Syscalls()[0].Number &^ 0x3ff
+			min := pt.minNamed &^ 0x3ff
 			if hi >= min && lo <= pt.maxNamed {
 				w = float64(minU(hi, pt.maxNamed)-maxU(lo, min)) + 1
 			}

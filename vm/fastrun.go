@@ -269,6 +269,7 @@ func (m *Machine) runFast(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32) R
 				return Result{Insns: n}
 			}
 			x = (v & 0xf) << 2
+			pc++ // past the indirect load too
 			n++
 			size := 2
 			if in.op == opMshLdIndB {

@@ -1,0 +1,201 @@
+package vm
+
+import (
+	"golang.org/x/net/bpf"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The fast path (runs without Options) must compute exactly what the
+// one-instruction-at-a-time path computes (runs with Options, checked
+// against the kernel by kernel_test.go): the same return value and the
+// same instruction count.
+
+func TestFastMatchesStepTcpdump(t *testing.T) {
+	pkts, _ := genPackets(3000, 11)
+	for _, f := range []string{"tcp_port_22.ddd", "hosts_ports.ddd"} {
+		data, err := os.ReadFile("testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := parseDDD(string(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(prog, Packet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := 0
+		for _, p := range pkts {
+			fast := m.RunPacket(p, nil)
+			step := m.RunPacketOpts(p, nil, &Options{})
+			if diff := cmp.Diff(step, fast); diff != "" {
+				bad++
+				if bad < 5 {
+					t.Errorf("%s on %x: fast path differs (-step +fast):\n%s", f, p, diff)
+				}
+			}
+		}
+	}
+}
+
+// fuseGen writes random programs dense in what the fast path treats
+// specially: loads followed by jumps, jeq runs that fall through (chains),
+// jumps into the middle of chains, msh followed by indirect loads, loads
+// that miss the packet or take the negative-offset and ancillary paths.
+type fuseGen struct {
+	r    *rand.Rand
+	mode Mode
+}
+
+// vals are the constants programs compare with and inputs are made of, so
+// that comparisons go both ways.
+var vals = []uint32{0, 1, 2, 6, 0x11, 0x45, 0x800, 0xffffffff, 0x80000000}
+
+func (g *fuseGen) val() uint32 {
+	if g.r.IntN(4) == 0 {
+		return g.r.Uint32()
+	}
+	return vals[g.r.IntN(len(vals))]
+}
+
+func (g *fuseGen) target(pc, n int) uint8 {
+	return uint8(g.r.IntN(min(n-pc-1, 256)))
+}
+
+func (g *fuseGen) load() bpf.RawInstruction {
+	if g.mode == Seccomp {
+		return stmt(ldW, uint32(4*g.r.IntN(16)))
+	}
+	size := []uint16{szW, szH, szB}[g.r.IntN(3)]
+	off := uint32(g.r.IntN(72))
+	switch g.r.IntN(12) {
+	case 0:
+		off = 0xfff00000 + uint32(g.r.IntN(40)) // SKF_NET_OFF
+	case 1:
+		off = 0xffe00000 + uint32(g.r.IntN(40)) // SKF_LL_OFF
+	case 2:
+		off = 0xfffff000 + 4*uint32(g.r.IntN(16)) // ancillary
+	}
+	switch g.r.IntN(4) {
+	case 0:
+		return stmt(clsLD|size|mdIND, off)
+	case 1:
+		return stmt(ldxMsh, off&^0xfff) // no ancillary msh
+	}
+	return stmt(clsLD|size|mdABS, off)
+}
+
+func (g *fuseGen) prog() []bpf.RawInstruction {
+	n := 2 + g.r.IntN(40)
+	p := make([]bpf.RawInstruction, n)
+	for pc := 0; pc < n-1; pc++ {
+		switch g.r.IntN(10) {
+		case 0, 1, 2:
+			p[pc] = g.load()
+		case 3, 4: // a chain link
+			p[pc] = jump(jeqK, g.val(), g.target(pc, n), 0)
+		case 5:
+			p[pc] = jump([]uint16{jeqK, jgtK, jgeK, jsetK, jeqX, jgtX, jgeX, jsetX}[g.r.IntN(8)], g.val(), g.target(pc, n), g.target(pc, n))
+		case 6:
+			p[pc] = stmt(ja, uint32(g.target(pc, n)))
+		case 7:
+			p[pc] = []bpf.RawInstruction{stmt(ldxImm, g.val()), stmt(tax, 0), stmt(txa, 0), stmt(st, 3), stmt(ldMem, 3), stmt(ldLen, 0)}[g.r.IntN(6)]
+		case 8:
+			ops := []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluOR, aluAND, aluLSH, aluRSH, aluXOR}
+			if g.mode == Packet {
+				ops = append(ops, aluMOD)
+			}
+			if g.r.IntN(2) == 0 {
+				p[pc] = stmt(aluX(ops[g.r.IntN(len(ops))]), 0)
+			} else {
+				p[pc] = stmt(aluK(ops[g.r.IntN(len(ops))]), 1+uint32(g.r.IntN(31)))
+			}
+		default:
+			p[pc] = []bpf.RawInstruction{stmt(retK_, g.val()), retA1}[g.r.IntN(2)]
+		}
+	}
+	p[n-1] = []bpf.RawInstruction{stmt(retK_, g.val()), retA1}[g.r.IntN(2)]
+	return p
+}
+
+func (g *fuseGen) packet() []byte {
+	p := make([]byte, g.r.IntN(80))
+	for i := range p {
+		p[i] = byte(g.val())
+	}
+	return p
+}
+
+func TestFastMatchesStepRandom(t *testing.T) {
+	for _, mode := range []Mode{Packet, Seccomp} {
+		t.Run(mode.String(), func(t *testing.T) {
+			g := &fuseGen{r: rand.New(rand.NewPCG(1, uint64(mode))), mode: mode}
+			progs, bad := 0, 0
+			for progs < 3000 {
+				p := g.prog()
+				m, err := New(p, mode)
+				if err != nil {
+					continue // M[3] read before written, say
+				}
+				progs++
+				for range 30 {
+					var fast, step Result
+					var input any
+					if mode == Packet {
+						pkt := g.packet()
+						var meta *Meta
+						if g.r.IntN(2) == 0 {
+							meta = &Meta{NetOffset: g.r.IntN(30), Protocol: 0x800, Mark: g.val(), WireLen: uint32(g.r.IntN(2) * 1500)}
+						}
+						fast, step = m.RunPacket(pkt, meta), m.RunPacketOpts(pkt, meta, &Options{})
+						input = pkt
+					} else {
+						d := SeccompData{Nr: int32(g.val()), Arch: []uint32{0xc000003e, 0x80000016}[g.r.IntN(2)], InstructionPointer: uint64(g.val())}
+						for i := range d.Args {
+							d.Args[i] = uint64(g.val())<<32 | uint64(g.val())
+						}
+						fast, step = m.RunSeccomp(d), m.RunSeccompOpts(d, &Options{})
+						input = d
+					}
+					if diff := cmp.Diff(step, fast); diff != "" {
+						bad++
+						if bad <= 5 {
+							t.Errorf("program %s on %x: fast path differs (-step +fast):\n%s", ddd(p), input, diff)
+						}
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d disagreements", bad)
+			}
+		})
+	}
+}
+
+// TestFastForms checks that the generated programs above do reach the
+// superinstructions and chains, so the differential test means something.
+func TestFastForms(t *testing.T) {
+	seen := map[op]bool{}
+	for _, mode := range []Mode{Packet, Seccomp} {
+		g := &fuseGen{r: rand.New(rand.NewPCG(1, uint64(mode))), mode: mode}
+		for range 3000 {
+			m, err := New(g.prog(), mode)
+			if err != nil {
+				continue
+			}
+			for _, in := range m.fast.insns {
+				seen[in.op] = true
+			}
+		}
+	}
+	for o := opJeqChain; o < opLast; o++ {
+		if !seen[o] {
+			t.Errorf("op %d never generated", o)
+		}
+	}
+}
