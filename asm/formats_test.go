@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/bpf"
 )
 
@@ -453,4 +454,44 @@ func BenchmarkFormats(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzWrite: any program survives every lossless format, tcpdump keeps what
+// it prints, and Detect recognises each text format's output.
+func FuzzWrite(f *testing.F) {
+	f.Add([]byte("\x28\x00\x00\x00\x0c\x00\x00\x00\x15\x00\x00\x01\x00\x08\x00\x00\x06\x00\x00\x00\x00\x00\x04\x00"))
+	f.Add([]byte("\x05\x00\x00\x00\xff\xff\xff\xff\x20\x00\x00\x00\x30\xf0\xff\xff\x95\x00\x07\x09\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		prog, err := Read("fuzz", data[:len(data)/8*8], Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ff := range []Format{Raw, RawBE, DDD, XT, C, Go, Tcpdump} {
+			var buf bytes.Buffer
+			if err := Write(&buf, prog, ff); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Read("again", buf.Bytes(), ff)
+			if err != nil {
+				t.Fatalf("%s: reading our output: %v\n%s", ff, err, buf.Bytes())
+			}
+			want := prog
+			if ff == Tcpdump {
+				want = fmtCanonical(prog)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: round trip differs:\n%s", ff, diff)
+			}
+			if len(prog) > 0 && ff != Raw && ff != RawBE {
+				if d := Detect(buf.Bytes()); d != ff {
+					t.Fatalf("Detect(%s output) = %s\n%s", ff, d, buf.Bytes())
+				}
+			}
+		}
+		for _, ff := range []Format{Pseudo, Dot} {
+			if err := Write(new(bytes.Buffer), prog, ff); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

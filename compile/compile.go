@@ -105,9 +105,12 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 	b := &c.b
 	b.load(4) // arch
 	sections := make([]label, len(groups))
+	// Other arches: a return of their own right after the tests, so that
+	// the jump to it is short (the shared returns come last).
+	badArch := b.newLabel()
 	for i, g := range groups {
 		sections[i] = b.newLabel()
-		next := c.ret(c.p.BadArch)
+		next := badArch
 		if i < len(groups)-1 {
 			next = b.newLabel()
 		}
@@ -116,6 +119,8 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 			b.mark(next)
 		}
 	}
+	b.mark(badArch)
+	b.ret(uint32(c.p.BadArch))
 	for i, g := range groups {
 		b.mark(sections[i])
 		b.load(0) // nr
@@ -137,7 +142,7 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		b.mark(c.rets[a])
 		b.ret(uint32(a))
 	}
-	code := dropJumpsToNext(dropReloads(b.code, b.nLabels))
+	code := dropJumpsToNext(dropReloads(threadJumps(b.code, b.nLabels), b.nLabels))
 	return layout(code, b.nLabels)
 }
 

@@ -142,3 +142,47 @@ func dropJumpsToNext(code []irIns) []irIns {
 	}
 	return out
 }
+
+// threadJumps sends every jump to a label that is followed by "ja L" (or
+// other labels, then "ja L") straight to L, and drops such a "ja" that
+// nothing reaches any more only later (layout removes unreachable code).
+func threadJumps(code []irIns, nLabels int) []irIns {
+	// next[l] is the ja target following label l, if any.
+	next := make([]label, nLabels)
+	for i := range next {
+		next[i] = noLabel
+	}
+	for i, in := range code {
+		if !in.isLabel() {
+			continue
+		}
+		for _, after := range code[i+1:] {
+			if after.isLabel() {
+				continue
+			}
+			if after.isJa() {
+				next[in.def] = after.jt
+			}
+			break
+		}
+	}
+	final := func(l label) label {
+		for n := 0; n < nLabels && next[l] != noLabel && next[l] != l; n++ {
+			l = next[l]
+		}
+		return l
+	}
+	out := make([]irIns, len(code))
+	for i, in := range code {
+		if in.isCond() {
+			in.jt, in.jf = final(in.jt), final(in.jf)
+			if in.jt == in.jf {
+				in = irIns{op: unix.BPF_JMP | unix.BPF_JA, jt: in.jt, jf: noLabel, def: noLabel}
+			}
+		} else if in.isJa() {
+			in.jt = final(in.jt)
+		}
+		out[i] = in
+	}
+	return out
+}

@@ -82,7 +82,14 @@ func layout(code []irIns, nLabels int) ([]bpf.RawInstruction, error) {
 			}
 		}
 		if fixed {
-			break
+			// Trampolines and threaded jumps can leave code that nothing
+			// reaches: remove it and lay out again (offsets only shrink).
+			var removed bool
+			insns, labelAt, removed = dropUnreachable(insns, labelAt)
+			if !removed {
+				break
+			}
+			continue
 		}
 		if round > 3*maxInsns {
 			return nil, fmt.Errorf("compile: internal error: jump layout does not converge")
@@ -128,4 +135,41 @@ func findTrampoline(insns []irIns, labelAt []int, pc int, l label) int {
 		}
 	}
 	return -1
+}
+
+// dropUnreachable removes instructions no path from the first reaches.
+func dropUnreachable(insns []irIns, labelAt []int) ([]irIns, []int, bool) {
+	seen := make([]bool, len(insns)+1)
+	seen[0] = true
+	for pc, in := range insns {
+		if !seen[pc] {
+			continue
+		}
+		switch {
+		case in.isRet():
+		case in.isJa():
+			seen[labelAt[in.jt]] = true
+		case in.isCond():
+			seen[labelAt[in.jt]] = true
+			seen[labelAt[in.jf]] = true
+		default:
+			seen[pc+1] = true
+		}
+	}
+	newAt := make([]int, len(insns)+1)
+	var out []irIns
+	for pc, in := range insns {
+		newAt[pc] = len(out)
+		if seen[pc] {
+			out = append(out, in)
+		}
+	}
+	newAt[len(insns)] = len(out)
+	if len(out) == len(insns) {
+		return insns, labelAt, false
+	}
+	for l, at := range labelAt {
+		labelAt[l] = newAt[at]
+	}
+	return out, labelAt, true
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"golang.org/x/net/bpf"
@@ -198,14 +199,23 @@ func pathLints(prog []bpf.RawInstruction) []Diagnostic {
 				add(l.retPC, LintForeignArch, "")
 			}
 		}
-		// Low word tested, high word not, on this path.
+		// Low word tested, high word not, on this path. Not a flaw where
+		// arguments are 32-bit: 32-bit arches, and x32 as libseccomp
+		// treats it.
+		if args32(l.cs) {
+			continue
+		}
 		bo := leafByteOrderLE(l.cs)
 		for i := uint8(0); i < 6; i++ {
 			lo, hi := uint8(4+2*i), uint8(5+2*i)
 			if !bo {
 				lo, hi = hi, lo
 			}
-			if len(l.cs.onWord(lo)) > 0 && len(l.cs.onWord(hi)) == 0 {
+			// A masked test of the low word alone is a complete 64-bit
+			// masked test (the mask has no high bits); a full comparison
+			// is not.
+			full := slices.ContainsFunc(l.cs.onWord(lo), func(c constraint) bool { return c.Mask == 0xffffffff })
+			if full && len(l.cs.onWord(hi)) == 0 {
 				add(halfPC[lo], LintArgHalf, fmt.Sprintf("args[%d]", i))
 			}
 		}
@@ -263,4 +273,30 @@ func leafByteOrderLE(cs conj) bool {
 		}
 	}
 	return true
+}
+
+// args32 reports whether a path is pinned to a 32-bit ABI: an arch value
+// without __AUDIT_ARCH_64BIT, or x86_64 with nr from 0x40000000 up (x32).
+func args32(cs conj) bool {
+	archVal, pinned := uint32(0), false
+	for _, c := range cs.onWord(1) {
+		if c.Op == opEQ && c.Mask == 0xffffffff {
+			archVal, pinned = c.C, true
+		}
+	}
+	if !pinned {
+		return false
+	}
+	if archVal&0x80000000 == 0 {
+		return true
+	}
+	if archVal != auditX86_64 {
+		return false
+	}
+	for _, c := range cs.onWord(0) {
+		if c.Mask == 0xffffffff && (c.Op == opGT && c.C >= 0x3fffffff || c.Op == opEQ && c.C >= 0x40000000 && c.C != 0xffffffff) {
+			return true
+		}
+	}
+	return false
 }

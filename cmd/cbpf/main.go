@@ -36,6 +36,7 @@ type command struct {
 func commands() []*command {
 	cs := []*command{
 		asmCommand(),
+		compileCommand(),
 		disasmCommand(),
 		runCommand(),
 		syscallsCommand(),

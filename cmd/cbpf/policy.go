@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -39,9 +38,7 @@ decides, as the filter's return value and its action:
 
 Exit status: 0 success, 1 a malformed policy or input line, 2 usage or I/O
 error.`)
-	lang := fs.String("lang", "", "policy `language`: text or oci (default: oci if the file starts with '{')")
-	arches := fs.String("arch", "", "comma-separated target `arches`, replacing the policy's")
-	caps := fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes")
+	pf := addPolicyFlags(fs)
 	eval := fs.Bool("eval", false, "evaluate the calls read from stdin (or --input)")
 	input := fs.String("input", "", "with --eval, read the calls from `file`")
 	badArch := fs.String("bad-arch", "", "with --eval, the `action` for calls from other arches (default: the policy's, kill_process)")
@@ -54,62 +51,14 @@ error.`)
 	if !*eval && (*input != "" || *badArch != "") {
 		return fs.usageError("--input and --bad-arch go with --eval")
 	}
-	var targets []*arch.Arch
-	if *arches != "" {
-		for _, s := range strings.Split(*arches, ",") {
-			a, err := arch.Lookup(s)
-			if err != nil {
-				return fs.usageError("--arch: %v", err)
-			}
-			targets = append(targets, a)
-		}
-	}
 	name, data, err := readInput(e, fs.positional[0])
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
 		return exitUsage
 	}
-	l := *lang
-	if l == "" {
-		l = "text"
-		if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
-			l = "oci"
-		}
-	}
-	var (
-		p     *policy.Policy
-		warns []policy.Problem
-	)
-	switch l {
-	case "text":
-		p, warns, err = policy.ParseTextFor(name, data, targets)
-	case "oci", "docker", "json":
-		opts := policy.OCIOptions{}
-		if *caps != "" {
-			opts.Caps = strings.Split(*caps, ",")
-		}
-		p, warns, err = policy.ParseOCI(name, data, opts)
-		if err == nil && targets != nil {
-			p.Arches = targets
-			warns = append(warns, p.Validate()...)
-		}
-	default:
-		return fs.usageError("--lang %q: want text or oci", l)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "%v\n", err)
-		return exitBad
-	}
-	bad := false
-	for _, w := range warns {
-		if w.Pos == "" {
-			w.Pos = name
-		}
-		fmt.Fprintf(e.stderr, "%s\n", w)
-		bad = bad || !w.Warning
-	}
-	if bad {
-		return exitBad
+	p, code, ok := pf.load(e, fs, name, data)
+	if !ok {
+		return code
 	}
 	if !*eval {
 		io.WriteString(e.stdout, p.String())

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+
+	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/policy"
+	"github.com/cbpfkit/cbpf/verify"
+	"github.com/cbpfkit/cbpf/vm"
+)
+
+func compileCommand() *command {
+	return &command{
+		name:    "compile",
+		summary: "compile a seccomp policy (default: Docker's default profile) into a filter",
+		run:     runCompile,
+	}
+}
+
+func runCompile(e *env, args []string) int {
+	fs := newFlags(e, "compile", "[POLICY]", `Compile a seccomp policy into a filter. POLICY is a file in the policy
+language (see "go doc github.com/cbpfkit/cbpf/policy") or a Docker/OCI JSON
+profile; without it cbpf compiles Docker's default profile for the host arch
+(as github.com/moby/profiles/seccomp builds it, read as runc would).
+
+The output is the program in any format of "cbpf asm -h". On a terminal the
+default is the pseudo listing followed by a summary: the length, and for each
+arch the mean and maximum instructions executed over its syscall numbers (with
+zero arguments), and how many unconditional allows the kernel's action cache
+serves. Otherwise the default is ddd.
+
+Actions on the command line are written as in the policy language:
+kill_process, kill_thread, errno(1), trap(2), log, allow, ...
+
+Examples:
+  cbpf compile
+  cbpf compile --lang oci --bad-arch kill_thread -o raw profile.json > filter.bpf
+  cbpf compile --arch x86_64,aarch64 -o c policy.txt`)
+	pf := addPolicyFlags(fs)
+	badArch := fs.String("bad-arch", "", "`action` for calls from arches the policy does not target (default: the policy's, kill_process)")
+	out := fs.String("o", "", "output `format` ("+formatList(false)+"; default pseudo with a summary on a terminal, else ddd)")
+	enosys := fs.Bool("enosys", false, "return ENOSYS for numbers just above each arch's newest known syscall, instead of the default action")
+	if code, ok := fs.parse(args); !ok {
+		return code
+	}
+	if len(fs.positional) > 1 {
+		return fs.usageError("at most one POLICY, got %d", len(fs.positional))
+	}
+	var name string
+	var data []byte
+	var err error
+	if len(fs.positional) == 0 {
+		name = "docker-default.json"
+		if data, err = dockerDefault(); err != nil {
+			fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
+			return exitUsage
+		}
+		if *pf.lang == "" {
+			*pf.lang = "oci"
+		}
+	} else if name, data, err = readInput(e, fs.positional[0]); err != nil {
+		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
+		return exitUsage
+	}
+	summary := false
+	format := asm.DDD
+	if *out == "" {
+		if isTerminal(e.stdout) {
+			format, summary = asm.Pseudo, true
+		}
+	} else if format, err = asm.ParseFormat(*out); err != nil {
+		return fs.usageError("-o: %v", err)
+	}
+	p, code, ok := pf.load(e, fs, name, data)
+	if !ok {
+		return code
+	}
+	opts := compile.Options{ENOSYSNew: *enosys}
+	if *badArch != "" {
+		a, err := policy.ParseAction(*badArch, p.Targets())
+		if err != nil {
+			return fs.usageError("--bad-arch: %v", err)
+		}
+		opts.BadArch = &a
+	}
+	prog, err := compile.Compile(p, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+		return exitBad
+	}
+	w := bufio.NewWriter(e.stdout)
+	if err := asm.Write(w, prog, format); err != nil {
+		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
+		return exitBad
+	}
+	if summary {
+		writeSummary(w, prog, p)
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// writeSummary prints the length and, per target arch, how many
+// instructions a call costs and how many unconditional allows are cached.
+func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
+	fmt.Fprintf(w, "// %d instructions\n", len(prog))
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		return
+	}
+	unconditional := map[string]bool{}
+	for _, r := range p.Rules {
+		if _, seen := unconditional[r.Syscall]; !seen {
+			unconditional[r.Syscall] = true
+		}
+		if r.When != nil || r.Action != policy.Allow {
+			unconditional[r.Syscall] = false
+		}
+	}
+	for _, a := range p.Targets() {
+		scs := a.Syscalls()
+		lo, hi := scs[0].Number, scs[len(scs)-1].Number
+		total, most := 0, 0
+		for nr := lo; nr <= hi; nr++ {
+			n := m.RunSeccomp(vm.SeccompData{Nr: int32(nr), Arch: a.Audit}).Insns
+			total += n
+			most = max(most, n)
+		}
+		allowed, cached := 0, 0
+		for _, sc := range scs {
+			if unconditional[sc.Name] {
+				allowed++
+				if verify.CacheAllows(prog, a.Audit, sc.Number) {
+					cached++
+				}
+			}
+		}
+		fmt.Fprintf(w, "// %s: %.2f mean, %d max instructions executed over syscall numbers %d..%d; %d of %d unconditional allows served from the kernel's cache\n",
+			a.Name, float64(total)/float64(hi-lo+1), most, lo, hi, cached, allowed)
+	}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

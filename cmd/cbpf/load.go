@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/moby/profiles/seccomp"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/policy"
+)
+
+// policyFlags are the flags of the commands that read a policy.
+type policyFlags struct {
+	lang, arches, caps, kernel *string
+	newSyscalls                *bool
+}
+
+func addPolicyFlags(fs *flags) *policyFlags {
+	return &policyFlags{
+		lang:        fs.String("lang", "", "policy `language`: text or oci (default: oci if the file starts with '{')"),
+		arches:      fs.String("arch", "", "comma-separated target `arches`, replacing the policy's"),
+		caps:        fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
+		kernel:      fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
+		newSyscalls: fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
+	}
+}
+
+// targets parses --arch.
+func (pf *policyFlags) targets() ([]*arch.Arch, error) {
+	if *pf.arches == "" {
+		return nil, nil
+	}
+	var as []*arch.Arch
+	for _, s := range strings.Split(*pf.arches, ",") {
+		a, err := arch.Lookup(s)
+		if err != nil {
+			return nil, err
+		}
+		as = append(as, a)
+	}
+	return as, nil
+}
+
+// dockerDefault is Docker's default seccomp profile, as
+// github.com/moby/profiles/seccomp builds it, in JSON.
+func dockerDefault() ([]byte, error) {
+	return json.Marshal(seccomp.DefaultProfile())
+}
+
+// load parses a policy (name and data already read). It prints the
+// warnings on stderr and returns the exit code to use on failure.
+func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte) (*policy.Policy, int, bool) {
+	targets, err := pf.targets()
+	if err != nil {
+		return nil, fs.usageError("--arch: %v", err), false
+	}
+	l := *pf.lang
+	if l == "" {
+		l = "text"
+		if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+			l = "oci"
+		}
+	}
+	var (
+		p     *policy.Policy
+		warns []policy.Problem
+	)
+	switch l {
+	case "text":
+		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls {
+			return nil, fs.usageError("--caps, --kernel and --new-syscalls are for Docker/OCI profiles"), false
+		}
+		p, warns, err = policy.ParseTextFor(name, data, targets)
+	case "oci", "docker", "json":
+		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls}
+		if *pf.caps != "" {
+			opts.Caps = strings.Split(*pf.caps, ",")
+		}
+		if len(targets) > 0 && targets[0].GoArch != "" {
+			opts.Arch = targets[0].Name // the host of Docker's archMap
+		}
+		p, warns, err = policy.ParseOCI(name, data, opts)
+		if err == nil && targets != nil {
+			p.Arches = targets
+			warns = append(warns, p.Validate()...)
+		}
+	default:
+		return nil, fs.usageError("--lang %q: want text or oci", l), false
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%v\n", err)
+		return nil, exitBad, false
+	}
+	bad := false
+	for _, w := range warns {
+		if w.Pos == "" {
+			w.Pos = name
+		}
+		fmt.Fprintf(e.stderr, "%s\n", w)
+		bad = bad || !w.Warning
+	}
+	if bad {
+		return nil, exitBad, false
+	}
+	return p, exitOK, true
+}
