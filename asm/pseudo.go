@@ -20,6 +20,9 @@ const (
 	seccompEnd  = 64
 
 	auditArchLE = 0x40000000 // __AUDIT_ARCH_LE
+
+	auditArchX86_64 = 0xc000003e
+	x32SyscallBit   = 0x40000000 // __X32_SYSCALL_BIT: x32 calls on x86_64
 )
 
 // auditArchNames are the kernel's AUDIT_ARCH_* constants
@@ -237,6 +240,9 @@ func pseudoOperand(ins bpf.RawInstruction, s pseudoState) string {
 	case pvArch:
 		return auditArchName(ins.K)
 	case pvNr:
+		if s.archOK && s.archVal == auditArchX86_64 && ins.K == x32SyscallBit && ins.Op&0x08 == 0 {
+			return "X32_SYSCALL_BIT"
+		}
 		if s.archOK && ins.Op&0xf0 == 0x10 { // only jeq compares a syscall number
 			if a := arch.ByAudit(s.archVal); a != nil {
 				if name, ok := a.SyscallName(ins.K); ok {

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"slices"
 	"sort"
 
 	"golang.org/x/sys/unix"
@@ -65,7 +66,7 @@ func (g *argGen) expr(e policy.Expr, t, f label) {
 	}
 }
 
-// valueSets emits a range dispatch for each group of three or more
+// valueSets emits a range dispatch for each group of two or more
 // comparisons of one argument and width in an Or (value sets and bounds,
 // such as Docker's list of socket families), jumping to t on a hit; it
 // returns the operands left to test.
@@ -84,7 +85,7 @@ func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 	done := map[key]bool{}
 	for _, x := range or {
 		c, ok := rangeCmp(x)
-		if !ok || count[key{c.Arg, c.Bits}] < 3 {
+		if !ok || count[key{c.Arg, c.Bits}] < 2 {
 			rest = append(rest, x)
 			continue
 		}
@@ -111,10 +112,27 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 			return out
 		}
 	}
-	if bits == 32 {
+	low := func(s ivals) {
 		g.b.load(g.off(i, false))
+		if len(s) <= 3 && !slices.ContainsFunc(s, func(iv ival) bool { return iv.lo != iv.hi }) {
+			// A few values: a chain of jeq beats a tree of ranges.
+			for n, iv := range s {
+				next := f
+				if n < len(s)-1 {
+					next = g.b.newLabel()
+				}
+				g.b.jump(unix.BPF_JEQ, uint32(iv.lo), t, next)
+				if next != f {
+					g.b.mark(next)
+				}
+			}
+			return
+		}
 		rs := setRanges(s)
 		emitTree(g.b, buildTree(rs), rs, leafFor(t, f))
+	}
+	if bits == 32 {
+		low(s)
 		return
 	}
 	// High words: every high word an interval starts or ends in gets its
@@ -179,9 +197,7 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 	})
 	for _, p := range parts {
 		g.b.mark(p.l)
-		g.b.load(g.off(i, false))
-		rs := setRanges(p.low)
-		emitTree(g.b, buildTree(rs), rs, leafFor(t, f))
+		low(p.low)
 	}
 }
 

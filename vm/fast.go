@@ -66,59 +66,60 @@ const (
 )
 
 // finsn is one instruction of the fast form: 16 bytes, so an index scales
-// with a shift. Jump targets are absolute.
+// with a shift. Jumps are relative: jt and jf count instructions from this
+// one (for a superinstruction, from its first instruction).
 type finsn struct {
 	op     op
 	_      uint8
-	jt, jf uint16 // the jump's targets (also for a superinstruction's jump)
-	end    uint16 // chains: one past the last jeq; opLdNeg: the load size
+	jt, jf uint16
+	end    uint16 // chains: how many jeq #k (from pc+1 for a superinstruction); opLdNeg: the load size
 	k      uint32 // the operand (for a superinstruction, the load's)
 	k2     uint32 // a superinstruction's second operand
 }
 
 const finsnSize = 16
 
-// fastProg is the fast form of a program: the instructions, and each
-// instruction's k in a dense array for chain scans.
-type fastProg struct {
-	insns []finsn
-	ks    []uint32
-}
-
 // compileFast builds the fast form from the checked, decoded program.
-func compileFast(ins []insn) fastProg {
+func compileFast(ins []insn) []finsn {
 	n := len(ins)
-	fp := fastProg{insns: make([]finsn, n), ks: make([]uint32, n)}
-	// chainEnd[i] is one past the last jeq #k of the chain that starts at
-	// i: i+1 for a lone jeq, more when its false branch is the next
-	// instruction and that is a jeq #k too.
-	chainEnd := make([]uint16, n+1)
+	fp := make([]finsn, n)
+	// chain[i] is how many jeq #k the chain that starts at i has: 1 for
+	// a lone jeq, more when its false branch is the next instruction and
+	// that is a jeq #k too.
+	chain := make([]uint16, n+1)
 	for i := n - 1; i >= 0; i-- {
 		if ins[i].op != opJeqK {
 			continue
 		}
-		chainEnd[i] = uint16(i + 1)
-		if i+1 < n && int(ins[i].jf) == i+1 && ins[i+1].op == opJeqK {
-			chainEnd[i] = chainEnd[i+1]
+		chain[i] = 1
+		if int(ins[i].jf) == i+1 && ins[i+1].op == opJeqK {
+			chain[i] = chain[i+1] + 1
 		}
 	}
+	rel := func(target uint16, pc int) uint16 { return target - uint16(pc) }
 	for i, in := range ins {
-		fp.ks[i] = in.k
-		f := finsn{op: in.op, jt: in.jt, jf: in.jf, k: in.k}
-		if in.op == opLdNeg {
+		f := finsn{op: in.op, k: in.k}
+		switch in.op {
+		case opJa, opJeqK, opJgtK, opJgeK, opJsetK, opJeqX, opJgtX, opJgeX, opJsetX:
+			f.jt, f.jf = rel(in.jt, i), rel(in.jf, i)
+		case opLdNeg:
 			f.end = in.jt // the size
-			f.jt = 0
+		case opLdSec:
+			f.k = 4 * in.k // back to the byte offset
 		}
-		if in.op == opJeqK && chainEnd[i] > uint16(i+1) {
-			f.op, f.end = opJeqChain, chainEnd[i]
+		if in.op == opJeqK && chain[i] > 1 {
+			f.op, f.end = opJeqChain, chain[i]
 		}
 		if i+1 < n {
 			next := ins[i+1]
-			if op, ok := fuse(in.op, next.op, chainEnd[i+1] > uint16(i+2)); ok {
-				f.op, f.jt, f.jf, f.k2, f.end = op, next.jt, next.jf, next.k, chainEnd[i+1]
+			if op, ok := fuse(in.op, next.op, chain[i+1] > 1); ok {
+				f.op, f.k2, f.end = op, next.k, chain[i+1]
+				if next.op != opLdIndH && next.op != opLdIndB { // a jump
+					f.jt, f.jf = rel(next.jt, i), rel(next.jf, i)
+				}
 			}
 		}
-		fp.insns[i] = f
+		fp[i] = f
 	}
 	return fp
 }

@@ -188,7 +188,7 @@ func TestFastForms(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			for _, in := range m.fast.insns {
+			for _, in := range m.fast {
 				seen[in.op] = true
 			}
 		}

@@ -2,11 +2,12 @@ package vm
 
 import "unsafe"
 
-// at returns the instruction at pc. New checked every jump target, and
-// every path ends in a return before the end of the program, so pc is
-// always in range: no bounds check is needed (and none is paid).
-func at(base unsafe.Pointer, pc int) *finsn {
-	return (*finsn)(unsafe.Add(base, uintptr(pc)*finsnSize))
+// next returns the instruction d instructions after in. New checked every
+// jump, and every path ends in a return before the end of the program, so
+// the result is always inside the program: no bounds check is needed (and
+// none is paid). Jumps are relative, so the loop needs no base register.
+func next(in *finsn, d uint16) *finsn {
+	return (*finsn)(unsafe.Add(unsafe.Pointer(in), uintptr(d)*finsnSize))
 }
 
 // be32, be16 and b8 read big-endian values at p+off. Callers have checked
@@ -27,291 +28,339 @@ func b8(p unsafe.Pointer, off uint) uint32 {
 	return uint32(*(*byte)(unsafe.Add(p, off)))
 }
 
-// chain runs the jeq #k chain over [start, end) on a: it returns where
-// the program goes next and how many of the chain's instructions ran. ks
-// holds every instruction's k.
-func chain(base, ks unsafe.Pointer, start, end int, a uint32) (pc, count int) {
-	for j := start; j < end; j++ {
-		if *(*uint32)(unsafe.Add(ks, uintptr(j)*4)) == a {
-			return int(at(base, j).jt), j - start + 1
+// chain runs the jeq #k chain of n instructions that starts at in, on a:
+// it returns where the program goes next and how many of the chain's
+// instructions ran.
+func chain(in *finsn, n int, a uint32) (*finsn, int) {
+	for j := 0; j < n-1; j++ {
+		if in.k == a {
+			return next(in, in.jt), j + 1
 		}
+		in = next(in, 1)
 	}
-	return int(at(base, end-1).jf), end - start
+	return next(in, jif(in.k == a, in)), n
 }
 
-// runFast runs the program without options. Seccomp runs pass sd (the 16
-// words of seccomp_data) and no packet; packet runs pass pkt, the length
-// "len" reads, and meta. n counts instructions executed (a
-// superinstruction adds what it covers); a fault returns 0 with n counting
-// the instruction that faulted.
-func (m *Machine) runFast(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32) Result {
-	var mem [memWords]uint32
-	var a, x uint32
-	n, pc := 0, 0
-	base := unsafe.Pointer(unsafe.SliceData(m.fast.insns))
-	ks := unsafe.Pointer(unsafe.SliceData(m.fast.ks))
-	pp := unsafe.Pointer(unsafe.SliceData(pkt))
-	plen := uint(len(pkt))
-	var ok bool
-	for {
-		in := at(base, pc)
-		pc++
-		n++
-		switch in.op {
-		case opRetK:
-			return Result{Ret: in.k, Insns: n}
-		case opRetA:
-			return Result{Ret: a, Insns: n}
-		case opLdImm:
-			a = in.k
-		case opLdxImm:
-			x = in.k
-		case opLdMem:
-			a = mem[in.k&(memWords-1)]
-		case opLdxMem:
-			x = mem[in.k&(memWords-1)]
-		case opSt:
-			mem[in.k&(memWords-1)] = a
-		case opStx:
-			mem[in.k&(memWords-1)] = x
-		case opLdLen:
-			a = wire
-		case opLdxLen:
-			x = wire
-		case opLdSec:
-			a = sd[in.k&15]
-		case opLdAbsW:
-			// k < 2^31 here (negative offsets are opLdNeg), so k+4 does
-			// not wrap.
-			if uint(in.k)+4 > plen {
-				return Result{Insns: n}
-			}
-			a = be32(pp, uint(in.k))
-		case opLdAbsH:
-			if uint(in.k)+2 > plen {
-				return Result{Insns: n}
-			}
-			a = be16(pp, uint(in.k))
-		case opLdAbsB:
-			if uint(in.k) >= plen {
-				return Result{Insns: n}
-			}
-			a = b8(pp, uint(in.k))
-		case opLdIndW:
-			// X+k wraps in 32 bits; an offset that misses the packet may
-			// still be a valid negative one, so load decides.
-			if off := uint(x + in.k); off+4 <= plen {
-				a = be32(pp, off)
-			} else if a, ok = load(pkt, meta, int32(x+in.k), 4); !ok {
-				return Result{Insns: n}
-			}
-		case opLdIndH:
-			if off := uint(x + in.k); off+2 <= plen {
-				a = be16(pp, off)
-			} else if a, ok = load(pkt, meta, int32(x+in.k), 2); !ok {
-				return Result{Insns: n}
-			}
-		case opLdIndB:
-			if off := uint(x + in.k); off < plen {
-				a = b8(pp, off)
-			} else if a, ok = load(pkt, meta, int32(x+in.k), 1); !ok {
-				return Result{Insns: n}
-			}
-		case opLdxMsh:
-			var v uint32
-			if uint(in.k) < plen {
-				v = b8(pp, uint(in.k))
-			} else if v, ok = load(pkt, meta, int32(in.k), 1); !ok {
-				return Result{Insns: n}
-			}
-			x = (v & 0xf) << 2
-		case opLdNeg:
-			if a, ok = load(pkt, meta, int32(in.k), int(in.end)); !ok {
-				return Result{Insns: n}
-			}
-		case opAnc:
-			a = ancillary(in.k, pkt, meta, a, x)
-		case opAddK:
-			a += in.k
-		case opSubK:
-			a -= in.k
-		case opMulK:
-			a *= in.k
-		case opDivK:
-			a /= in.k // New rejects k == 0
-		case opModK:
-			a %= in.k
-		case opAndK:
-			a &= in.k
-		case opOrK:
-			a |= in.k
-		case opXorK:
-			a ^= in.k
-		case opLshK:
-			a <<= in.k & 31 // New rejects k >= 32
-		case opRshK:
-			a >>= in.k & 31
-		case opAddX:
-			a += x
-		case opSubX:
-			a -= x
-		case opMulX:
-			a *= x
-		case opDivX:
-			if x == 0 {
-				return Result{Insns: n}
-			}
-			a /= x
-		case opModX:
-			if x == 0 {
-				return Result{Insns: n}
-			}
-			a %= x
-		case opAndX:
-			a &= x
-		case opOrX:
-			a |= x
-		case opXorX:
-			a ^= x
-		case opLshX:
-			a <<= x & 31 // ALU32 shift semantics, see exec
-		case opRshX:
-			a >>= x & 31
-		case opNeg:
-			a = -a
-		case opJa:
-			pc = int(in.jt)
-		case opJeqK:
-			pc = jif(a == in.k, in)
-		case opJgtK:
-			pc = jif(a > in.k, in)
-		case opJgeK:
-			pc = jif(a >= in.k, in)
-		case opJsetK:
-			pc = jif(a&in.k != 0, in)
-		case opJeqX:
-			pc = jif(a == x, in)
-		case opJgtX:
-			pc = jif(a > x, in)
-		case opJgeX:
-			pc = jif(a >= x, in)
-		case opJsetX:
-			pc = jif(a&x != 0, in)
-		case opTax:
-			x = a
-		case opTxa:
-			a = x
-		case opJeqChain:
-			var c int
-			pc, c = chain(base, ks, pc-1, int(in.end), a)
-			n += c - 1
-
-		// Superinstructions: the load, counted by the n++ above, then the
-		// jump, counted here.
-		case opLdAbsWJeq, opLdAbsWJset, opLdAbsWChain:
-			if uint(in.k)+4 > plen {
-				return Result{Insns: n}
-			}
-			a = be32(pp, uint(in.k))
-			goto jump
-		case opLdAbsHJeq, opLdAbsHJset, opLdAbsHJgt, opLdAbsHJge, opLdAbsHChain:
-			if uint(in.k)+2 > plen {
-				return Result{Insns: n}
-			}
-			a = be16(pp, uint(in.k))
-			goto jump
-		case opLdAbsBJeq, opLdAbsBJset, opLdAbsBChain:
-			if uint(in.k) >= plen {
-				return Result{Insns: n}
-			}
-			a = b8(pp, uint(in.k))
-			goto jump
-		case opLdSecJeq:
-			a = sd[in.k&15]
-			n++
-			pc = jif(a == in.k2, in)
-		case opLdSecJset:
-			a = sd[in.k&15]
-			n++
-			pc = jif(a&in.k2 != 0, in)
-		case opLdSecJgt:
-			a = sd[in.k&15]
-			n++
-			pc = jif(a > in.k2, in)
-		case opLdSecJge:
-			a = sd[in.k&15]
-			n++
-			pc = jif(a >= in.k2, in)
-		case opLdSecChain:
-			a = sd[in.k&15]
-			var c int
-			pc, c = chain(base, ks, pc, int(in.end), a)
-			n += c
-		case opLdIndHJeq, opLdIndHChain:
-			if off := uint(x + in.k); off+2 <= plen {
-				a = be16(pp, off)
-			} else if a, ok = load(pkt, meta, int32(x+in.k), 2); !ok {
-				return Result{Insns: n}
-			}
-			goto jump
-		case opLdIndBJeq, opLdIndBChain:
-			if off := uint(x + in.k); off < plen {
-				a = b8(pp, off)
-			} else if a, ok = load(pkt, meta, int32(x+in.k), 1); !ok {
-				return Result{Insns: n}
-			}
-			goto jump
-		case opMshLdIndH, opMshLdIndB:
-			var v uint32
-			if uint(in.k) < plen {
-				v = b8(pp, uint(in.k))
-			} else if v, ok = load(pkt, meta, int32(in.k), 1); !ok {
-				return Result{Insns: n}
-			}
-			x = (v & 0xf) << 2
-			pc++ // past the indirect load too
-			n++
-			size := 2
-			if in.op == opMshLdIndB {
-				size = 1
-			}
-			if off := uint(x + in.k2); off+uint(size) <= plen {
-				if size == 2 {
-					a = be16(pp, off)
-				} else {
-					a = b8(pp, off)
-				}
-			} else if a, ok = load(pkt, meta, int32(x+in.k2), size); !ok {
-				return Result{Insns: n}
-			}
-		}
-		continue
-
-	jump:
-		// The jump half of a packet load superinstruction: in.op says
-		// which jump, in.k2 is its constant.
-		n++
-		switch in.op {
-		case opLdAbsWJeq, opLdAbsHJeq, opLdAbsBJeq, opLdIndHJeq, opLdIndBJeq:
-			pc = jif(a == in.k2, in)
-		case opLdAbsWJset, opLdAbsHJset, opLdAbsBJset:
-			pc = jif(a&in.k2 != 0, in)
-		case opLdAbsHJgt:
-			pc = jif(a > in.k2, in)
-		case opLdAbsHJge:
-			pc = jif(a >= in.k2, in)
-		default: // the chains
-			var c int
-			pc, c = chain(base, ks, pc, int(in.end), a)
-			n += c - 1
-		}
-	}
-}
-
-// jif picks the jump's target.
-func jif(cond bool, in *finsn) int {
+// jif picks the jump's offset.
+func jif(cond bool, in *finsn) uint16 {
 	if cond {
-		return int(in.jt)
+		return in.jt
 	}
-	return int(in.jf)
+	return in.jf
+}
+
+// runFast runs the program without options. Packet runs pass the packet
+// as p and plen, the length "len" reads as wire, and meta; seccomp runs
+// pass the 16 words of seccomp_data as p (ld [k] reads the word at p+k)
+// and wire = 64. n counts instructions executed (a superinstruction adds
+// what it covers); a fault returns 0 with n counting the instruction that
+// faulted.
+//
+// The inner loop makes no calls and keeps few values live: in Go a call in
+// the loop, or more live values than registers, makes the register
+// allocator keep A, X and the position on the stack and reload them on
+// every iteration (measured: several loads and stores per instruction).
+// The rare instructions (ancillary loads, negative offsets, indirect loads
+// that miss the simple bounds check) leave it for slowStep, which runs one
+// plain instruction, and go back in.
+func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) Result {
+	var mem [memWords]uint32
+	var a, x, ret uint32
+	n := 0
+	in := &m.fast[0]
+	for {
+		for {
+			n++
+			switch in.op {
+			case opRetK:
+				ret = in.k
+				goto done
+			case opRetA:
+				ret = a
+				goto done
+			case opLdImm:
+				a = in.k
+			case opLdxImm:
+				x = in.k
+			case opLdMem:
+				a = mem[in.k&(memWords-1)]
+			case opLdxMem:
+				x = mem[in.k&(memWords-1)]
+			case opSt:
+				mem[in.k&(memWords-1)] = a
+			case opStx:
+				mem[in.k&(memWords-1)] = x
+			case opLdLen:
+				a = wire
+			case opLdxLen:
+				x = wire
+			case opLdSec:
+				// k is a checked, aligned offset below 64 into the 16 words.
+				a = *(*uint32)(unsafe.Add(p, in.k))
+			case opLdAbsW:
+				// k < 2^31 here (negative offsets are opLdNeg), so k+4
+				// does not wrap.
+				if uint(in.k)+4 > plen {
+					goto done
+				}
+				a = be32(p, uint(in.k))
+			case opLdAbsH:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
+			case opLdAbsB:
+				if uint(in.k) >= plen {
+					goto done
+				}
+				a = b8(p, uint(in.k))
+			case opLdIndW:
+				// X+k wraps in 32 bits; an offset that misses the packet
+				// may still be a valid negative one: slowStep decides.
+				off := uint(x + in.k)
+				if off+4 > plen {
+					goto slow
+				}
+				a = be32(p, off)
+			case opLdIndH:
+				off := uint(x + in.k)
+				if off+2 > plen {
+					goto slow
+				}
+				a = be16(p, off)
+			case opLdIndB:
+				off := uint(x + in.k)
+				if off >= plen {
+					goto slow
+				}
+				a = b8(p, off)
+			case opLdxMsh:
+				if uint(in.k) >= plen {
+					goto slow
+				}
+				x = (b8(p, uint(in.k)) & 0xf) << 2
+			case opLdNeg, opAnc:
+				goto slow
+			case opAddK:
+				a += in.k
+			case opSubK:
+				a -= in.k
+			case opMulK:
+				a *= in.k
+			case opDivK:
+				a /= in.k // New rejects k == 0
+			case opModK:
+				a %= in.k
+			case opAndK:
+				a &= in.k
+			case opOrK:
+				a |= in.k
+			case opXorK:
+				a ^= in.k
+			case opLshK:
+				a <<= in.k & 31 // New rejects k >= 32
+			case opRshK:
+				a >>= in.k & 31
+			case opAddX:
+				a += x
+			case opSubX:
+				a -= x
+			case opMulX:
+				a *= x
+			case opDivX:
+				if x == 0 {
+					goto done
+				}
+				a /= x
+			case opModX:
+				if x == 0 {
+					goto done
+				}
+				a %= x
+			case opAndX:
+				a &= x
+			case opOrX:
+				a |= x
+			case opXorX:
+				a ^= x
+			case opLshX:
+				a <<= x & 31 // ALU32 shift semantics, see exec
+			case opRshX:
+				a >>= x & 31
+			case opNeg:
+				a = -a
+			case opJa:
+				in = next(in, in.jt)
+				continue
+			case opJeqK:
+				in = next(in, jif(a == in.k, in))
+				continue
+			case opJgtK:
+				in = next(in, jif(a > in.k, in))
+				continue
+			case opJgeK:
+				in = next(in, jif(a >= in.k, in))
+				continue
+			case opJsetK:
+				in = next(in, jif(a&in.k != 0, in))
+				continue
+			case opJeqX:
+				in = next(in, jif(a == x, in))
+				continue
+			case opJgtX:
+				in = next(in, jif(a > x, in))
+				continue
+			case opJgeX:
+				in = next(in, jif(a >= x, in))
+				continue
+			case opJsetX:
+				in = next(in, jif(a&x != 0, in))
+				continue
+			case opTax:
+				x = a
+			case opTxa:
+				a = x
+			case opJeqChain:
+				var c int
+				in, c = chain(in, int(in.end), a)
+				n += c - 1
+				continue
+
+			// Superinstructions: the load, counted by the n++ above,
+			// then the jump, counted at jump.
+			case opLdAbsWJeq, opLdAbsWJset, opLdAbsWChain:
+				if uint(in.k)+4 > plen {
+					goto done
+				}
+				a = be32(p, uint(in.k))
+				goto jump
+			case opLdAbsHJeq, opLdAbsHJset, opLdAbsHJgt, opLdAbsHJge, opLdAbsHChain:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
+				goto jump
+			case opLdAbsBJeq, opLdAbsBJset, opLdAbsBChain:
+				if uint(in.k) >= plen {
+					goto done
+				}
+				a = b8(p, uint(in.k))
+				goto jump
+			case opLdSecJeq:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = next(in, jif(a == in.k2, in))
+				continue
+			case opLdSecJset:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = next(in, jif(a&in.k2 != 0, in))
+				continue
+			case opLdSecJgt:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = next(in, jif(a > in.k2, in))
+				continue
+			case opLdSecJge:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = next(in, jif(a >= in.k2, in))
+				continue
+			case opLdSecChain:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				var c int
+				in, c = chain(next(in, 1), int(in.end), a)
+				n += c
+				continue
+			case opLdIndHJeq, opLdIndHChain:
+				off := uint(x + in.k)
+				if off+2 > plen {
+					goto slow
+				}
+				a = be16(p, off)
+				goto jump
+			case opLdIndBJeq, opLdIndBChain:
+				off := uint(x + in.k)
+				if off >= plen {
+					goto slow
+				}
+				a = b8(p, off)
+				goto jump
+			case opMshLdIndH, opMshLdIndB:
+				if uint(in.k) >= plen {
+					goto slow
+				}
+				x = (b8(p, uint(in.k)) & 0xf) << 2
+				// Now the indirect load, the next instruction: if it goes
+				// to slowStep, it goes from there.
+				half, off := in.op == opMshLdIndH, uint(x+in.k2)
+				in = next(in, 1)
+				n++
+				if half {
+					if off+2 > plen {
+						goto slow
+					}
+					a = be16(p, off)
+				} else {
+					if off >= plen {
+						goto slow
+					}
+					a = b8(p, off)
+				}
+			}
+			in = next(in, 1)
+			continue
+
+		jump:
+			// The jump half of a packet load superinstruction: in.op
+			// says which jump, in.k2 is its constant.
+			n++
+			switch in.op {
+			case opLdAbsWJeq, opLdAbsHJeq, opLdAbsBJeq, opLdIndHJeq, opLdIndBJeq:
+				in = next(in, jif(a == in.k2, in))
+			case opLdAbsWJset, opLdAbsHJset, opLdAbsBJset:
+				in = next(in, jif(a&in.k2 != 0, in))
+			case opLdAbsHJgt:
+				in = next(in, jif(a > in.k2, in))
+			case opLdAbsHJge:
+				in = next(in, jif(a >= in.k2, in))
+			default: // the chains, from the next instruction on
+				var c int
+				in, c = chain(next(in, 1), int(in.end), a)
+				n += c - 1
+			}
+		}
+	slow:
+		// in, counted already, is for slowStep, which runs its plain form.
+		pc := (uintptr(unsafe.Pointer(in)) - uintptr(unsafe.Pointer(&m.fast[0]))) / finsnSize
+		var ok bool
+		if a, x, ok = slowStep(&m.insns[pc], unsafe.Slice((*byte)(p), plen), meta, a, x); !ok {
+			return Result{Insns: n}
+		}
+		in = next(in, 1)
+	}
+done:
+	return Result{Ret: ret, Insns: n}
+}
+
+// slowStep runs in, one of the instructions runFast leaves to it, on A and
+// X. ok is false when the program ends there with 0 (a load that fails).
+func slowStep(in *insn, pkt []byte, meta *Meta, a, x uint32) (a2, x2 uint32, ok bool) {
+	switch in.op {
+	case opLdNeg:
+		a, ok = load(pkt, meta, int32(in.k), int(in.jt))
+	case opLdIndW:
+		a, ok = load(pkt, meta, int32(x+in.k), 4)
+	case opLdIndH:
+		a, ok = load(pkt, meta, int32(x+in.k), 2)
+	case opLdIndB:
+		a, ok = load(pkt, meta, int32(x+in.k), 1)
+	case opLdxMsh:
+		var v uint32
+		v, ok = load(pkt, meta, int32(in.k), 1)
+		x = (v & 0xf) << 2
+	case opAnc:
+		a, ok = ancillary(in.k, pkt, meta, a, x), true
+	}
+	return a, x, ok
 }

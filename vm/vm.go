@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"unsafe"
 
 	"golang.org/x/net/bpf"
 )
@@ -89,7 +90,7 @@ type Machine struct {
 	mode  Mode
 	prog  []bpf.RawInstruction // as given, for traces
 	insns []insn               // decoded, for the trace and coverage path
-	fast  fastProg             // the fast form, for runs without options
+	fast  []finsn              // the fast form, for runs without options
 }
 
 // Mode reports the mode the Machine was prepared for.
@@ -173,7 +174,7 @@ func (m *Machine) RunSeccompOpts(d SeccompData, o *Options) Result {
 		w[4+2*i+lo] = uint32(a)
 	}
 	if o == nil {
-		return m.runFast(nil, SeccompDataSize, nil, &w)
+		return m.runFast(unsafe.Pointer(&w), 0, SeccompDataSize, nil)
 	}
 	return m.run(nil, SeccompDataSize, nil, &w, o)
 }
@@ -189,7 +190,7 @@ func (m *Machine) RunPacketOpts(pkt []byte, meta *Meta, o *Options) Result {
 		wire = meta.WireLen
 	}
 	if o == nil {
-		return m.runFast(pkt, wire, meta, nil)
+		return m.runFast(unsafe.Pointer(unsafe.SliceData(pkt)), uint(len(pkt)), wire, meta)
 	}
 	return m.run(pkt, wire, meta, nil, o)
 }

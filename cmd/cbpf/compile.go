@@ -28,13 +28,14 @@ func runCompile(e *env, args []string) int {
 	fs := newFlags(e, "compile", "[POLICY]", `Compile a seccomp policy into a filter. POLICY is a file in the policy
 language (see "go doc github.com/cbpfkit/cbpf/policy") or a Docker/OCI JSON
 profile; without it cbpf compiles Docker's default profile for the host arch
-(as github.com/moby/profiles/seccomp builds it, read as runc would).
+(as github.com/moby/profiles/seccomp builds it, read as runc would; its
+warnings, mostly names of other arches' syscalls, are not shown).
 
-The output is the program in any format of "cbpf asm -h". On a terminal the
-default is the pseudo listing followed by a summary: the length, and for each
-arch the mean and maximum instructions executed over its syscall numbers (with
-zero arguments), and how many unconditional allows the kernel's action cache
-serves. Otherwise the default is ddd.
+The output is the program in any format of "cbpf asm -h": on a terminal by
+default the pseudo listing, otherwise ddd. The pseudo listing ends with a
+summary: the length, and for each arch the mean and maximum instructions
+executed over its syscall numbers (with zero arguments), and how many
+unconditional allows the kernel's action cache serves.
 
 Actions on the command line are written as in the policy language:
 kill_process, kill_thread, errno(1), trap(2), log, allow, ...
@@ -69,16 +70,16 @@ Examples:
 		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
 		return exitUsage
 	}
-	summary := false
 	format := asm.DDD
 	if *out == "" {
 		if isTerminal(e.stdout) {
-			format, summary = asm.Pseudo, true
+			format = asm.Pseudo
 		}
 	} else if format, err = asm.ParseFormat(*out); err != nil {
 		return fs.usageError("-o: %v", err)
 	}
-	p, code, ok := pf.load(e, fs, name, data)
+	summary := format == asm.Pseudo
+	p, code, ok := pf.load(e, fs, name, data, len(fs.positional) == 0)
 	if !ok {
 		return code
 	}

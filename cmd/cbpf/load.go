@@ -51,8 +51,9 @@ func dockerDefault() ([]byte, error) {
 }
 
 // load parses a policy (name and data already read). It prints the
-// warnings on stderr and returns the exit code to use on failure.
-func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte) (*policy.Policy, int, bool) {
+// warnings on stderr (unless quiet) and returns the exit code to use on
+// failure.
+func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet bool) (*policy.Policy, int, bool) {
 	targets, err := pf.targets()
 	if err != nil {
 		return nil, fs.usageError("--arch: %v", err), false
@@ -99,7 +100,9 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte) (*polic
 		if w.Pos == "" {
 			w.Pos = name
 		}
-		fmt.Fprintf(e.stderr, "%s\n", w)
+		if !quiet || !w.Warning {
+			fmt.Fprintf(e.stderr, "%s\n", w)
+		}
 		bad = bad || !w.Warning
 	}
 	if bad {

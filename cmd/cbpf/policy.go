@@ -56,7 +56,7 @@ error.`)
 		fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
 		return exitUsage
 	}
-	p, code, ok := pf.load(e, fs, name, data)
+	p, code, ok := pf.load(e, fs, name, data, false)
 	if !ok {
 		return code
 	}
