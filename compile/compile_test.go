@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -200,5 +201,43 @@ func TestCompileRandom(t *testing.T) {
 		}
 		p := randomPolicy(r, as)
 		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, p, Options{}, r, 300) })
+	}
+}
+
+// TestDeterministic compiles the same policies again and again: the
+// output must not depend on map order or anything else that varies.
+func TestDeterministic(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	as := []*arch.Arch{mustArch(t, "x86_64"), mustArch(t, "x32"), mustArch(t, "x86"), mustArch(t, "aarch64")}
+	for i := 0; i < 20; i++ {
+		p := randomPolicy(r, as)
+		first, err := Compile(p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 5; j++ {
+			again, err := Compile(p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(again) != fmt.Sprint(first) {
+				t.Fatalf("policy %d: a second compile differs", i)
+			}
+		}
+	}
+}
+
+// TestTooLong is a policy that cannot fit in 4096 instructions: a clear
+// error, not a truncated filter.
+func TestTooLong(t *testing.T) {
+	p := policy.New(policy.Errno(1)).On(mustArch(t, "x86_64"))
+	var vs []policy.Expr
+	for v := 0; v < 3000; v++ {
+		vs = append(vs, policy.Arg(v%6).Eq(uint64(v)*0x100000001))
+	}
+	p.AllowIf("ioctl", policy.And(vs)) // an AND of 3000 64-bit tests
+	_, err := Compile(p, Options{})
+	if err == nil || !strings.Contains(err.Error(), "4096") {
+		t.Fatalf("Compile = %v, want an error about the 4096-instruction limit", err)
 	}
 }

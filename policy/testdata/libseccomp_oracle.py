@@ -11,7 +11,8 @@ cbpf. It reads JSON on stdin:
 
 and writes {"error": null or "why runc fails", "unknown": [names runc
 skips], "results": [seccomp return value per vector], "names": [the name
-libseccomp gives nr on archname, or null, per vector]}.
+libseccomp gives nr on archname, or null, per vector], "prog": [[code, jt,
+jf, k], ...] the exported filter}.
 
 The conversion follows runc's libcontainer/seccomp (getAction, matchCall):
 KILL is KILL_THREAD, errnoRet defaults to EPERM for ERRNO and TRACE, rules
@@ -209,6 +210,7 @@ def main():
         json.dump(out, sys.stdout)
         return
     prog = export(f)
+    out["prog"] = prog
     names = {}
     for v in req["vectors"]:
         key = (v[8], v[1])
