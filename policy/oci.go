@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -392,6 +393,12 @@ func (c *ociConv) policy() (*Policy, error) {
 			c.warnf(path, "architecture %s is not supported by cbpf; its calls get the bad-arch action", name)
 			continue
 		}
+		if a.ByteOrder != c.host.ByteOrder {
+			// seccomp_arch_add fails with EDOM: one libseccomp filter
+			// cannot serve both byte orders, and runc gives up.
+			return nil, c.errf(path, "architecture %s is %s-endian and %s is not: libseccomp cannot build one filter for both (runc fails with EDOM)",
+				name, endianName(a), c.host.Name)
+		}
 		if !slices.Contains(p.Arches, a) {
 			p.Arches = append(p.Arches, a)
 		}
@@ -724,9 +731,12 @@ func (c *ociConv) cond(path string, a specs.LinuxSeccompArg) (*Cmp, error) {
 	}
 	cmp := &Cmp{Arg: int(a.Index), Op: op, Value: a.Value, Bits: 64}
 	if op == MaskedEQ {
-		cmp.Mask, cmp.Value = a.Value, a.ValueTwo
-		if cmp.Value&^cmp.Mask != 0 {
-			c.warnf(path, "(arg%d & %#x) == %#x never holds: valueTwo has bits outside the mask", a.Index, cmp.Mask, cmp.Value)
+		// libseccomp compares (arg & value) == (valueTwo & value): the
+		// bits of valueTwo outside the mask do not count.
+		cmp.Mask, cmp.Value = a.Value, a.ValueTwo&a.Value
+		if a.ValueTwo&^a.Value != 0 {
+			c.warnf(path, "valueTwo %#x has bits outside the mask %#x; libseccomp ignores them and tests (arg%d & %#x) == %#x",
+				a.ValueTwo, a.Value, a.Index, cmp.Mask, cmp.Value)
 		}
 	} else if a.ValueTwo != 0 {
 		c.warnf(path+".valueTwo", "valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored")
@@ -912,4 +922,11 @@ func indexJSON(data []byte) map[string]int {
 	}
 	walk("")
 	return idx
+}
+
+func endianName(a *arch.Arch) string {
+	if a.ByteOrder == binary.BigEndian {
+		return "big"
+	}
+	return "little"
 }

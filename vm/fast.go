@@ -66,7 +66,7 @@ const (
 )
 
 // finsn is one instruction of the fast form: 16 bytes, so an index scales
-// with a shift. Jumps are relative: jt and jf count instructions from this
+// with a shift. Jumps are relative: jt and jf count bytes from this
 // one (for a superinstruction, from its first instruction).
 type finsn struct {
 	op     op
@@ -85,7 +85,9 @@ func compileFast(ins []insn) []finsn {
 	fp := make([]finsn, n)
 	// chain[i] is how many jeq #k the chain that starts at i has: 1 for
 	// a lone jeq, more when its false branch is the next instruction and
-	// that is a jeq #k too.
+	// that is a jeq #k too (a run of "or"s). Following false branches
+	// further away would make the scan chase pointers: each load would
+	// wait for the one before (measured: slower than dispatching).
 	chain := make([]uint16, n+1)
 	for i := n - 1; i >= 0; i-- {
 		if ins[i].op != opJeqK {
@@ -96,7 +98,9 @@ func compileFast(ins []insn) []finsn {
 			chain[i] = chain[i+1] + 1
 		}
 	}
-	rel := func(target uint16, pc int) uint16 { return target - uint16(pc) }
+	// Jumps go forward by at most 4095 instructions: in bytes that still
+	// fits 16 bits.
+	rel := func(target uint16, pc int) uint16 { return (target - uint16(pc)) * finsnSize }
 	for i, in := range ins {
 		f := finsn{op: in.op, k: in.k}
 		switch in.op {

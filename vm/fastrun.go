@@ -2,12 +2,17 @@ package vm
 
 import "unsafe"
 
-// next returns the instruction d instructions after in. New checked every
-// jump, and every path ends in a return before the end of the program, so
-// the result is always inside the program: no bounds check is needed (and
-// none is paid). Jumps are relative, so the loop needs no base register.
-func next(in *finsn, d uint16) *finsn {
-	return (*finsn)(unsafe.Add(unsafe.Pointer(in), uintptr(d)*finsnSize))
+// jmpTo returns the instruction off bytes after in; succ the next one.
+// New checked every jump, and every path ends in a return before the end
+// of the program, so the result is always inside the program: no bounds
+// check is needed (and none is paid). Jumps are relative and in bytes, so
+// the loop needs neither a base register nor a multiply.
+func jmpTo(in *finsn, off uint16) *finsn {
+	return (*finsn)(unsafe.Add(unsafe.Pointer(in), uintptr(off)))
+}
+
+func succ(in *finsn) *finsn {
+	return (*finsn)(unsafe.Add(unsafe.Pointer(in), finsnSize))
 }
 
 // be32, be16 and b8 read big-endian values at p+off. Callers have checked
@@ -30,15 +35,15 @@ func b8(p unsafe.Pointer, off uint) uint32 {
 
 // chain runs the jeq #k chain of n instructions that starts at in, on a:
 // it returns where the program goes next and how many of the chain's
-// instructions ran.
+// instructions ran. Each member's false branch is the next instruction.
 func chain(in *finsn, n int, a uint32) (*finsn, int) {
-	for j := 0; j < n-1; j++ {
+	for j := 1; j < n; j++ {
 		if in.k == a {
-			return next(in, in.jt), j + 1
+			return jmpTo(in, in.jt), j
 		}
-		in = next(in, 1)
+		in = succ(in)
 	}
-	return next(in, jif(in.k == a, in)), n
+	return jmpTo(in, jif(in.k == a, in)), n
 }
 
 // jif picks the jump's offset.
@@ -50,7 +55,8 @@ func jif(cond bool, in *finsn) uint16 {
 }
 
 // runFast runs the program without options. Packet runs pass the packet
-// as p and plen, the length "len" reads as wire, and meta; seccomp runs
+// as p and plen, its length as wire (what "len" reads unless
+// meta.WireLen is set), and meta; seccomp runs
 // pass the 16 words of seccomp_data as p (ld [k] reads the word at p+k)
 // and wire = 64. n counts instructions executed (a superinstruction adds
 // what it covers); a fault returns 0 with n counting the instruction that
@@ -61,13 +67,17 @@ func jif(cond bool, in *finsn) uint16 {
 // allocator keep A, X and the position on the stack and reload them on
 // every iteration (measured: several loads and stores per instruction).
 // The rare instructions (ancillary loads, negative offsets, indirect loads
-// that miss the simple bounds check) leave it for slowStep, which runs one
-// plain instruction, and go back in.
+// that miss the simple bounds check) hand the run over to finish, as a
+// tail call out of the loop, so that no call site keeps values alive
+// across the loop.
 func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) Result {
+	if meta != nil && meta.WireLen != 0 {
+		wire = meta.WireLen
+	}
 	var mem [memWords]uint32
 	var a, x, ret uint32
 	n := 0
-	in := &m.fast[0]
+	in := unsafe.SliceData(m.fast) // New rejects empty programs
 	for {
 		for {
 			n++
@@ -116,7 +126,7 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 				a = b8(p, uint(in.k))
 			case opLdIndW:
 				// X+k wraps in 32 bits; an offset that misses the packet
-				// may still be a valid negative one: slowStep decides.
+				// may still be a valid negative one: finish decides.
 				off := uint(x + in.k)
 				if off+4 > plen {
 					goto slow
@@ -190,32 +200,32 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 			case opNeg:
 				a = -a
 			case opJa:
-				in = next(in, in.jt)
-				continue
+				in = jmpTo(in, in.jt)
+				goto landed
 			case opJeqK:
-				in = next(in, jif(a == in.k, in))
-				continue
+				in = jmpTo(in, jif(a == in.k, in))
+				goto landed
 			case opJgtK:
-				in = next(in, jif(a > in.k, in))
-				continue
+				in = jmpTo(in, jif(a > in.k, in))
+				goto landed
 			case opJgeK:
-				in = next(in, jif(a >= in.k, in))
-				continue
+				in = jmpTo(in, jif(a >= in.k, in))
+				goto landed
 			case opJsetK:
-				in = next(in, jif(a&in.k != 0, in))
-				continue
+				in = jmpTo(in, jif(a&in.k != 0, in))
+				goto landed
 			case opJeqX:
-				in = next(in, jif(a == x, in))
-				continue
+				in = jmpTo(in, jif(a == x, in))
+				goto landed
 			case opJgtX:
-				in = next(in, jif(a > x, in))
-				continue
+				in = jmpTo(in, jif(a > x, in))
+				goto landed
 			case opJgeX:
-				in = next(in, jif(a >= x, in))
-				continue
+				in = jmpTo(in, jif(a >= x, in))
+				goto landed
 			case opJsetX:
-				in = next(in, jif(a&x != 0, in))
-				continue
+				in = jmpTo(in, jif(a&x != 0, in))
+				goto landed
 			case opTax:
 				x = a
 			case opTxa:
@@ -224,77 +234,161 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 				var c int
 				in, c = chain(in, int(in.end), a)
 				n += c - 1
-				continue
+				goto landed
 
 			// Superinstructions: the load, counted by the n++ above,
-			// then the jump, counted at jump.
-			case opLdAbsWJeq, opLdAbsWJset, opLdAbsWChain:
+			// then the jump, counted here. Each has its own case: a
+			// second switch on the jump would cost more than the
+			// dispatch it saves.
+			case opLdAbsWJeq:
 				if uint(in.k)+4 > plen {
 					goto done
 				}
 				a = be32(p, uint(in.k))
-				goto jump
-			case opLdAbsHJeq, opLdAbsHJset, opLdAbsHJgt, opLdAbsHJge, opLdAbsHChain:
+				n++
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdAbsHJeq:
 				if uint(in.k)+2 > plen {
 					goto done
 				}
 				a = be16(p, uint(in.k))
-				goto jump
-			case opLdAbsBJeq, opLdAbsBJset, opLdAbsBChain:
+				n++
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdAbsBJeq:
 				if uint(in.k) >= plen {
 					goto done
 				}
 				a = b8(p, uint(in.k))
-				goto jump
-			case opLdSecJeq:
-				a = *(*uint32)(unsafe.Add(p, in.k))
 				n++
-				in = next(in, jif(a == in.k2, in))
-				continue
-			case opLdSecJset:
-				a = *(*uint32)(unsafe.Add(p, in.k))
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdAbsWJset:
+				if uint(in.k)+4 > plen {
+					goto done
+				}
+				a = be32(p, uint(in.k))
 				n++
-				in = next(in, jif(a&in.k2 != 0, in))
-				continue
-			case opLdSecJgt:
-				a = *(*uint32)(unsafe.Add(p, in.k))
+				in = jmpTo(in, jif(a&in.k2 != 0, in))
+				goto landed
+			case opLdAbsHJset:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
 				n++
-				in = next(in, jif(a > in.k2, in))
-				continue
-			case opLdSecJge:
-				a = *(*uint32)(unsafe.Add(p, in.k))
+				in = jmpTo(in, jif(a&in.k2 != 0, in))
+				goto landed
+			case opLdAbsBJset:
+				if uint(in.k) >= plen {
+					goto done
+				}
+				a = b8(p, uint(in.k))
 				n++
-				in = next(in, jif(a >= in.k2, in))
-				continue
-			case opLdSecChain:
-				a = *(*uint32)(unsafe.Add(p, in.k))
-				var c int
-				in, c = chain(next(in, 1), int(in.end), a)
-				n += c
-				continue
-			case opLdIndHJeq, opLdIndHChain:
+				in = jmpTo(in, jif(a&in.k2 != 0, in))
+				goto landed
+			case opLdAbsHJgt:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
+				n++
+				in = jmpTo(in, jif(a > in.k2, in))
+				goto landed
+			case opLdAbsHJge:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
+				n++
+				in = jmpTo(in, jif(a >= in.k2, in))
+				goto landed
+			case opLdIndHJeq:
 				off := uint(x + in.k)
 				if off+2 > plen {
 					goto slow
 				}
 				a = be16(p, off)
-				goto jump
-			case opLdIndBJeq, opLdIndBChain:
+				n++
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdIndBJeq:
 				off := uint(x + in.k)
 				if off >= plen {
 					goto slow
 				}
 				a = b8(p, off)
-				goto jump
+				n++
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdSecJeq:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = jmpTo(in, jif(a == in.k2, in))
+				goto landed
+			case opLdSecJset:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = jmpTo(in, jif(a&in.k2 != 0, in))
+				goto landed
+			case opLdSecJgt:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = jmpTo(in, jif(a > in.k2, in))
+				goto landed
+			case opLdSecJge:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				n++
+				in = jmpTo(in, jif(a >= in.k2, in))
+				goto landed
+
+			// A load, then a chain from the next instruction on.
+			case opLdAbsWChain:
+				if uint(in.k)+4 > plen {
+					goto done
+				}
+				a = be32(p, uint(in.k))
+				goto ldChain
+			case opLdAbsHChain:
+				if uint(in.k)+2 > plen {
+					goto done
+				}
+				a = be16(p, uint(in.k))
+				goto ldChain
+			case opLdAbsBChain:
+				if uint(in.k) >= plen {
+					goto done
+				}
+				a = b8(p, uint(in.k))
+				goto ldChain
+			case opLdSecChain:
+				a = *(*uint32)(unsafe.Add(p, in.k))
+				goto ldChain
+			case opLdIndHChain:
+				off := uint(x + in.k)
+				if off+2 > plen {
+					goto slow
+				}
+				a = be16(p, off)
+				goto ldChain
+			case opLdIndBChain:
+				off := uint(x + in.k)
+				if off >= plen {
+					goto slow
+				}
+				a = b8(p, off)
+				goto ldChain
+
 			case opMshLdIndH, opMshLdIndB:
 				if uint(in.k) >= plen {
 					goto slow
 				}
 				x = (b8(p, uint(in.k)) & 0xf) << 2
 				// Now the indirect load, the next instruction: if it goes
-				// to slowStep, it goes from there.
+				// to the slow path, it goes from there.
 				half, off := in.op == opMshLdIndH, uint(x+in.k2)
-				in = next(in, 1)
+				in = succ(in)
 				n++
 				if half {
 					if off+2 > plen {
@@ -308,59 +402,48 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 					a = b8(p, off)
 				}
 			}
-			in = next(in, 1)
+			in = succ(in)
 			continue
 
-		jump:
-			// The jump half of a packet load superinstruction: in.op
-			// says which jump, in.k2 is its constant.
-			n++
-			switch in.op {
-			case opLdAbsWJeq, opLdAbsHJeq, opLdAbsBJeq, opLdIndHJeq, opLdIndBJeq:
-				in = next(in, jif(a == in.k2, in))
-			case opLdAbsWJset, opLdAbsHJset, opLdAbsBJset:
-				in = next(in, jif(a&in.k2 != 0, in))
-			case opLdAbsHJgt:
-				in = next(in, jif(a > in.k2, in))
-			case opLdAbsHJge:
-				in = next(in, jif(a >= in.k2, in))
-			default: // the chains, from the next instruction on
+		ldChain:
+			{
 				var c int
-				in, c = chain(next(in, 1), int(in.end), a)
-				n += c - 1
+				in, c = chain(succ(in), int(in.end), a)
+				n += c
+			}
+
+		landed:
+			// After a jump: a "ret #k" there ends the program without
+			// another dispatch (seccomp filters end every path this way).
+			if in.op == opRetK {
+				n++
+				ret = in.k
+				goto done
 			}
 		}
-	slow:
-		// in, counted already, is for slowStep, which runs its plain form.
-		pc := (uintptr(unsafe.Pointer(in)) - uintptr(unsafe.Pointer(&m.fast[0]))) / finsnSize
-		var ok bool
-		if a, x, ok = slowStep(&m.insns[pc], unsafe.Slice((*byte)(p), plen), meta, a, x); !ok {
-			return Result{Insns: n}
-		}
-		in = next(in, 1)
 	}
+slow:
+	// in, counted already, needs the packet outside [0, len) or meta:
+	// the plain interpreter takes over from there.
+	return m.finish(in, a, x, n-1, &mem, unsafe.Slice((*byte)(p), plen), wire, meta)
 done:
 	return Result{Ret: ret, Insns: n}
 }
 
-// slowStep runs in, one of the instructions runFast leaves to it, on A and
-// X. ok is false when the program ends there with 0 (a load that fails).
-func slowStep(in *insn, pkt []byte, meta *Meta, a, x uint32) (a2, x2 uint32, ok bool) {
-	switch in.op {
-	case opLdNeg:
-		a, ok = load(pkt, meta, int32(in.k), int(in.jt))
-	case opLdIndW:
-		a, ok = load(pkt, meta, int32(x+in.k), 4)
-	case opLdIndH:
-		a, ok = load(pkt, meta, int32(x+in.k), 2)
-	case opLdIndB:
-		a, ok = load(pkt, meta, int32(x+in.k), 1)
-	case opLdxMsh:
-		var v uint32
-		v, ok = load(pkt, meta, int32(in.k), 1)
-		x = (v & 0xf) << 2
-	case opAnc:
-		a, ok = ancillary(in.k, pkt, meta, a, x), true
+// finish runs the rest of a packet program from in with the plain
+// interpreter (exec, slowOp), which handles every instruction; runFast
+// hands over at the first instruction it leaves to it.
+func (m *Machine) finish(in *finsn, a, x uint32, n int, mem *[memWords]uint32, pkt []byte, wire uint32, meta *Meta) Result {
+	s := state{a: a, x: x, n: n, mem: *mem,
+		pc: int((uintptr(unsafe.Pointer(in)) - uintptr(unsafe.Pointer(unsafe.SliceData(m.fast)))) / finsnSize)}
+	for {
+		if !m.slowOp(&s, pkt, meta) {
+			return Result{Insns: s.n}
+		}
+		ret, st := m.exec(&s, pkt, wire, nil, s.n+maxInsns+1)
+		if st == stDone {
+			return Result{Ret: ret, Insns: s.n}
+		}
+		// stSlow: the next instruction is for slowOp too.
 	}
-	return a, x, ok
 }

@@ -1,7 +1,9 @@
 package vm
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unsafe"
 
 	"golang.org/x/net/bpf"
@@ -121,13 +123,42 @@ func New(prog []bpf.RawInstruction, mode Mode) (*Machine, error) {
 // RunSeccomp runs the program on d. A Machine prepared for Packet returns
 // the zero Result.
 func (m *Machine) RunSeccomp(d SeccompData) Result {
-	return m.RunSeccompOpts(d, nil)
+	if m == nil || m.mode != Seccomp {
+		return Result{}
+	}
+	// The fast path reads the words of seccomp_data straight from d. A
+	// 32-bit load reads the half of a 64-bit field that sits at that
+	// offset in the arch's own byte order; d's memory holds the host's.
+	// Where the two differ, swapping the halves of each 64-bit field of
+	// this copy fixes that (layoutOK pins the layout d must have).
+	if (d.Arch&auditArchLE != 0) != hostLE {
+		d.InstructionPointer = bits.RotateLeft64(d.InstructionPointer, 32)
+		for i := range d.Args {
+			d.Args[i] = bits.RotateLeft64(d.Args[i], 32)
+		}
+	}
+	return m.runFast(unsafe.Pointer(&d), 0, SeccompDataSize, nil)
 }
+
+// hostLE is whether this machine is little endian.
+var hostLE = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// layoutOK fails to compile unless SeccompData is laid out as struct
+// seccomp_data, so that RunSeccomp can read it as 16 words.
+var _ = [1]struct{}{}[unsafe.Sizeof(SeccompData{})-SeccompDataSize+
+	unsafe.Offsetof(SeccompData{}.Arch)-4+
+	unsafe.Offsetof(SeccompData{}.InstructionPointer)-8+
+	unsafe.Offsetof(SeccompData{}.Args)-16]
 
 // RunPacket runs the program on pkt; meta may be nil. A Machine prepared
 // for Seccomp returns the zero Result.
 func (m *Machine) RunPacket(pkt []byte, meta *Meta) Result {
-	return m.RunPacketOpts(pkt, meta, nil)
+	if m == nil || m.mode != Packet {
+		return Result{}
+	}
+	// runFast takes meta.WireLen for "len" when it is set. This stays
+	// small enough to be inlined, which saves a call per run.
+	return m.runFast(unsafe.Pointer(unsafe.SliceData(pkt)), uint(len(pkt)), uint32(len(pkt)), meta)
 }
 
 // Step is the state after one instruction, as passed to Options.Trace.
@@ -154,6 +185,9 @@ type Options struct {
 
 // RunSeccompOpts runs the program on d with options o (nil for none).
 func (m *Machine) RunSeccompOpts(d SeccompData, o *Options) Result {
+	if o == nil {
+		return m.RunSeccomp(d)
+	}
 	if m == nil || m.mode != Seccomp {
 		return Result{}
 	}
@@ -173,24 +207,21 @@ func (m *Machine) RunSeccompOpts(d SeccompData, o *Options) Result {
 		w[4+2*i+hi] = uint32(a >> 32)
 		w[4+2*i+lo] = uint32(a)
 	}
-	if o == nil {
-		return m.runFast(unsafe.Pointer(&w), 0, SeccompDataSize, nil)
-	}
 	return m.run(nil, SeccompDataSize, nil, &w, o)
 }
 
 // RunPacketOpts runs the program on pkt with meta (nil for none) and
 // options o (nil for none).
 func (m *Machine) RunPacketOpts(pkt []byte, meta *Meta, o *Options) Result {
+	if o == nil {
+		return m.RunPacket(pkt, meta)
+	}
 	if m == nil || m.mode != Packet {
 		return Result{}
 	}
 	wire := uint32(len(pkt))
 	if meta != nil && meta.WireLen != 0 {
 		wire = meta.WireLen
-	}
-	if o == nil {
-		return m.runFast(unsafe.Pointer(unsafe.SliceData(pkt)), uint(len(pkt)), wire, meta)
 	}
 	return m.run(pkt, wire, meta, nil, o)
 }

@@ -93,8 +93,12 @@ def build(spec, native):
         if int(arch) & 0xFFFFFFFF != host:
             try:
                 f.add_arch(arch)
-            except Exception:
-                pass  # already there
+            except Exception as e:
+                # runc (libseccomp-golang) accepts EEXIST (already there)
+                # and fails on anything else, such as EDOM for an arch of
+                # the other byte order.
+                if "-17)" not in str(e):
+                    raise RuncError("add_arch %s: %s" % (a, e))
     if int(seccomp.Arch(native)) & 0xFFFFFFFF != host:
         f.remove_arch(seccomp.Arch.NATIVE)
     unknown = []
