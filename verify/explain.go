@@ -98,6 +98,19 @@ type Explanation struct {
 // conditions written as predicates. It also tells which calls the kernel's
 // allow cache serves without running the filter.
 func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
+	return ExplainWith(prog, a, ExplainOptions{})
+}
+
+// ExplainOptions tune ExplainWith.
+type ExplainOptions struct {
+	// Name, if set, names value v of argument arg of a syscall in the
+	// predicates ("args[0] == AF_INET"); ok false prints the number.
+	// policy.ConstName is one.
+	Name func(syscall string, arg int, v uint64) (name string, ok bool)
+}
+
+// ExplainWith is Explain with options.
+func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Explanation, error) {
 	if ds := KernelCheck(prog, Seccomp); len(ds) > 0 {
 		return nil, fmt.Errorf("not a valid seccomp filter: %v", ds[0])
 	}
@@ -108,7 +121,16 @@ func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
 	for _, nr := range syscallNumbers(a) {
 		name, _ := a.SyscallName(nr)
 		cs := conj{archC, {Word: 0, Op: opEQ, Mask: 0xffffffff, C: nr}}
-		cases, inexact, over := decide(prog, cs, le)
+		var namer func(int, uint64) string
+		if o.Name != nil {
+			namer = func(arg int, v uint64) string {
+				if n, ok := o.Name(name, arg, v); ok {
+					return n
+				}
+				return num(v)
+			}
+		}
+		cases, inexact, over := decide(prog, cs, le, namer)
 		ex.Over = ex.Over || over
 		ex.Syscalls = append(ex.Syscalls, Decision{
 			Nr: nr, Name: name, Cases: cases, Inexact: inexact,
@@ -120,10 +142,10 @@ func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
 	}
 	other := append(conj{archC, {Word: 0, Op: opLE, Mask: 0xffffffff, C: 0x3fffffff}}, named...)
 	var over bool
-	ex.Other, _, over = decide(prog, other, le)
+	ex.Other, _, over = decide(prog, other, le, nil)
 	ex.Over = ex.Over || over
 	if a.Audit == auditX86_64 {
-		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le)
+		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil)
 		ex.Over = ex.Over || over
 	}
 	return ex, nil
@@ -139,7 +161,8 @@ func syscallNumbers(a *arch.Arch) []uint32 {
 }
 
 // decide explores prog under cs and groups the paths by what they return.
-func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact, over bool) {
+// namer, if not nil, writes value v of argument arg.
+func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string) (cases []Case, inexact, over bool) {
 	type group struct {
 		ret   uint32
 		paths []conj
@@ -162,7 +185,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 			g = &group{ret: l.ret.C, order: len(groups)}
 			groups[l.ret.C] = g
 		}
-		pred := argPredicate(l.cs[len(cs):], le)
+		pred := argPredicate(l.cs[len(cs):], le, namer)
 		if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
 			pred = strings.TrimSuffix(nr+" && "+pred, " && ")
 		}
@@ -188,11 +211,37 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 	if len(gs) == 0 {
 		return nil, true, e.over
 	}
-	// The "else" case: the action reached through the most failed tests,
-	// so that the cases listed read as positive conditions.
+	// Each outcome's predicate: the set of values of one argument when all
+	// its paths test just that one, else the disjunction of its paths.
+	preds := make([]string, len(gs))
+	for i, g := range gs {
+		preds[i] = disjunction(g.terms)
+		if f, ok := singleField(g.paths, len(cs), le); ok && f > 0 {
+			var set ivals64
+			ok := true
+			for _, p := range g.paths {
+				s, fine := fieldSet(p[len(cs):], f, le)
+				if !fine {
+					ok = false
+					break
+				}
+				set = set.union(s)
+			}
+			if ok {
+				val := num
+				if namer != nil {
+					val = func(v uint64) string { return namer(f-1, v) }
+				}
+				preds[i] = renderSet(fmt.Sprintf("args[%d]", f-1), set, val)
+			}
+		}
+	}
+	// The "else" case: the outcome with the longest predicate (so that the
+	// cases listed are the short ones), ties to the one reached through
+	// more failed tests.
 	elseIdx := 0
 	for i, g := range gs {
-		if g.neg > gs[elseIdx].neg || g.neg == gs[elseIdx].neg && len(g.terms) > len(gs[elseIdx].terms) {
+		if len(preds[i]) > len(preds[elseIdx]) || len(preds[i]) == len(preds[elseIdx]) && g.neg > gs[elseIdx].neg {
 			elseIdx = i
 		}
 	}
@@ -200,7 +249,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool) (cases []Case, inexact,
 		if i == elseIdx {
 			continue
 		}
-		cases = append(cases, Case{Action: g.ret, Predicate: disjunction(g.terms), paths: g.paths})
+		cases = append(cases, Case{Action: g.ret, Predicate: preds[i], paths: g.paths})
 	}
 	cases = append(cases, Case{Action: gs[elseIdx].ret})
 	return cases, inexact, e.over
@@ -231,8 +280,8 @@ func disjunction(terms []string) string {
 
 // argPredicate renders the constraints of one path on the argument words
 // (and instruction_pointer) as a readable conjunction over args[i].
-func argPredicate(cs conj, le bool) string {
-	cs = simplify(cs)
+func argPredicate(cs conj, le bool, namer func(arg int, v uint64) string) string {
+	cs = tighten(simplify(cs))
 	var parts []string
 	// Fields of seccomp_data after nr and arch: instruction_pointer, args.
 	for f := 0; f < 7; f++ {
@@ -244,7 +293,11 @@ func argPredicate(cs conj, le bool) string {
 		if !le {
 			lo, hi = hi, lo
 		}
-		parts = append(parts, fieldPredicate(name, cs.onWord(lo), cs.onWord(hi))...)
+		val := num
+		if namer != nil && f > 0 {
+			val = func(v uint64) string { return namer(f-1, v) }
+		}
+		parts = append(parts, fieldPredicate(name, cs.onWord(lo), cs.onWord(hi), val)...)
 	}
 	return strings.Join(parts, " && ")
 }
@@ -278,7 +331,8 @@ func simplify(cs conj) conj {
 }
 
 // fieldPredicate writes the constraints on a 64-bit field's two halves.
-func fieldPredicate(name string, lo, hi []constraint) []string {
+// val writes a value compared for equality.
+func fieldPredicate(name string, lo, hi []constraint, val func(uint64) string) []string {
 	full := func(cs []constraint) bool {
 		for _, c := range cs {
 			if c.Mask != 0xffffffff {
@@ -294,11 +348,15 @@ func fieldPredicate(name string, lo, hi []constraint) []string {
 	case len(lo) == 0 && len(hi) == 0:
 		return nil
 	case hiEq && len(lo) == 1 && lo[0].Op == opEQ && lo[0].Mask == 0xffffffff:
-		return []string{fmt.Sprintf("%s == %s", name, num(uint64(hi[0].C)<<32|uint64(lo[0].C)))}
+		return []string{fmt.Sprintf("%s == %s", name, val(uint64(hi[0].C)<<32|uint64(lo[0].C)))}
 	case hiZero && full(lo):
 		bounded := false
 		for _, c := range lo {
-			out = append(out, fmt.Sprintf("%s %s %s", name, c.Op, num(uint64(c.C))))
+			v := num(uint64(c.C))
+			if c.Op == opEQ || c.Op == opNE {
+				v = val(uint64(c.C))
+			}
+			out = append(out, fmt.Sprintf("%s %s %s", name, c.Op, v))
 			bounded = bounded || c.Op == opEQ || c.Op == opLE
 		}
 		if !bounded {

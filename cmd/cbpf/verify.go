@@ -6,6 +6,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -106,7 +107,9 @@ one, else the host's.`)
 					}
 				}
 			}
-			ex, err := verify.Explain(prog, a)
+			ex, err := verify.ExplainWith(prog, a, verify.ExplainOptions{
+				Name: func(syscall string, arg int, v uint64) (string, bool) { return policy.ConstName(a, syscall, arg, v) },
+			})
 			if err != nil {
 				fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 				return exitBad
