@@ -187,7 +187,17 @@ func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
 	}
 	nr, err := parseNum(fields[1].s, 32)
 	if err != nil {
-		return d, false, &colError{fields[1].col, "NR: " + err.Error()}
+		// A syscall name of the arch's table (x32 names on x86_64 need the
+		// x32 arch name).
+		a, lerr := arch.Lookup(fields[0].s)
+		n, ok := uint32(0), false
+		if lerr == nil {
+			n, ok = a.SyscallNumber(fields[1].s)
+		}
+		if !ok {
+			return d, false, &colError{fields[1].col, "NR: " + err.Error() + ", nor a syscall name of the arch"}
+		}
+		nr = uint64(n)
 	}
 	d.Nr = int32(uint32(nr))
 	for i, f := range fields[2:] {

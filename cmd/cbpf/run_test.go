@@ -133,3 +133,19 @@ func TestRunPacket(t *testing.T) {
 		t.Errorf("not a pcap: exit %d, stderr %q", code, e)
 	}
 }
+
+// TestRunSyscallNames: NR may be a name of the arch's table.
+func TestRunSyscallNames(t *testing.T) {
+	prog := writeTemp(t, "p.asm", []byte("ld [0]\njeq #41, yes, no\nyes: ret #0x7fff0000\nno: ret #0x50001\n"))
+	out, e, code := cli(t, "x86_64 socket 2\naarch64 socket\nx86_64 41\n", "run", "-i", "asm", prog)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	want := "0x7fff0000 ALLOW insns=3\n0x00050001 ERRNO(1) insns=3\n0x7fff0000 ALLOW insns=3\n"
+	if out != want {
+		t.Errorf("got\n%swant\n%s", out, want)
+	}
+	if _, e, code := cli(t, "x86_64 sockett\n", "run", "-i", "asm", prog); code != exitBad || !strings.Contains(e, "<stdin>:1:8:") {
+		t.Errorf("unknown name: exit %d, %q", code, e)
+	}
+}
