@@ -33,10 +33,8 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 	if p == nil {
 		return nil, errors.New("compile: nil policy")
 	}
-	for _, pr := range p.Validate() { // names are checked per target below
-		if !pr.Warning {
-			return nil, fmt.Errorf("compile: %s", pr)
-		}
+	if errs := p.Errors(); len(errs) > 0 {
+		return nil, fmt.Errorf("compile: %s", errs[0])
 	}
 	abis := o.Arches
 	if len(abis) == 0 {
@@ -162,9 +160,9 @@ func (c *compiler) dispatch(g *group) {
 	addPart := func(a *arch.Arch, owns func(uint32) bool) {
 		pt := abiPart{abi: a, owns: owns}
 		if a != nil {
+			pt.scs = a.Syscalls()
 			pt.decs = decisions(c.p, a)
-			scs := a.Syscalls()
-			pt.minNamed, pt.maxNamed = scs[0].Number, scs[len(scs)-1].Number
+			pt.minNamed, pt.maxNamed = pt.scs[0].Number, pt.scs[len(pt.scs)-1].Number
 		}
 		parts = append(parts, pt)
 	}

@@ -36,7 +36,13 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 	// one fixed decision per action and need no copying.
 	byName := make(map[string][]policy.Rule, len(p.Rules))
 	for i, r := range p.Rules {
-		byName[r.Syscall] = append(byName[r.Syscall], p.Rules[i])
+		rs := byName[r.Syscall]
+		if rs == nil {
+			rs = p.Rules[i : i+1 : i+1] // no copy for the usual single rule
+		} else {
+			rs = append(rs, r)
+		}
+		byName[r.Syscall] = rs
 	}
 	out := make(map[uint32]*decision, len(byName))
 	fixed := map[policy.Action]*decision{}

@@ -38,7 +38,8 @@ type rng struct {
 // x86_64 owns the numbers without bit 30, x32 those with it; every other
 // arch value has one ABI owning everything.
 type abiPart struct {
-	abi      *arch.Arch // nil: not a target, numbers go to the bad-arch action
+	abi      *arch.Arch     // nil: not a target, numbers go to the bad-arch action
+	scs      []arch.Syscall // abi's table
 	decs     map[uint32]*decision
 	owns     func(nr uint32) bool
 	minNamed uint32 // lowest named number
@@ -55,7 +56,7 @@ func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rn
 		if pt.abi == nil {
 			continue
 		}
-		for _, sc := range pt.abi.Syscalls() {
+		for _, sc := range pt.scs {
 			cuts[sc.Number] = true
 			if sc.Number != 0xffffffff {
 				cuts[sc.Number+1] = true

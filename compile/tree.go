@@ -28,11 +28,13 @@ func buildTree(rs []rng) *node {
 	w := func(i, j int) float64 { return ps[j+1] - ps[i] }
 	// cost[i][j] over ranges i..j inclusive; root[i][j] = first range of
 	// the right subtree.
+	// One allocation each for the n×n tables.
+	costs, roots := make([]float64, n*n), make([]int32, n*n)
 	cost := make([][]float64, n)
 	root := make([][]int32, n)
 	for i := range cost {
-		cost[i] = make([]float64, n)
-		root[i] = make([]int32, n)
+		cost[i] = costs[i*n : (i+1)*n]
+		root[i] = roots[i*n : (i+1)*n]
 	}
 	for i := 0; i+1 < n; i++ {
 		cost[i][i+1] = w(i, i+1)

@@ -158,9 +158,18 @@ func (p Problem) String() string {
 // Validate checks the policy: actions the kernel knows, argument indexes,
 // constants that fit, and syscall names each target arch knows (a name an
 // arch lacks is a warning: the rule is skipped there).
-func (p *Policy) Validate() []Problem {
+func (p *Policy) Validate() []Problem { return p.validate(true) }
+
+// Errors is Validate without the warnings: the problems that make the
+// policy impossible to compile.
+func (p *Policy) Errors() []Problem { return p.validate(false) }
+
+func (p *Policy) validate(warnings bool) []Problem {
 	var ps []Problem
 	bad := func(pos string, warning bool, format string, a ...any) {
+		if warning && !warnings {
+			return
+		}
 		ps = append(ps, Problem{Pos: pos, Warning: warning, Msg: fmt.Sprintf(format, a...)})
 	}
 	for _, a := range []struct {
@@ -192,6 +201,9 @@ func (p *Policy) Validate() []Problem {
 				bad(r.Pos, true, "%s: %s never holds: the value has bits outside the mask", r.Syscall, c)
 			}
 		})
+		if !warnings {
+			continue
+		}
 		for _, a := range p.Targets() {
 			if _, ok := a.SyscallNumber(r.Syscall); ok {
 				continue

@@ -55,10 +55,9 @@ func jif(cond bool, in *finsn) uint16 {
 }
 
 // runFast runs the program without options. Packet runs pass the packet
-// as p and plen, its length as wire (what "len" reads unless
-// meta.WireLen is set), and meta; seccomp runs
-// pass the 16 words of seccomp_data as p (ld [k] reads the word at p+k)
-// and wire = 64. n counts instructions executed (a superinstruction adds
+// as p and plen, its length as wire (what "len" reads unless meta.WireLen
+// is set), and meta; seccomp runs pass the 16 words of seccomp_data as p
+// (ld [k] reads the word at p+k), wire = 64 and no meta. n counts instructions executed (a superinstruction adds
 // what it covers); a fault returns 0 with n counting the instruction that
 // faulted.
 //
@@ -71,9 +70,6 @@ func jif(cond bool, in *finsn) uint16 {
 // tail call out of the loop, so that no call site keeps values alive
 // across the loop.
 func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) Result {
-	if meta != nil && meta.WireLen != 0 {
-		wire = meta.WireLen
-	}
 	var mem [memWords]uint32
 	var a, x, ret uint32
 	n := 0
@@ -101,9 +97,17 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 			case opStx:
 				mem[in.k&(memWords-1)] = x
 			case opLdLen:
+				// meta.WireLen is looked at here, not once per run: most
+				// programs never read "len".
 				a = wire
+				if meta != nil && meta.WireLen != 0 {
+					a = meta.WireLen
+				}
 			case opLdxLen:
 				x = wire
+				if meta != nil && meta.WireLen != 0 {
+					x = meta.WireLen
+				}
 			case opLdSec:
 				// k is a checked, aligned offset below 64 into the 16 words.
 				a = *(*uint32)(unsafe.Add(p, in.k))
@@ -421,11 +425,19 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, wire uint32, meta *Meta) 
 				ret = in.k
 				goto done
 			}
+			if in.op == opJeqK {
+				n++
+				in = jmpTo(in, jif(a == in.k, in))
+				goto landed
+			}
 		}
 	}
 slow:
 	// in, counted already, needs the packet outside [0, len) or meta:
 	// the plain interpreter takes over from there.
+	if meta != nil && meta.WireLen != 0 {
+		wire = meta.WireLen
+	}
 	return m.finish(in, a, x, n-1, &mem, unsafe.Slice((*byte)(p), plen), wire, meta)
 done:
 	return Result{Ret: ret, Insns: n}
