@@ -1,0 +1,33 @@
+// Package verify answers the questions users ask of a filter: will the
+// kernel take it, is it safe, what does it let through, and does it behave
+// like another one.
+//
+//   - KernelCheck gives exactly the kernel's reasons to reject a program:
+//     net/core/filter.c's classic checks (opcodes, jump ranges, constant
+//     division by zero, shift constants, scratch memory written before it
+//     is read on every path, the last instruction a return), for seccomp
+//     followed by kernel/seccomp.c's (aligned 32-bit loads inside
+//     seccomp_data, its opcode subset). It is tested against seccomp(2) and
+//     setsockopt(SO_ATTACH_FILTER) on the running kernel.
+//   - LintProgram warns about seccomp filters that the kernel accepts but
+//     that are likely wrong (see Lints): nr tested before arch, x32 calls
+//     slipping past an x86_64 deny-list, other arches reaching ALLOW,
+//     one-sided 64-bit argument tests, clamped ERRNO data, unknown actions,
+//     reads of instruction_pointer, unreachable code. Check runs both.
+//   - Explain tells, for every syscall of an arch, the filter's decision:
+//     a fixed action or actions with conditions on the arguments; and
+//     CacheAllows which calls the kernel (5.11+) serves from its allow
+//     cache without running the filter.
+//   - Equivalent proves two programs return the same value for every input,
+//     or gives an input on which they differ.
+//
+// Explain and Equivalent execute seccomp filters symbolically: a value is
+// a constant, a word of seccomp_data under a mask, or unknown, and each
+// path through the program carries the constraints it puts on the words.
+// For filters whose loaded words reach only comparisons with constants and
+// masks (what compilers emit) this is exact; the satisfiability of a
+// path's constraints is decided word by word (an interval and exclusions
+// for unmasked comparisons, a bit-level search with memoisation for masked
+// ones). Other filters get over-approximate explanations, marked so, and
+// Equivalent falls back to searching for a counterexample in the VM.
+package verify
