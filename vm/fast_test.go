@@ -104,7 +104,7 @@ func (g *fuseGen) prog() []bpf.RawInstruction {
 		case 6:
 			p[pc] = stmt(ja, uint32(g.target(pc, n)))
 		case 7:
-			p[pc] = []bpf.RawInstruction{stmt(ldxImm, g.val()), stmt(tax, 0), stmt(txa, 0), stmt(st, 3), stmt(ldMem, 3), stmt(ldLen, 0)}[g.r.IntN(6)]
+			p[pc] = []bpf.RawInstruction{stmt(ldxImm, g.val()), stmt(tax, 0), stmt(txa, 0), stmt(st, 3), stmt(ldMem, 3), stmt(ldLen, 0), stmt(ldxLen, 0), stmt(stx, 3), stmt(ldxMem, 3)}[g.r.IntN(9)]
 		case 8:
 			ops := []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluOR, aluAND, aluLSH, aluRSH, aluXOR}
 			if g.mode == Packet {
@@ -197,5 +197,73 @@ func TestFastForms(t *testing.T) {
 		if !seen[o] {
 			t.Errorf("op %d never generated", o)
 		}
+	}
+}
+
+// TestFastLongChains runs jeq chains long enough for their hash tables,
+// with repeated constants (which must keep the first match), with jumps
+// into the middle of a chain, and with loads fused to them, against the
+// step path.
+func TestFastLongChains(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	hashed := 0
+	for range 400 {
+		run := 1 + r.IntN(60)
+		nrets := 1 + r.IntN(5)
+		mid := r.IntN(run)
+		// 0: ld nr; 1: jset #1 into the middle of the chain, else on;
+		// 2: ja over nothing (so the chain head is no superinstruction
+		// half the time); then the chain, the fall-through ret and rets.
+		p := []bpf.RawInstruction{stmt(ldW, 0), jump(jsetK, 1, uint8(1+mid), 0)}
+		if r.IntN(2) == 0 {
+			p = append(p, stmt(ja, 0))
+			p[1].Jt++
+		}
+		head := len(p)
+		perm := r.Perm(64) // distinct constants, unless repeats
+		repeats := r.IntN(2) == 0
+		for j := range run {
+			k := uint32(perm[j])
+			if repeats && r.IntN(4) == 0 && j > 0 {
+				k = p[head+r.IntN(j)].K
+			}
+			toRets := run - 1 - j + 1 // from member j to the first ret after the fall-through ret
+			p = append(p, jump(jeqK, k, uint8(toRets+r.IntN(nrets)), 0))
+		}
+		p = append(p, stmt(retK_, 0xdead))
+		for i := range nrets {
+			p = append(p, stmt(retK_, uint32(i)))
+		}
+		for _, mode := range []Mode{Seccomp, Packet} {
+			q := append([]bpf.RawInstruction(nil), p...)
+			if mode == Packet {
+				q[0] = stmt(ldB, 0)
+			}
+			m, err := New(q, mode)
+			if err != nil {
+				t.Fatalf("New: %v\n%s", err, ddd(q))
+			}
+			for _, f := range m.fast {
+				if (f.op == opJeqChain || f.op == opLdSecChain) && f.k2 != 0 {
+					hashed++
+				}
+			}
+			for v := range 64 {
+				var fast, step Result
+				if mode == Seccomp {
+					d := SeccompData{Nr: int32(v), Arch: 0xc000003e}
+					fast, step = m.RunSeccomp(d), m.RunSeccompOpts(d, &Options{})
+				} else {
+					pkt := []byte{byte(v)}
+					fast, step = m.RunPacket(pkt, nil), m.RunPacketOpts(pkt, nil, &Options{})
+				}
+				if fast != step {
+					t.Fatalf("%v: program %s on %d: fast %+v, step %+v", mode, ddd(q), v, fast, step)
+				}
+			}
+		}
+	}
+	if hashed == 0 {
+		t.Errorf("no chain got a hash table")
 	}
 }

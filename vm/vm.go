@@ -93,6 +93,7 @@ type Machine struct {
 	prog  []bpf.RawInstruction // as given, for traces
 	insns []insn               // decoded, for the trace and coverage path
 	fast  []finsn              // the fast form, for runs without options
+	hash  []uint64             // hash tables of its long jeq chains
 }
 
 // Mode reports the mode the Machine was prepared for.
@@ -116,7 +117,7 @@ func New(prog []bpf.RawInstruction, mode Mode) (*Machine, error) {
 	for pc, ri := range prog {
 		m.insns[pc] = decode(ri, pc, mode)
 	}
-	m.fast = compileFast(m.insns)
+	m.fast, m.hash = compileFast(m.insns)
 	return m, nil
 }
 
@@ -130,25 +131,27 @@ func (m *Machine) RunSeccomp(d SeccompData) Result {
 	// 32-bit load reads the half of a 64-bit field that sits at that
 	// offset in the arch's own byte order; d's memory holds the host's.
 	// Where the two differ, swapping the halves of each 64-bit field of
-	// this copy fixes that (layoutOK pins the layout d must have).
+	// this copy fixes that.
 	if (d.Arch&auditArchLE != 0) != hostLE {
 		d.InstructionPointer = bits.RotateLeft64(d.InstructionPointer, 32)
 		for i := range d.Args {
 			d.Args[i] = bits.RotateLeft64(d.Args[i], 32)
 		}
 	}
-	return m.runFast(unsafe.Pointer(&d), 0, SeccompDataSize, nil)
+	return m.runFast(unsafe.Pointer(&d), 0, nil)
 }
 
 // hostLE is whether this machine is little endian.
 var hostLE = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// layoutOK fails to compile unless SeccompData is laid out as struct
+// These fail to compile unless SeccompData is laid out as struct
 // seccomp_data, so that RunSeccomp can read it as 16 words.
-var _ = [1]struct{}{}[unsafe.Sizeof(SeccompData{})-SeccompDataSize+
-	unsafe.Offsetof(SeccompData{}.Arch)-4+
-	unsafe.Offsetof(SeccompData{}.InstructionPointer)-8+
-	unsafe.Offsetof(SeccompData{}.Args)-16]
+var (
+	_ = [1]struct{}{}[unsafe.Sizeof(SeccompData{})-SeccompDataSize]
+	_ = [1]struct{}{}[unsafe.Offsetof(SeccompData{}.Arch)-4]
+	_ = [1]struct{}{}[unsafe.Offsetof(SeccompData{}.InstructionPointer)-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(SeccompData{}.Args)-16]
+)
 
 // RunPacket runs the program on pkt; meta may be nil. A Machine prepared
 // for Seccomp returns the zero Result.
@@ -158,7 +161,7 @@ func (m *Machine) RunPacket(pkt []byte, meta *Meta) Result {
 	}
 	// runFast takes meta.WireLen for "len" when it is set. This stays
 	// small enough to be inlined, which saves a call per run.
-	return m.runFast(unsafe.Pointer(unsafe.SliceData(pkt)), uint(len(pkt)), uint32(len(pkt)), meta)
+	return m.runFast(unsafe.Pointer(unsafe.SliceData(pkt)), uint(len(pkt)), meta)
 }
 
 // Step is the state after one instruction, as passed to Options.Trace.
