@@ -131,6 +131,20 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 		rs := setRanges(s)
 		emitTree(g.b, buildTree(rs), rs, leafFor(t, f))
 	}
+	// No test needed for the empty set or all values ("arg1 >= 0 ||
+	// ..."): no load either.
+	top := ^uint64(0)
+	if bits == 32 {
+		top = 0xffffffff
+	}
+	switch {
+	case len(s) == 0:
+		g.b.ja(f)
+		return
+	case len(s) == 1 && s[0] == ival{0, top}:
+		g.b.ja(t)
+		return
+	}
 	if bits == 32 {
 		low(s)
 		return

@@ -23,7 +23,10 @@ type Options struct {
 	// ENOSYSNew makes numbers just above an arch's highest known syscall
 	// (up to 1023 above) fail with ENOSYS instead of the default action, so
 	// that a newer kernel's calls look unimplemented to callers that fall
-	// back (glibc does this with clone3, for instance).
+	// back (glibc does this with clone3, for instance). The highest known
+	// syscall is that of the main table, where new calls are added: not
+	// arm's private calls (0xf0001..) nor x32's own (512..547); numbers
+	// the table names keep their action.
 	ENOSYSNew bool
 }
 
@@ -32,6 +35,21 @@ type Options struct {
 func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 	if p == nil {
 		return nil, errors.New("compile: nil policy")
+	}
+	// Before Validate, which walks the predicates: a nil operand there
+	// would panic, and an Expr type argGen does not know would compile
+	// to "always".
+	for i, r := range p.Rules {
+		if r.When == nil {
+			continue
+		}
+		if err := checkExpr(r.When); err != nil {
+			pos := r.Pos
+			if pos == "" {
+				pos = fmt.Sprintf("rule %d", i)
+			}
+			return nil, fmt.Errorf("compile: %s: %s: %v", pos, r.Syscall, err)
+		}
 	}
 	if errs := p.Errors(); len(errs) > 0 {
 		return nil, fmt.Errorf("compile: %s", errs[0])
@@ -52,6 +70,39 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 	}
 	c := &compiler{p: &q, o: o, rets: map[policy.Action]label{}, blocks: map[string]label{}}
 	return c.compile(abis)
+}
+
+// checkExpr reports an operand the compiler cannot lower: nil, or a type
+// other than *policy.Cmp, policy.And, policy.Or and *policy.Not.
+func checkExpr(e policy.Expr) error {
+	switch e := e.(type) {
+	case *policy.Cmp:
+		if e == nil {
+			return errors.New("a nil *policy.Cmp in the predicate")
+		}
+	case policy.And:
+		for _, x := range e {
+			if err := checkExpr(x); err != nil {
+				return err
+			}
+		}
+	case policy.Or:
+		for _, x := range e {
+			if err := checkExpr(x); err != nil {
+				return err
+			}
+		}
+	case *policy.Not:
+		if e == nil || e.X == nil {
+			return errors.New("a policy.Not without an operand in the predicate")
+		}
+		return checkExpr(e.X)
+	case nil:
+		return errors.New("a nil operand in the predicate")
+	default:
+		return fmt.Errorf("predicate of type %T: only *policy.Cmp, policy.And, policy.Or and *policy.Not can be compiled", e)
+	}
+	return nil
 }
 
 type compiler struct {
@@ -163,6 +214,7 @@ func (c *compiler) dispatch(g *group) {
 			pt.scs = a.Syscalls()
 			pt.decs = decisions(c.p, a)
 			pt.minNamed, pt.maxNamed = pt.scs[0].Number, pt.scs[len(pt.scs)-1].Number
+			pt.maxRegular = regularMax(a, pt.scs)
 		}
 		parts = append(parts, pt)
 	}

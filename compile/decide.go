@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -129,7 +130,7 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 	}
 	var b strings.Builder
 	for _, c := range d.cases {
-		b.WriteString(c.when.String())
+		writeKey(&b, c.when)
 		b.WriteString(" => ")
 		b.WriteString(policy.ActionText(c.act))
 		b.WriteString("; ")
@@ -137,6 +138,38 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 	b.WriteString(policy.ActionText(d.els))
 	d.key = b.String()
 	return d
+}
+
+// writeKey writes e's structure with every constant as a number: unlike
+// String, which prints constants by their source names, it never gives
+// two predicates that compare different values the same text.
+func writeKey(b *strings.Builder, e policy.Expr) {
+	switch e := e.(type) {
+	case *policy.Cmp:
+		fmt.Fprintf(b, "c%d/%d/%d/%#x/%#x", e.Arg, e.Op, e.Bits, e.Mask, e.Value)
+	case policy.And:
+		b.WriteString("and(")
+		for _, x := range e {
+			writeKey(b, x)
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case policy.Or:
+		b.WriteString("or(")
+		for _, x := range e {
+			writeKey(b, x)
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case *policy.Not:
+		b.WriteString("not(")
+		writeKey(b, e.X)
+		b.WriteByte(')')
+	case nil:
+		b.WriteString("true")
+	default:
+		fmt.Fprintf(b, "%T(%s)", e, e)
+	}
 }
 
 // narrowExpr makes every comparison 32-bit (32-bit arches pass 32-bit

@@ -43,7 +43,29 @@ type abiPart struct {
 	decs     map[uint32]*decision
 	owns     func(nr uint32) bool
 	minNamed uint32 // lowest named number
-	maxNamed uint32 // highest named number (for the ENOSYS option)
+	maxNamed uint32 // highest named number
+	// maxRegular is the highest number of the arch's main table, where new
+	// syscalls are added (for the ENOSYS option): arm's private calls at
+	// 0xf0001.. and x32's own calls at 512..547 are above it.
+	maxRegular uint32
+}
+
+// regularMax returns the highest number of a's main table.
+func regularMax(a *arch.Arch, scs []arch.Syscall) uint32 {
+	limit := uint32(0xffffffff)
+	switch a.Name {
+	case "arm":
+		limit = 0xf0000 // __ARM_NR_BASE
+	case "x32":
+		limit = arch.X32SyscallBit + 512 // the x32-only calls
+	}
+	m := scs[0].Number
+	for _, sc := range scs {
+		if sc.Number < limit && sc.Number > m {
+			m = sc.Number
+		}
+	}
+	return m
 }
 
 // partition builds the sorted ranges covering all of 0..2^32-1.
@@ -64,9 +86,10 @@ func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rn
 		}
 		if pt.maxNamed != 0xffffffff {
 			cuts[pt.maxNamed+1] = true
-			if enosysNew && pt.maxNamed < 0xffffffff-1024 {
-				cuts[pt.maxNamed+1024] = true
-			}
+		}
+		if enosysNew && pt.maxRegular < 0xffffffff-1024 {
+			cuts[pt.maxRegular+1] = true
+			cuts[pt.maxRegular+1024] = true
 		}
 	}
 	for _, b := range []uint32{0x40000000, 0x80000000, 0xc0000000, 0xffffffff} {
@@ -92,7 +115,7 @@ func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rn
 				}
 				return outcome{dec: d}
 			}
-			if enosysNew && nr > pt.maxNamed && nr < pt.maxNamed+1024 {
+			if _, named := pt.abi.SyscallName(nr); enosysNew && !named && nr > pt.maxRegular && nr < pt.maxRegular+1024 {
 				return outcome{act: policy.Errno(38)} // ENOSYS: a call newer than the table
 			}
 			return outcome{act: def}

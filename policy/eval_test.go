@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cbpfkit/cbpf/arch"
@@ -158,6 +159,18 @@ func TestEvalDefaultHost(t *testing.T) {
 				t.Errorf("%s call on a host-only policy: %v, want KILL_PROCESS", a.Name, fmt.Sprint(got))
 			}
 			break
+		}
+	}
+}
+
+// TestValidateNilOperands: a malformed AST is an error, not a panic.
+func TestValidateNilOperands(t *testing.T) {
+	for _, e := range []Expr{And{nil}, Or{Arg(0).Eq(1), nil}, &Not{}, (*Cmp)(nil)} {
+		p := New(Allow)
+		p.Add("read", e, Errno(1))
+		errs := p.Errors()
+		if len(errs) == 0 || !strings.Contains(errs[0].Msg, "nil operand") {
+			t.Errorf("%#v: Errors() = %v", e, errs)
 		}
 	}
 }

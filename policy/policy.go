@@ -188,6 +188,10 @@ func (p *Policy) validate(warnings bool) []Problem {
 			bad(r.Pos, true, "%s: errno %d is above 4095; the kernel clamps it", r.Syscall, r.Action.Data())
 		}
 		walk(r.When, func(c *Cmp) {
+			if c == nil {
+				bad(r.Pos, false, "%s: the predicate has a nil operand", r.Syscall)
+				return
+			}
 			if c.Arg < 0 || c.Arg > 5 {
 				bad(r.Pos, false, "%s: argument %d: syscalls have arguments 0 to 5", r.Syscall, c.Arg)
 			}
@@ -217,7 +221,8 @@ func (p *Policy) validate(warnings bool) []Problem {
 	return ps
 }
 
-// walk calls f for every comparison in e.
+// walk calls f for every comparison in e (nil for a nil operand, which
+// Validate reports).
 func walk(e Expr, f func(*Cmp)) {
 	switch e := e.(type) {
 	case *Cmp:
@@ -231,6 +236,12 @@ func walk(e Expr, f func(*Cmp)) {
 			walk(x, f)
 		}
 	case *Not:
+		if e == nil || e.X == nil {
+			f(nil)
+			return
+		}
 		walk(e.X, f)
+	case nil:
+		f(nil)
 	}
 }

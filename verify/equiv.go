@@ -66,14 +66,12 @@ func Equivalent(a, b []bpf.RawInstruction, mode Mode) (Equivalence, error) {
 	if mode == Packet {
 		return samplePacket(ma, mb), nil
 	}
-	e := &equiv{a: a, b: b}
-	e.walk(symState{a: constVal(0), x: constVal(0)}, symState{a: constVal(0), x: constVal(0)}, nil)
+	e := &equiv{a: a, b: b, ma: ma, mb: mb}
+	e.walk(symState{a: constVal(0), x: constVal(0)}, symState{a: constVal(0), x: constVal(0)}, nil, false)
 	if e.found {
-		d := wordsToData(e.cex)
-		ra, rb := ma.RunSeccomp(d).Ret, mb.RunSeccomp(d).Ret
-		if ra != rb {
-			return Equivalence{Verdict: Different, Seccomp: d, RetA: ra, RetB: rb}, nil
-		}
+		return Equivalence{Verdict: Different, Seccomp: e.cex, RetA: e.retA, RetB: e.retB}, nil
+	}
+	if e.bogus {
 		return Equivalence{}, errors.New("verify: internal error: the symbolic counterexample does not differ in the VM")
 	}
 	if !e.inexact && !e.overBudget {
@@ -104,17 +102,22 @@ func equalProgs(a, b []bpf.RawInstruction) bool {
 
 type equiv struct {
 	a, b       []bpf.RawInstruction
+	ma, mb     *vm.Machine
 	nodes      int
 	inexact    bool
 	overBudget bool
 	found      bool
-	cex        [16]uint32
+	bogus      bool // an exact path gave a counterexample the VM refutes
+	cex        vm.SeccompData
+	retA, retB uint32
 }
 
 // walk explores a and b together from sa and sb under constraints cs
-// (known satisfiable). It stops at the first counterexample.
-func (e *equiv) walk(sa, sb symState, cs conj) {
-	if e.found || e.overBudget {
+// (known satisfiable). approx is set once the path went through a branch
+// on an unknown value: its constraints then over-approximate the inputs
+// that take it. It stops at the first counterexample.
+func (e *equiv) walk(sa, sb symState, cs conj, approx bool) {
+	if e.found || e.overBudget || e.bogus {
 		return
 	}
 	if e.nodes++; e.nodes > maxEquivNodes {
@@ -123,52 +126,52 @@ func (e *equiv) walk(sa, sb symState, cs conj) {
 	}
 	stA := advance(e.a, &sa)
 	if !stA.ret {
-		e.split(stA, cs, func(pc int, cs conj) {
+		e.split(stA, cs, approx, func(pc int, cs conj, approx bool) {
 			s := sa
 			s.pc = pc
-			e.walk(s, sb, cs)
+			e.walk(s, sb, cs, approx)
 		})
 		return
 	}
 	stB := advance(e.b, &sb)
 	if !stB.ret {
-		e.split(stB, cs, func(pc int, cs conj) {
+		e.split(stB, cs, approx, func(pc int, cs conj, approx bool) {
 			s := sb
 			s.pc = pc
-			e.walk(sa, s, cs)
+			e.walk(sa, s, cs, approx)
 		})
 		return
 	}
-	e.compare(stA.retVal, stB.retVal, cs)
+	e.compare(stA.retVal, stB.retVal, cs, approx)
 }
 
 // split follows each feasible outcome of a branch.
-func (e *equiv) split(st symStep, cs conj, next func(pc int, cs conj)) {
+func (e *equiv) split(st symStep, cs conj, approx bool, next func(pc int, cs conj, approx bool)) {
 	switch {
 	case st.decided:
 		if st.taken {
-			next(st.jt, cs)
+			next(st.jt, cs, approx)
 		} else {
-			next(st.jf, cs)
+			next(st.jf, cs, approx)
 		}
 	case st.unknown:
 		e.inexact = true
-		next(st.jt, cs)
-		next(st.jf, cs)
+		next(st.jt, cs, true)
+		next(st.jf, cs, true)
 	default:
 		if st.jt == st.jf {
-			next(st.jt, cs)
+			next(st.jt, cs, approx)
 			return
 		}
 		t, f := cs.feasibleWith(st.cond), cs.feasibleWith(negated(st.cond))
 		switch {
 		case t && f:
-			next(st.jt, append(cs[:len(cs):len(cs)], st.cond))
-			next(st.jf, append(cs[:len(cs):len(cs)], negated(st.cond)))
+			next(st.jt, append(cs[:len(cs):len(cs)], st.cond), approx)
+			next(st.jf, append(cs[:len(cs):len(cs)], negated(st.cond)), approx)
 		case t: // implied by cs: nothing to add
-			next(st.jt, cs)
+			next(st.jt, cs, approx)
 		case f:
-			next(st.jf, cs)
+			next(st.jf, cs, approx)
 		}
 	}
 }
@@ -179,16 +182,16 @@ func negated(c constraint) constraint {
 }
 
 // compare records a counterexample if the two returns can differ under cs.
-func (e *equiv) compare(ra, rb symVal, cs conj) {
+func (e *equiv) compare(ra, rb symVal, cs conj, approx bool) {
 	switch {
 	case ra.Kind == symConst && rb.Kind == symConst:
 		if ra.C != rb.C {
-			e.setCex(cs)
+			e.setCex(cs, approx)
 		}
 	case ra.Kind == symConst && rb.Kind == symWord:
-		e.differs(rb, ra.C, cs)
+		e.differs(rb, ra.C, cs, approx)
 	case ra.Kind == symWord && rb.Kind == symConst:
-		e.differs(ra, rb.C, cs)
+		e.differs(ra, rb.C, cs, approx)
 	case ra.Kind == symWord && rb.Kind == symWord && ra.Word == rb.Word && ra.Mask == rb.Mask:
 		// the same value
 	default:
@@ -196,16 +199,30 @@ func (e *equiv) compare(ra, rb symVal, cs conj) {
 	}
 }
 
-func (e *equiv) differs(w symVal, c uint32, cs conj) {
+func (e *equiv) differs(w symVal, c uint32, cs conj, approx bool) {
 	ne := constraint{Word: w.Word, Op: opNE, Mask: w.Mask, C: c}
 	if cs.feasibleWith(ne) {
-		e.setCex(append(cs[:len(cs):len(cs)], ne))
+		e.setCex(append(cs[:len(cs):len(cs)], ne), approx)
 	}
 }
 
-func (e *equiv) setCex(cs conj) {
-	if words, ok := cs.solve(); ok {
-		e.found, e.cex = true, words
+// setCex checks a candidate counterexample in the VM. On an approximate
+// path the candidate may be an input that does not take the path at all:
+// then the search goes on (and can no longer prove Equal).
+func (e *equiv) setCex(cs conj, approx bool) {
+	words, ok := cs.solve()
+	if !ok {
+		return
+	}
+	d := wordsToData(words)
+	ra, rb := e.ma.RunSeccomp(d).Ret, e.mb.RunSeccomp(d).Ret
+	switch {
+	case ra != rb:
+		e.found, e.cex, e.retA, e.retB = true, d, ra, rb
+	case approx:
+		e.inexact = true
+	default:
+		e.bogus = true
 	}
 }
 

@@ -88,8 +88,8 @@ func (d Decision) String() string {
 type Explanation struct {
 	Arch     *arch.Arch
 	Syscalls []Decision // the arch's named syscalls, by number
-	Other    []Case     // numbers without a name (and below 2^30), as cases over nr
-	X32      []Case     // on x86_64: calls with bit 30 of nr set
+	Other    []Case     // numbers without a name below 2^30 (x32: from 2^30 up, but -1), as cases over nr
+	X32      []Case     // on x86_64 (not x32 itself): calls with bit 30 of nr set
 	Over     bool       // the search hit its budget somewhere: results are partial
 }
 
@@ -117,6 +117,7 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	ex := &Explanation{Arch: a}
 	archC := constraint{Word: 1, Op: opEQ, Mask: 0xffffffff, C: a.Audit}
 	le := a.Audit&0x40000000 != 0
+	x32 := a.Audit == auditX86_64 && a.Name == "x32"
 	var named []constraint
 	for _, nr := range syscallNumbers(a) {
 		name, _ := a.SyscallName(nr)
@@ -136,15 +137,21 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 			Nr: nr, Name: name, Cases: cases, Inexact: inexact,
 			Cached: CacheAllows(prog, a.Audit, nr),
 		})
-		if nr < 0x40000000 {
+		if nr < 0x40000000 || x32 {
 			named = append(named, constraint{Word: 0, Op: opNE, Mask: 0xffffffff, C: nr})
 		}
 	}
-	other := append(conj{archC, {Word: 0, Op: opLE, Mask: 0xffffffff, C: 0x3fffffff}}, named...)
+	// The other numbers of the ABI: below 2^30, but x32's are its own,
+	// from 2^30 up (nr -1 is x86_64's, as policy.Eval has it).
+	other := conj{archC, {Word: 0, Op: opLE, Mask: 0xffffffff, C: 0x3fffffff}}
+	if x32 {
+		other = conj{archC, {Word: 0, Op: opGT, Mask: 0xffffffff, C: 0x3fffffff}, {Word: 0, Op: opNE, Mask: 0xffffffff, C: 0xffffffff}}
+	}
+	other = append(other, named...)
 	var over bool
 	ex.Other, _, over = decide(prog, other, le, nil)
 	ex.Over = ex.Over || over
-	if a.Audit == auditX86_64 {
+	if a.Audit == auditX86_64 && !x32 {
 		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil)
 		ex.Over = ex.Over || over
 	}

@@ -247,8 +247,9 @@ func letsRun(ret uint32) bool {
 }
 
 // testsX32 reports whether a path's constraints on nr single out x32
-// numbers on purpose: a test of bit 30, or a bound at or above it (the
-// constraint the exploration started from excepted).
+// numbers on purpose: a test of bit 30, a bound at or above it, or a
+// comparison with an x32 number (the constraint the exploration started
+// from excepted).
 func testsX32(cs conj) bool {
 	for _, c := range cs[2:] {
 		if c.Word != 0 {
@@ -258,6 +259,11 @@ func testsX32(cs conj) bool {
 			return true
 		}
 		if c.Mask&0x40000000 != 0 && c.Mask != 0xffffffff {
+			return true
+		}
+		// A comparison with an x32 number (bit 30 set; -1 is x86_64's)
+		// names an x32 call: the filter handles x32 on this path.
+		if c.Mask == 0xffffffff && (c.Op == opEQ || c.Op == opNE) && c.C&0x40000000 != 0 && c.C != 0xffffffff {
 			return true
 		}
 	}
