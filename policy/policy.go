@@ -221,26 +221,33 @@ func (p *Policy) validate(warnings bool) []Problem {
 	return ps
 }
 
-// walk calls f for every comparison in e (nil for a nil operand, which
-// Validate reports).
+// walk calls f for every comparison in e. A nil e (an unconditional rule)
+// has none; a nil operand inside e is passed to f as nil, for Validate to
+// report.
 func walk(e Expr, f func(*Cmp)) {
+	if e != nil {
+		walkOperand(e, f)
+	}
+}
+
+func walkOperand(e Expr, f func(*Cmp)) {
 	switch e := e.(type) {
 	case *Cmp:
 		f(e)
 	case And:
 		for _, x := range e {
-			walk(x, f)
+			walkOperand(x, f)
 		}
 	case Or:
 		for _, x := range e {
-			walk(x, f)
+			walkOperand(x, f)
 		}
 	case *Not:
 		if e == nil || e.X == nil {
 			f(nil)
 			return
 		}
-		walk(e.X, f)
+		walkOperand(e.X, f)
 	case nil:
 		f(nil)
 	}

@@ -152,15 +152,17 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
 				a = b8(p, uint(in.k))
 			case opLdIndW:
 				// X+k wraps in 32 bits; an offset that misses the packet
-				// may still be a valid negative one: finish decides.
+				// may still be a valid negative one: finish decides. The
+				// bounds check adds in 64 bits: where uint has 32, off+4
+				// itself would wrap for off near 2^32 and pass the check.
 				off := uint(x + in.k)
-				if off+4 > plen {
+				if uint64(off)+4 > uint64(plen) {
 					goto slow
 				}
 				a = be32(p, off)
 			case opLdIndH:
 				off := uint(x + in.k)
-				if off+2 > plen {
+				if uint64(off)+2 > uint64(plen) {
 					goto slow
 				}
 				a = be16(p, off)
@@ -330,7 +332,7 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
 				goto taken
 			case opLdIndHJeq:
 				off := uint(x + in.k)
-				if off+2 > plen {
+				if uint64(off)+2 > uint64(plen) {
 					goto slow
 				}
 				a = be16(p, off)
@@ -391,7 +393,7 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
 				goto ldChain
 			case opLdIndHChain:
 				off := uint(x + in.k)
-				if off+2 > plen {
+				if uint64(off)+2 > uint64(plen) {
 					goto slow
 				}
 				a = be16(p, off)
@@ -415,7 +417,7 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
 				in = succ(in)
 				n++
 				if half {
-					if off+2 > plen {
+					if uint64(off)+2 > uint64(plen) {
 						goto slow
 					}
 					a = be16(p, off)
