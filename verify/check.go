@@ -111,7 +111,7 @@ func KernelCheck(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 			continue
 		}
 		switch ins.Op {
-		case opALU | unix.BPF_DIV | unix.BPF_K, opALU | unix.BPF_MOD | unix.BPF_K:
+		case opALU | unix.BPF_DIV | unix.BPF_K, opALU | bpfMOD | unix.BPF_K:
 			if ins.K == 0 {
 				add(pc, CodeDivZero, "division by the constant 0")
 			}
@@ -197,8 +197,8 @@ func classicOpcode(op uint16) bool {
 	}
 	if op&^(unix.BPF_X|0xf0) == opALU {
 		switch op & 0xf0 {
-		case unix.BPF_ADD, unix.BPF_SUB, unix.BPF_MUL, unix.BPF_DIV, unix.BPF_MOD,
-			unix.BPF_AND, unix.BPF_OR, unix.BPF_XOR, unix.BPF_LSH, unix.BPF_RSH:
+		case unix.BPF_ADD, unix.BPF_SUB, unix.BPF_MUL, unix.BPF_DIV, bpfMOD,
+			unix.BPF_AND, unix.BPF_OR, bpfXOR, unix.BPF_LSH, unix.BPF_RSH:
 			return true
 		}
 	}
@@ -232,7 +232,7 @@ func seccompOpcode(op uint16) bool {
 	if op&^(unix.BPF_X|0xf0) == opALU {
 		switch op & 0xf0 {
 		case unix.BPF_ADD, unix.BPF_SUB, unix.BPF_MUL, unix.BPF_DIV,
-			unix.BPF_AND, unix.BPF_OR, unix.BPF_XOR, unix.BPF_LSH, unix.BPF_RSH:
+			unix.BPF_AND, unix.BPF_OR, bpfXOR, unix.BPF_LSH, unix.BPF_RSH:
 			return true
 		}
 		return false // MOD
@@ -297,9 +297,16 @@ func opName(op uint16) string {
 			return "ldx 4*([k]&0xf)"
 		}
 	case unix.BPF_ALU:
-		if op&0xf0 == unix.BPF_MOD {
+		if op&0xf0 == bpfMOD {
 			return "mod"
 		}
 	}
 	return fmt.Sprintf("opcode %#04x", op)
 }
+
+// BPF_MOD and BPF_XOR, which golang.org/x/sys/unix defines on Linux only:
+// the analyses run anywhere.
+const (
+	bpfMOD = 0x90
+	bpfXOR = 0xa0
+)

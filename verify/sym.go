@@ -212,7 +212,7 @@ func aluConst(op uint16, a, b uint32) (uint32, bool) {
 			return 0, false
 		}
 		return a / b, true
-	case unix.BPF_MOD:
+	case bpfMOD:
 		if b == 0 {
 			return 0, false
 		}
@@ -221,7 +221,7 @@ func aluConst(op uint16, a, b uint32) (uint32, bool) {
 		return a & b, true
 	case unix.BPF_OR:
 		return a | b, true
-	case unix.BPF_XOR:
+	case bpfXOR:
 		return a ^ b, true
 	case unix.BPF_LSH:
 		if b >= 32 {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/moby/profiles/seccomp"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/policy"
@@ -42,12 +39,6 @@ func (pf *policyFlags) targets() ([]*arch.Arch, error) {
 		as = append(as, a)
 	}
 	return as, nil
-}
-
-// dockerDefault is Docker's default seccomp profile, as
-// github.com/moby/profiles/seccomp builds it, in JSON.
-func dockerDefault() ([]byte, error) {
-	return json.Marshal(seccomp.DefaultProfile())
 }
 
 // load parses a policy (name and data already read). It prints the

@@ -159,7 +159,7 @@ func rawRun(prog []bpf.RawInstruction, inputs []Input) (rax []uintptr, done int,
 	runtime.LockOSThread()
 	var all, old unix.Sigset_t
 	for i := range all.Val {
-		all.Val[i] = ^uint64(0)
+		all.Val[i] = ^all.Val[i] // all ones, whatever the word size
 	}
 	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
 		runtime.UnlockOSThread()
