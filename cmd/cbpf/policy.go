@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
-	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
 	"github.com/cbpfkit/cbpf/policy"
 )
@@ -89,7 +86,7 @@ error.`)
 		c, ok, err := parseCallLine(sc.Text())
 		if err != nil {
 			w.Flush()
-			fmt.Fprintf(e.stderr, "%s:%d: %v\n", inName, n, err)
+			fmt.Fprintf(e.stderr, "%s:%d:%v\n", inName, n, err)
 			return exitBad
 		}
 		if !ok {
@@ -106,62 +103,9 @@ error.`)
 	return exitOK
 }
 
-// parseCallLine reads "ARCH NR [A0 .. A5 [IP]]"; ok is false for blank and
-// comment lines. (cbpf run reads the same lines; its parser was not written
-// when this was, hence a second one.)
+// parseCallLine reads "ARCH NR [A0 .. A5 [IP]]" as cbpf run does; ok is
+// false for blank and comment lines.
 func parseCallLine(line string) (c policy.Call, ok bool, err error) {
-	if i := strings.IndexByte(line, '#'); i >= 0 {
-		line = line[:i]
-	}
-	f := strings.Fields(line)
-	if len(f) == 0 {
-		return c, false, nil
-	}
-	if len(f) < 2 || len(f) > 9 {
-		return c, false, fmt.Errorf("want ARCH NR [A0 .. A5 [IP]], got %d fields", len(f))
-	}
-	a, err := arch.Lookup(f[0])
-	if err != nil {
-		return c, false, err
-	}
-	c.Arch = a.Audit
-	if nr, err := parseCallNumber(f[1]); err == nil {
-		if nr > 0xffffffff {
-			return c, false, fmt.Errorf("syscall number %s does not fit in 32 bits", f[1])
-		}
-		c.Nr = int32(uint32(nr))
-	} else if n, found := a.SyscallNumber(f[1]); found {
-		c.Nr = int32(n)
-	} else {
-		return c, false, fmt.Errorf("%q is neither a number nor a syscall of %s", f[1], a.Name)
-	}
-	for i, s := range f[2:] {
-		v, err := parseCallNumber(s)
-		if err != nil {
-			return c, false, fmt.Errorf("field %d: %v", i+3, err)
-		}
-		if i < 6 {
-			c.Args[i] = v
-		} else {
-			c.IP = v
-		}
-	}
-	return c, true, nil
-}
-
-// parseCallNumber reads a number in Go syntax; a negative one is two's
-// complement in 64 bits.
-func parseCallNumber(s string) (uint64, error) {
-	if rest, neg := strings.CutPrefix(s, "-"); neg {
-		v, err := strconv.ParseInt("-"+rest, 0, 64)
-		if err != nil {
-			return 0, fmt.Errorf("bad number %q", s)
-		}
-		return uint64(v), nil
-	}
-	v, err := strconv.ParseUint(s, 0, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad number %q", s)
-	}
-	return v, nil
+	d, ok, err := parseSeccompLine(line)
+	return policy.Call{Arch: d.Arch, Nr: d.Nr, IP: d.InstructionPointer, Args: d.Args}, ok, err
 }
