@@ -74,8 +74,10 @@ func (e *OCIError) Error() string {
 //     default EPERM), SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (not as
 //     the default action, nor for write: runc refuses both).
 //   - Arches: the host's (libseccomp always adds its native arch) and those
-//     listed in architectures. Calls from other arches get KILL_THREAD,
-//     libseccomp's default bad-arch action.
+//     listed in architectures. Calls from other arches get the policy's
+//     bad-arch action: KILL_PROCESS, cbpf's default for every policy;
+//     runc leaves libseccomp's, KILL_THREAD, so set BadArch (cbpf compile
+//     --bad-arch kill_thread) to match runc exactly.
 //   - Rules: args inside one entry are ANDed; entries are separate rules.
 //     When an entry has several conditions on the same argument, runc adds
 //     each as a rule of its own (so they are ORed): a warning says so.
@@ -376,7 +378,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	if def == UserNotif {
 		return nil, c.errf("defaultAction", "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)")
 	}
-	p := &Policy{Default: def, BadArch: KillThread}
+	p := &Policy{Default: def, BadArch: KillProcess}
 
 	// libseccomp's native arch first, then the profile's.
 	p.Arches = []*arch.Arch{c.host}

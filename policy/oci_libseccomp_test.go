@@ -333,6 +333,12 @@ func TestOCIAgainstLibseccomp(t *testing.T) {
 				}
 				return
 			}
+			// runc leaves libseccomp's bad-arch action, KILL_THREAD; cbpf's
+			// default is KILL_PROCESS (--bad-arch kill_thread matches runc).
+			if p.BadArch != KillProcess {
+				t.Fatalf("ParseOCI's bad-arch action is %v, want the default KILL_PROCESS", p.BadArch)
+			}
+			p.BadArch = KillThread
 			vs := oracleVectors(p, 1)
 			r := runOracle(t, spec, native, vs)
 			if r.Error != nil {

@@ -37,7 +37,6 @@ func TestParseOCIPolicy(t *testing.T) {
 			{"names": ["getpid"], "action": "SCMP_ACT_NOTIFY"},
 			{"names": ["getuid"], "action": "SCMP_ACT_ERRNO"}]}`,
 		want: `default errno(1)
-bad-arch kill_thread
 arch x86_64
 read: allow
 write: log
@@ -55,7 +54,7 @@ getpid: user_notif
 		json: `{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
 			"architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
 			"syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO"}]}`,
-		want: "default errno(38)\nbad-arch kill_thread\narch x86_64 x86 x32\ngetpid: errno(1)\n",
+		want: "default errno(38)\narch x86_64 x86 x32\ngetpid: errno(1)\n",
 	}, {
 		name: "operators",
 		json: `{"defaultAction": "SCMP_ACT_KILL_PROCESS", "syscalls": [
@@ -69,7 +68,6 @@ getpid: user_notif
 			{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [
 				{"index": 2, "value": 4294967295, "valueTwo": 7, "op": "SCMP_CMP_MASKED_EQ"}]}]}`,
 		want: `default kill_process
-bad-arch kill_thread
 arch x86_64
 read: arg0 == 1 && arg1 != 2 && arg2 < 3 && arg3 <= 4 && arg4 > 5 && arg5 >= 6
 write: (arg2 & 0xffffffff) == 7
@@ -80,13 +78,13 @@ write: (arg2 & 0xffffffff) == 7
 			{"names": ["read", "pread64"], "action": "SCMP_ACT_ALLOW", "args": [
 				{"index": 0, "value": 3, "op": "SCMP_CMP_GE"},
 				{"index": 0, "value": 9, "op": "SCMP_CMP_LE"}]}]}`,
-		want: "default errno(1)\nbad-arch kill_thread\narch x86_64\nread: arg0 >= 3\nread: arg0 <= 9\npread64: arg0 >= 3\npread64: arg0 <= 9\n",
+		want: "default errno(1)\narch x86_64\nread: arg0 >= 3\nread: arg0 <= 9\npread64: arg0 >= 3\npread64: arg0 <= 9\n",
 	}, {
 		name: "default action rules dropped, name field, unknown names skipped",
 		json: `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 			{"name": "read", "action": "SCMP_ACT_ALLOW"},
 			{"names": ["ptrace", "no_such_call"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}`,
-		want: "default allow\nbad-arch kill_thread\narch x86_64\nptrace: errno(1)\n",
+		want: "default allow\narch x86_64\nptrace: errno(1)\n",
 	}, {
 		name: "libseccomp: first unconditional rule wins, supersets absorbed, duplicates merged",
 		json: `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
@@ -96,7 +94,7 @@ write: (arg2 & 0xffffffff) == 7
 			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
 			{"names": ["close"], "action": "SCMP_ACT_TRAP", "args": [{"index": 1, "value": 2, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
 			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`,
-		want: "default errno(1)\nbad-arch kill_thread\narch x86_64\nread: errno(38)\nclose: arg0 == 1\n",
+		want: "default errno(1)\narch x86_64\nread: errno(38)\nclose: arg0 == 1\n",
 	}, {
 		name: "Docker includes and excludes",
 		json: `{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
@@ -114,7 +112,7 @@ write: (arg2 & 0xffffffff) == 7
 			{"names": ["uname"], "action": "SCMP_ACT_ALLOW", "excludes": {"minKernel": "6.1"}},
 			{"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "excludes": {"minKernel": "6.2"}}]}`,
 		opts: OCIOptions{Arch: "amd64", Kernel: "6.1.12-foo", Caps: []string{"sys_ptrace", "CAP_SYS_CHROOT"}},
-		want: "default errno(1)\nbad-arch kill_thread\narch x86_64 x86\nread: allow\nptrace: allow\npidfd_open: allow\ngetpid: allow\n",
+		want: "default errno(1)\narch x86_64 x86\nread: allow\nptrace: allow\npidfd_open: allow\ngetpid: allow\n",
 	}, {
 		name: "archMap for another host",
 		json: `{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
@@ -122,12 +120,12 @@ write: (arg2 & 0xffffffff) == 7
 				{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
 			"syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}}]}`,
 		opts: OCIOptions{Arch: "arm64"},
-		want: "default errno(1)\nbad-arch kill_thread\narch aarch64 arm\nread: allow\n",
+		want: "default errno(1)\narch aarch64 arm\nread: allow\n",
 	}, {
 		name: "config.json",
 		json: `{"ociVersion": "1.2.0", "linux": {"seccomp": {"defaultAction": "SCMP_ACT_LOG",
 			"syscalls": [{"names": ["reboot"], "action": "SCMP_ACT_KILL_PROCESS"}]}}}`,
-		want: "default log\nbad-arch kill_thread\narch x86_64\nreboot: kill_process\n",
+		want: "default log\narch x86_64\nreboot: kill_process\n",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -313,7 +311,7 @@ func TestParseOCIDefaultProfiles(t *testing.T) {
 				{call("mount"), Errno(1)},
 				{call("personality", 0xffffffff), Allow},
 				{call("personality", 0x1234), Errno(1)},
-				{Call{Arch: 0x12345678}, KillThread},
+				{Call{Arch: 0x12345678}, KillProcess}, // cbpf's default bad-arch action
 			}
 			if strings.HasPrefix(tc.file, "podman") {
 				checks[1].want = Allow     // clone3
@@ -355,7 +353,6 @@ func ExampleParseOCI() {
 	}
 	// Output:
 	// default errno(1)
-	// bad-arch kill_thread
 	// arch x86_64
 	// read: allow
 	// write: allow
