@@ -224,10 +224,29 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 	for i, g := range gs {
 		preds[i] = disjunction(g.terms)
 		if f, ok := singleField(g.paths, len(cs), le); ok && f > 0 {
+			val := num
+			if namer != nil {
+				val = func(v uint64) string { return namer(f-1, v) }
+			}
+			// Paths that test only the low word (32-bit ABIs, int
+			// arguments) are a set of 32-bit values.
+			name, lowOnly := fmt.Sprintf("args[%d]", f-1), true
+			lw, _ := fieldWords(f, le)
+			for _, p := range g.paths {
+				for _, c := range p[len(cs):] {
+					lowOnly = lowOnly && c.Word == lw
+				}
+			}
 			var set ivals64
 			ok := true
 			for _, p := range g.paths {
-				s, fine := fieldSet(p[len(cs):], f, le)
+				var s ivals64
+				var fine bool
+				if lowOnly {
+					s, fine = wordSet(p[len(cs):])
+				} else {
+					s, fine = fieldSet(p[len(cs):], f, le)
+				}
 				if !fine {
 					ok = false
 					break
@@ -235,11 +254,13 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 				set = set.union(s)
 			}
 			if ok {
-				val := num
-				if namer != nil {
-					val = func(v uint64) string { return namer(f-1, v) }
+				if lowOnly {
+					name = "(u32)" + name
+					if len(set) > 0 && set[len(set)-1].hi == 0xffffffff {
+						set[len(set)-1].hi = ^uint64(0) // "x >= v" reads better than "x >= v && x <= 0xffffffff"
+					}
 				}
-				preds[i] = renderSet(fmt.Sprintf("args[%d]", f-1), set, val)
+				preds[i] = renderSet(name, set, val)
 			}
 		}
 	}
