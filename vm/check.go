@@ -152,70 +152,109 @@ func isAncillary(k uint32) bool {
 	return false
 }
 
-// check follows bpf_check_basics_ok, bpf_check_classic (with
-// check_load_and_stores) and, for seccomp, seccomp_check_filter.
-func check(prog []bpf.RawInstruction, mode Mode) error {
+// Stable codes of the kernel's reasons to reject a program (Error.Code).
+const (
+	CodeLength        = "length"         // 0 or more than 4096 instructions
+	CodeOpcode        = "opcode"         // not a classic BPF opcode the kernel knows
+	CodeDivZero       = "div-by-zero"    // div or mod by the constant 0
+	CodeShift         = "shift-range"    // lsh/rsh by a constant of 32 or more
+	CodeScratchIndex  = "scratch-index"  // M[k] with k > 15
+	CodeJumpRange     = "jump-range"     // a jump past the last instruction
+	CodeAncillary     = "ancillary"      // unknown Linux ancillary load
+	CodeLastNotRet    = "last-not-ret"   // the last instruction is not a return
+	CodeScratchUninit = "scratch-uninit" // M[k] read where some path has not written it
+	CodeSeccompOpcode = "seccomp-opcode" // an instruction seccomp does not allow
+	CodeSeccompLoad   = "seccomp-load"   // a load outside seccomp_data or misaligned
+)
+
+// Check reports the first reason the kernel would reject prog in mode, as
+// an *Error with a Code, or nil if the kernel accepts it. It follows
+// bpf_check_basics_ok, bpf_check_classic (with check_load_and_stores) and,
+// for seccomp, seccomp_check_filter, in the kernel's order. New calls it;
+// package verify reports it as a diagnostic.
+func Check(prog []bpf.RawInstruction, mode Mode) error {
 	n := len(prog)
 	if n == 0 {
-		return &Error{Index: -1, Msg: "empty program"}
+		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("empty program: the kernel needs 1 to %d instructions", maxInsns)}
 	}
 	if n > maxInsns {
-		return &Error{Index: -1, Msg: fmt.Sprintf("program has %d instructions, more than the kernel's %d", n, maxInsns)}
+		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("%d instructions: the kernel allows at most %d", n, maxInsns)}
 	}
-	bad := func(pc int, format string, a ...any) error {
-		return &Error{Index: pc, Insn: prog[pc], Msg: fmt.Sprintf(format, a...)}
+	bad := func(pc int, code, format string, a ...any) error {
+		return &Error{Index: pc, Insn: prog[pc], Code: code, Msg: fmt.Sprintf(format, a...)}
 	}
 	for pc, ri := range prog {
 		if ri.Op > 0xff || !classicOK[ri.Op] {
-			return bad(pc, "unknown or invalid opcode 0x%02x", ri.Op)
+			return bad(pc, CodeOpcode, "unknown opcode %#04x", ri.Op)
 		}
 		switch ri.Op {
 		case clsALU | aluDIV | srcK, clsALU | aluMOD | srcK:
 			if ri.K == 0 {
-				return bad(pc, "division by constant zero")
+				return bad(pc, CodeDivZero, "division by the constant 0")
 			}
 		case clsALU | aluLSH | srcK, clsALU | aluRSH | srcK:
 			if ri.K >= 32 {
-				return bad(pc, "shift by constant %d (must be below 32)", ri.K)
+				return bad(pc, CodeShift, "shift by %d: constant shifts must be 0..31", ri.K)
 			}
 		case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
 			if ri.K >= memWords {
-				return bad(pc, "scratch memory index %d out of range M[0..15]", ri.K)
+				return bad(pc, CodeScratchIndex, "scratch index M[%d]: must be 0..15", ri.K)
 			}
 		case clsJMP | jmpJA:
+			// The kernel compares in unsigned 32-bit arithmetic.
 			if ri.K >= uint32(n-pc-1) {
-				return bad(pc, "jump offset %d goes past the end of the program", ri.K)
+				return bad(pc, CodeJumpRange, "ja +%d goes past the last instruction (%d)", ri.K, n-1)
 			}
 		case clsJMP | jmpJEQ | srcK, clsJMP | jmpJEQ | srcX,
 			clsJMP | jmpJGT | srcK, clsJMP | jmpJGT | srcX,
 			clsJMP | jmpJGE | srcK, clsJMP | jmpJGE | srcX,
 			clsJMP | jmpJSET | srcK, clsJMP | jmpJSET | srcX:
 			if pc+int(ri.Jt)+1 >= n || pc+int(ri.Jf)+1 >= n {
-				return bad(pc, "jump (jt %d, jf %d) goes past the end of the program", ri.Jt, ri.Jf)
+				return bad(pc, CodeJumpRange, "conditional jump (jt %d, jf %d) goes past the last instruction (%d)", ri.Jt, ri.Jf, n-1)
 			}
 		case clsLD | szW | mdABS, clsLD | szH | mdABS, clsLD | szB | mdABS:
 			if ri.K >= uint32(skfAdOff&0xffffffff) && !isAncillary(ri.K) {
-				return bad(pc, "unknown ancillary load at offset %d", int32(ri.K))
+				return bad(pc, CodeAncillary, "unknown ancillary load at SKF_AD_OFF%+d", int32(ri.K)-skfAdOff)
 			}
 		}
 	}
 	if op := prog[n-1].Op; op != clsRET|retK && op != clsRET|retA {
-		return bad(n-1, "the last instruction must be a return")
+		return bad(n-1, CodeLastNotRet, "the last instruction must be a return")
 	}
 	if err := checkMem(prog); err != nil {
 		return err
 	}
 	if mode == Seccomp {
 		for pc, ri := range prog {
-			if !seccompOK[ri.Op] {
-				return bad(pc, "opcode 0x%02x is not allowed in seccomp filters", ri.Op)
+			if ri.Op == clsLD|szW|mdABS {
+				if ri.K >= SeccompDataSize || ri.K&3 != 0 {
+					return bad(pc, CodeSeccompLoad, "ld [%d]: seccomp loads must be 4-byte aligned offsets below %d", ri.K, SeccompDataSize)
+				}
+				continue
 			}
-			if ri.Op == clsLD|szW|mdABS && (ri.K >= SeccompDataSize || ri.K&3 != 0) {
-				return bad(pc, "seccomp load at offset %d: must be 4-byte aligned and below %d", int32(ri.K), SeccompDataSize)
+			if !seccompOK[ri.Op] {
+				return bad(pc, CodeSeccompOpcode, "%s is not allowed in a seccomp filter", opName(ri.Op))
 			}
 		}
 	}
 	return nil
+}
+
+// opName names an instruction kind seccomp refuses.
+func opName(op uint16) string {
+	switch {
+	case op&0x07 == clsLD && op&0xe0 == mdIND:
+		return "an indirect load"
+	case op&0x07 == clsLD && op&0xe0 == mdABS && op&0x18 == szH:
+		return "a half-word load"
+	case op&0x07 == clsLD && op&0xe0 == mdABS:
+		return "a byte load"
+	case op == clsLDX|szB|mdMSH:
+		return "ldx 4*([k]&0xf)"
+	case op&0x07 == clsALU && op&0xf0 == aluMOD:
+		return "mod"
+	}
+	return fmt.Sprintf("opcode %#04x", op)
 }
 
 // checkMem is check_load_and_stores: every path must store M[k] before it
@@ -235,7 +274,7 @@ func checkMem(prog []bpf.RawInstruction) error {
 			valid |= 1 << ri.K
 		case clsLD | mdMEM, clsLDX | mdMEM:
 			if valid&(1<<ri.K) == 0 {
-				return &Error{Index: pc, Insn: ri, Msg: fmt.Sprintf("M[%d] may be read before it is written", ri.K)}
+				return &Error{Index: pc, Insn: ri, Code: CodeScratchUninit, Msg: fmt.Sprintf("M[%d] is read but not written on every path to here", ri.K)}
 			}
 		case clsJMP | jmpJA:
 			masks[pc+1+int(ri.K)] &= valid

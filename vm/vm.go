@@ -109,7 +109,7 @@ func New(prog []bpf.RawInstruction, mode Mode) (*Machine, error) {
 	if mode != Seccomp && mode != Packet {
 		return nil, &Error{Index: -1, Msg: fmt.Sprintf("unknown mode %d", mode)}
 	}
-	if err := check(prog, mode); err != nil {
+	if err := Check(prog, mode); err != nil {
 		return nil, err
 	}
 	m := &Machine{mode: mode, prog: append([]bpf.RawInstruction(nil), prog...)}
@@ -252,6 +252,7 @@ func RunPacket(prog []bpf.RawInstruction, pkt []byte, meta *Meta) (Result, error
 type Error struct {
 	Index int                // the instruction at fault; -1 for the program as a whole
 	Insn  bpf.RawInstruction // the instruction at fault, when Index >= 0
+	Code  string             // the reason, stable: CodeJumpRange, ...
 	Msg   string
 }
 
