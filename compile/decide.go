@@ -106,7 +106,7 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 		}
 		w := r.When
 		if narrow {
-			w = narrowExpr(w)
+			w = policy.Narrow(w)
 		}
 		d.cases = append(d.cases, dcase{when: w, act: r.Action})
 	}
@@ -170,34 +170,6 @@ func writeKey(b *strings.Builder, e policy.Expr) {
 	default:
 		fmt.Fprintf(b, "%T(%s)", e, e)
 	}
-}
-
-// narrowExpr makes every comparison 32-bit (32-bit arches pass 32-bit
-// arguments; policy.Eval compares the low halves there).
-func narrowExpr(e policy.Expr) policy.Expr {
-	switch e := e.(type) {
-	case *policy.Cmp:
-		c := *e
-		c.Bits = 32
-		c.Value &= 0xffffffff
-		c.Mask &= 0xffffffff
-		return &c
-	case policy.And:
-		out := make(policy.And, len(e))
-		for i, x := range e {
-			out[i] = narrowExpr(x)
-		}
-		return out
-	case policy.Or:
-		out := make(policy.Or, len(e))
-		for i, x := range e {
-			out[i] = narrowExpr(x)
-		}
-		return out
-	case *policy.Not:
-		return &policy.Not{X: narrowExpr(e.X)}
-	}
-	return e
 }
 
 // orOf is x || y, flattening nested ORs.

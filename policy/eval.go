@@ -80,30 +80,34 @@ func holds(e Expr, args *[6]uint64, bits int) bool {
 	if bits == 64 {
 		return e.Eval(args)
 	}
-	return narrow(e).Eval(args)
+	return Narrow(e).Eval(args)
 }
 
-// narrow returns e with every comparison made 32-bit.
-func narrow(e Expr) Expr {
+// Narrow returns e with every comparison made 32-bit, its constants
+// truncated to 32 bits: what a predicate means on a 32-bit arch, whose
+// arguments are 32-bit (the compiler lowers this form there).
+func Narrow(e Expr) Expr {
 	switch e := e.(type) {
 	case *Cmp:
 		c := *e
 		c.Bits = 32
+		c.Value &= 0xffffffff
+		c.Mask &= 0xffffffff
 		return &c
 	case And:
 		out := make(And, len(e))
 		for i, x := range e {
-			out[i] = narrow(x)
+			out[i] = Narrow(x)
 		}
 		return out
 	case Or:
 		out := make(Or, len(e))
 		for i, x := range e {
-			out[i] = narrow(x)
+			out[i] = Narrow(x)
 		}
 		return out
 	case *Not:
-		return &Not{X: narrow(e.X)}
+		return &Not{X: Narrow(e.X)}
 	}
 	return e
 }
