@@ -102,8 +102,8 @@ one, else the host's.`)
 				}
 			default:
 				if a = verify.FilterArch(prog); a == nil {
-					if a, err = arch.Lookup(hostArch()); err != nil {
-						return fs.usageError("cannot tell the arch; use --arch: %v", err)
+					if a = arch.Host(); a == nil {
+						return fs.usageError("cannot tell the arch; use --arch")
 					}
 				}
 			}
