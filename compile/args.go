@@ -73,12 +73,12 @@ func (g *argGen) expr(e policy.Expr, t, f label) {
 func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 	type key struct{ arg, bits int }
 	count := map[key]int{}
-	sets := map[key]ivals{}
+	sets := map[key]valueSet{}
 	for _, x := range or {
 		if c, ok := rangeCmp(x); ok {
 			k := key{c.Arg, c.Bits}
 			count[k]++
-			sets[k] = unionSet(sets[k], cmpSet(c))
+			sets[k] = sets[k].Union(cmpSet(c))
 		}
 	}
 	var rest []policy.Expr
@@ -103,7 +103,7 @@ func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 
 // inSet goes to t if argument i is in s, else to f: a dispatch on the high
 // word (64-bit only), then on the low word where the set cuts through it.
-func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
+func (g *argGen) inSet(i, bits int, s valueSet, t, f label) {
 	leafFor := func(in, out label) func(r rng) label {
 		return func(r rng) label {
 			if r.out.tag == 1 {
@@ -112,16 +112,16 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 			return out
 		}
 	}
-	low := func(s ivals) {
+	low := func(s valueSet) {
 		g.b.load(g.off(i, false))
-		if len(s) <= 3 && !slices.ContainsFunc(s, func(iv ival) bool { return iv.lo != iv.hi }) {
+		if len(s) <= 3 && !slices.ContainsFunc(s, func(iv ival) bool { return iv.Lo != iv.Hi }) {
 			// A few values: a chain of jeq beats a tree of ranges.
 			for n, iv := range s {
 				next := f
 				if n < len(s)-1 {
 					next = g.b.newLabel()
 				}
-				g.b.jump(unix.BPF_JEQ, uint32(iv.lo), t, next)
+				g.b.jump(unix.BPF_JEQ, uint32(iv.Lo), t, next)
 				if next != f {
 					g.b.mark(next)
 				}
@@ -141,7 +141,7 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 	case len(s) == 0:
 		g.b.ja(f)
 		return
-	case len(s) == 1 && s[0] == ival{0, top}:
+	case len(s) == 1 && s[0] == ival{Lo: 0, Hi: top}:
 		g.b.ja(t)
 		return
 	}
@@ -153,7 +153,7 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 	// own low-word dispatch; in between, all of a high word is in or out.
 	cut := map[uint64]bool{0: true}
 	for _, iv := range s {
-		for _, h := range []uint64{iv.lo >> 32, iv.hi >> 32} {
+		for _, h := range []uint64{iv.Lo >> 32, iv.Hi >> 32} {
 			cut[h] = true
 			if h < 0xffffffff {
 				cut[h+1] = true
@@ -167,7 +167,7 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 	sort.Slice(starts, func(a, b int) bool { return starts[a] < starts[b] })
 	type partial struct {
 		l   label
-		low ivals
+		low valueSet
 	}
 	var parts []partial
 	var hs []rng
@@ -177,16 +177,16 @@ func (g *argGen) inSet(i, bits int, s ivals, t, f label) {
 			hi = starts[n+1] - 1
 		}
 		// The values of s with high word lo.
-		var low ivals
+		var low valueSet
 		for _, iv := range s {
-			a, b := max(iv.lo, lo<<32), min(iv.hi, lo<<32|0xffffffff)
+			a, b := max(iv.Lo, lo<<32), min(iv.Hi, lo<<32|0xffffffff)
 			if a <= b {
-				low = append(low, ival{a & 0xffffffff, b & 0xffffffff})
+				low = append(low, ival{Lo: a & 0xffffffff, Hi: b & 0xffffffff})
 			}
 		}
 		tag := 2 // out
 		switch {
-		case len(low) == 1 && low[0] == ival{0, 0xffffffff}:
+		case len(low) == 1 && low[0] == ival{Lo: 0, Hi: 0xffffffff}:
 			tag = 1 // in, whole high word (and, by the cuts, the whole range)
 		case len(low) > 0:
 			tag = 3 + len(parts)

@@ -251,13 +251,13 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 					ok = false
 					break
 				}
-				set = set.union(s)
+				set = set.Union(s)
 			}
 			if ok {
 				if lowOnly {
 					name = "(u32)" + name
-					if len(set) > 0 && set[len(set)-1].hi == 0xffffffff {
-						set[len(set)-1].hi = ^uint64(0) // "x >= v" reads better than "x >= v && x <= 0xffffffff"
+					if len(set) > 0 && set[len(set)-1].Hi == 0xffffffff {
+						set[len(set)-1].Hi = ^uint64(0) // "x >= v" reads better than "x >= v && x <= 0xffffffff"
 					}
 				}
 				preds[i] = renderSet(name, set, val)

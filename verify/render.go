@@ -2,8 +2,9 @@ package verify
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/cbpfkit/cbpf/internal/ivals"
 )
 
 // Readable predicates from the paths of one outcome. A search tree leaves
@@ -23,7 +24,7 @@ func fieldWords(f int, le bool) (lo, hi uint8) {
 
 // wordSet is the set of 32-bit values that satisfy unmasked constraints.
 func wordSet(cs []constraint) (ivals64, bool) {
-	s := ivals64{{0, 0xffffffff}}
+	s := ivals64{{Lo: 0, Hi: 0xffffffff}}
 	for _, c := range cs {
 		if c.Mask != 0xffffffff {
 			return nil, false
@@ -32,56 +33,26 @@ func wordSet(cs []constraint) (ivals64, bool) {
 		var t ivals64
 		switch c.Op {
 		case opEQ:
-			t = ivals64{{k, k}}
+			t = ivals64{{Lo: k, Hi: k}}
 		case opNE:
-			t = ivals64{{0, k - 1}, {k + 1, 0xffffffff}}
-			if k == 0 {
-				t = ivals64{{1, 0xffffffff}}
-			} else if k == 0xffffffff {
-				t = ivals64{{0, k - 1}}
-			}
+			t = ivals64{{Lo: k, Hi: k}}.Complement(0xffffffff)
 		case opGT:
 			if k == 0xffffffff {
 				return nil, true
 			}
-			t = ivals64{{k + 1, 0xffffffff}}
+			t = ivals64{{Lo: k + 1, Hi: 0xffffffff}}
 		case opLE:
-			t = ivals64{{0, k}}
+			t = ivals64{{Lo: 0, Hi: k}}
 		}
-		s = s.intersect(t)
+		s = s.Intersect(t)
 	}
 	return s, true
 }
 
-type ival64 struct{ lo, hi uint64 }
-type ivals64 []ival64
-
-func (a ivals64) intersect(b ivals64) ivals64 {
-	var out ivals64
-	for _, x := range a {
-		for _, y := range b {
-			lo, hi := max(x.lo, y.lo), min(x.hi, y.hi)
-			if lo <= hi {
-				out = append(out, ival64{lo, hi})
-			}
-		}
-	}
-	return out
-}
-
-func (a ivals64) union(b ivals64) ivals64 {
-	all := append(append(ivals64{}, a...), b...)
-	sort.Slice(all, func(i, j int) bool { return all[i].lo < all[j].lo })
-	var out ivals64
-	for _, x := range all {
-		if n := len(out); n > 0 && (x.lo <= out[n-1].hi || out[n-1].hi != ^uint64(0) && x.lo == out[n-1].hi+1) {
-			out[n-1].hi = max(out[n-1].hi, x.hi)
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
-}
+type (
+	ival64  = ivals.Interval
+	ivals64 = ivals.Set
+)
 
 // fieldSet is the set of 64-bit values of field f a path allows, when its
 // constraints on f are unmasked and describe such a set simply.
@@ -94,14 +65,14 @@ func fieldSet(cs conj, f int, le bool) (ivals64, bool) {
 	}
 	var out ivals64
 	switch {
-	case len(hi) == 1 && hi[0].lo == hi[0].hi:
-		h := hi[0].lo << 32
+	case len(hi) == 1 && hi[0].Lo == hi[0].Hi:
+		h := hi[0].Lo << 32
 		for _, l := range lo {
-			out = append(out, ival64{h | l.lo, h | l.hi})
+			out = append(out, ival64{Lo: h | l.Lo, Hi: h | l.Hi})
 		}
-	case len(lo) == 1 && lo[0] == ival64{0, 0xffffffff}:
+	case len(lo) == 1 && lo[0] == ival64{Lo: 0, Hi: 0xffffffff}:
 		for _, h := range hi {
-			out = append(out, ival64{h.lo << 32, h.hi<<32 | 0xffffffff})
+			out = append(out, ival64{Lo: h.Lo << 32, Hi: h.Hi<<32 | 0xffffffff})
 		}
 	case len(hi) == 0 || len(lo) == 0:
 	default:
@@ -133,20 +104,20 @@ func singleField(paths []conj, skip int, le bool) (int, bool) {
 func renderSet(name string, s ivals64, val func(uint64) string) string {
 	var parts []string
 	for _, x := range s {
-		if x.lo != x.hi && x.hi-x.lo < 2 {
+		if x.Lo != x.Hi && x.Hi-x.Lo < 2 {
 			// Two values read better as two equalities.
-			parts = append(parts, fmt.Sprintf("%s == %s || %s == %s", name, val(x.lo), name, val(x.hi)))
+			parts = append(parts, fmt.Sprintf("%s == %s || %s == %s", name, val(x.Lo), name, val(x.Hi)))
 			continue
 		}
 		switch {
-		case x.lo == x.hi:
-			parts = append(parts, fmt.Sprintf("%s == %s", name, val(x.lo)))
-		case x.lo == 0:
-			parts = append(parts, fmt.Sprintf("%s <= %s", name, num(x.hi)))
-		case x.hi == ^uint64(0):
-			parts = append(parts, fmt.Sprintf("%s >= %s", name, num(x.lo)))
+		case x.Lo == x.Hi:
+			parts = append(parts, fmt.Sprintf("%s == %s", name, val(x.Lo)))
+		case x.Lo == 0:
+			parts = append(parts, fmt.Sprintf("%s <= %s", name, num(x.Hi)))
+		case x.Hi == ^uint64(0):
+			parts = append(parts, fmt.Sprintf("%s >= %s", name, num(x.Lo)))
 		default:
-			parts = append(parts, fmt.Sprintf("(%s >= %s && %s <= %s)", name, num(x.lo), name, num(x.hi)))
+			parts = append(parts, fmt.Sprintf("(%s >= %s && %s <= %s)", name, num(x.Lo), name, num(x.Hi)))
 		}
 	}
 	if len(parts) == 0 {
