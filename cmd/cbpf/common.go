@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // flags wraps flag.FlagSet with cbpf's conventions: -h prints help on
@@ -114,4 +115,15 @@ func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, in
 		return nil, "", exitBad, false
 	}
 	return prog, name, exitOK, true
+}
+
+// modeFlag parses a --mode value.
+func modeFlag(s string) (vm.Mode, error) {
+	switch strings.ToLower(s) {
+	case "seccomp":
+		return vm.Seccomp, nil
+	case "packet", "socket":
+		return vm.Packet, nil
+	}
+	return 0, fmt.Errorf("unknown mode %q (want seccomp or packet)", s)
 }

@@ -68,26 +68,25 @@ func runRun(e *env, args []string) int {
 	if len(fs.positional) != 1 {
 		return fs.usageError("want one PROG, got %d arguments", len(fs.positional))
 	}
-	var m vm.Mode
-	switch *mode {
-	case "seccomp":
-		m = vm.Seccomp
+	m, err := modeFlag(*mode)
+	if err != nil {
+		return fs.usageError("--mode: %v", err)
+	}
+	switch m {
+	case vm.Seccomp:
 		if *pcapFile != "" {
 			return fs.usageError("--pcap needs --mode packet")
 		}
 		if (*input == "" || *input == "-") && fs.positional[0] == "-" {
 			return fs.usageError("PROG and the inputs cannot both be stdin; use --input FILE")
 		}
-	case "packet":
-		m = vm.Packet
+	case vm.Packet:
 		if *pcapFile == "" {
 			return fs.usageError("packet mode needs --pcap FILE")
 		}
 		if *input != "" {
 			return fs.usageError("--input is for seccomp mode; packet mode reads --pcap")
 		}
-	default:
-		return fs.usageError("--mode: unknown mode %q (seccomp or packet)", *mode)
 	}
 	prog, progName, code, ok := readProgram(e, "run", fs.positional[0], *in)
 	if !ok {

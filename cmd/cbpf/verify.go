@@ -11,17 +11,6 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-// modeFlag parses a --mode value.
-func modeFlag(s string) (verify.Mode, error) {
-	switch strings.ToLower(s) {
-	case "seccomp":
-		return verify.Seccomp, nil
-	case "packet", "socket":
-		return verify.Packet, nil
-	}
-	return 0, fmt.Errorf("unknown mode %q (want seccomp or packet)", s)
-}
-
 func verifyCommand() *command {
 	return &command{
 		name:    "verify",
