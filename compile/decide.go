@@ -112,13 +112,18 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 	}
 	// Neighbouring cases with the same action are one case: their
 	// predicates ORed, so that value sets are searched, not scanned.
-	merged := d.cases[:0]
-	for _, c := range d.cases {
-		if n := len(merged); n > 0 && merged[n-1].act == c.act {
-			merged[n-1].when = orOf(merged[n-1].when, c.when)
-			continue
+	var merged []dcase
+	for i := 0; i < len(d.cases); {
+		j := i + 1
+		for j < len(d.cases) && d.cases[j].act == d.cases[i].act {
+			j++
+		}
+		c := d.cases[i]
+		if j > i+1 {
+			c.when = orOf(d.cases[i:j])
 		}
 		merged = append(merged, c)
+		i = j
 	}
 	d.cases = merged
 	// Trailing cases whose action is the else change nothing.
@@ -172,14 +177,14 @@ func writeKey(b *strings.Builder, e policy.Expr) {
 	}
 }
 
-// orOf is x || y, flattening nested ORs.
-func orOf(x, y policy.Expr) policy.Expr {
+// orOf is the OR of the cases' predicates, nested ORs flattened.
+func orOf(cases []dcase) policy.Expr {
 	var out policy.Or
-	for _, e := range []policy.Expr{x, y} {
-		if o, ok := e.(policy.Or); ok {
+	for _, c := range cases {
+		if o, ok := c.when.(policy.Or); ok {
 			out = append(out, o...)
 		} else {
-			out = append(out, e)
+			out = append(out, c.when)
 		}
 	}
 	return out

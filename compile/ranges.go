@@ -1,7 +1,7 @@
 package compile
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/policy"
@@ -72,34 +72,26 @@ func regularMax(a *arch.Arch, scs []arch.Syscall) uint32 {
 func partition(parts []abiPart, def, badArch policy.Action, enosysNew bool) []rng {
 	// Points where the outcome may change: every named number, its
 	// successor, the ABI boundaries.
-	cuts := make(map[uint32]bool, 1024)
-	cuts[0] = true
+	starts := []uint32{0, 0x40000000, 0x80000000, 0xc0000000, 0xffffffff}
 	for _, pt := range parts {
 		if pt.abi == nil {
 			continue
 		}
 		for _, sc := range pt.scs {
-			cuts[sc.Number] = true
+			starts = append(starts, sc.Number)
 			if sc.Number != 0xffffffff {
-				cuts[sc.Number+1] = true
+				starts = append(starts, sc.Number+1)
 			}
 		}
 		if pt.maxNamed != 0xffffffff {
-			cuts[pt.maxNamed+1] = true
+			starts = append(starts, pt.maxNamed+1)
 		}
 		if enosysNew && pt.maxRegular < 0xffffffff-1024 {
-			cuts[pt.maxRegular+1] = true
-			cuts[pt.maxRegular+1024] = true
+			starts = append(starts, pt.maxRegular+1, pt.maxRegular+1024)
 		}
 	}
-	for _, b := range []uint32{0x40000000, 0x80000000, 0xc0000000, 0xffffffff} {
-		cuts[b] = true
-	}
-	starts := make([]uint32, 0, len(cuts))
-	for c := range cuts {
-		starts = append(starts, c)
-	}
-	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
 
 	outcomeOf := func(nr uint32) outcome {
 		for _, pt := range parts {
