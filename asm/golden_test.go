@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // goldenCase is one program of the tcpdump corpus (testdata/tcpdump).
@@ -183,17 +185,7 @@ func fmtCanonical(prog []bpf.RawInstruction) []bpf.RawInstruction {
 
 // fmtNeedTool finds a program the tests need. CI has it installed: there a
 // missing tool fails the test instead of skipping it.
-func fmtNeedTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s not found, but CI is set: install it (%v)", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return path
-}
+func fmtNeedTool(t *testing.T, name string) string { t.Helper(); return testenv.Tool(t, name) }
 
 // fmtEmptyPcap is a capture file with no packets, of the given link type.
 func fmtEmptyPcap(t *testing.T, linktype uint32) string {

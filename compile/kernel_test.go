@@ -2,12 +2,11 @@ package compile
 
 import (
 	"math/rand/v2"
-	"os"
-	"runtime"
 	"testing"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/kernel"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 	"github.com/cbpfkit/cbpf/policy"
 )
 
@@ -15,12 +14,7 @@ import (
 // child process, with every return made observable by the oracle) and
 // compares its decisions with policy.Eval.
 func TestKernelAgrees(t *testing.T) {
-	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" || os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must run the kernel tests (linux/amd64 as root)")
-		}
-		t.Skip("needs linux/amd64 and root")
-	}
+	testenv.Kernel(t, true)
 	r := rand.New(rand.NewPCG(3, 4))
 	x86 := mustArch(t, "x86_64")
 	var jobs []kernel.SeccompJob

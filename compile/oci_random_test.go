@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 
+	"github.com/cbpfkit/cbpf/internal/testenv"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 )
@@ -26,13 +26,7 @@ import (
 // outcome depends on libseccomp's internal order (ParseOCI warns about
 // those), are skipped. CBPF_LONG=1 runs more.
 func TestRandomProfilesEquivalentToLibseccomp(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if out, err := exec.Command(python, "-c", "import seccomp").CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs python3-seccomp: %v %s", err, out)
-		}
-		t.Skip("python3-seccomp is not installed")
-	}
+	python := testenv.Libseccomp(t)
 	n := 40
 	if os.Getenv("CBPF_LONG") != "" {
 		n = 1000

@@ -13,6 +13,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/internal/testenv"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 )
@@ -25,13 +26,7 @@ import (
 // verify.Equivalent, which is exact for such filters: every input, every
 // target arch.
 func TestOCIEquivalentToLibseccomp(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if out, err := exec.Command(python, "-c", "import seccomp").CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs python3-seccomp: %v %s", err, out)
-		}
-		t.Skip("python3-seccomp is not installed")
-	}
+	python := testenv.Libseccomp(t)
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the profiles' expansion is pinned for an amd64 host")
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // The oracle for ParseOCI is libseccomp 2.5.4 through python3-seccomp:
@@ -27,22 +27,11 @@ import (
 // must give the same action for every vector, except where
 // testdata/oci/disagreements.txt explains why not.
 
-const systemPython = "/usr/bin/python3"
+const systemPython = testenv.Python
 
 // needLibseccomp skips without python3-seccomp, but fails on CI, where
 // .ci/run installs it.
-func needLibseccomp(t *testing.T) {
-	t.Helper()
-	out, err := exec.Command(systemPython, "-c", "import seccomp").CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := fmt.Sprintf("python3-seccomp is not usable (%v: %s); apt-get install python3-seccomp", err, bytes.TrimSpace(out))
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
+func needLibseccomp(t *testing.T) { t.Helper(); testenv.Libseccomp(t) }
 
 type oracleVector struct {
 	Call

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"runtime"
 	"testing"
 
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/internal/kernel"
 	"github.com/cbpfkit/cbpf/internal/progen"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // The kernel is the oracle for KernelCheck: seccomp(2) in a child process
@@ -19,16 +19,7 @@ import (
 // program must get the same verdict. CBPF_LONG=1 runs 100,000 programs a
 // mode instead of a few thousand.
 
-func needKernel(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" && os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI must run the kernel oracle tests (linux/amd64 as root); have %s/%s uid %d", runtime.GOOS, runtime.GOARCH, os.Geteuid())
-	}
-	t.Skip("the kernel oracle needs linux/amd64 and root")
-}
+func needKernel(t *testing.T) { t.Helper(); testenv.Kernel(t, true) }
 
 func programCount() int {
 	if os.Getenv("CBPF_LONG") != "" {

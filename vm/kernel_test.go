@@ -8,35 +8,20 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/net/bpf"
+
 	"github.com/cbpfkit/cbpf/internal/kernel"
 	"github.com/cbpfkit/cbpf/internal/progen"
-	"golang.org/x/net/bpf"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // needKernel skips where the kernel oracle cannot run, but fails on CI.
-func needKernel(t *testing.T, root bool) {
-	t.Helper()
-	why := ""
-	switch {
-	case runtime.GOOS != "linux" || runtime.GOARCH != "amd64":
-		why = "needs linux/amd64"
-	case root && os.Geteuid() != 0:
-		why = "needs root"
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI must run the kernel differential tests: %s", why)
-	}
-	t.Skip(why)
-}
+func needKernel(t *testing.T, root bool) { t.Helper(); testenv.Kernel(t, root) }
 
 // diffSize returns how many programs and inputs per program to run, and
 // the seed.

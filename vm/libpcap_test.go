@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/internal/pcap"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // Filter expressions for the libpcap oracle: protocols, hosts and nets,
@@ -69,17 +70,7 @@ var pcapExprs = []string{
 
 // needTool finds a tool, skipping the test when it is missing outside CI
 // and failing it in CI (which installs it).
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return p
-}
+func needTool(t testing.TB, name string) string { t.Helper(); return testenv.Tool(t, name) }
 
 // writePcap writes the packets to dir/in.pcap with a unique timestamp per
 // packet (second i), so tcpdump's output names which ones matched.

@@ -4,32 +4,16 @@ package kernel
 
 import (
 	"errors"
-	"os"
-	"runtime"
 	"syscall"
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // needKernel skips where the oracle cannot run, but never on CI.
-func needKernel(t *testing.T, root bool) {
-	t.Helper()
-	why := ""
-	switch {
-	case runtime.GOOS != "linux" || runtime.GOARCH != "amd64":
-		why = "needs linux/amd64"
-	case root && os.Geteuid() != 0:
-		why = "needs root"
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI must run the kernel oracle tests: %s", why)
-	}
-	t.Skip(why)
-}
+func needKernel(t *testing.T, root bool) { t.Helper(); testenv.Kernel(t, root) }
 
 func asm(t *testing.T, insns ...bpf.Instruction) []bpf.RawInstruction {
 	t.Helper()

@@ -5,11 +5,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
-	"runtime"
 	"testing"
 
-	"github.com/cbpfkit/cbpf/internal/kernel"
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/internal/kernel"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -17,16 +18,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func needKernel(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI must run the kernel oracle tests")
-	}
-	t.Skip("needs linux/amd64")
-}
+func needKernel(t *testing.T) { t.Helper(); testenv.Kernel(t, false) }
 
 func TestDeterministic(t *testing.T) {
 	for _, mode := range []Mode{Seccomp, Packet} {
