@@ -3,7 +3,6 @@ package kernel
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"syscall"
@@ -83,16 +82,6 @@ func (a *acceptor) check(prog []bpf.RawInstruction) error {
 }
 
 func (a *acceptor) close() { close(a.req) }
-
-// debugLog, when CBPF_KERNEL_DEBUG names a file, gets every probe before
-// it is made: the last line names the culprit if a probe ever hangs.
-var debugLog = func() *os.File {
-	if p := os.Getenv("CBPF_KERNEL_DEBUG"); p != "" {
-		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-		return f
-	}
-	return nil
-}()
 
 // rawJob is shared with the bare thread of rawProbe (layout fixed there).
 type rawJob struct {
