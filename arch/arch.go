@@ -23,6 +23,12 @@ type Arch struct {
 	Audit     uint32           // AUDIT_ARCH_* value, as in seccomp_data.arch
 	ByteOrder binary.ByteOrder // byte order of seccomp_data
 	Bits      int              // word size: 32 or 64
+	// ArgBits is how many bits of each seccomp_data.args[i] the kernel
+	// fills: 32 on the 32-bit ABIs (the high word is always 0), 64 on the
+	// 64-bit ABIs and on x32, whose calls enter through the x86_64 entry
+	// with full 64-bit registers (an x32 off_t is 64-bit, and a high word
+	// the caller sets reaches the filter).
+	ArgBits int
 
 	aliases []string // other names Lookup accepts (lower case)
 	table   func() *table
@@ -81,6 +87,10 @@ var arches = func() []*Arch {
 		{Name: "x86_64", GoArch: "amd64", Audit: emX86_64 | audit64 | auditLE, ByteOrder: le, Bits: 64, aliases: []string{"x86-64", "x64"}},
 	}
 	for _, a := range as {
+		a.ArgBits = a.Bits
+		if a.Name == "x32" {
+			a.ArgBits = 64
+		}
 		name := a.Name
 		a.table = sync.OnceValue(func() *table { return loadTable(name) })
 	}

@@ -61,7 +61,7 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 			out[nr] = d
 			continue
 		}
-		out[nr] = decide(rules, p.Default, a.Bits == 32)
+		out[nr] = decide(rules, p.Default, p.ArgBits(a) == 32)
 	}
 	for _, mux := range []string{arch.Socketcall, arch.IPC} {
 		nr, ok := a.SyscallNumber(mux)
@@ -82,7 +82,7 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 			}
 		}
 		if len(rules) > 0 {
-			out[nr] = decide(rules, p.Default, a.Bits == 32)
+			out[nr] = decide(rules, p.Default, p.ArgBits(a) == 32)
 		}
 	}
 	return out

@@ -14,7 +14,8 @@
 //     holds, finds the range in a few comparisons;
 //  3. for syscalls whose action depends on the arguments, tests them:
 //     64-bit comparisons look at the high word, then the low word; 32-bit
-//     ones at the low word; masks use "and" or "jset"; a set of values of
+//     ones (every comparison on a 32-bit ABI; x32's are 64-bit, see
+//     policy.Policy.X32LowWord) at the low word; masks use "and" or "jset"; a set of values of
 //     one argument is searched with a tree; rules are tried from the most
 //     restrictive action to the least, so the first that holds wins, as
 //     policy.Eval has it;

@@ -50,7 +50,7 @@ func TestOCIEquivalentToLibseccomp(t *testing.T) {
 			if caps == nil {
 				caps = policy.DockerDefaultCaps()
 			}
-			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Caps: caps})
+			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Caps: caps, X32LowWord: true})
 			if err != nil {
 				t.Fatal(err)
 			}

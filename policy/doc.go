@@ -15,8 +15,13 @@
 // matching rule: Default.
 //
 // Arguments are 64-bit and compared unsigned; a 32-bit comparison looks at
-// the low half only. On 32-bit arches every comparison is 32-bit, since the
-// kernel passes 32-bit arguments there.
+// the low half only. On 32-bit arches (x86, arm, mips o32) every
+// comparison is 32-bit, since the kernel passes 32-bit arguments there.
+// x32 is not one of them: its calls enter the kernel with 64-bit
+// registers, so x32 comparisons see all 64 bits (write (u32)arg1 for a
+// low-word test). libseccomp 2.5.4 compares x32 arguments on their low
+// word only; Policy.X32LowWord does the same, for filters that must
+// decide as runc's do.
 //
 // Calls that an arch also offers through socketcall or ipc (i386, mips
 // o32, ppc64, s390x) are matched on both paths, the way libseccomp does it:

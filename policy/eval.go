@@ -29,8 +29,11 @@ type Call struct {
 //  4. Of the matching rules, the most restrictive action wins
 //     (MoreRestrictive).
 //
-// On a 32-bit arch the kernel gives 32-bit arguments, so comparisons there
-// use the low 32 bits only, as libseccomp's filters do.
+// On a 32-bit ABI the kernel gives 32-bit arguments (arch.Arch.ArgBits),
+// so comparisons there use the low 32 bits only, as libseccomp's filters
+// do. x32 is not one of them: its calls carry full 64-bit registers, and
+// comparisons see all 64 bits (libseccomp 2.5.4 compares only the low
+// word on x32; Policy.X32LowWord does the same).
 func Eval(p *Policy, c Call) Action {
 	a := p.abi(c)
 	if a == nil {
@@ -41,7 +44,8 @@ func Eval(p *Policy, c Call) Action {
 		return p.Default
 	}
 	args := c.Args
-	if a.Bits == 32 {
+	bits := p.ArgBits(a)
+	if bits == 32 {
 		for i := range args {
 			args[i] &= 0xffffffff
 		}
@@ -58,11 +62,11 @@ func Eval(p *Policy, c Call) Action {
 		hit := false
 		switch {
 		case r.Syscall == name:
-			hit = r.When == nil || holds(r.When, &args, a.Bits)
+			hit = r.When == nil || holds(r.When, &args, bits)
 		case demuxed != "" && r.Syscall == demuxed:
 			if mux, _, ok := a.Multiplexed(r.Syscall); ok && mux == name {
 				w := MuxPredicate(r.When)
-				hit = w == nil || holds(w, &args, a.Bits)
+				hit = w == nil || holds(w, &args, bits)
 			}
 		}
 		if hit && (!matched || MoreRestrictive(r.Action, best)) {
@@ -75,7 +79,7 @@ func Eval(p *Policy, c Call) Action {
 	return best
 }
 
-// holds evaluates e; on 32-bit arches every comparison is a 32-bit one.
+// holds evaluates e; with 32-bit arguments every comparison is a 32-bit one.
 func holds(e Expr, args *[6]uint64, bits int) bool {
 	if bits == 64 {
 		return e.Eval(args)

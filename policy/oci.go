@@ -33,6 +33,12 @@ type OCIOptions struct {
 	// warning, as runc skips names libseccomp cannot resolve, so that the
 	// filter matches runc's.
 	NewSyscalls bool
+	// X32LowWord compares x32 arguments on their low 32 bits, as
+	// libseccomp 2.5.4 does, so that the filter decides as runc's does
+	// (Policy.X32LowWord). By default cbpf compares them on all 64 bits,
+	// as the kernel passes them, and warns where a profile's x32 rules
+	// then mean something stricter than runc's filter.
+	X32LowWord bool
 	// Kernel, if set ("5.8"), is the kernel version for Docker's minKernel
 	// conditions. By default it is the running kernel's, as Docker does it:
 	// the same profile can then give different policies on different hosts.
@@ -95,6 +101,13 @@ func (e *OCIError) Error() string {
 //     restrictive action; libseccomp's choice depends on its rule tree),
 //     there is a warning.
 //
+// Where cbpf deliberately differs from the filter runc + libseccomp 2.5.4
+// install (each with a warning when a profile is affected):
+//
+//   - x32 arguments are compared on all 64 bits, as the kernel passes them;
+//     libseccomp compares their low 32 bits only (OCIOptions.X32LowWord
+//     does as libseccomp does).
+//
 // Not modelled: runc's ENOSYS stub for syscalls newer than the profile
 // (runc answers ENOSYS, not the default action, for numbers above the
 // highest one the profile names), flags and the notify listener.
@@ -123,6 +136,7 @@ type ociConv struct {
 	caps     []string
 	kernel   *seccomp.KernelVersion // nil: the running kernel's
 	newSys   bool                   // OCIOptions.NewSyscalls
+	x32Low   bool                   // OCIOptions.X32LowWord
 	lacking  map[*arch.Arch]*lacking
 	problems []Problem
 
@@ -179,7 +193,7 @@ var ociArches = []specs.Arch{
 }
 
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
-	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls}
+	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, c.jsonError("", 0, err)
@@ -378,7 +392,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	if def == UserNotif {
 		return nil, c.errf("defaultAction", "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)")
 	}
-	p := &Policy{Default: def, BadArch: KillProcess}
+	p := &Policy{Default: def, BadArch: KillProcess, X32LowWord: c.x32Low}
 
 	// libseccomp's native arch first, then the profile's.
 	p.Arches = []*arch.Arch{c.host}
@@ -468,6 +482,7 @@ func (c *ociConv) policy() (*Policy, error) {
 		return nil, err
 	}
 	c.warnMultiplexed(p, rules)
+	c.warnX32Args(p, rules)
 	for _, r := range rules {
 		switch len(r.conds) {
 		case 0:
@@ -513,6 +528,30 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 			}
 			break
 		}
+	}
+}
+
+// warnX32Args warns, once, where the profile's x32 rules mean something
+// else than in runc's filter: libseccomp 2.5.4 compares x32 arguments on
+// their low 32 bits, cbpf on all 64 (the kernel passes 64-bit registers),
+// so a call whose argument has high bits set, or a constant wider than 32
+// bits, is decided differently.
+func (c *ociConv) warnX32Args(p *Policy, rules []*ociRule) {
+	i := slices.IndexFunc(p.Arches, func(a *arch.Arch) bool { return a.Name == "x32" })
+	if p.X32LowWord || i < 0 {
+		return
+	}
+	for _, r := range rules {
+		if len(r.conds) == 0 {
+			continue
+		}
+		if _, ok := p.Arches[i].SyscallNumber(r.Syscall); !ok {
+			continue
+		}
+		c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+			"%s on x32: cbpf compares the arguments on all 64 bits, as the kernel passes them; libseccomp 2.5.4 (runc) compares only their low 32 bits, so x32 calls with high argument bits set are decided differently (OCIOptions.X32LowWord, --x32-low-word, does as runc does); further x32 rules with conditions are not reported",
+			r.Syscall)})
+		return
 	}
 }
 

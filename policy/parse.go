@@ -935,7 +935,7 @@ func (ps *textParser) check() {
 			if mux, _, ok := a.Multiplexed(r.Syscall); ok {
 				ps.warns = append(ps.warns, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf("%s: on %s, calls made through %s match this rule whatever the arguments (they are behind a pointer a filter cannot read)", r.Syscall, a.Name, mux)})
 			}
-			if a.Bits == 32 {
+			if a.ArgBits == 32 {
 				wide := false
 				walk(r.When, func(c *Cmp) {
 					wide = wide || c.Bits == 64 && c.Op != MaskedEQ && c.Value>>32 != 0 && c.Value>>31 != 0x1ffffffff

@@ -19,6 +19,20 @@ type Policy struct {
 	// Arches are the targets. Empty means the host's arch.
 	Arches []*arch.Arch
 	Rules  []Rule
+	// X32LowWord compares x32 arguments on their low 32 bits, as
+	// libseccomp 2.5.4 does (OCIOptions.X32LowWord, for filters that must
+	// decide as runc's do). By default they are compared on all 64 bits,
+	// as the kernel passes them: x32 calls carry 64-bit registers.
+	X32LowWord bool
+}
+
+// ArgBits is the width in which p compares the arguments of a's calls:
+// a.ArgBits, or 32 for x32 when X32LowWord is set.
+func (p *Policy) ArgBits(a *arch.Arch) int {
+	if p.X32LowWord && a.Name == "x32" {
+		return 32
+	}
+	return a.ArgBits
 }
 
 // Rule applies Action to calls of Syscall for which When holds.

@@ -200,8 +200,7 @@ func pathLints(prog []bpf.RawInstruction) []Diagnostic {
 			}
 		}
 		// Low word tested, high word not, on this path. Not a flaw where
-		// arguments are 32-bit: 32-bit arches, and x32 as libseccomp
-		// treats it.
+		// arguments are 32-bit (32-bit arches; x32's are 64-bit).
 		if args32(l.cs) {
 			continue
 		}
@@ -281,27 +280,13 @@ func leafByteOrderLE(cs conj) bool {
 	return true
 }
 
-// args32 reports whether a path is pinned to a 32-bit ABI: an arch value
-// without __AUDIT_ARCH_64BIT, or x86_64 with nr from 0x40000000 up (x32).
+// args32 reports whether a path is pinned to a 32-bit ABI, whose
+// arguments the kernel passes as 32-bit values: an arch value without
+// __AUDIT_ARCH_64BIT. x32 is not one: its arguments are 64-bit registers.
 func args32(cs conj) bool {
-	archVal, pinned := uint32(0), false
 	for _, c := range cs.onWord(1) {
 		if c.Op == opEQ && c.Mask == 0xffffffff {
-			archVal, pinned = c.C, true
-		}
-	}
-	if !pinned {
-		return false
-	}
-	if archVal&0x80000000 == 0 {
-		return true
-	}
-	if archVal != auditX86_64 {
-		return false
-	}
-	for _, c := range cs.onWord(0) {
-		if c.Mask == 0xffffffff && (c.Op == opGT && c.C >= 0x3fffffff || c.Op == opEQ && c.C >= 0x40000000 && c.C != 0xffffffff) {
-			return true
+			return c.C&0x80000000 == 0
 		}
 	}
 	return false

@@ -12,7 +12,7 @@ import (
 // policyFlags are the flags of the commands that read a policy.
 type policyFlags struct {
 	lang, arches, caps, kernel *string
-	newSyscalls                *bool
+	newSyscalls, x32LowWord    *bool
 }
 
 func addPolicyFlags(fs *flags) *policyFlags {
@@ -22,6 +22,7 @@ func addPolicyFlags(fs *flags) *policyFlags {
 		caps:        fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
 		kernel:      fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
 		newSyscalls: fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
+		x32LowWord:  fs.Bool("x32-low-word", false, "compare x32 arguments on their low 32 bits, as libseccomp 2.5.4 (runc) does; by default all 64 bits, as the kernel passes them"),
 	}
 }
 
@@ -67,7 +68,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		}
 		p, warns, err = policy.ParseTextFor(name, data, targets)
 	case "oci", "docker", "json":
-		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls}
+		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord}
 		if *pf.caps != "" {
 			opts.Caps = strings.Split(*pf.caps, ",")
 		}
@@ -99,5 +100,6 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 	if bad {
 		return nil, exitBad, false
 	}
+	p.X32LowWord = p.X32LowWord || *pf.x32LowWord
 	return p, exitOK, true
 }
