@@ -397,3 +397,21 @@ func BenchmarkLookup(b *testing.B) {
 		Lookup("mips64el")
 	}
 }
+
+func TestExemptNamesMatchTable(t *testing.T) {
+	for name, m := range exemptions {
+		a, err := Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for nr, e := range m {
+			if got, _ := a.SyscallName(nr); got != e.Name {
+				t.Errorf("%s %d: table says %q, exemption %q", name, nr, got, e.Name)
+			}
+		}
+	}
+	x32, _ := Lookup("x32")
+	if _, ok := x32.Exempt(335 | X32SyscallBit); ok {
+		t.Error("x32 has no exemption")
+	}
+}
