@@ -23,11 +23,15 @@ type Arch struct {
 	Audit     uint32           // AUDIT_ARCH_* value, as in seccomp_data.arch
 	ByteOrder binary.ByteOrder // byte order of seccomp_data
 	Bits      int              // word size: 32 or 64
-	// ArgBits is how many bits of each seccomp_data.args[i] the kernel
-	// fills: 32 on the 32-bit ABIs (the high word is always 0), 64 on the
-	// 64-bit ABIs and on x32, whose calls enter through the x86_64 entry
-	// with full 64-bit registers (an x32 off_t is 64-bit, and a high word
-	// the caller sets reaches the filter).
+	// ArgBits is how many bits of each argument the syscall uses: 32 on
+	// the 32-bit ABIs, 64 on the 64-bit ABIs and on x32, whose calls enter
+	// through the x86_64 entry with full 64-bit registers (an x32 off_t is
+	// 64-bit). A filter should decide on those bits only. On 32-bit ABIs
+	// the high word of seccomp_data.args[i] is not always 0: an i386 call
+	// made with INT $0x80 from 64-bit code on an x86_64 kernel hands
+	// seccomp the caller's full 64-bit registers (measured on Linux 6.18),
+	// so a filter that tests an i386 argument's high word can be steered
+	// by the caller.
 	ArgBits int
 
 	aliases []string // other names Lookup accepts (lower case)

@@ -33,6 +33,7 @@ type wireResult struct {
 
 type response struct {
 	IP      uint64
+	IP386   uint64
 	Results []wireResult
 	Fatal   string
 }
@@ -99,11 +100,11 @@ func serve(req *request) response {
 			resp.Results = append(resp.Results, toWire(nil, acc.check(p)))
 		}
 	case "seccomp":
-		ip, err := findProbeIP()
+		ip, err := findProbeIPs()
 		if err != nil {
 			return response{Fatal: err.Error()}
 		}
-		resp.IP = ip
+		resp.IP, resp.IP386 = ip.native, ip.compat
 		for _, j := range req.Jobs {
 			rets, err := runSeccompJob(acc, ip, j)
 			resp.Results = append(resp.Results, toWire(rets, err))
@@ -165,7 +166,7 @@ func SeccompBatch(jobs []SeccompJob) (*SeccompRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &SeccompRun{IP: resp.IP}
+	run := &SeccompRun{IP: resp.IP, IP386: resp.IP386}
 	for _, w := range resp.Results {
 		run.Results = append(run.Results, SeccompResult{Rets: w.Rets, Err: w.err()})
 	}

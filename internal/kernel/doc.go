@@ -22,9 +22,11 @@
 // that identifies it (rewrite.go), and a prefix lets syscalls from any
 // other instruction address through, so nothing the probe asks ever runs.
 //
-// What the probe can and cannot show (amd64): arch is always
-// AUDIT_ARCH_X86_64 (AuditArchX86_64) and instruction_pointer always
-// SeccompRun.IP; nr is any int32 (negative values, -1 and the x32 bit 30
+// What the probe can and cannot show (amd64): arch is AUDIT_ARCH_X86_64
+// (AuditArchX86_64), or AUDIT_ARCH_I386 for an Input with I386 set, made
+// through the i386 compat entry (INT $0x80; the kernel then passes the
+// probe's full 64-bit registers as arguments, high words included), and
+// instruction_pointer SeccompRun.IP (IP386); nr is any int32 (negative values, -1 and the x32 bit 30
 // included) except 335 and 336, which Linux 6.14+ passes without running
 // any filter (uretprobe, uprobe; see Unfiltered); args are full 64-bit.
 // Programs may have at most MaxSeccompProg instructions and

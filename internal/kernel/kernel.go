@@ -9,14 +9,24 @@ import (
 )
 
 // AuditArchX86_64 is the arch value the kernel reports in seccomp_data for
-// the probes (they are native 64-bit syscalls on amd64).
-const AuditArchX86_64 uint32 = 0xc000003e
+// the probes (they are native 64-bit syscalls on amd64); AuditArchI386 the
+// one for the probes made through the i386 compat entry (Input.I386).
+const (
+	AuditArchX86_64 uint32 = 0xc000003e
+	AuditArchI386   uint32 = 0x40000003
+)
 
-// Input is the part of seccomp_data a probe controls. Arch is always the
-// host's native arch and instruction_pointer the probe's (SeccompRun.IP).
+// Input is the part of seccomp_data a probe controls. Arch is the host's
+// native arch, or i386 with I386, and instruction_pointer the probe's
+// (SeccompRun.IP or IP386).
 type Input struct {
 	Nr   int32
 	Args [6]uint64
+	// I386 makes the call through the i386 compat entry (INT $0x80 from
+	// the 64-bit probe; amd64 kernels with IA32_EMULATION): seccomp sees
+	// AUDIT_ARCH_I386, an i386 syscall number, and the arguments from
+	// ebx, ecx, edx, esi, edi and ebp.
+	I386 bool
 }
 
 // SeccompJob is one program and the inputs to run it on.
@@ -36,9 +46,10 @@ type SeccompResult struct {
 // SeccompRun is the outcome of a batch of SeccompJobs.
 type SeccompRun struct {
 	// IP is the instruction_pointer the kernel put into seccomp_data for
-	// every probe; a VM must be given the same value to agree.
-	IP      uint64
-	Results []SeccompResult
+	// every native probe, IP386 for every i386 one; a VM must be given the
+	// same value to agree.
+	IP, IP386 uint64
+	Results   []SeccompResult
 }
 
 // RejectError reports that the kernel refused a program, and with what.

@@ -11,8 +11,13 @@
 // instruction_pointer the kernel reports for the probes, and no other code
 // uses it. Returns clone's result in the parent.
 //
-// job layout (see rawJob): 0 fprog, 8 install result, 16 inputs ([7]uint64
-// each: nr, args), 24 count, 32 results, 40 done.
+// job layout (see rawJob): 0 fprog, 8 install result, 16 inputs ([8]uint64
+// each: nr, args, flags), 24 count, 32 results, 40 done.
+//
+// An input with flags 1 is made with INT $0x80, the i386 compat entry, which
+// a 64-bit process may use too: seccomp sees AUDIT_ARCH_I386 and i386
+// numbers, and the arguments from ebx, ecx, edx, esi, edi, ebp. The address
+// after that INT is the compat probes' instruction_pointer.
 TEXT ·rawProbe(SB), NOSPLIT, $0-40
 	MOVQ flags+0(FP), DI
 	MOVQ stack+8(FP), SI
@@ -51,6 +56,9 @@ loop:
 	MOVQ 40(R12), BX
 	CMPQ BX, R14
 	JGE exit
+	MOVQ 56(R13), BX
+	CMPQ BX, $0
+	JNE compat
 	MOVQ 0(R13), AX
 	MOVQ 8(R13), DI
 	MOVQ 16(R13), SI
@@ -60,7 +68,31 @@ loop:
 	MOVQ 48(R13), R9
 	SYSCALL // the probe
 	MOVQ AX, 0(R15)
-	ADDQ $56, R13
+	ADDQ $64, R13
+	ADDQ $8, R15
+	INCQ 40(R12)
+	JMP loop
+
+compat:
+	// INT $0x80 keeps every register but rax; saved anyway, the stack is ours.
+	PUSHQ R12
+	PUSHQ R13
+	PUSHQ R14
+	PUSHQ R15
+	MOVQ 0(R13), AX
+	MOVQ 8(R13), BX
+	MOVQ 16(R13), CX
+	MOVQ 24(R13), DX
+	MOVQ 32(R13), SI
+	MOVQ 40(R13), DI
+	MOVQ 48(R13), BP
+	INT $0x80 // the compat probe
+	POPQ R15
+	POPQ R14
+	POPQ R13
+	POPQ R12
+	MOVQ AX, 0(R15)
+	ADDQ $64, R13
 	ADDQ $8, R15
 	INCQ 40(R12)
 	JMP loop

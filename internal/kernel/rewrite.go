@@ -10,7 +10,7 @@ import (
 // any syscall run.
 //
 // The program is prefixed with a check that seccomp_data.instruction_pointer
-// is the probe's (both halves), else ALLOW, so the Go runtime's own syscalls
+// is one of the two probes' (both halves), else ALLOW, so the Go runtime's own syscalls
 // on the filtered thread pass untouched. The prefix ends with `ld #0` so the
 // program starts with A = 0 as it would on its own; X and M are untouched.
 // Prefixing moves no relative jump.
@@ -34,7 +34,7 @@ import (
 // never make a rejected program run.
 
 const (
-	seccompPrefixLen = 7
+	seccompPrefixLen = 8
 	maxTailLen       = 5
 	retErrno         = 0x00050000
 	retAllow         = 0x7fff0000
@@ -76,7 +76,7 @@ func seccompConsts(prog []bpf.RawInstruction) (consts []uint32, retA bool) {
 }
 
 // rewriteSeccomp builds the program installed for one pass (1, 2 or 3).
-func rewriteSeccomp(prog []bpf.RawInstruction, ip uint64, pass int) ([]bpf.RawInstruction, error) {
+func rewriteSeccomp(prog []bpf.RawInstruction, ip probeIPs, pass int) ([]bpf.RawInstruction, error) {
 	if len(prog) > MaxSeccompProg {
 		return nil, fmt.Errorf("kernel oracle: program has %d instructions, the seccomp oracle runs at most %d", len(prog), MaxSeccompProg)
 	}
@@ -90,10 +90,11 @@ func rewriteSeccomp(prog []bpf.RawInstruction, ip uint64, pass int) ([]bpf.RawIn
 	}
 	out := []bpf.RawInstruction{
 		ins(opLdAbs, 0, 0, 8), // instruction_pointer, low half (little endian)
-		ins(opJeqK, 1, 0, uint32(ip)),
+		ins(opJeqK, 2, 0, uint32(ip.native)),
+		ins(opJeqK, 1, 0, uint32(ip.compat)),
 		ins(opRetK, 0, 0, retAllow),
-		ins(opLdAbs, 0, 0, 12),
-		ins(opJeqK, 1, 0, uint32(ip>>32)),
+		ins(opLdAbs, 0, 0, 12), // the high half, which both probes share
+		ins(opJeqK, 1, 0, uint32(ip.native>>32)),
 		ins(opRetK, 0, 0, retAllow),
 		ins(opLdImm, 0, 0, 0),
 	}

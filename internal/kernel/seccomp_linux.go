@@ -87,7 +87,7 @@ func (a *acceptor) close() { close(a.req) }
 type rawJob struct {
 	fprog   *unix.SockFprog
 	install int64
-	inputs  *[7]uint64
+	inputs  *[8]uint64
 	n       int64
 	results *uintptr
 	done    int64
@@ -126,10 +126,13 @@ func runOnThread(prog []bpf.RawInstruction, inputs []Input) ([]uintptr, error) {
 }
 
 func rawRun(prog []bpf.RawInstruction, inputs []Input) (rax []uintptr, done int, err error) {
-	flat := make([][7]uint64, len(inputs))
+	flat := make([][8]uint64, len(inputs))
 	for i, in := range inputs {
 		flat[i][0] = uint64(int64(in.Nr))
 		copy(flat[i][1:], in.Args[:])
+		if in.I386 {
+			flat[i][7] = 1
+		}
 	}
 	rax = make([]uintptr, len(inputs)+1)
 	fprog := &unix.SockFprog{Len: uint16(len(prog))}
@@ -191,11 +194,37 @@ func errnoData(rax uintptr) (uint32, error) {
 	return uint32(v), nil
 }
 
-// findProbeIP learns the address after the probe SYSCALL instruction from
-// the kernel itself: a filter that answers getpid with ERRNO(1 + ip -
-// probeAddr) for addresses just after probeAddr, and ALLOW for the rest. Then it checks
-// the exact address with the oracle's own prefix.
-func findProbeIP() (uint64, error) {
+// probeIPs are the instruction_pointer values of the two probe
+// instructions: after the SYSCALL (native calls) and after the INT $0x80
+// (i386 compat calls). They share their high half.
+type probeIPs struct{ native, compat uint64 }
+
+// findProbeIPs learns both probe addresses from the kernel itself.
+func findProbeIPs() (probeIPs, error) {
+	native, err := findProbeIP(Input{Nr: int32(unix.SYS_GETPID)}, 0)
+	if err != nil {
+		return probeIPs{}, err
+	}
+	compat, err := findProbeIP(Input{Nr: nrGetpid386, I386: true}, native)
+	if err != nil {
+		return probeIPs{}, fmt.Errorf("the i386 compat probe: %w", err)
+	}
+	if native>>32 != compat>>32 {
+		return probeIPs{}, fmt.Errorf("kernel oracle: probe addresses %#x and %#x straddle a 4 GiB boundary", native, compat)
+	}
+	return probeIPs{native, compat}, nil
+}
+
+// nrGetpid386 is getpid on i386.
+const nrGetpid386 = 20
+
+// findProbeIP learns the address after the probe instruction that makes
+// call (a getpid) from the kernel itself: a filter that answers that
+// getpid with ERRNO(1 + ip - probeAddr) for addresses just after
+// probeAddr, and ALLOW for the rest. Then it checks the exact address with
+// the oracle's own prefix (other, if not 0, is the other probe's address,
+// which the prefix also lets through).
+func findProbeIP(call Input, other uint64) (uint64, error) {
 	if !haveProbe {
 		return 0, ErrUnsupported
 	}
@@ -203,9 +232,16 @@ func findProbeIP() (uint64, error) {
 	if uint32(base) > 0xffffffff-4096 {
 		return 0, errors.New("kernel oracle: probe straddles a 4 GiB boundary")
 	}
+	archVal := AuditArchX86_64
+	if call.I386 {
+		archVal = AuditArchI386
+	}
 	find := []bpf.RawInstruction{
+		ins(opLdAbs, 0, 0, 4),
+		ins(opJeqK, 1, 0, archVal),
+		ins(opRetK, 0, 0, retAllow),
 		ins(opLdAbs, 0, 0, 0),
-		ins(opJeqK, 1, 0, unix.SYS_GETPID),
+		ins(opJeqK, 1, 0, uint32(call.Nr)),
 		ins(opRetK, 0, 0, retAllow),
 		ins(opLdAbs, 0, 0, 12),
 		ins(opJeqK, 1, 0, uint32(base>>32)),
@@ -220,8 +256,8 @@ func findProbeIP() (uint64, error) {
 		ins(opOrK, 0, 0, retErrno),
 		ins(opRetA, 0, 0, 0),
 	}
-	getpid := []Input{{Nr: int32(unix.SYS_GETPID)}}
-	rax, err := runOnThread(find, getpid)
+	calls := []Input{call}
+	rax, err := runOnThread(find, calls)
 	if err != nil {
 		return 0, err
 	}
@@ -230,11 +266,15 @@ func findProbeIP() (uint64, error) {
 		return 0, fmt.Errorf("locating the probe: %w", err)
 	}
 	ip := base + uint64(d) - 1
-	check, err := rewriteSeccomp([]bpf.RawInstruction{ins(opRetK, 0, 0, 12345)}, ip, 1)
+	ips := probeIPs{ip, other}
+	if other == 0 {
+		ips.compat = ip
+	}
+	check, err := rewriteSeccomp([]bpf.RawInstruction{ins(opRetK, 0, 0, 12345)}, ips, 1)
 	if err != nil {
 		return 0, err
 	}
-	if rax, err = runOnThread(check, getpid); err != nil {
+	if rax, err = runOnThread(check, calls); err != nil {
 		return 0, err
 	}
 	if d, err := errnoData(rax[0]); err != nil || d != 1 {
@@ -244,9 +284,9 @@ func findProbeIP() (uint64, error) {
 }
 
 // runSeccompJob runs one program on its inputs; see rewrite.go for how.
-func runSeccompJob(acc *acceptor, ip uint64, job SeccompJob) ([]uint32, error) {
+func runSeccompJob(acc *acceptor, ip probeIPs, job SeccompJob) ([]uint32, error) {
 	for i, in := range job.Inputs {
-		if Unfiltered(in.Nr) {
+		if !in.I386 && Unfiltered(in.Nr) {
 			// The syscall would really run, and outside a uprobe it
 			// raises SIGILL.
 			return nil, fmt.Errorf("kernel oracle: input %d: nr %d bypasses seccomp filters on this kernel", i, in.Nr)
@@ -303,7 +343,7 @@ func runSeccompJob(acc *acceptor, ip uint64, job SeccompJob) ([]uint32, error) {
 	return rets, nil
 }
 
-func runPass(prog []bpf.RawInstruction, ip uint64, pass int, inputs []Input) ([]uint32, error) {
+func runPass(prog []bpf.RawInstruction, ip probeIPs, pass int, inputs []Input) ([]uint32, error) {
 	rw, err := rewriteSeccomp(prog, ip, pass)
 	if err != nil {
 		return nil, err
