@@ -284,7 +284,7 @@ func (w *pathWalk) pop() {
 // Masked constraints go to the exact bit solver.
 func (w *pathWalk) feasible(c constraint) bool {
 	if c.Mask != fullMask {
-		return w.cs.feasibleWith(c)
+		return w.greedy(c) || w.cs.feasibleWith(c)
 	}
 	lo, hi := uint64(0), uint64(fullMask)
 	bound := func(d constraint) {
@@ -303,7 +303,7 @@ func (w *pathWalk) feasible(c constraint) bool {
 			continue
 		}
 		if d.Mask != fullMask {
-			return w.cs.feasibleWith(c)
+			return w.greedy(c) || w.cs.feasibleWith(c)
 		}
 		bound(d)
 	}
@@ -322,6 +322,46 @@ func (w *pathWalk) feasible(c constraint) bool {
 		excluded++
 	}
 	return hi-lo+1 > excluded
+}
+
+// greedy looks for a value of c's word that satisfies c and the path's
+// constraints on that word by repairing a candidate, one violated
+// constraint at a time (what single-bit flag tests need), and checks it:
+// true is a proof, false means only that the exact solver must decide.
+func (w *pathWalk) greedy(c constraint) bool {
+	var v uint32
+	fix := func(d constraint) {
+		if d.holds(v) {
+			return
+		}
+		switch d.Op {
+		case opEQ:
+			v = v&^d.Mask | d.C&d.Mask
+		case opNE:
+			v ^= d.Mask & -d.Mask // flip the lowest bit of the mask
+		case opGT:
+			v |= d.Mask
+		case opLE:
+			v &^= d.Mask
+		}
+	}
+	for range 2 {
+		fix(c)
+		for _, d := range w.cs {
+			if d.Word == c.Word {
+				fix(d)
+			}
+		}
+	}
+	if !c.holds(v) {
+		return false
+	}
+	for _, d := range w.cs {
+		if d.Word == c.Word && !d.holds(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // constrains reports whether cs says anything about word w.
@@ -354,6 +394,7 @@ type linter struct {
 	// arg-half findings, one diagnostic for each argument of a call
 	halves    map[halfKey]*halfGroup
 	halfOrder []halfKey
+	paths     [2][]int // run's scratch buffers
 }
 
 type halfKey struct {
@@ -412,11 +453,71 @@ func (l *linter) walk(w *pathWalk) {
 	}
 }
 
-// run runs d in the VM and returns the result and the pcs executed.
-func (l *linter) run(d vm.SeccompData) (uint32, []int) {
-	var path []int
+// run runs d in the VM and returns the result and the pcs executed, in
+// scratch buffer buf (0 or 1), valid until the next run with it.
+func (l *linter) run(d vm.SeccompData, buf int) (uint32, []int) {
+	path := l.paths[buf][:0]
 	r := l.m.RunSeccompOpts(d, &vm.Options{Trace: func(s vm.Step) { path = append(path, s.PC) }})
+	l.paths[buf] = path
 	return r.Ret, path
+}
+
+// solvePath returns one solution of cs for every word, the smallest on
+// each (0 where unconstrained). Words pinned by == and words with only
+// unmasked constraints (an interval less the != values) are solved here
+// without allocating much; the others by the bit solver.
+func solvePath(cs conj) (words [16]uint32, ok bool) {
+	var on uint16
+	for _, c := range cs {
+		on |= 1 << c.Word
+	}
+	var ne []uint32
+	for w := uint8(0); w < 16; w++ {
+		if on&(1<<w) == 0 {
+			continue
+		}
+		lo, hi, full := uint64(0), uint64(fullMask), true
+		ne = ne[:0]
+		for _, c := range cs {
+			if c.Word != w {
+				continue
+			}
+			if c.Mask != fullMask {
+				full = false
+				break
+			}
+			k := uint64(c.C)
+			switch c.Op {
+			case opEQ:
+				lo, hi = max(lo, k), min(hi, k)
+			case opGT:
+				lo = max(lo, k+1)
+			case opLE:
+				hi = min(hi, k)
+			case opNE:
+				ne = append(ne, c.C)
+			}
+		}
+		if !full {
+			v, found := solveWord(cs.onWord(w))
+			if !found {
+				return words, false
+			}
+			words[w] = v
+			continue
+		}
+		slices.Sort(ne)
+		for _, k := range ne {
+			if uint64(k) == lo {
+				lo++
+			}
+		}
+		if lo > hi {
+			return words, false
+		}
+		words[w] = uint32(lo)
+	}
+	return words, true
 }
 
 // mainWalk follows every path once: it collects the arch values tested,
@@ -479,7 +580,7 @@ func (l *linter) mainWalk() {
 // nrBeforeArch confirms that a call from an arch other than the tested
 // ones reaches the nr test at c.pc without the filter reading arch.
 func (l *linter) nrBeforeArch(c pathCand) {
-	words, ok := c.cs.solve()
+	words, ok := solvePath(c.cs)
 	if !ok {
 		return
 	}
@@ -489,10 +590,10 @@ func (l *linter) nrBeforeArch(c pathCand) {
 	}
 	words[1] = av
 	d := wordsToData(words)
-	ret, path := l.run(d)
+	ret, path := l.run(d, 0)
 	for _, pc := range path {
 		if pc == c.pc {
-			l.add(c.pc, LintNrBeforeArch, fmt.Sprintf("nr is compared here before arch is read: %s reaches this test as if it were a call of the arch the filter means", archDesc(av)),
+			l.add(c.pc, LintNrBeforeArch, fmt.Sprintf("%s reaches this test of nr before the filter reads arch", archDesc(av)),
 				Witness{d, ret})
 			return
 		}
@@ -513,12 +614,12 @@ func (l *linter) foreignArch(c pathCand) {
 	if !ok {
 		return
 	}
-	words, ok := append(c.cs[:len(c.cs):len(c.cs)], constraint{Word: 1, Op: opEQ, Mask: fullMask, C: av}).solve()
+	words, ok := solvePath(append(c.cs[:len(c.cs):len(c.cs)], constraint{Word: 1, Op: opEQ, Mask: fullMask, C: av}))
 	if !ok {
 		return
 	}
 	d := wordsToData(words)
-	ret, path := l.run(d)
+	ret, path := l.run(d, 0)
 	if ret&action.ActionFull != action.Allow || path[len(path)-1] != c.pc {
 		return
 	}
@@ -621,7 +722,7 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 			continue
 		}
 		l.done[key] = true
-		words, ok := w.cs.solve()
+		words, ok := solvePath(w.cs)
 		if !ok {
 			continue
 		}
@@ -629,8 +730,8 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 		a := wordsToData(words)
 		b := a
 		b.Args[i] |= 1 << 32
-		ra, pa := l.run(a)
-		rb, pb := l.run(b)
+		ra, pa := l.run(a, 0)
+		rb, pb := l.run(b, 1)
 		if ra != ret || rb != ret || !slices.Contains(pa, pc) || !slices.Equal(pa, pb) || pa[len(pa)-1] != retPC {
 			continue
 		}
@@ -698,12 +799,12 @@ func (l *linter) x32Walk() {
 		if ret.Kind != symConst || !letsRun(ret.C) || l.done[key] || testsX32(w.cs[3:]) {
 			return
 		}
-		words, ok := w.cs.solve()
+		words, ok := solvePath(w.cs)
 		if !ok {
 			return
 		}
 		d := wordsToData(words)
-		r, path := l.run(d)
+		r, path := l.run(d, 0)
 		nr := uint32(d.Nr)
 		if r != ret.C || path[len(path)-1] != retPC || nr&arch.X32SyscallBit == 0 || nr == nrNone {
 			return
@@ -780,12 +881,12 @@ func (l *linter) exemptWalks() {
 				if found || ret.Kind != symConst || ret.C&action.ActionFull == action.Allow {
 					return
 				}
-				words, ok := w.cs.solve()
+				words, ok := solvePath(w.cs)
 				if !ok {
 					return
 				}
 				d := wordsToData(words)
-				r, path := l.run(d)
+				r, path := l.run(d, 0)
 				if r != ret.C || path[len(path)-1] != retPC {
 					return
 				}
