@@ -66,9 +66,16 @@ const (
 // instructions of all filters of a task, each counting 4 more.
 const MaxStackInsns = 32768
 
-// maxLintNodes bounds each symbolic walk of the path lints (branches and
-// returns visited); past it LintProgram says so (LintPathLimit).
-const maxLintNodes = 200_000
+// Bounds on each symbolic walk of the path lints: the branches and returns
+// visited, and the work of deciding branches (constraints scanned; a call
+// of the bit solver counts as a scan of 32 times its word's constraints).
+// Filters that compilers emit need a few thousand nodes and far less work
+// (1327 instructions of libseccomp: 3272 nodes); past either bound
+// LintProgram says so (LintPathLimit).
+const (
+	maxLintNodes = 200_000
+	maxLintWork  = 50_000_000
+)
 
 const (
 	auditX86_64 = 0xc000003e
@@ -190,6 +197,7 @@ type pathWalk struct {
 	pcs     []int
 	inexact int // unknown branches on the current path
 	nodes   int
+	work    int
 	over    bool
 	// branch is called at every branch on a loaded word, before it splits.
 	branch func(pc int, c constraint)
@@ -213,7 +221,7 @@ func (w *pathWalk) walk(st symState) {
 	if w.over {
 		return
 	}
-	if w.nodes++; w.nodes > maxLintNodes {
+	if w.nodes++; w.nodes > maxLintNodes || w.work > maxLintWork {
 		w.over = true
 		return
 	}
@@ -283,8 +291,9 @@ func (w *pathWalk) pop() {
 // path are distinct (one is added only where its == was feasible too).
 // Masked constraints go to the exact bit solver.
 func (w *pathWalk) feasible(c constraint) bool {
+	w.work += len(w.cs) + 1
 	if c.Mask != fullMask {
-		return w.greedy(c) || w.cs.feasibleWith(c)
+		return w.greedy(c) || w.exact(c)
 	}
 	lo, hi := uint64(0), uint64(fullMask)
 	bound := func(d constraint) {
@@ -303,7 +312,7 @@ func (w *pathWalk) feasible(c constraint) bool {
 			continue
 		}
 		if d.Mask != fullMask {
-			return w.greedy(c) || w.cs.feasibleWith(c)
+			return w.greedy(c) || w.exact(c)
 		}
 		bound(d)
 	}
@@ -322,6 +331,18 @@ func (w *pathWalk) feasible(c constraint) bool {
 		excluded++
 	}
 	return hi-lo+1 > excluded
+}
+
+// exact asks the bit solver, counting its work.
+func (w *pathWalk) exact(c constraint) bool {
+	n := 1
+	for _, d := range w.cs {
+		if d.Word == c.Word {
+			n++
+		}
+	}
+	w.work += 32 * n
+	return w.cs.feasibleWith(c)
 }
 
 // greedy looks for a value of c's word that satisfies c and the path's
@@ -449,7 +470,7 @@ func (l *linter) walk(w *pathWalk) {
 	w.run()
 	if key := (lintKey{LintPathLimit, -1}); w.over && !l.done[key] {
 		l.done[key] = true
-		l.add(-1, LintPathLimit, fmt.Sprintf("a walk stopped after %d branches and returns", maxLintNodes))
+		l.add(-1, LintPathLimit, fmt.Sprintf("a walk stopped after %d branches and returns", w.nodes-1))
 	}
 }
 
@@ -584,7 +605,7 @@ func (l *linter) nrBeforeArch(c pathCand) {
 	if !ok {
 		return
 	}
-	av, ok := l.pickArch(c.cs, false)
+	av, ok := l.pickArch(c.cs, true)
 	if !ok {
 		return
 	}

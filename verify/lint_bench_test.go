@@ -14,3 +14,12 @@ func BenchmarkLintProgram(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLintProgramLimit lints a filter with 2^24 paths: the walks stop
+// at their bounds.
+func BenchmarkLintProgramLimit(b *testing.B) {
+	p := doubling(24)
+	for b.Loop() {
+		LintProgram(p, Seccomp)
+	}
+}

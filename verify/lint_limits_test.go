@@ -37,6 +37,34 @@ func TestLintPathLimit(t *testing.T) {
 		t.Errorf("2^24 paths: no %s: %v", LintPathLimit, ds)
 	}
 	checkWitnesses(t, doubling(24), ds)
+
+	// 4000 instructions of nr tests and masked argument tests that the
+	// bit solver must decide: the work bound ends the walks.
+	r := rand.New(rand.NewPCG(1, 1))
+	p := append([]bpf.RawInstruction(nil), head...)
+	for len(p) < 4000 {
+		off := 16 + 4*uint32(r.IntN(12))
+		switch r.IntN(4) {
+		case 0:
+			p = append(p, ldNr, jeq(uint32(r.IntN(500)), 0, 1), retK(errno))
+		case 1:
+			p = append(p, ldw(off), ins(0x45, 0, 1, r.Uint32()), ins(0x07, 0, 0, 0)) // jset; tax
+		case 2:
+			p = append(p, ldw(off), ins(0x54, 0, 0, r.Uint32()), jeq(r.Uint32()&0xff, 0, 1), retK(allow)) // and
+		case 3:
+			p = append(p, ldw(off), jgt(r.Uint32(), 0, 1), ins(0x07, 0, 0, 0))
+		}
+	}
+	p = append(p, retK(allow))
+	start = time.Now()
+	ds = LintProgram(p, Seccomp)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("LintProgram on masked tests took %v", d)
+	}
+	if !hasCode(ds, LintPathLimit) {
+		t.Errorf("no %s on 4000 instructions of independent tests: %v", LintPathLimit, ds)
+	}
+	checkWitnesses(t, p, ds)
 }
 
 // Random valid filters (progen): LintProgram must not fail, and every
