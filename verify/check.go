@@ -39,6 +39,17 @@ type Diagnostic struct {
 	Severity Severity
 	Code     string // stable identifier, e.g. "jump-range"
 	Msg      string
+	// Witness, for a lint about paths, holds the inputs that demonstrate
+	// it, each with what the program returns for it in the VM (LintProgram
+	// prints no such lint without them).
+	Witness []Witness
+}
+
+// Witness is an input to a seccomp filter and what the filter returns for
+// it, as the VM (and the kernel) computes it.
+type Witness struct {
+	Input vm.SeccompData
+	Ret   uint32
 }
 
 func (d Diagnostic) String() string {

@@ -12,8 +12,11 @@
 //   - LintProgram warns about seccomp filters that the kernel accepts but
 //     that are likely wrong (see Lints): nr tested before arch, x32 calls
 //     slipping past an x86_64 deny-list, other arches reaching ALLOW,
-//     one-sided 64-bit argument tests, clamped ERRNO data, unknown actions,
-//     reads of instruction_pointer, unreachable code. Check runs both.
+//     one-sided 64-bit argument tests, calls that kernels exempt from
+//     seccomp, clamped ERRNO data, unknown actions, reads of
+//     instruction_pointer, unreachable code. Each lint about what the
+//     filter returns comes with the inputs that show it (Witness), run in
+//     the VM; one the VM does not confirm is not reported. Check runs both.
 //   - Explain tells, for every syscall of an arch, the filter's decision:
 //     a fixed action or actions with conditions on the arguments; and
 //     CacheAllows which calls the kernel (5.11+) serves from its allow

@@ -2,13 +2,18 @@ package verify
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // Lint describes one warning Lint can give.
@@ -23,7 +28,7 @@ var Lints = []Lint{
 	{LintNrBeforeArch, "the syscall number is tested before the arch is checked; numbers mean different syscalls on different arches",
 		"load and compare seccomp_data.arch (offset 4) first, and send unknown arches to a kill action"},
 	{LintX32, "on x86_64, x32 calls (nr with bit 30 set) reach an action that lets them run; a deny-list that only lists x86_64 numbers can be bypassed through x32",
-		"after the arch check, send nr >= 0x40000000 to a kill action (or test x32 explicitly)"},
+		"after the arch check, send nr >= 0x40000000 to a kill action (nr -1, 0xffffffff, may stay: it is no syscall), or test x32 explicitly"},
 	{LintForeignArch, "calls from an arch the filter never tests for can reach ALLOW; their numbers mean other syscalls",
 		"compare arch with every arch you mean to serve and send all others to a kill action"},
 	{LintUnreachable, "instructions no path reaches", "remove them"},
@@ -34,6 +39,10 @@ var Lints = []Lint{
 		"decide on nr, arch and args only"},
 	{LintArgHalf, "a 64-bit argument is tested on its low 32 bits only; a value with other high bits passes the same test",
 		"test the high word too (usually high == 0), or make sure the argument is an int that the kernel truncates"},
+	{LintExempt, "the filter does not allow a syscall that some kernels run without consulting any seccomp filter; there its action has no effect",
+		"do not count on the filter to stop (or log, or trace) that call on those kernels"},
+	{LintPathLimit, "the filter has more paths than the path lints follow; their findings cover the paths followed",
+		"nothing is known to be wrong; fewer tests that multiply paths (one test after another on the same call) make every path checkable"},
 	{LintStackLimit, "the filters of one task may have at most 32768 instructions in all, counting 4 more for each filter",
 		"merge or shorten filters"},
 }
@@ -48,6 +57,8 @@ const (
 	LintUnknownAction = "unknown-action"
 	LintReadsIP       = "reads-ip"
 	LintArgHalf       = "arg-half"
+	LintExempt        = "seccomp-exempt"
+	LintPathLimit     = "path-limit"
 	LintStackLimit    = "stack-limit"
 )
 
@@ -55,7 +66,24 @@ const (
 // instructions of all filters of a task, each counting 4 more.
 const MaxStackInsns = 32768
 
-const auditX86_64 = 0xc000003e
+// Bounds on each symbolic walk of the path lints: the branches and returns
+// visited, and the work of deciding branches (constraints scanned; a call
+// of the bit solver counts as a scan of 32 times its word's constraints).
+// Filters that compilers emit need a few thousand nodes and far less work
+// (1327 instructions of libseccomp: 3272 nodes); past either bound
+// LintProgram says so (LintPathLimit).
+const (
+	maxLintNodes = 200_000
+	maxLintWork  = 50_000_000
+)
+
+const (
+	auditX86_64 = 0xc000003e
+	audit64Bit  = 0x80000000 // __AUDIT_ARCH_64BIT
+	auditLE     = 0x40000000 // __AUDIT_ARCH_LE
+	fullMask    = 0xffffffff
+	nrNone      = 0xffffffff // nr -1: no syscall (a tracer's "skip"); the kernel returns ENOSYS
+)
 
 func lintInfo(code string) Lint {
 	for _, l := range Lints {
@@ -78,6 +106,11 @@ func warn(pc int, code, detail string) Diagnostic {
 
 // LintProgram returns the warnings for a program the kernel accepts. In
 // seccomp mode it runs every lint; in packet mode only the structural ones.
+//
+// The lints that follow paths (nr-before-arch, x32-bypass,
+// foreign-arch-allow, arg-half, seccomp-exempt) are claims about what the
+// filter returns for some input: each comes with that input (Witness),
+// run in the VM, and a claim the VM does not confirm is not reported.
 func LintProgram(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	var ds []Diagnostic
 	for _, pc := range unreachable(prog) {
@@ -154,85 +187,653 @@ func successors(ins bpf.RawInstruction, pc int) []int {
 	return []int{pc + 1}
 }
 
-// pathLints runs the lints that follow paths symbolically.
-func pathLints(prog []bpf.RawInstruction) []Diagnostic {
-	var ds []Diagnostic
-	once := map[string]bool{}
-	add := func(pc int, code, detail string) {
-		key := fmt.Sprint(code, pc)
-		if !once[key] {
-			once[key] = true
-			ds = append(ds, warn(pc, code, detail))
-		}
-	}
-	// Arch values the program compares arch with, and whether it tests x32.
-	arches := map[uint32]bool{}
-	halfPC := map[uint8]int{} // first pc that branches on each word
-	e := &explorer{prog: prog}
-	e.onBranch = func(pc int, s symStep, cs conj) {
-		if s.unknown {
-			return
-		}
-		w := s.cond.Word
-		if _, ok := halfPC[w]; !ok {
-			halfPC[w] = pc
-		}
-		switch {
-		case w == 0 && len(cs.onWord(1)) == 0:
-			add(pc, LintNrBeforeArch, "")
-		case w == 1 && s.cond.Mask == 0xffffffff && (s.cond.Op == opEQ || s.cond.Op == opNE):
-			arches[s.cond.C] = true
-		}
-	}
-	var leaves []leaf
-	e.visit = func(l leaf) { leaves = append(leaves, l) }
-	e.run(nil)
+// pathWalk follows every feasible path of a seccomp program depth first.
+// The path's constraints live on one stack (cs), with the pc of the
+// branch each came from (pcs; -1 for the initial ones), so that a path
+// costs no copies; callbacks that keep cs must clone it.
+type pathWalk struct {
+	prog    []bpf.RawInstruction
+	cs      conj
+	pcs     []int
+	inexact int // unknown branches on the current path
+	nodes   int
+	work    int
+	over    bool
+	// branch is called at every branch on a loaded word, before it splits.
+	branch func(pc int, c constraint)
+	// leaf is called at every return.
+	leaf func(retPC int, ret symVal)
+}
 
-	for _, l := range leaves {
-		if l.ret.Kind == symConst && l.ret.C&action.ActionFull == action.Allow {
-			// An arch value outside the tested ones?
-			cs := l.cs
-			for a := range arches {
-				cs = append(cs[:len(cs):len(cs)], constraint{Word: 1, Op: opNE, Mask: 0xffffffff, C: a})
-			}
-			if _, ok := solveWord(cs.onWord(1)); ok {
-				add(l.retPC, LintForeignArch, "")
-			}
+func newWalk(prog []bpf.RawInstruction, initial conj) *pathWalk {
+	w := &pathWalk{prog: prog, cs: slices.Clone(initial)}
+	for range initial {
+		w.pcs = append(w.pcs, -1)
+	}
+	return w
+}
+
+func (w *pathWalk) run() {
+	w.walk(symState{a: constVal(0), x: constVal(0)})
+}
+
+func (w *pathWalk) walk(st symState) {
+	if w.over {
+		return
+	}
+	if w.nodes++; w.nodes > maxLintNodes || w.work > maxLintWork {
+		w.over = true
+		return
+	}
+	s := advance(w.prog, &st)
+	if s.ret {
+		if w.leaf != nil {
+			w.leaf(st.pc, s.retVal)
 		}
-		// Low word tested, high word not, on this path. Not a flaw where
-		// arguments are 32-bit (32-bit arches; x32's are 64-bit).
-		if args32(l.cs) {
+		return
+	}
+	next := func(pc int) {
+		n := st
+		n.pc = pc
+		w.walk(n)
+	}
+	switch {
+	case s.decided:
+		if s.taken {
+			next(s.jt)
+		} else {
+			next(s.jf)
+		}
+	case s.unknown:
+		w.inexact++
+		next(s.jt)
+		next(s.jf)
+		w.inexact--
+	case s.jt == s.jf:
+		next(s.jt)
+	default:
+		if w.branch != nil {
+			w.branch(st.pc, s.cond)
+		}
+		neg := s.cond
+		neg.Op = neg.Op.negate()
+		t, f := w.feasible(s.cond), w.feasible(neg)
+		switch {
+		case t && f:
+			w.push(s.cond, st.pc)
+			next(s.jt)
+			w.pop()
+			w.push(neg, st.pc)
+			next(s.jf)
+			w.pop()
+		case t:
+			next(s.jt)
+		case f:
+			next(s.jf)
+		}
+	}
+}
+
+func (w *pathWalk) push(c constraint, pc int) {
+	w.cs = append(w.cs, c)
+	w.pcs = append(w.pcs, pc)
+}
+
+func (w *pathWalk) pop() {
+	w.cs = w.cs[:len(w.cs)-1]
+	w.pcs = w.pcs[:len(w.pcs)-1]
+}
+
+// feasible reports whether the path's constraints and c have a solution.
+// Where every constraint on c's word is unmasked (nr and arch along a
+// chain of comparisons, say), the solutions are an interval less a set of
+// values, and two scans decide it without allocating: the != values on a
+// path are distinct (one is added only where its == was feasible too).
+// Masked constraints go to the exact bit solver.
+func (w *pathWalk) feasible(c constraint) bool {
+	w.work += len(w.cs) + 1
+	if c.Mask != fullMask {
+		return w.greedy(c) || w.exact(c)
+	}
+	lo, hi := uint64(0), uint64(fullMask)
+	bound := func(d constraint) {
+		k := uint64(d.C)
+		switch d.Op {
+		case opEQ:
+			lo, hi = max(lo, k), min(hi, k)
+		case opGT:
+			lo = max(lo, k+1)
+		case opLE:
+			hi = min(hi, k)
+		}
+	}
+	for _, d := range w.cs {
+		if d.Word != c.Word {
 			continue
 		}
-		bo := leafByteOrderLE(l.cs)
-		for i := uint8(0); i < 6; i++ {
-			lo, hi := uint8(4+2*i), uint8(5+2*i)
-			if !bo {
-				lo, hi = hi, lo
-			}
-			// A masked test of the low word alone is a complete 64-bit
-			// masked test (the mask has no high bits); a full comparison
-			// is not.
-			full := slices.ContainsFunc(l.cs.onWord(lo), func(c constraint) bool { return c.Mask == 0xffffffff })
-			if full && len(l.cs.onWord(hi)) == 0 {
-				add(halfPC[lo], LintArgHalf, fmt.Sprintf("args[%d]", i))
+		if d.Mask != fullMask {
+			return w.greedy(c) || w.exact(c)
+		}
+		bound(d)
+	}
+	bound(c)
+	if lo > hi {
+		return false
+	}
+	excluded, dup := uint64(0), false
+	for _, d := range w.cs {
+		if d.Word == c.Word && d.Op == opNE && uint64(d.C) >= lo && uint64(d.C) <= hi {
+			excluded++
+			dup = dup || (c.Op == opNE && d.C == c.C)
+		}
+	}
+	if c.Op == opNE && !dup && uint64(c.C) >= lo && uint64(c.C) <= hi {
+		excluded++
+	}
+	return hi-lo+1 > excluded
+}
+
+// exact asks the bit solver, counting its work.
+func (w *pathWalk) exact(c constraint) bool {
+	n := 1
+	for _, d := range w.cs {
+		if d.Word == c.Word {
+			n++
+		}
+	}
+	w.work += 32 * n
+	return w.cs.feasibleWith(c)
+}
+
+// greedy looks for a value of c's word that satisfies c and the path's
+// constraints on that word by repairing a candidate, one violated
+// constraint at a time (what single-bit flag tests need), and checks it:
+// true is a proof, false means only that the exact solver must decide.
+func (w *pathWalk) greedy(c constraint) bool {
+	var v uint32
+	fix := func(d constraint) {
+		if d.holds(v) {
+			return
+		}
+		switch d.Op {
+		case opEQ:
+			v = v&^d.Mask | d.C&d.Mask
+		case opNE:
+			v ^= d.Mask & -d.Mask // flip the lowest bit of the mask
+		case opGT:
+			v |= d.Mask
+		case opLE:
+			v &^= d.Mask
+		}
+	}
+	for range 2 {
+		fix(c)
+		for _, d := range w.cs {
+			if d.Word == c.Word {
+				fix(d)
 			}
 		}
 	}
-	if arches[auditX86_64] {
-		x := &explorer{prog: prog}
-		x.visit = func(l leaf) {
-			if l.ret.Kind != symConst || !letsRun(l.ret.C) || testsX32(l.cs) {
-				return
-			}
-			add(l.retPC, LintX32, action.String(l.ret.C))
+	if !c.holds(v) {
+		return false
+	}
+	for _, d := range w.cs {
+		if d.Word == c.Word && !d.holds(v) {
+			return false
 		}
-		x.run(conj{
-			{Word: 1, Op: opEQ, Mask: 0xffffffff, C: auditX86_64},
-			{Word: 0, Op: opNE, Mask: 0x40000000, C: 0},
+	}
+	return true
+}
+
+// constrains reports whether cs says anything about word w.
+func constrains(cs conj, w uint8) bool {
+	for _, c := range cs {
+		if c.Word == w {
+			return true
+		}
+	}
+	return false
+}
+
+// pinned returns the value an unmasked == constraint fixes word w to.
+func pinned(cs conj, w uint8) (uint32, bool) {
+	for _, c := range cs {
+		if c.Word == w && c.Op == opEQ && c.Mask == fullMask {
+			return c.C, true
+		}
+	}
+	return 0, false
+}
+
+// linter runs the path lints on one program.
+type linter struct {
+	prog   []bpf.RawInstruction
+	m      *vm.Machine
+	ds     []Diagnostic
+	done   map[lintKey]bool // findings reported, or tried and not confirmed
+	arches map[uint32]bool  // arch values the filter compares arch with
+	// arg-half findings, one diagnostic for each argument of a call
+	halves    map[halfKey]*halfGroup
+	halfOrder []halfKey
+	paths     [2][]int // run's scratch buffers
+}
+
+type halfKey struct {
+	arch, nr uint32
+	arg      int
+}
+
+// halfGroup is the comparisons that test one argument of one call on its
+// low word only: the first with its witnesses, the pcs of the others.
+type halfGroup struct {
+	pc      int
+	detail  string
+	witness []Witness
+	more    []int
+}
+
+type lintKey struct {
+	code string
+	pc   int
+}
+
+type pathCand struct {
+	pc int
+	cs conj
+}
+
+// pathLints runs the lints that follow paths symbolically, each finding
+// checked by running its witness in the VM.
+func pathLints(prog []bpf.RawInstruction) []Diagnostic {
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		return nil
+	}
+	l := &linter{prog: prog, m: m, done: map[lintKey]bool{}, arches: map[uint32]bool{}, halves: map[halfKey]*halfGroup{}}
+	l.mainWalk()
+	if l.arches[auditX86_64] {
+		l.x32Walk()
+	}
+	l.exemptWalks()
+	return l.ds
+}
+
+// add reports a finding with its witnesses.
+func (l *linter) add(pc int, code, detail string, ws ...Witness) {
+	d := warn(pc, code, detail)
+	d.Witness = ws
+	l.ds = append(l.ds, d)
+}
+
+// walk runs w and says, once, if it stopped at the bound.
+func (l *linter) walk(w *pathWalk) {
+	w.run()
+	if key := (lintKey{LintPathLimit, -1}); w.over && !l.done[key] {
+		l.done[key] = true
+		l.add(-1, LintPathLimit, fmt.Sprintf("a walk stopped after %d branches and returns", w.nodes-1))
+	}
+}
+
+// run runs d in the VM and returns the result and the pcs executed, in
+// scratch buffer buf (0 or 1), valid until the next run with it.
+func (l *linter) run(d vm.SeccompData, buf int) (uint32, []int) {
+	path := l.paths[buf][:0]
+	r := l.m.RunSeccompOpts(d, &vm.Options{Trace: func(s vm.Step) { path = append(path, s.PC) }})
+	l.paths[buf] = path
+	return r.Ret, path
+}
+
+// solvePath returns one solution of cs for every word, the smallest on
+// each (0 where unconstrained). Words pinned by == and words with only
+// unmasked constraints (an interval less the != values) are solved here
+// without allocating much; the others by the bit solver.
+func solvePath(cs conj) (words [16]uint32, ok bool) {
+	var on uint16
+	for _, c := range cs {
+		on |= 1 << c.Word
+	}
+	var ne []uint32
+	for w := uint8(0); w < 16; w++ {
+		if on&(1<<w) == 0 {
+			continue
+		}
+		lo, hi, full := uint64(0), uint64(fullMask), true
+		ne = ne[:0]
+		for _, c := range cs {
+			if c.Word != w {
+				continue
+			}
+			if c.Mask != fullMask {
+				full = false
+				break
+			}
+			k := uint64(c.C)
+			switch c.Op {
+			case opEQ:
+				lo, hi = max(lo, k), min(hi, k)
+			case opGT:
+				lo = max(lo, k+1)
+			case opLE:
+				hi = min(hi, k)
+			case opNE:
+				ne = append(ne, c.C)
+			}
+		}
+		if !full {
+			v, found := solveWord(cs.onWord(w))
+			if !found {
+				return words, false
+			}
+			words[w] = v
+			continue
+		}
+		slices.Sort(ne)
+		for _, k := range ne {
+			if uint64(k) == lo {
+				lo++
+			}
+		}
+		if lo > hi {
+			return words, false
+		}
+		words[w] = uint32(lo)
+	}
+	return words, true
+}
+
+// mainWalk follows every path once: it collects the arch values tested,
+// finds nr tests before any arch test, foreign arches reaching ALLOW and
+// one-sided argument tests.
+func (l *linter) mainWalk() {
+	w := newWalk(l.prog, nil)
+	var nrFirst []pathCand // first nr test of a path that has not tested arch
+	seenNr := map[int]bool{}
+	var foreign []pathCand // ALLOW leaves where arch is not pinned
+	perRet := map[int]int{}
+	w.branch = func(pc int, c constraint) {
+		switch {
+		case c.Word == 0 && !constrains(w.cs, 1) && !constrains(w.cs, 0) && !seenNr[pc]:
+			seenNr[pc] = true
+			nrFirst = append(nrFirst, pathCand{pc, slices.Clone(w.cs)})
+		case c.Word == 1 && c.Mask == fullMask && (c.Op == opEQ || c.Op == opNE):
+			l.arches[c.C] = true
+		}
+	}
+	w.leaf = func(retPC int, ret symVal) {
+		if ret.Kind != symConst {
+			return
+		}
+		if ret.C&action.ActionFull == action.Allow && perRet[retPC] < 4 {
+			if _, ok := pinned(w.cs, 1); !ok {
+				perRet[retPC]++
+				foreign = append(foreign, pathCand{retPC, slices.Clone(w.cs)})
+			}
+		}
+		if letsRun(ret.C) && w.inexact == 0 {
+			l.argHalf(w, retPC, ret.C)
+		}
+	}
+	l.walk(w)
+	for _, k := range l.halfOrder {
+		g := l.halves[k]
+		detail := g.detail
+		if len(g.more) > 0 {
+			var pcs []string
+			for _, pc := range g.more {
+				pcs = append(pcs, fmt.Sprint(pc))
+			}
+			if len(pcs) == 1 {
+				detail += fmt.Sprintf(" (insn %s compares it the same way)", pcs[0])
+			} else {
+				detail += fmt.Sprintf(" (insns %s compare it the same way)", strings.Join(pcs, ", "))
+			}
+		}
+		l.add(g.pc, LintArgHalf, detail, g.witness...)
+	}
+	for _, c := range nrFirst {
+		l.nrBeforeArch(c)
+	}
+	for _, c := range foreign {
+		l.foreignArch(c)
+	}
+}
+
+// nrBeforeArch confirms that a call from an arch other than the tested
+// ones reaches the nr test at c.pc without the filter reading arch.
+func (l *linter) nrBeforeArch(c pathCand) {
+	words, ok := solvePath(c.cs)
+	if !ok {
+		return
+	}
+	av, ok := l.pickArch(c.cs, true)
+	if !ok {
+		return
+	}
+	words[1] = av
+	d := wordsToData(words)
+	ret, path := l.run(d, 0)
+	for _, pc := range path {
+		if pc == c.pc {
+			l.add(c.pc, LintNrBeforeArch, fmt.Sprintf("%s reaches this test of nr before the filter reads arch", archDesc(av)),
+				Witness{d, ret})
+			return
+		}
+		if in := l.prog[pc]; in.Op == unix.BPF_LD|unix.BPF_W|unix.BPF_ABS && in.K == 4 {
+			return
+		}
+	}
+}
+
+// foreignArch confirms that a call from an arch the filter never tests
+// reaches the ALLOW at c.pc.
+func (l *linter) foreignArch(c pathCand) {
+	key := lintKey{LintForeignArch, c.pc}
+	if l.done[key] {
+		return
+	}
+	av, ok := l.pickArch(c.cs, true)
+	if !ok {
+		return
+	}
+	words, ok := solvePath(append(c.cs[:len(c.cs):len(c.cs)], constraint{Word: 1, Op: opEQ, Mask: fullMask, C: av}))
+	if !ok {
+		return
+	}
+	d := wordsToData(words)
+	ret, path := l.run(d, 0)
+	if ret&action.ActionFull != action.Allow || path[len(path)-1] != c.pc {
+		return
+	}
+	l.done[key] = true
+	l.add(c.pc, LintForeignArch, fmt.Sprintf("%s reaches ALLOW here (%s)", archDesc(av), callDesc(d)), Witness{d, ret})
+}
+
+// compatArch names, for an arch a filter may serve, the arch whose calls
+// the same kernel also runs (and that a filter for the first must refuse).
+var compatArch = map[string]string{"x86_64": "x86", "aarch64": "arm", "mips64": "mips", "mipsel64": "mipsel"}
+
+// pickArch returns an arch value that the filter never compares arch with
+// and that satisfies the path's constraints on arch: preferably the 32-bit
+// sibling of an arch the filter serves, else a known arch, else any value
+// (when any is true).
+func (l *linter) pickArch(cs conj, any bool) (uint32, bool) {
+	ok := func(v uint32) bool {
+		if l.arches[v] {
+			return false
+		}
+		for _, c := range cs {
+			if c.Word == 1 && !c.holds(v) {
+				return false
+			}
+		}
+		return true
+	}
+	var prefer []uint32
+	tested := slices.Sorted(maps.Keys(l.arches))
+	for _, v := range tested {
+		if a := arch.ByAudit(v); a != nil {
+			if s, found := compatArch[a.Name]; found {
+				if sa, err := arch.Lookup(s); err == nil {
+					prefer = append(prefer, sa.Audit)
+				}
+			}
+		}
+	}
+	for _, n := range []string{"x86", "x86_64", "arm", "aarch64"} {
+		if a, err := arch.Lookup(n); err == nil {
+			prefer = append(prefer, a.Audit)
+		}
+	}
+	for _, a := range arch.All() {
+		prefer = append(prefer, a.Audit)
+	}
+	for _, v := range prefer {
+		if ok(v) {
+			return v, true
+		}
+	}
+	if !any {
+		return 0, false
+	}
+	on := cs.onWord(1)
+	for _, v := range tested {
+		on = append(on, constraint{Word: 1, Op: opNE, Mask: fullMask, C: v})
+	}
+	return solveWord(on)
+}
+
+// argHalf looks, on a path that ends in an action letting the call run,
+// for an argument whose low word is compared with == or <= (a test a value
+// with high bits set passes too, though a 64-bit test would refuse it)
+// while its high word is tested nowhere on the path; it points at that
+// comparison, and confirms with two inputs that differ only in the high
+// word and get the same result.
+func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
+	av, ok := pinned(w.cs, 1)
+	if !ok {
+		// Not pinned: the lint reads the path as a 64-bit arch's.
+		if av, ok = l.pick64(w.cs); !ok {
+			return
+		}
+	}
+	if av&audit64Bit == 0 {
+		return // a 32-bit ABI: the kernel passes 32-bit arguments
+	}
+	var on uint16
+	for _, c := range w.cs {
+		on |= 1 << c.Word
+	}
+	for i := range 6 {
+		lo, hi := uint8(4+2*i), uint8(5+2*i)
+		if av&auditLE == 0 {
+			lo, hi = hi, lo
+		}
+		if on&(1<<hi) != 0 || on&(1<<lo) == 0 {
+			continue
+		}
+		j := slices.IndexFunc(w.cs, func(c constraint) bool {
+			return c.Word == lo && c.Mask == fullMask && (c.Op == opEQ || c.Op == opLE)
 		})
+		if j < 0 {
+			continue
+		}
+		pc := w.pcs[j]
+		key := lintKey{LintArgHalf, pc}
+		if pc < 0 || l.done[key] {
+			continue
+		}
+		l.done[key] = true
+		words, ok := solvePath(w.cs)
+		if !ok {
+			continue
+		}
+		words[1] = av
+		a := wordsToData(words)
+		b := a
+		b.Args[i] |= 1 << 32
+		ra, pa := l.run(a, 0)
+		rb, pb := l.run(b, 1)
+		if ra != ret || rb != ret || !slices.Contains(pa, pc) || !slices.Equal(pa, pb) || pa[len(pa)-1] != retPC {
+			continue
+		}
+		c := w.cs[j]
+		k := halfKey{a.Arch, uint32(a.Nr), i}
+		g := l.halves[k]
+		if g == nil {
+			g = &halfGroup{pc: pc, witness: []Witness{{a, ra}, {b, rb}},
+				detail: fmt.Sprintf("%s args[%d]: compared here on its low word (%s %#x), and its high word nowhere on the way to %s: %#x and %#x both get %s",
+					callDesc(a), i, c.Op, c.C, action.String(ret), a.Args[i], b.Args[i], action.String(ret))}
+			l.halves[k] = g
+			l.halfOrder = append(l.halfOrder, k)
+		} else {
+			g.more = append(g.more, pc)
+		}
 	}
-	return ds
+}
+
+// pick64 returns a 64-bit arch value (little endian first) satisfying the
+// path's constraints on arch.
+func (l *linter) pick64(cs conj) (uint32, bool) {
+	for _, n := range []string{"x86_64", "aarch64", "riscv64", "ppc64le", "s390x", "ppc64"} {
+		a, err := arch.Lookup(n)
+		if err != nil {
+			continue
+		}
+		ok := true
+		for _, c := range cs {
+			if c.Word == 1 && !c.holds(a.Audit) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return a.Audit, true
+		}
+	}
+	return 0, false
+}
+
+// x32Max is the highest x32 syscall number (bit 30 set) the tables know:
+// the numbers between X32SyscallBit and it are x32 calls; above, the
+// kernel returns ENOSYS whatever the filter says.
+var x32Max = sync.OnceValue(func() uint32 {
+	a, err := arch.Lookup("x32")
+	if err != nil {
+		return arch.X32SyscallBit | 0x3ff
+	}
+	sc := a.Syscalls()
+	return sc[len(sc)-1].Number
+})
+
+// x32Walk follows the paths of x32 calls (arch x86_64, nr from
+// X32SyscallBit to the last x32 number: nr -1, 0xffffffff, is no syscall
+// of either ABI) and reports those that reach an action letting the call
+// run without the filter having singled x32 out.
+func (l *linter) x32Walk() {
+	w := newWalk(l.prog, conj{
+		{Word: 1, Op: opEQ, Mask: fullMask, C: auditX86_64},
+		{Word: 0, Op: opGT, Mask: fullMask, C: arch.X32SyscallBit - 1},
+		{Word: 0, Op: opLE, Mask: fullMask, C: x32Max()},
+	})
+	w.leaf = func(retPC int, ret symVal) {
+		key := lintKey{LintX32, retPC}
+		if ret.Kind != symConst || !letsRun(ret.C) || l.done[key] || testsX32(w.cs[3:]) {
+			return
+		}
+		words, ok := solvePath(w.cs)
+		if !ok {
+			return
+		}
+		d := wordsToData(words)
+		r, path := l.run(d, 0)
+		nr := uint32(d.Nr)
+		if r != ret.C || path[len(path)-1] != retPC || nr&arch.X32SyscallBit == 0 || nr == nrNone {
+			return
+		}
+		l.done[key] = true
+		l.add(retPC, LintX32, fmt.Sprintf("%s (nr %#x) gets %s", callDesc(d), nr, action.String(r)), Witness{d, r})
+	}
+	l.walk(w)
 }
 
 // letsRun reports whether an action lets the syscall run (or hands the
@@ -245,49 +846,127 @@ func letsRun(ret uint32) bool {
 	return false
 }
 
-// testsX32 reports whether a path's constraints on nr single out x32
-// numbers on purpose: a test of bit 30, a bound at or above it, or a
-// comparison with an x32 number (the constraint the exploration started
-// from excepted).
+// testsX32 reports whether a path's constraints on nr (past the ones the
+// x32 walk starts from) single out x32 numbers on purpose: a test of bit
+// 30, a bound at or above it, or a comparison with an x32 number.
 func testsX32(cs conj) bool {
-	for _, c := range cs[2:] {
+	for _, c := range cs {
 		if c.Word != 0 {
 			continue
 		}
-		if c.Mask&0x40000000 != 0 && (c.Op == opGT || c.Op == opLE) && c.C >= 0x3fffffff {
+		if c.Mask&arch.X32SyscallBit != 0 && (c.Op == opGT || c.Op == opLE) && c.C >= arch.X32SyscallBit-1 {
 			return true
 		}
-		if c.Mask&0x40000000 != 0 && c.Mask != 0xffffffff {
+		if c.Mask&arch.X32SyscallBit != 0 && c.Mask != fullMask {
 			return true
 		}
-		// A comparison with an x32 number (bit 30 set; -1 is x86_64's)
+		// A comparison with an x32 number (bit 30 set; -1 is no syscall)
 		// names an x32 call: the filter handles x32 on this path.
-		if c.Mask == 0xffffffff && (c.Op == opEQ || c.Op == opNE) && c.C&0x40000000 != 0 && c.C != 0xffffffff {
+		if c.Mask == fullMask && (c.Op == opEQ || c.Op == opNE) && c.C&arch.X32SyscallBit != 0 && c.C != nrNone {
 			return true
 		}
 	}
 	return false
 }
 
-// leafByteOrderLE tells the byte order of a path from the arch it tests:
-// little endian unless arch is pinned to a big-endian value.
-func leafByteOrderLE(cs conj) bool {
-	for _, c := range cs.onWord(1) {
-		if c.Op == opEQ && c.Mask == 0xffffffff {
-			return c.C&0x40000000 != 0
+// exemptWalks reports, for every arch the filter tests for, the syscalls
+// its kernels exempt from seccomp (arch.Exempt) that the filter does not
+// ALLOW: one finding for each return that such calls reach.
+func (l *linter) exemptWalks() {
+	for _, audit := range slices.Sorted(maps.Keys(l.arches)) {
+		a := arch.ByAudit(audit)
+		if a == nil {
+			continue
+		}
+		type exempt struct {
+			nr uint32
+			e  arch.Exemption
+		}
+		type hit struct {
+			ret uint32
+			ex  []exempt
+			ws  []Witness
+		}
+		hits := map[int]*hit{}
+		for _, sc := range a.Syscalls() {
+			ex, ok := a.Exempt(sc.Number)
+			if !ok {
+				continue
+			}
+			w := newWalk(l.prog, conj{
+				{Word: 1, Op: opEQ, Mask: fullMask, C: audit},
+				{Word: 0, Op: opEQ, Mask: fullMask, C: sc.Number},
+			})
+			found := false
+			w.leaf = func(retPC int, ret symVal) {
+				if found || ret.Kind != symConst || ret.C&action.ActionFull == action.Allow {
+					return
+				}
+				words, ok := solvePath(w.cs)
+				if !ok {
+					return
+				}
+				d := wordsToData(words)
+				r, path := l.run(d, 0)
+				if r != ret.C || path[len(path)-1] != retPC {
+					return
+				}
+				found = true
+				h := hits[retPC]
+				if h == nil {
+					h = &hit{ret: r}
+					hits[retPC] = h
+				}
+				h.ex = append(h.ex, exempt{sc.Number, ex})
+				h.ws = append(h.ws, Witness{d, r})
+			}
+			l.walk(w)
+		}
+		for _, pc := range slices.Sorted(maps.Keys(hits)) {
+			h := hits[pc]
+			var names []string
+			for _, ex := range h.ex {
+				names = append(names, fmt.Sprintf("%s %s (nr %d; exempt since Linux %s%s)", a.Name, ex.e.Name, ex.nr, ex.e.Since, stableNote(ex.e)))
+			}
+			verb := "gets"
+			if len(names) > 1 {
+				verb = "get"
+			}
+			l.add(pc, LintExempt, fmt.Sprintf("%s %s %s here", strings.Join(names, " and "), verb, action.String(h.ret)), h.ws...)
 		}
 	}
-	return true
 }
 
-// args32 reports whether a path is pinned to a 32-bit ABI, whose
-// arguments the kernel passes as 32-bit values: an arch value without
-// __AUDIT_ARCH_64BIT. x32 is not one: its arguments are 64-bit registers.
-func args32(cs conj) bool {
-	for _, c := range cs.onWord(1) {
-		if c.Op == opEQ && c.Mask == 0xffffffff {
-			return c.C&0x80000000 == 0
+func stableNote(ex arch.Exemption) string {
+	if ex.Stable == "" {
+		return ""
+	}
+	return ", also " + ex.Stable
+}
+
+// archDesc names an arch value: "x86 (arch 0x40000003)".
+func archDesc(v uint32) string {
+	if a := arch.ByAudit(v); a != nil {
+		return fmt.Sprintf("a call from %s (arch %#x)", a.Name, v)
+	}
+	return fmt.Sprintf("a call from arch %#x", v)
+}
+
+// callDesc names the call of an input: "x86_64 openat", "x32 read",
+// "x86 nr 1000".
+func callDesc(d vm.SeccompData) string {
+	nr := uint32(d.Nr)
+	a := arch.ByAudit(d.Arch)
+	if a == nil {
+		return fmt.Sprintf("arch %#x nr %d", d.Arch, nr)
+	}
+	if a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 && nr != nrNone {
+		if x, err := arch.Lookup("x32"); err == nil {
+			a = x
 		}
 	}
-	return false
+	if n, ok := a.SyscallName(nr); ok {
+		return a.Name + " " + n
+	}
+	return fmt.Sprintf("%s nr %#x", a.Name, nr)
 }

@@ -1,79 +1,317 @@
 package verify
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 const (
 	allow = 0x7fff0000
 	kill  = 0x80000000
+	errno = 0x00050001
 )
 
-// good is a careful x86_64 filter: arch first, x32 killed, args[0] tested
-// on both halves, default ERRNO(1).
+func ldw(off uint32) bpf.RawInstruction { return ins(0x20, 0, 0, off) }
+func jeq(k uint32, jt, jf uint8) bpf.RawInstruction {
+	return ins(0x15, jt, jf, k)
+}
+func jge(k uint32, jt, jf uint8) bpf.RawInstruction {
+	return ins(0x35, jt, jf, k)
+}
+func jgt(k uint32, jt, jf uint8) bpf.RawInstruction {
+	return ins(0x25, jt, jf, k)
+}
+
+// good is a careful x86_64 filter: arch first, x32 killed, socket allowed
+// for AF_INET only with args[0] tested on both halves, every other call
+// refused (uretprobe and uprobe too, which kernels exempt from seccomp).
 var good = []bpf.RawInstruction{
-	ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), // 0-2
-	ldNr, ins(0x35, 0, 1, 0x40000000), retK(kill), // 3-5
-	ins(0x15, 0, 4, 41),                     // 6 socket
-	ins(0x20, 0, 0, 20), ins(0x15, 0, 2, 0), // 7-8 args[0] high == 0
-	ins(0x20, 0, 0, 16), ins(0x15, 1, 0, 2), // 9-10 args[0] low == AF_INET
-	retK(0x00050001), retK(allow), // 11-12
+	ldArch, jeq(auditX86_64, 1, 0), retK(kill), // 0-2
+	ldNr, jge(0x40000000, 0, 1), retK(kill), // 3-5
+	jeq(41, 0, 4),         // 6 socket
+	ldw(20), jeq(0, 0, 2), // 7-8 args[0] high == 0
+	ldw(16), jeq(2, 1, 0), // 9-10 args[0] low == AF_INET
+	retK(errno), retK(allow), // 11-12
+}
+
+// goodDeny is good as a deny-list (every other call allowed): no lint has
+// anything to say.
+var goodDeny = prog(good[:6], []bpf.RawInstruction{jeq(41, 0, 5)}, good[7:])
+
+// head is the start of an x86_64 filter: arch checked, x32 killed, nr in A
+// (instructions 0-5).
+var head = []bpf.RawInstruction{
+	ldArch, jeq(auditX86_64, 1, 0), retK(kill),
+	ldNr, jge(0x40000000, 0, 1), retK(kill),
+}
+
+func prog(parts ...[]bpf.RawInstruction) []bpf.RawInstruction { return slices.Concat(parts...) }
+
+type lintCase struct {
+	name string
+	prog []bpf.RawInstruction
+	want []int // pcs the lint reports; none: it must not fire
+}
+
+// lintCases gives each lint programs that trigger it and programs that
+// must not (the false positives of issue 9 among them).
+var lintCases = map[string][]lintCase{
+	LintNrBeforeArch: {
+		{"nr first", []bpf.RawInstruction{
+			ldNr, jeq(59, 0, 3), ldArch, jeq(auditX86_64, 1, 0), retK(kill), retK(allow),
+		}, []int{1}},
+		{"a chain before arch is one finding", []bpf.RawInstruction{
+			ldNr, jeq(59, 3, 0), jeq(322, 2, 0), ldArch, jeq(auditX86_64, 1, 0), retK(kill), retK(allow),
+		}, []int{1}},
+		{"arch first", goodDeny, nil},
+	},
+	LintX32: {
+		{"deny-list blind to x32", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldNr, jeq(59, 0, 1), retK(kill), retK(allow),
+		}, []int{6}},
+		// libseccomp's x86_64 deny-list (QEMU's -sandbox on): numbers with
+		// bit 30 are killed except nr -1, no syscall, which reaches ALLOW.
+		{"libseccomp deny-list, nr -1 allowed", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), // 0-2
+			ldNr, jge(0x40000000, 0, 2), jeq(0xffffffff, 1, 0), retK(kill), // 3-6
+			jeq(59, 0, 1), retK(kill), retK(allow), // 7-9
+		}, nil},
+		{"x32 killed", goodDeny, nil},
+	},
+	LintForeignArch: {
+		{"arch mismatch falls through to ALLOW", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 0, 2), ldNr, jeq(59, 1, 0), retK(allow), retK(kill),
+		}, []int{4}},
+		{"firejail: other arches allowed", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(allow), ldNr, jeq(59, 0, 1), retK(kill), retK(allow),
+		}, []int{2}},
+		{"unknown arches killed", goodDeny, nil},
+	},
+	LintArgHalf: {
+		// Tor: prctl's args[0] is tested on both words (high first), then
+		// openat's dirfd on its low word only; the finding is openat's
+		// test, not the first branch on args[0].
+		{"low word only after a full test of the same argument", prog(head, []bpf.RawInstruction{
+			jeq(157, 0, 4),        // 6 prctl
+			ldw(20), jeq(0, 0, 6), // 7-8 high word
+			ldw(16), jeq(4, 3, 4), // 9-10 low word
+			jeq(257, 0, 3),                 // 11 openat
+			ldw(16), jeq(0xffffff9c, 0, 1), // 12-13 low word only
+			retK(allow), retK(errno), // 14-15
+		}), []int{13}},
+		{"x32 arguments are 64-bit", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldNr,
+			jeq(0x40000008, 0, 3), ldw(24), jeq(3, 0, 1), retK(allow), retK(errno), // x32 lseek
+		}, []int{6}},
+		{"low word <= a bound", prog(head, []bpf.RawInstruction{
+			jeq(8, 0, 3), ldw(32), jgt(2, 1, 0), retK(allow), retK(errno), // lseek whence
+		}), []int{8}},
+		// firejail: personality's low word is 0 or 0xffffffff, then the
+		// high word is checked before ALLOW; other values are killed (or
+		// refused: the path that ignores the high word lets nothing run).
+		{"firejail personality, kill", firejailPersonality(kill), nil},
+		{"firejail personality, errno", firejailPersonality(errno), nil},
+		{"high word checked first", prog(head, []bpf.RawInstruction{
+			jeq(135, 0, 4), ldw(20), jeq(0, 0, 3), ldw(16), jeq(8, 0, 1), retK(allow), retK(kill),
+		}), nil},
+		// A deny-list that refuses one low-word value: what reaches ALLOW
+		// is "low word != v", which a 64-bit test would let through too.
+		{"low word != v to ALLOW", prog(head, []bpf.RawInstruction{
+			jeq(16, 0, 3), ldw(24), jeq(0x5412, 0, 1), retK(errno), retK(allow), // ioctl TIOCSTI
+		}), nil},
+		{"low word > v to ALLOW", prog(head, []bpf.RawInstruction{
+			jeq(8, 0, 3), ldw(32), jgt(2, 0, 1), retK(allow), retK(errno),
+		}), nil},
+		{"both words", goodDeny, nil},
+		{"32-bit arch", []bpf.RawInstruction{
+			ldArch, jeq(0x40000003, 1, 0), retK(kill), ldNr, jeq(19, 0, 3), ldw(16), jeq(3, 0, 1), retK(allow), retK(errno),
+		}, nil},
+	},
+	LintExempt: {
+		{"uretprobe refused", prog(head, []bpf.RawInstruction{
+			jeq(335, 0, 1), retK(0x00050026), retK(allow),
+		}), []int{7}},
+		{"allow-list default", prog(head, []bpf.RawInstruction{
+			jeq(0, 1, 0), retK(errno), retK(allow),
+		}), []int{7}},
+		{"deny-list", goodDeny, nil},
+		{"allow-list", good, []int{11}},
+		{"aarch64 has no exempt calls", []bpf.RawInstruction{
+			ldArch, jeq(0xc00000b7, 1, 0), retK(kill), ldNr, jeq(63, 0, 1), retK(allow), retK(errno),
+		}, nil},
+	},
+	LintUnreachable: {
+		{"dead return", prog(goodDeny[:12], []bpf.RawInstruction{retK(0x00050002)}, goodDeny[12:]), []int{13}},
+		{"none", goodDeny, nil},
+	},
+	LintErrnoClamped: {
+		{"ERRNO(4096)", []bpf.RawInstruction{ldArch, jeq(auditX86_64, 1, 0), retK(kill), retK(0x00051000)}, []int{3}},
+		{"none", goodDeny, nil},
+	},
+	LintUnknownAction: {
+		{"0x00120000", []bpf.RawInstruction{ldArch, jeq(auditX86_64, 1, 0), retK(kill), retK(0x00120000)}, []int{3}},
+		{"none", goodDeny, nil},
+	},
+	LintReadsIP: {
+		{"ld [8]", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldw(8), jeq(0x1000, 0, 1), retK(kill), retK(allow),
+		}, []int{3}},
+		{"none", goodDeny, nil},
+	},
+}
+
+// firejailPersonality is firejail's secondary "block" filter's test of
+// personality(2) (src/fseccomp/seccomp_secondary.c), deny being its
+// action for other domains.
+func firejailPersonality(deny uint32) []bpf.RawInstruction {
+	return prog(head, []bpf.RawInstruction{
+		jeq(135, 0, 6),        // 6 personality
+		ldw(16),               // 7 low word of args[0]
+		jeq(0, 1, 0),          // 8 PER_LINUX: check the high word
+		jeq(0xffffffff, 0, 2), // 9 query: check the high word
+		ldw(20), jeq(0, 1, 0), // 10-11 high word == 0: allow
+		retK(deny), retK(allow), // 12-13
+	})
 }
 
 func TestLints(t *testing.T) {
-	for _, c := range []struct {
-		code string
-		bad  []bpf.RawInstruction
-	}{
-		{LintNrBeforeArch, []bpf.RawInstruction{
-			ldNr, ins(0x15, 0, 3, 59), ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), retK(allow),
-		}},
-		{LintX32, []bpf.RawInstruction{
-			// deny-list: execve is killed, everything else allowed, x32 included
-			ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), ldNr, ins(0x15, 0, 1, 59), retK(kill), retK(allow),
-		}},
-		{LintForeignArch, []bpf.RawInstruction{
-			// an arch mismatch falls through to the allow
-			ldArch, ins(0x15, 0, 2, auditX86_64), ldNr, ins(0x15, 1, 0, 59), retK(allow), retK(kill),
-		}},
-		{LintUnreachable, append(append([]bpf.RawInstruction{}, good[:12]...), retK(0x00050002), good[12])},
-		{LintErrnoClamped, []bpf.RawInstruction{
-			ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), retK(0x00051000),
-		}},
-		{LintUnknownAction, []bpf.RawInstruction{
-			ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), retK(0x00120000),
-		}},
-		{LintReadsIP, []bpf.RawInstruction{
-			ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), ins(0x20, 0, 0, 8), ins(0x15, 0, 1, 0x1000), retK(kill), retK(0x00050001),
-		}},
-		{LintArgHalf, []bpf.RawInstruction{
-			ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill), ldNr, ins(0x35, 0, 1, 0x40000000), retK(kill),
-			ins(0x15, 0, 2, 41), ins(0x20, 0, 0, 16), ins(0x15, 1, 0, 2), retK(0x00050001), retK(allow),
-		}},
-	} {
-		t.Run(c.code, func(t *testing.T) {
-			if ds := KernelCheck(c.bad, Seccomp); len(ds) > 0 {
-				t.Fatalf("test program is invalid: %v", ds)
-			}
-			if !hasCode(LintProgram(c.bad, Seccomp), c.code) {
-				t.Errorf("LintProgram does not report %s: %v", c.code, LintProgram(c.bad, Seccomp))
-			}
-			if hasCode(LintProgram(good, Seccomp), c.code) {
-				t.Errorf("LintProgram reports %s on the good filter: %v", c.code, LintProgram(good, Seccomp))
-			}
-		})
+	for code, cases := range lintCases {
+		for _, c := range cases {
+			t.Run(code+"/"+c.name, func(t *testing.T) {
+				if ds := KernelCheck(c.prog, Seccomp); len(ds) > 0 {
+					t.Fatalf("test program is invalid: %v", ds)
+				}
+				ds := LintProgram(c.prog, Seccomp)
+				var got []int
+				for _, d := range ds {
+					if d.Code == code {
+						got = append(got, d.Pc)
+					}
+				}
+				if !slices.Equal(got, c.want) {
+					t.Errorf("%s at %v, want %v:\n%v\n%s", code, got, c.want, ds, dump(c.prog))
+				}
+				checkWitnesses(t, c.prog, ds)
+			})
+		}
 	}
-	if ds := LintProgram(good, Seccomp); len(ds) != 0 {
-		t.Errorf("the good filter has warnings: %v", ds)
+	if ds := LintProgram(goodDeny, Seccomp); len(ds) != 0 {
+		t.Errorf("the good deny-list has warnings: %v", ds)
 	}
 	for _, l := range Lints {
 		if l.Summary == "" || l.Fix == "" || strings.ContainsAny(l.Code, " _") {
 			t.Errorf("lint %+v needs a code, a summary and a fix", l)
 		}
+		if _, ok := lintCases[l.Code]; !ok && l.Code != LintStackLimit && l.Code != LintPathLimit {
+			t.Errorf("lint %s has no test cases", l.Code)
+		}
 	}
+}
+
+// pathLintCodes are the lints that claim what the filter returns for some
+// input, and so must carry witnesses.
+var pathLintCodes = []string{LintNrBeforeArch, LintX32, LintForeignArch, LintArgHalf, LintExempt}
+
+// checkWitnesses runs every diagnostic's witnesses in the VM and checks
+// that they show what the lint claims.
+func checkWitnesses(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
+	t.Helper()
+	m := mustVM(t, p)
+	tested := testedArches(p)
+	for _, d := range ds {
+		if !slices.Contains(pathLintCodes, d.Code) {
+			if len(d.Witness) > 0 {
+				t.Errorf("%v: a witness on a lint that needs none", d)
+			}
+			continue
+		}
+		if len(d.Witness) == 0 {
+			t.Errorf("%v: no witness", d)
+			continue
+		}
+		var paths [][]int
+		for _, w := range d.Witness {
+			var path []int
+			r := m.RunSeccompOpts(w.Input, &vm.Options{Trace: func(s vm.Step) { path = append(path, s.PC) }})
+			if r.Ret != w.Ret {
+				t.Errorf("%v: witness %+v returns %#x in the VM, the diagnostic says %#x", d, w.Input, r.Ret, w.Ret)
+			}
+			paths = append(paths, path)
+		}
+		w := d.Witness[0]
+		nr := uint32(w.Input.Nr)
+		last := paths[0][len(paths[0])-1]
+		switch d.Code {
+		case LintNrBeforeArch:
+			i := slices.Index(paths[0], d.Pc)
+			if i < 0 || slices.ContainsFunc(paths[0][:i], func(pc int) bool { return p[pc] == ldArch }) {
+				t.Errorf("%v: the witness does not reach insn %d before reading arch: path %v", d, d.Pc, paths[0])
+			}
+		case LintX32:
+			if w.Input.Arch != auditX86_64 || nr&arch.X32SyscallBit == 0 || nr == 0xffffffff || !letsRun(w.Ret) || last != d.Pc {
+				t.Errorf("%v: witness %+v -> %#x is not an x32 call that runs", d, w.Input, w.Ret)
+			}
+		case LintForeignArch:
+			if tested[w.Input.Arch] || w.Ret&action.ActionFull != action.Allow || last != d.Pc {
+				t.Errorf("%v: witness %+v -> %#x is not an untested arch reaching ALLOW", d, w.Input, w.Ret)
+			}
+		case LintArgHalf:
+			if len(d.Witness) != 2 {
+				t.Fatalf("%v: want two witnesses", d)
+			}
+			a, b := d.Witness[0], d.Witness[1]
+			diff := 0
+			for i := range a.Input.Args {
+				if x := a.Input.Args[i] ^ b.Input.Args[i]; x != 0 {
+					diff++
+					if x>>32 == 0 || b.Input.Args[i]>>32 == 0 {
+						t.Errorf("%v: the witnesses differ in the low word of args[%d]", d, i)
+					}
+				}
+			}
+			a.Input.Args, b.Input.Args = [6]uint64{}, [6]uint64{}
+			if diff != 1 || a.Input != b.Input || a.Ret != b.Ret || !letsRun(a.Ret) {
+				t.Errorf("%v: witnesses %+v and %+v do not show one argument's high word ignored", d, d.Witness[0], d.Witness[1])
+			}
+			for _, path := range paths {
+				if !slices.Contains(path, d.Pc) {
+					t.Errorf("%v: a witness does not go through insn %d: %v", d, d.Pc, path)
+				}
+			}
+		case LintExempt:
+			for _, w := range d.Witness {
+				a := arch.ByAudit(w.Input.Arch)
+				if a == nil {
+					t.Fatalf("%v: witness arch %#x", d, w.Input.Arch)
+				}
+				if _, ok := a.Exempt(uint32(w.Input.Nr)); !ok || w.Ret&action.ActionFull == action.Allow {
+					t.Errorf("%v: witness %+v -> %#x is not an exempt call the filter refuses", d, w.Input, w.Ret)
+				}
+			}
+		}
+	}
+}
+
+// testedArches lists the values a program compares arch with, read from
+// the instructions (ld [4] and the jeq that follow).
+func testedArches(p []bpf.RawInstruction) map[uint32]bool {
+	out := map[uint32]bool{}
+	for i, in := range p {
+		if in != ldArch {
+			continue
+		}
+		for j := i + 1; j < len(p) && p[j].Op == 0x15; j++ {
+			out[p[j].K] = true
+		}
+	}
+	return out
 }
 
 func TestCheckStack(t *testing.T) {
@@ -93,4 +331,14 @@ func hasCode(ds []Diagnostic, code string) bool {
 		}
 	}
 	return false
+}
+
+func withoutCode(ds []Diagnostic, code string) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		if d.Code != code {
+			out = append(out, d)
+		}
+	}
+	return out
 }

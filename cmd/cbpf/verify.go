@@ -20,11 +20,16 @@ func verifyCommand() *command {
 seccomp(2) in seccomp mode, with setsockopt(SO_ATTACH_FILTER) in packet mode.
 Errors are exactly the kernel's reasons to reject it; for a program the kernel
 accepts, the lints print warnings (seccomp: arch checks, x32 bypasses, foreign
-arches reaching ALLOW, one-sided 64-bit argument tests, clamped ERRNO data,
-unknown actions, instruction_pointer reads; both modes: unreachable code).
+arches reaching ALLOW, one-sided 64-bit argument tests, calls that kernels
+exempt from seccomp, clamped ERRNO data, unknown actions, instruction_pointer
+reads; both modes: unreachable code).
 
 Diagnostics look like
   PROG: insn N: error|warning: CODE: message
+A lint about what the filter returns for some calls comes with the inputs that
+show it, as "cbpf run" reads them, each with what the filter returns (the VM
+computed it; "echo 'LINE' | cbpf run PROG" repeats it):
+    input: ARCH NR A0 A1 A2 A3 A4 A5 IP => RET
 
 Exit status: 0 the kernel accepts the program (warnings or not), 1 it rejects
 it, 2 usage or I/O error.`)
@@ -47,6 +52,9 @@ it, 2 usage or I/O error.`)
 			bad := false
 			for _, d := range verify.Check(prog, m) {
 				fmt.Fprintf(e.stdout, "%s: %s\n", name, d)
+				for _, w := range d.Witness {
+					fmt.Fprintf(e.stdout, "    input: %s => 0x%08x %s\n", runInputLine(w.Input), w.Ret, action.String(w.Ret))
+				}
 				bad = bad || d.Severity == verify.Error
 			}
 			if bad {
