@@ -67,7 +67,7 @@ func onlyX32(t *testing.T, _ []bpf.RawInstruction, ds []Diagnostic) {
 
 var realCases = []realCase{
 	{"qemu_like", fromFile("lints/qemu_like.ddd"), nil, nil},
-	{"tor_like", fromFile("lints/tor_like.ddd"), map[string]int{LintArgHalf: 1, LintExempt: 1},
+	{"tor_like", fromFile("lints/tor_like.ddd"), map[string]int{LintArgHalf: 1},
 		func(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 			// The comparison of openat's dirfd with AT_FDCWD, low word.
 			want := slices.IndexFunc(p, func(in bpf.RawInstruction) bool { return in.Op == 0x15 && in.K == 0xffffff9c })
@@ -77,7 +77,7 @@ var realCases = []realCase{
 				}
 			}
 		}},
-	{"big_allowlist", fromFile("lints/big_allowlist.ddd"), map[string]int{LintArgHalf: -1, LintExempt: 1, LintUnreachable: 1}, onlyX32},
+	{"big_allowlist", fromFile("lints/big_allowlist.ddd"), map[string]int{LintArgHalf: -1, LintUnreachable: 1}, onlyX32},
 	{"firejail_main", fromFile("lints/firejail_main.ddd"), map[string]int{LintForeignArch: 1},
 		func(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 			for _, d := range ds {
@@ -96,11 +96,11 @@ var realCases = []realCase{
 		p[i] = retK(errno)
 		return p
 	}, nil, nil},
-	{"cbpf_service", fromFile("lints/cbpf_service.ddd"), map[string]int{LintExempt: 1}, nil},
-	{"cbpf_service_x32low", fromFile("lints/cbpf_service_x32low.ddd"), map[string]int{LintArgHalf: -1, LintExempt: 1}, onlyX32},
-	{"cbpf_service compiled now", compiled(false), map[string]int{LintExempt: 1}, nil},
-	{"cbpf_service compiled now, x32 low word", compiled(true), map[string]int{LintArgHalf: -1, LintExempt: 1}, onlyX32},
-	{"docker_like", fromFile("docker_like.ddd"), map[string]int{LintExempt: 1, LintUnreachable: 1}, nil},
+	{"cbpf_service", fromFile("lints/cbpf_service.ddd"), map[string]int{}, nil},
+	{"cbpf_service_x32low", fromFile("lints/cbpf_service_x32low.ddd"), map[string]int{LintArgHalf: -1}, onlyX32},
+	{"cbpf_service compiled now", compiled(false), map[string]int{}, nil},
+	{"cbpf_service compiled now, x32 low word", compiled(true), map[string]int{LintArgHalf: -1}, onlyX32},
+	{"docker_like", fromFile("docker_like.ddd"), map[string]int{LintUnreachable: 1}, nil},
 }
 
 func TestLintRealFilters(t *testing.T) {

@@ -14,7 +14,7 @@ func TestVerifyWitnessLines(t *testing.T) {
 		file  string
 		codes []string
 	}{
-		{"tor_like.ddd", []string{"arg-half", "seccomp-exempt"}},
+		{"tor_like.ddd", []string{"arg-half"}},
 		{"firejail_main.ddd", []string{"foreign-arch-allow"}},
 		{"qemu_like.ddd", nil},
 	} {
