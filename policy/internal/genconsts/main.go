@@ -4,8 +4,11 @@
 // It reads golang.org/x/sys/unix's generated files (zerrors_linux*.go and
 // ztypes_linux*.go, made by the kernel's headers through mkerrors.sh and
 // cgo -godefs) from the module cache, keeps the constants whose names have
-// one of the prefixes below, and adds a few that x/sys lacks (futex
-// operations, personality values). Run it with "go generate ./policy".
+// one of the prefixes below, adds a few that x/sys lacks (futex
+// operations, personality values, arch_prctl codes, FIONREAD, some fcntl
+// and bpf commands) and puts back the kernel's values where x/sys has a C
+// library's (the record-lock fcntl commands, see kernelValues). Run it
+// with "go generate ./policy".
 package main
 
 import (
@@ -53,7 +56,7 @@ var prefixes = []string{
 	"S_I", "RENAME_", "SPLICE_F_", "XATTR_", "CAP_", "SCHED_", "FALLOC_FL_",
 	"POSIX_FADV_", "STATX_", "LANDLOCK_", "OPEN_TREE_", "MOVE_MOUNT_",
 	"FSOPEN_", "FSCONFIG_", "FSMOUNT_", "CLOSE_RANGE_", "PTRACE_", "KEYCTL_",
-	"BPF_", "UMOUNT_", "P_", "ARCH_", "PIDFD_", "AUDIT_ARCH_",
+	"BPF_", "UMOUNT_", "P_", "ARCH_", "PIDFD_", "AUDIT_ARCH_", "FS_IOC_", "BLK",
 }
 
 // extra are constants x/sys does not define: futex operations
@@ -67,6 +70,19 @@ var extra = map[string]int64{
 	"FUTEX_CMP_REQUEUE_PI": 12, "FUTEX_LOCK_PI2": 13,
 	"FUTEX_PRIVATE_FLAG": 128, "FUTEX_CLOCK_REALTIME": 256,
 	"FUTEX_CMD_MASK": ^int64(128 | 256),
+	// The FUTEX_*_PRIVATE forms: the operation | FUTEX_PRIVATE_FLAG.
+	"FUTEX_WAIT_PRIVATE": 128, "FUTEX_WAKE_PRIVATE": 129, "FUTEX_REQUEUE_PRIVATE": 131,
+	"FUTEX_CMP_REQUEUE_PRIVATE": 132, "FUTEX_WAKE_OP_PRIVATE": 133,
+	"FUTEX_LOCK_PI_PRIVATE": 134, "FUTEX_UNLOCK_PI_PRIVATE": 135,
+	"FUTEX_TRYLOCK_PI_PRIVATE": 136, "FUTEX_WAIT_BITSET_PRIVATE": 137,
+	"FUTEX_WAKE_BITSET_PRIVATE": 138, "FUTEX_WAIT_REQUEUE_PI_PRIVATE": 139,
+	"FUTEX_CMP_REQUEUE_PI_PRIVATE": 140, "FUTEX_LOCK_PI2_PRIVATE": 141,
+
+	// fcntl commands x/sys lacks (include/uapi/linux/fcntl.h,
+	// include/uapi/asm-generic/fcntl.h; mips does not redefine them).
+	"F_GETOWNER_UIDS": 17, "F_CANCELLK": 1029,
+	// enum bpf_cmd (include/uapi/linux/bpf.h) past x/sys's last.
+	"BPF_TOKEN_CREATE": 36, "BPF_PROG_STREAM_READ_BY_FD": 37,
 
 	"UNAME26": 0x0020000, "ADDR_NO_RANDOMIZE": 0x0040000,
 	"FDPIC_FUNCPTRS": 0x0080000, "MMAP_PAGE_ZERO": 0x0100000,
@@ -86,6 +102,57 @@ var extra = map[string]int64{
 	"PER_UW7": 0x000e | 0x4000000 | 0x0100000, "PER_OSF4": 0x000f,
 	"PER_HPUX": 0x0010, "PER_MASK": 0x00ff,
 }
+
+// x86Only are arch_prctl(2)'s codes (arch/x86/include/uapi/asm/prctl.h),
+// which x/sys does not define: they exist on x86_64, x32 and i386 only.
+var x86Only = map[string]int64{
+	"ARCH_SET_GS": 0x1001, "ARCH_SET_FS": 0x1002, "ARCH_GET_FS": 0x1003, "ARCH_GET_GS": 0x1004,
+	"ARCH_GET_CPUID": 0x1011, "ARCH_SET_CPUID": 0x1012,
+	"ARCH_GET_XCOMP_SUPP": 0x1021, "ARCH_GET_XCOMP_PERM": 0x1022, "ARCH_REQ_XCOMP_PERM": 0x1023,
+	"ARCH_GET_XCOMP_GUEST_PERM": 0x1024, "ARCH_REQ_XCOMP_GUEST_PERM": 0x1025,
+	"ARCH_XCOMP_TILECFG": 17, "ARCH_XCOMP_TILEDATA": 18,
+	"ARCH_MAP_VDSO_X32": 0x2001, "ARCH_MAP_VDSO_32": 0x2002, "ARCH_MAP_VDSO_64": 0x2003,
+	"ARCH_GET_UNTAG_MASK": 0x4001, "ARCH_ENABLE_TAGGED_ADDR": 0x4002,
+	"ARCH_GET_MAX_TAG_BITS": 0x4003, "ARCH_FORCE_TAGGED_SVA": 0x4004,
+	"ARCH_SHSTK_ENABLE": 0x5001, "ARCH_SHSTK_DISABLE": 0x5002, "ARCH_SHSTK_LOCK": 0x5003,
+	"ARCH_SHSTK_UNLOCK": 0x5004, "ARCH_SHSTK_STATUS": 0x5005,
+	"ARCH_SHSTK_SHSTK": 1, "ARCH_SHSTK_WRSS": 2,
+}
+
+// kernelValues replace x/sys's values where x/sys has the C library's and
+// the kernel means something else. x/sys gives the record-lock commands
+// of a large-file C library: on 32-bit arches its F_GETLK is the kernel's
+// F_GETLK64 (i386: 12, where the kernel's F_GETLK is 5), and on ppc64 its
+// F_GETLK64 is 12, which a 64-bit kernel does not know. A filter sees
+// the kernel's numbers: include/uapi/asm-generic/fcntl.h (F_GETLK 5,
+// F_SETLK 6, F_SETLKW 7; F_GETLK64 12, F_SETLK64 13, F_SETLKW64 14 where
+// longs are 32-bit) and arch/mips/include/uapi/asm/fcntl.h (F_GETLK 14;
+// o32's F_GETLK64 33, F_SETLK64 34, F_SETLKW64 35). On 64-bit arches the
+// *64 names stay aliases of the plain ones, as the C library has them.
+var kernelValues = func() map[string]map[string]int64 {
+	m := map[string]map[string]int64{}
+	set := func(arches []string, vals map[string]int64) {
+		for _, a := range arches {
+			for n, v := range vals {
+				if m[n] == nil {
+					m[n] = map[string]int64{}
+				}
+				m[n][a] = v
+			}
+		}
+	}
+	generic64 := []string{"x86_64", "x32", "aarch64", "loongarch64", "ppc64", "ppc64le", "riscv64", "s390x"}
+	set(generic64, map[string]int64{"F_GETLK": 5, "F_SETLK": 6, "F_SETLKW": 7, "F_GETLK64": 5, "F_SETLK64": 6, "F_SETLKW64": 7})
+	set([]string{"x86", "arm"}, map[string]int64{"F_GETLK": 5, "F_SETLK": 6, "F_SETLKW": 7, "F_GETLK64": 12, "F_SETLK64": 13, "F_SETLKW64": 14})
+	set([]string{"mips", "mipsel"}, map[string]int64{"F_GETLK": 14, "F_SETLK": 6, "F_SETLKW": 7, "F_GETLK64": 33, "F_SETLK64": 34, "F_SETLKW64": 35})
+	set([]string{"mips64", "mipsel64"}, map[string]int64{"F_GETLK": 14, "F_SETLK": 6, "F_SETLKW": 7, "F_GETLK64": 14, "F_SETLK64": 6, "F_SETLKW64": 7})
+	return m
+}()
+
+// aliases are names the kernel defines as another name, on every arch:
+// FIONREAD is TIOCINQ (include/uapi/asm-generic/ioctls.h and each arch's
+// asm/ioctls.h), which x/sys has and FIONREAD it does not.
+var aliases = map[string]string{"FIONREAD": "TIOCINQ"}
 
 func main() {
 	dir := unixDir()
@@ -112,6 +179,30 @@ func main() {
 				values[n] = map[string]int64{}
 			}
 			values[n][ga.name] = v
+		}
+		if ga.name == "x86_64" || ga.name == "x32" || ga.name == "x86" {
+			for n, v := range x86Only {
+				if values[n] == nil {
+					values[n] = map[string]int64{}
+				}
+				values[n][ga.name] = v
+			}
+		}
+		for n, per := range kernelValues {
+			if v, ok := per[ga.name]; ok {
+				if values[n] == nil {
+					values[n] = map[string]int64{}
+				}
+				values[n][ga.name] = v
+			}
+		}
+		for n, of := range aliases {
+			if v, ok := values[of][ga.name]; ok {
+				if values[n] == nil {
+					values[n] = map[string]int64{}
+				}
+				values[n][ga.name] = v
+			}
 		}
 	}
 	var names []string
