@@ -79,7 +79,7 @@ func TestKernelSeccomp(t *testing.T) {
 			p := progen.Program(r, progen.Seccomp, progen.Options{})
 			var in []kernel.Input
 			for _, x := range progen.SeccompInputs(r, p, ninputs) {
-				in = append(in, kernel.Input(x))
+				in = append(in, kernel.Input{Nr: x.Nr, Args: x.Args})
 			}
 			jobs = append(jobs, kernel.SeccompJob{Prog: p, Inputs: in})
 		}
