@@ -39,6 +39,8 @@ var Lints = []Lint{
 		"decide on nr, arch and args only"},
 	{LintArgHalf, "a 64-bit argument is tested on its low 32 bits only; a value with other high bits passes the same test",
 		"test the high word too (usually high == 0), or make sure the argument is an int that the kernel truncates"},
+	{LintI386High, "on i386 the filter decides on the high word of an argument, which the i386 syscall ignores but which a 64-bit caller sets freely: on x86_64 kernels an INT $0x80 from 64-bit code hands seccomp its full 64-bit registers (measured on Linux 6.18), so the caller can change the filter's decision without changing the call",
+		"on i386 compare only the low word of each argument (as libseccomp and cbpf do)"},
 	{LintExempt, "the filter does not allow a syscall that some kernels run without consulting any seccomp filter; there its action has no effect",
 		"do not count on the filter to stop (or log, or trace) that call on those kernels"},
 	{LintPathLimit, "the filter has more paths than the path lints follow; their findings cover the paths followed",
@@ -58,6 +60,7 @@ const (
 	LintReadsIP       = "reads-ip"
 	LintArgHalf       = "arg-half"
 	LintExempt        = "seccomp-exempt"
+	LintI386High      = "i386-high-word"
 	LintPathLimit     = "path-limit"
 	LintStackLimit    = "stack-limit"
 )
@@ -79,6 +82,7 @@ const (
 
 const (
 	auditX86_64 = 0xc000003e
+	auditI386   = 0x40000003
 	audit64Bit  = 0x80000000 // __AUDIT_ARCH_64BIT
 	auditLE     = 0x40000000 // __AUDIT_ARCH_LE
 	fullMask    = 0xffffffff
@@ -572,6 +576,9 @@ func (l *linter) mainWalk() {
 		if letsRun(ret.C) && w.inexact == 0 {
 			l.argHalf(w, retPC, ret.C)
 		}
+		if av, ok := pinned(w.cs, 1); ok && av == auditI386 && w.inexact == 0 {
+			l.i386High(w, retPC)
+		}
 	}
 	l.walk(w)
 	for _, k := range l.halfOrder {
@@ -595,6 +602,48 @@ func (l *linter) mainWalk() {
 	}
 	for _, c := range foreign {
 		l.foreignArch(c)
+	}
+}
+
+// i386High looks, on a path of an i386 call, for a test of the high word
+// of an argument (little endian: odd words from 5 up) and confirms with two
+// calls that differ only in that word, one taking the path and one not,
+// that the result changes.
+func (l *linter) i386High(w *pathWalk, retPC int) {
+	for j, c := range w.cs {
+		pc := w.pcs[j]
+		key := lintKey{LintI386High, pc}
+		if c.Word < 5 || c.Word%2 == 0 || pc < 0 || l.done[key] {
+			continue
+		}
+		words, ok := solvePath(w.cs)
+		if !ok {
+			return
+		}
+		var other []constraint
+		for k, d := range w.cs {
+			if d.Word == c.Word && k != j {
+				other = append(other, d)
+			}
+		}
+		neg := c
+		neg.Op = neg.Op.negate()
+		hi, ok := solveWord(append(other, neg))
+		if !ok {
+			continue
+		}
+		a := wordsToData(words)
+		words[c.Word] = hi
+		b := wordsToData(words)
+		ra, pa := l.run(a, 0)
+		rb, _ := l.run(b, 1)
+		if ra == rb || pa[len(pa)-1] != retPC || !slices.Contains(pa, pc) {
+			continue
+		}
+		l.done[key] = true
+		i := int(c.Word-5) / 2
+		l.add(pc, LintI386High, fmt.Sprintf("%s args[%d]: %#x gets %s, %#x gets %s: the same call to the i386 syscall",
+			callDesc(a), i, a.Args[i], action.String(ra), b.Args[i], action.String(rb)), Witness{a, ra}, Witness{b, rb})
 	}
 }
 

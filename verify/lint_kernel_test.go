@@ -12,8 +12,10 @@ import (
 
 // TestLintWitnessesKernel runs the lints' witnesses under the kernel's
 // seccomp: what the kernel returns for each must be what the diagnostic
-// says. The kernel oracle makes x86_64 calls only (x32 numbers included),
-// and cannot see uretprobe and uprobe, which the kernel does not filter.
+// says. The kernel oracle makes x86_64 calls (x32 numbers included) and
+// i386 calls through the compat entry (with high argument words, which
+// i386-high-word's witnesses need), and cannot see uretprobe and uprobe,
+// which the kernel does not filter.
 func TestLintWitnessesKernel(t *testing.T) {
 	needKernel(t)
 	var progs [][]bpf.RawInstruction
@@ -40,10 +42,11 @@ func TestLintWitnessesKernel(t *testing.T) {
 		var rets []uint32
 		for _, d := range ds {
 			for _, w := range d.Witness {
-				if w.Input.Arch != kernel.AuditArchX86_64 || kernel.Unfiltered(w.Input.Nr) {
+				i386 := w.Input.Arch == kernel.AuditArchI386
+				if w.Input.Arch != kernel.AuditArchX86_64 && !i386 || !i386 && kernel.Unfiltered(w.Input.Nr) {
 					continue
 				}
-				job.Inputs = append(job.Inputs, kernel.Input{Nr: w.Input.Nr, Args: w.Input.Args})
+				job.Inputs = append(job.Inputs, kernel.Input{Nr: w.Input.Nr, Args: w.Input.Args, I386: i386})
 				rets = append(rets, w.Ret)
 			}
 		}

@@ -134,6 +134,20 @@ var lintCases = map[string][]lintCase{
 			ldArch, jeq(0x40000003, 1, 0), retK(kill), ldNr, jeq(19, 0, 3), ldw(16), jeq(3, 0, 1), retK(allow), retK(errno),
 		}, nil},
 	},
+	LintI386High: {
+		// socket's family tested as a 64-bit value on i386: a 64-bit caller
+		// sets the high word and escapes the KILL.
+		{"64-bit test on i386", []bpf.RawInstruction{
+			ldArch, jeq(auditI386, 1, 0), retK(kill), ldNr, jeq(359, 0, 5), // 0-4
+			ldw(20), jeq(0, 0, 3), ldw(16), jeq(17, 0, 1), retK(kill), // 5-9
+			retK(allow), // 10
+		}, []int{6}},
+		{"low word only (libseccomp, cbpf)", []bpf.RawInstruction{
+			ldArch, jeq(auditI386, 1, 0), retK(kill), ldNr, jeq(359, 0, 3),
+			ldw(16), jeq(17, 0, 1), retK(kill), retK(allow),
+		}, nil},
+		{"x86_64 high word is the syscall's", goodDeny, nil},
+	},
 	LintExempt: {
 		{"uretprobe refused", prog(head, []bpf.RawInstruction{
 			jeq(335, 0, 1), retK(0x00050026), retK(allow),
@@ -217,7 +231,7 @@ func TestLints(t *testing.T) {
 
 // pathLintCodes are the lints that claim what the filter returns for some
 // input, and so must carry witnesses.
-var pathLintCodes = []string{LintNrBeforeArch, LintX32, LintForeignArch, LintArgHalf, LintExempt}
+var pathLintCodes = []string{LintNrBeforeArch, LintX32, LintForeignArch, LintArgHalf, LintExempt, LintI386High}
 
 // checkWitnesses runs every diagnostic's witnesses in the VM and checks
 // that they show what the lint claims.
@@ -283,6 +297,16 @@ func checkWitnesses(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 			for _, path := range paths {
 				if !slices.Contains(path, d.Pc) {
 					t.Errorf("%v: a witness does not go through insn %d: %v", d, d.Pc, path)
+				}
+			}
+		case LintI386High:
+			a, b := d.Witness[0], d.Witness[1]
+			if len(d.Witness) != 2 || a.Input.Arch != auditI386 || a.Ret == b.Ret {
+				t.Fatalf("%v: want two i386 witnesses with different results", d)
+			}
+			for i := range a.Input.Args {
+				if uint32(a.Input.Args[i]) != uint32(b.Input.Args[i]) {
+					t.Errorf("%v: the witnesses differ in the low word of args[%d]", d, i)
 				}
 			}
 		case LintExempt:
