@@ -24,12 +24,24 @@
 //	asm      bpf_asm text, lossless (see Assemble)
 //	tcpdump  tcpdump -d text, byte for byte as libpcap 1.10 prints it,
 //	         including its names for Linux ancillary loads ([vlanp],
-//	         [ifidx], ...); read back lossily: tcpdump does not print jt and
-//	         jf of a non-jump, k of an instruction whose operand does not
-//	         show it (tax, txa, neg, ret a, x operands), or anything but the
-//	         opcode of an instruction it calls "unimp"
-//	pseudo   (write only) a C-like listing for seccomp filters
-//	dot      (write only) a Graphviz digraph of the control flow
+//	         [ifidx], ...), for every program; read back lossily: tcpdump
+//	         does not print jt and jf of a non-jump (ja included), k of an
+//	         instruction whose operand does not show it (tax, txa, neg,
+//	         ret a, len loads, x operands), or anything but the opcode of an
+//	         instruction it calls "unimp". Those fields read back as zero;
+//	         Dropped lists the instructions that lose any (libpcap itself
+//	         leaves k set on some tax instructions), and cbpf warns of them
+//	pseudo   (write only) a C-like listing for seccomp filters; a field
+//	         the kernel ignores that is set is noted on its line
+//	         ("// also jf=1 (ignored by the kernel)")
+//	dot      (write only) a Graphviz digraph of the control flow, nodes
+//	         labelled with tcpdump -d lines, each followed by "(also jf=1)"
+//	         and the like for the fields tcpdump does not show
+//
+// Every other format keeps every bit of every instruction: the binary and
+// number formats print all four fields, and asm writes what no mnemonic
+// spells exactly (a field set that the kernel ignores, an opcode with a
+// stray bit, an unknown opcode) as ".insn CODE, JT, JF, K".
 //
 // Readers reject malformed input with an *Error that gives the position:
 // line and column for text, byte offset for raw. Numbers out of range for

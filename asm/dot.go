@@ -45,7 +45,8 @@ func dotEscape(s string) string {
 }
 
 // writeDot writes the control-flow graph of prog: one node a basic block,
-// labelled with its tcpdump -d lines; true edges solid green, false edges
+// labelled with its tcpdump -d lines (each followed by "(also jf=1)" and
+// the like where the instruction has fields tcpdump does not show); true edges solid green, false edges
 // dashed red. Edges carry no text labels: Graphviz lays out labelled edges
 // orders of magnitude slower on filters with a hundred blocks.
 func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
@@ -81,7 +82,11 @@ func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
 		}
 		var label strings.Builder
 		for pc := start; pc < end; pc++ {
-			label.WriteString(dotEscape(tcpdumpLine(prog[pc], pc)))
+			line := tcpdumpLine(prog[pc], pc)
+			if c := tcpdumpCanonical(prog[pc]); c != prog[pc] {
+				line = strings.TrimRight(line, " ") + "  (also " + fieldDiff(prog[pc], c) + ")"
+			}
+			label.WriteString(dotEscape(line))
 		}
 		fmt.Fprintf(bw, "\tb%d [label=\"%s\"];\n", start, label.String())
 		for _, e := range dotSuccs(prog, end-1) {

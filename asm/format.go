@@ -103,3 +103,55 @@ func Write(w io.Writer, prog []bpf.RawInstruction, f Format) error {
 	}
 	return fmt.Errorf("unknown format %q", f)
 }
+
+// Drop is an instruction that a format cannot write with every bit: the
+// text reads back as Read, not as Insn.
+type Drop struct {
+	Index int                // in the program
+	Insn  bpf.RawInstruction // as in the program
+	Read  bpf.RawInstruction // as the text reads back
+}
+
+// Fields names the fields the text loses, with their values: "jf=1",
+// "jt=3 k=0x5".
+func (d Drop) Fields() string { return fieldDiff(d.Insn, d.Read) }
+
+// fieldDiff lists the fields of ins that differ from shown.
+func fieldDiff(ins, shown bpf.RawInstruction) string {
+	var parts []string
+	if ins.Op != shown.Op {
+		parts = append(parts, fmt.Sprintf("code=0x%x", ins.Op))
+	}
+	if ins.Jt != shown.Jt {
+		parts = append(parts, fmt.Sprintf("jt=%d", ins.Jt))
+	}
+	if ins.Jf != shown.Jf {
+		parts = append(parts, fmt.Sprintf("jf=%d", ins.Jf))
+	}
+	if ins.K != shown.K {
+		parts = append(parts, "k="+hexNum(ins.K))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Dropped lists the instructions of prog that Write in format f cannot
+// write with every bit, in order. Every readable format keeps every bit
+// (asm through its .insn escape) except tcpdump: its fixed syntax does not
+// show jt and jf of anything but a conditional jump, k of an instruction
+// whose operand does not use it (tax, txa, neg, ret a, len loads, x
+// operands), or anything but the opcode of one it calls "unimp". The
+// write-only listings (pseudo, dot) print such fields next to their
+// instruction instead, so nothing is dropped without a word: Dropped
+// returns nil for them.
+func Dropped(prog []bpf.RawInstruction, f Format) []Drop {
+	if f != Tcpdump {
+		return nil
+	}
+	var drops []Drop
+	for i, ins := range prog {
+		if c := tcpdumpCanonical(ins); c != ins {
+			drops = append(drops, Drop{Index: i, Insn: ins, Read: c})
+		}
+	}
+	return drops
+}
