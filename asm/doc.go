@@ -55,6 +55,8 @@
 //   - input that is not UTF-8 text without control characters (other than
 //     tab, CR, LF) is raw, little endian: real programs hold zero bytes;
 //   - text starting with "(000) " is tcpdump;
+//   - text whose first word, past blank lines and comments, is a bpf_asm
+//     mnemonic (ld, jeq, ret, .insn, ...) or a label "name:" is asm;
 //   - text containing "RawInstruction" or "{Op:" is go;
 //   - text starting with "{" or containing "sock_filter" is c;
 //   - text starting with a number and a comma (optionally quoted) is xt;
@@ -63,6 +65,11 @@
 //   - any other text is asm.
 //
 // Big-endian raw input is never detected: name the format.
+//
+// When reading in a named format fails and the content matches one of the
+// rules above for another format (a ddd first line without the line of four
+// numbers after it, and text matching no rule, do not count), the *Error's
+// Looks names that format and its message says so.
 //
 // # The pseudo listing
 //

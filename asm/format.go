@@ -49,11 +49,20 @@ func ParseFormat(name string) (Format, error) {
 
 // Read decodes a program in format f. An empty f detects the format from the
 // content (see Detect). name is used in error positions (a file name, or
-// "<stdin>").
+// "<stdin>"). When the input is malformed in f but plainly in another
+// format, the *Error says which (its Looks and Hint).
 func Read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
 	if f == "" {
 		f = Detect(data)
 	}
+	prog, err := read(name, data, f)
+	if err != nil {
+		return nil, hint(err, data, f)
+	}
+	return prog, nil
+}
+
+func read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
 	switch f {
 	case Raw:
 		return readRaw(name, data, false)

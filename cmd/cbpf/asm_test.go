@@ -42,3 +42,26 @@ func TestDisasmTcpdumpWarnsOfDroppedFields(t *testing.T) {
 		t.Errorf("30 lossy instructions: stderr %q", errOut)
 	}
 }
+
+// cbpf asm reads bpf_asm text by default: given tcpdump -ddd output it must
+// say what the input looks like and which -i reads it.
+func TestAsmSuggestsInputFormat(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"asm", "-o", "raw"}, "99\n40 0 0 12\n", `<stdin>:1:1: expected an instruction or a label, found "99"; this looks like tcpdump -ddd output (a count, then "code jt jf k" lines), not bpf_asm text: use -i ddd`},
+		{[]string{"asm"}, "(000) ret      #0\n", "use -i tcpdump"},
+		{[]string{"asm"}, "{ 0x6, 0, 0, 0x00000000 },\n", "use -i c"},
+		{[]string{"asm"}, "1,6 0 0 0\n", "use -i xt"},
+		{[]string{"asm"}, "\x06\x00\x00\x00\x00\x00\x00\x00", "use -i raw (or -i raw-be)"},
+		{[]string{"disasm", "-i", "ddd"}, "ld [0]\nret #0\n", "use -i asm"},
+		{[]string{"verify", "-i", "tcpdump"}, "ret #0\n", "use -i asm"},
+	} {
+		_, errOut, code := cli(t, tc.stdin, tc.args...)
+		if code != exitBad || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q on %q: exit %d, stderr %q; want exit 1 and %q", tc.args, tc.stdin, code, errOut, tc.want)
+		}
+	}
+}
