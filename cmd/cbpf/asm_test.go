@@ -57,7 +57,7 @@ func TestAsmSuggestsInputFormat(t *testing.T) {
 		{[]string{"asm"}, "1,6 0 0 0\n", "use -i xt"},
 		{[]string{"asm"}, "\x06\x00\x00\x00\x00\x00\x00\x00", "use -i raw (or -i raw-be)"},
 		{[]string{"disasm", "-i", "ddd"}, "ld [0]\nret #0\n", "use -i asm"},
-		{[]string{"verify", "-i", "tcpdump"}, "ret #0\n", "use -i asm"},
+		{[]string{"verify", "-i", "tcpdump", "-"}, "ret #0\n", "use -i asm"},
 	} {
 		_, errOut, code := cli(t, tc.stdin, tc.args...)
 		if code != exitBad || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
