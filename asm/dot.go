@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"golang.org/x/net/bpf"
@@ -50,7 +49,8 @@ func dotEscape(s string) string {
 // dashed red. Edges carry no text labels: Graphviz lays out labelled edges
 // orders of magnitude slower on filters with a hundred blocks.
 func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
-	leaders := map[int]bool{0: true}
+	leaders := make([]bool, len(prog)+1)
+	leaders[0] = true
 	for pc := range prog {
 		ins := prog[pc]
 		if ins.Op&0x07 == 0x05 || ins.Op&0x07 == 0x06 {
@@ -63,12 +63,11 @@ func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
 		}
 	}
 	var starts []int
-	for pc := range leaders {
-		if pc < len(prog) {
+	for pc := range prog {
+		if leaders[pc] {
 			starts = append(starts, pc)
 		}
 	}
-	sort.Ints(starts)
 
 	bw := bufio.NewWriter(w)
 	bw.WriteString("digraph bpf {\n")

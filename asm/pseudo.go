@@ -408,9 +408,9 @@ func pseudoCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
 	return ins
 }
 
-// pseudoTargets returns the instructions some jump goes to.
-func pseudoTargets(prog []bpf.RawInstruction) map[int]bool {
-	t := map[int]bool{}
+// pseudoTargets marks the instructions some jump goes to.
+func pseudoTargets(prog []bpf.RawInstruction) []bool {
+	t := make([]bool, len(prog)+256)
 	for pc, ins := range prog {
 		if ins.Op&0x07 != 0x05 {
 			continue

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/bpf"
 )
 
@@ -81,7 +82,13 @@ func TestRoundTripEveryFormat(t *testing.T) {
 			if err := Write(&buf, prog, f); err != nil {
 				t.Fatalf("Write(%s): %v", f, err)
 			}
-			drops := Dropped(prog, f)
+			drops, total := Dropped(prog, f, -1)
+			if total != len(drops) {
+				t.Errorf("Dropped(%s) counts %d, lists %d", f, total, len(drops))
+			}
+			if first, n := Dropped(prog, f, 2); n != total || !cmp.Equal(first, drops[:min(2, total)], cmpopts.EquateEmpty()) {
+				t.Errorf("Dropped(%s, 2) = %v, %d; want the first of %v", f, first, n, drops)
+			}
 			if !f.Readable() {
 				if drops != nil {
 					t.Errorf("Dropped(%s) = %v, want nil: the listing prints what it does not show", f, drops)
@@ -175,12 +182,12 @@ func rtCheckListing(t *testing.T, f Format, prog []bpf.RawInstruction, text stri
 // 1. tcpdump -d text cannot show it: Dropped says so; asm keeps it.
 func TestFirejailTail(t *testing.T) {
 	prog := []bpf.RawInstruction{{Op: 0x06, Jf: 1, K: 0x50001}}
-	drops := Dropped(prog, Tcpdump)
+	drops, _ := Dropped(prog, Tcpdump, -1)
 	if len(drops) != 1 || drops[0].Fields() != "jf=1" || drops[0].Read != (bpf.RawInstruction{Op: 0x06, K: 0x50001}) {
 		t.Errorf("Dropped(tcpdump) = %+v, want jf=1 of instruction 0", drops)
 	}
 	for _, f := range []Format{Asm, DDD, XT, C, Go, Raw, RawBE} {
-		if d := Dropped(prog, f); d != nil {
+		if d, n := Dropped(prog, f, -1); d != nil || n != 0 {
 			t.Errorf("Dropped(%s) = %v", f, d)
 		}
 		got, text, err := fmtRoundTrip(prog, f)

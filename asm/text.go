@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"go/format"
 	"go/scanner"
 	gotoken "go/token"
 	"io"
@@ -275,35 +274,30 @@ func writeC(w io.Writer, prog []bpf.RawInstruction) error {
 }
 
 // writeGo writes a gofmt-clean []bpf.RawInstruction literal, each
-// instruction commented with its tcpdump -d line.
+// instruction commented with its tcpdump -d line. Every opcode is printed
+// with the same number of hex digits (2, or 4 when one needs more), so the
+// lines are equally long and the comments aligned as gofmt aligns them,
+// without running gofmt (which is slow and hungry on long programs).
 func writeGo(w io.Writer, prog []bpf.RawInstruction) error {
-	var b bytes.Buffer
-	b.WriteString("[]bpf.RawInstruction{\n")
-	for i, ins := range prog {
-		fmt.Fprintf(&b, "\t{Op: 0x%02x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n",
-			ins.Op, ins.Jt, ins.Jf, ins.K, strings.TrimRight(strings.ReplaceAll(tcpdumpLine(ins, i), "\t", " "), " "))
-	}
-	b.WriteString("}\n")
-	// With every opcode two hex digits wide the comments are aligned
-	// already. Otherwise let gofmt align them (it is slow on long
-	// programs), so the output is byte-for-byte what gofmt would leave.
-	wide := len(prog) == 0
+	opFmt := "\t{Op: 0x%02x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n"
 	for _, ins := range prog {
-		wide = wide || ins.Op > 0xff
-	}
-	if !wide {
-		_, err := w.Write(b.Bytes())
-		return err
-	}
-	if out, err := format.Source(b.Bytes()); err == nil {
-		b.Reset()
-		b.Write(out)
-		if !bytes.HasSuffix(out, []byte("\n")) {
-			b.WriteByte('\n')
+		if ins.Op > 0xff {
+			opFmt = "\t{Op: 0x%04x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n"
+			break
 		}
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	if len(prog) == 0 {
+		_, err := io.WriteString(w, "[]bpf.RawInstruction{}\n") // as gofmt puts it
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[]bpf.RawInstruction{\n")
+	for i, ins := range prog {
+		fmt.Fprintf(bw, opFmt, ins.Op, ins.Jt, ins.Jf, ins.K,
+			strings.TrimRight(strings.ReplaceAll(tcpdumpLine(ins, i), "\t", " "), " "))
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 // srcToken is one token of C or Go source. A token where scanning failed

@@ -137,21 +137,20 @@ const maxDropLines = 10
 // warnDropped says on stderr which bits of prog the output format f cannot
 // hold (see asm.Dropped), so that a lossy round trip is never silent.
 func warnDropped(e *env, cmd string, prog []bpf.RawInstruction, f asm.Format) {
-	drops := asm.Dropped(prog, f)
-	if len(drops) == 0 {
+	drops, total := asm.Dropped(prog, f, maxDropLines)
+	if total == 0 {
 		return
 	}
 	n := "1 instruction has"
-	if len(drops) > 1 {
-		n = fmt.Sprintf("%d instructions have", len(drops))
+	if total > 1 {
+		n = fmt.Sprintf("%d instructions have", total)
 	}
 	fmt.Fprintf(e.stderr, "cbpf %s: warning: %s fields that %s text cannot show; reading the text back sets them to 0:\n", cmd, n, f)
-	for i, d := range drops {
-		if i == maxDropLines {
-			fmt.Fprintf(e.stderr, "  ... and %d more\n", len(drops)-maxDropLines)
-			break
-		}
+	for _, d := range drops {
 		fmt.Fprintf(e.stderr, "  instruction %d (%s): %s\n", d.Index, asm.InsnString(d.Read, d.Index), d.Fields())
+	}
+	if total > len(drops) {
+		fmt.Fprintf(e.stderr, "  ... and %d more\n", total-len(drops))
 	}
 	fmt.Fprintf(e.stderr, "cbpf %s: -o asm, raw, ddd, c, go or xt keeps every bit\n", cmd)
 }
