@@ -21,6 +21,11 @@ func sniff(data []byte) (Format, bool) {
 	if !isText(data) {
 		return Raw, true
 	}
+	return sniffText(data)
+}
+
+// sniffText is sniff for data taken as text, whatever bytes it holds.
+func sniffText(data []byte) (Format, bool) {
 	t := bytes.TrimLeft(data, " \t\r\n")
 	switch {
 	case bytes.HasPrefix(t, []byte("(000) ")):

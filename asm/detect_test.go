@@ -89,3 +89,29 @@ func TestReadHintsOnlyWhenSure(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectStrayByte: text with a byte that is not text is detected as
+// raw; when it is no whole number of instructions either, the error is the
+// text format's, at the stray byte, not "truncated instruction".
+func TestDetectStrayByte(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		line, col int
+		msg       string
+	}{
+		{"ld [0]\nret #0 \xff\xfe\n", 2, 8, "unexpected byte 0xff"},
+		{"ld [0]\x00\nret #0\n", 1, 7, "unexpected byte 0x00"},
+		{"4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\x00\n", 5, 8, "unexpected"},
+		{"{ 0x6, 0, 0, 0 },\x01\n", 1, 18, "illegal character"},
+	} {
+		_, err := Read("in", []byte(tc.in), "")
+		var e *Error
+		if !errors.As(err, &e) || e.Line != tc.line || e.Col != tc.col || !strings.Contains(e.Msg, tc.msg) {
+			t.Errorf("Read(%q) = %v, want %d:%d: %s", tc.in, err, tc.line, tc.col, tc.msg)
+		}
+	}
+	// A raw program of whole instructions is read as raw, whatever it holds.
+	if prog, err := Read("in", []byte("ld [0]\x00\n"), ""); err != nil || len(prog) != 1 {
+		t.Errorf("8 bytes: %v, %v", prog, err)
+	}
+}

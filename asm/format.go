@@ -50,12 +50,26 @@ func ParseFormat(name string) (Format, error) {
 // Read decodes a program in format f. An empty f detects the format from the
 // content (see Detect). name is used in error positions (a file name, or
 // "<stdin>"). When the input is malformed in f but plainly in another
-// format, the *Error says which (its Looks and Hint).
+// format, the *Error says which (its Looks and Hint). Detected input that is
+// not text (so raw) but not a whole number of instructions either, and that
+// plainly is a text format but for some bytes, reports the text format's
+// error, which points at the first such byte.
 func Read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
-	if f == "" {
+	detected := f == ""
+	if detected {
 		f = Detect(data)
 	}
 	prog, err := read(name, data, f)
+	if err != nil && detected && f == Raw {
+		// Not a whole number of instructions, nor text: when it is plainly
+		// a text format but for a stray byte, the text reader's error
+		// points at that byte.
+		if g, sure := sniffText(data); sure {
+			if _, terr := read(name, data, g); terr != nil {
+				return nil, terr
+			}
+		}
+	}
 	if err != nil {
 		return nil, hint(err, data, f)
 	}

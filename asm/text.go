@@ -13,6 +13,23 @@ import (
 	"golang.org/x/net/bpf"
 )
 
+// minInsnText is the fewest bytes an instruction takes in ddd or xt text
+// ("6 0 0 0\n", ",6 0 0 0"), so a count never reserves more memory than
+// the text could fill.
+const minInsnText = 8
+
+// minCInsn is the fewest bytes of a C instruction, "{0,0,0,0}".
+const minCInsn = 9
+
+// reserve returns an empty program with room for count instructions, or
+// for most if the count is larger (a count is not to be trusted).
+func reserve(count uint64, most int) []bpf.RawInstruction {
+	if count == 0 {
+		return nil
+	}
+	return make([]bpf.RawInstruction, 0, min(count, uint64(most)+1))
+}
+
 // Field limits of struct sock_filter.
 const (
 	limCode = 1<<16 - 1
@@ -155,7 +172,7 @@ func readDDD(name string, data []byte) ([]bpf.RawInstruction, error) {
 	if err := s.endOfLine(); err != nil {
 		return nil, err
 	}
-	var prog []bpf.RawInstruction
+	prog := reserve(count, len(data)/minInsnText)
 	for {
 		s.skipBlank(true)
 		if s.eof() {
@@ -217,7 +234,7 @@ func readXT(name string, data []byte) ([]bpf.RawInstruction, error) {
 	if err != nil {
 		return nil, err
 	}
-	var prog []bpf.RawInstruction
+	prog := reserve(count, len(data)/minInsnText)
 	for {
 		s.skipBlank(true)
 		if s.eof() || s.data[s.off] != ',' {
@@ -527,6 +544,11 @@ func (p *srcParser) element() (bpf.RawInstruction, error) {
 // elements reads instructions separated by optional commas until stop.
 func (p *srcParser) elements(stop gotoken.Token) ([]bpf.RawInstruction, error) {
 	var prog []bpf.RawInstruction
+	if !p.goOK {
+		// "{0,0,0,0}" is the shortest C instruction: reserving for that
+		// many costs at most the size of the text, and saves growing.
+		prog = make([]bpf.RawInstruction, 0, len(p.s.data)/minCInsn+1)
+	}
 	for p.peek().tok != stop {
 		if p.goOK && p.peek().tok == gotoken.IDENT {
 			// an explicit element type: bpf.RawInstruction{...}
