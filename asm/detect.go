@@ -32,7 +32,7 @@ func sniffText(data []byte) (Format, bool) {
 		return Tcpdump, true
 	case looksAsm(t):
 		return Asm, true
-	case bytes.Contains(data, []byte("RawInstruction")) || bytes.Contains(squeeze(data), []byte("{Op:")):
+	case bytes.Contains(data, []byte("RawInstruction")) || hasKeyedOp(data):
 		return Go, true
 	case bytes.HasPrefix(t, []byte("{")) || bytes.Contains(data, []byte("sock_filter")):
 		return C, true
@@ -165,14 +165,30 @@ func isText(data []byte) bool {
 	return true
 }
 
-// squeeze drops blanks so "{ Op:" and "{Op:" look alike.
-func squeeze(data []byte) []byte {
-	return bytes.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
-			return -1
+// hasKeyedOp reports whether data holds "{Op:", blanks allowed between the
+// brace, the key and the colon.
+func hasKeyedOp(data []byte) bool {
+	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	for i := 0; i < len(data); i++ {
+		if data[i] != '{' {
+			continue
 		}
-		return r
-	}, data)
+		j := i + 1
+		for j < len(data) && blank(data[j]) {
+			j++
+		}
+		if !bytes.HasPrefix(data[j:], []byte("Op")) {
+			continue
+		}
+		j += 2
+		for j < len(data) && blank(data[j]) {
+			j++
+		}
+		if j < len(data) && data[j] == ':' {
+			return true
+		}
+	}
+	return false
 }
 
 // looksXT: optionally quoted digits then a comma.
@@ -186,7 +202,9 @@ func looksXT(t []byte) bool {
 }
 
 // looksDDD: the first line a lone number, and the second (if any) four
-// decimal numbers. sure is whether the second line is there.
+// numbers (decimal or 0x hex, possibly signed: out of range or negative,
+// they are still ddd, for the ddd reader to refuse with a position). sure
+// is whether the second line is there.
 func looksDDD(t []byte) (ok, sure bool) {
 	first, rest, _ := bytes.Cut(t, []byte("\n"))
 	if !allDigits(bytes.TrimRight(first, " \t\r")) {
@@ -203,12 +221,26 @@ func looksDDD(t []byte) (ok, sure bool) {
 		if i < 0 {
 			i = len(second)
 		}
-		if n++; n > 4 || !allDigits(second[:i]) {
+		if n++; n > 4 || !looksNumber(second[:i]) {
 			return false, false
 		}
 		second = bytes.TrimLeft(second[i:], " \t")
 	}
 	return n == 4, n == 4
+}
+
+// looksNumber: decimal or 0x hex digits, with an optional sign.
+func looksNumber(b []byte) bool {
+	b = bytes.TrimLeft(b, "+-")
+	if len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') {
+		for _, c := range b[2:] {
+			if !isDigit(c) && !(c|0x20 >= 'a' && c|0x20 <= 'f') {
+				return false
+			}
+		}
+		return true
+	}
+	return allDigits(b)
 }
 
 func allDigits(b []byte) bool {

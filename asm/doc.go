@@ -61,7 +61,7 @@
 //   - text starting with "{" or containing "sock_filter" is c;
 //   - text starting with a number and a comma (optionally quoted) is xt;
 //   - text whose first line is a lone number, followed by a line of four
-//     decimal numbers (or nothing), is ddd;
+//     numbers (or nothing), is ddd;
 //   - any other text is asm.
 //
 // Big-endian raw input is never detected: name the format.
