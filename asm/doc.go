@@ -43,6 +43,14 @@
 // spells exactly (a field set that the kernel ignores, an opcode with a
 // stray bit, an unknown opcode) as ".insn CODE, JT, JF, K".
 //
+// Readers take memory in proportion to the program they build, never to
+// tokens or lines of the input: a 10 MB line, a file of comments or
+// labels, or a count line claiming two billion instructions cost no more
+// than the input itself. bpf_asm text holds at most 4096 instructions and
+// 16384 labels; the other readers take programs of any length (the
+// kernel's limit of 4096 is for vm and verify to enforce). Messages quote
+// at most 40 bytes of the input.
+//
 // Readers reject malformed input with an *Error that gives the position:
 // line and column for text, byte offset for raw. Numbers out of range for
 // their field (opcode above 65535, jt or jf above 255, k above 2^32-1) and

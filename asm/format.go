@@ -159,14 +159,13 @@ func fieldDiff(ins, shown bpf.RawInstruction) string {
 
 // Dropped lists the first max instructions of prog (all, if max < 0) that
 // Write in format f cannot write with every bit, in order, and counts them
-// all. Every readable format keeps every bit
-// (asm through its .insn escape) except tcpdump: its fixed syntax does not
-// show jt and jf of anything but a conditional jump, k of an instruction
-// whose operand does not use it (tax, txa, neg, ret a, len loads, x
-// operands), or anything but the opcode of one it calls "unimp". The
-// write-only listings (pseudo, dot) print such fields next to their
-// instruction instead, so nothing is dropped without a word: Dropped
-// returns none for them.
+// all. Every readable format keeps every bit (asm through its .insn
+// escape) except tcpdump: its fixed syntax does not show jt and jf of
+// anything but a conditional jump, k of an instruction whose operand does
+// not use it (tax, txa, neg, ret a, len loads, x operands), or anything but
+// the opcode of one it calls "unimp". The write-only listings (pseudo,
+// dot) print such fields next to their instruction instead, so nothing is
+// dropped without a word: Dropped returns none for them.
 func Dropped(prog []bpf.RawInstruction, f Format, max int) (drops []Drop, total int) {
 	if f != Tcpdump {
 		return nil, 0
