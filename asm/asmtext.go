@@ -22,32 +22,28 @@ import (
 // that Assemble rejects (empty, or longer than 4096) are still written.
 func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 	n := len(prog)
-	inRange := func(t int64) (string, bool) {
-		if t < 0 || t >= int64(n) {
-			return "", false
-		}
-		return "L" + strconv.FormatInt(t, 10), true
-	}
-	type line struct{ mn, ops, note string }
-	lines := make([]line, n)
+	// Two passes, so that memory does not grow with the text: the first
+	// finds the jump targets that need labels, the second writes.
 	target := make([]bool, n)
-	for pc, ins := range prog {
-		var used []int64
-		mn, ops, ok := spell(ins, pc, func(t int64) (string, bool) {
-			l, ok := inRange(t)
-			if ok {
-				used = append(used, t)
+	spellAt := func(pc int, mark bool) (mn, ops string, ok bool) {
+		var used [2]int64
+		k := 0
+		mn, ops, ok = spell(prog[pc], pc, func(t int64) (string, bool) {
+			if t < 0 || t >= int64(n) {
+				return "", false
 			}
-			return l, ok
+			used[k], k = t, k+1
+			return "L" + strconv.FormatInt(t, 10), true
 		})
-		if !ok {
-			lines[pc] = line{mn: ".insn", ops: strings.TrimPrefix(rawInsn(ins), ".insn "), note: insnNote(ins, pc)}
-			continue
+		if ok && mark {
+			for _, t := range used[:k] {
+				target[t] = true
+			}
 		}
-		for _, t := range used {
-			target[t] = true
-		}
-		lines[pc] = line{mn: mn, ops: ops}
+		return mn, ops, ok
+	}
+	for pc := range prog {
+		spellAt(pc, true)
 	}
 
 	// Column widths: the label column fits the longest label; mnemonics are
@@ -63,7 +59,12 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 	}
 	bw := bufio.NewWriter(w)
 	var sb strings.Builder
-	for pc, l := range lines {
+	for pc, ins := range prog {
+		mn, ops, ok := spellAt(pc, false)
+		note := ""
+		if !ok {
+			mn, ops, note = ".insn", strings.TrimPrefix(rawInsn(ins), ".insn "), insnNote(ins, pc)
+		}
 		sb.Reset()
 		if target[pc] {
 			sb.WriteString("L" + strconv.Itoa(pc) + ":")
@@ -74,20 +75,20 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 		if labelW == 0 {
 			sb.WriteString("  ")
 		}
-		sb.WriteString(l.mn)
-		if l.ops != "" {
-			for i := len(l.mn); i < 6; i++ {
+		sb.WriteString(mn)
+		if ops != "" {
+			for i := len(mn); i < 6; i++ {
 				sb.WriteByte(' ')
 			}
 			sb.WriteByte(' ')
-			sb.WriteString(l.ops)
+			sb.WriteString(ops)
 		}
-		if l.note != "" {
-			for i := len(l.ops); i < 24; i++ {
+		if note != "" {
+			for i := len(ops); i < 24; i++ {
 				sb.WriteByte(' ')
 			}
 			sb.WriteString(" ; ")
-			sb.WriteString(l.note)
+			sb.WriteString(note)
 		}
 		sb.WriteByte('\n')
 		if _, err := bw.WriteString(sb.String()); err != nil {

@@ -24,12 +24,32 @@
 //	asm      bpf_asm text, lossless (see Assemble)
 //	tcpdump  tcpdump -d text, byte for byte as libpcap 1.10 prints it,
 //	         including its names for Linux ancillary loads ([vlanp],
-//	         [ifidx], ...); read back lossily: tcpdump does not print jt and
-//	         jf of a non-jump, k of an instruction whose operand does not
-//	         show it (tax, txa, neg, ret a, x operands), or anything but the
-//	         opcode of an instruction it calls "unimp"
-//	pseudo   (write only) a C-like listing for seccomp filters
-//	dot      (write only) a Graphviz digraph of the control flow
+//	         [ifidx], ...), for every program; read back lossily: tcpdump
+//	         does not print jt and jf of a non-jump (ja included), k of an
+//	         instruction whose operand does not show it (tax, txa, neg,
+//	         ret a, len loads, x operands), or anything but the opcode of an
+//	         instruction it calls "unimp". Those fields read back as zero;
+//	         Dropped lists the instructions that lose any (libpcap itself
+//	         leaves k set on some tax instructions), and cbpf warns of them
+//	pseudo   (write only) a C-like listing for seccomp filters; a field
+//	         the kernel ignores that is set is noted on its line
+//	         ("// also jf=1 (ignored by the kernel)")
+//	dot      (write only) a Graphviz digraph of the control flow, nodes
+//	         labelled with tcpdump -d lines, each followed by "(also jf=1)"
+//	         and the like for the fields tcpdump does not show
+//
+// Every other format keeps every bit of every instruction: the binary and
+// number formats print all four fields, and asm writes what no mnemonic
+// spells exactly (a field set that the kernel ignores, an opcode with a
+// stray bit, an unknown opcode) as ".insn CODE, JT, JF, K".
+//
+// Readers take memory in proportion to the program they build, never to
+// tokens or lines of the input: a 10 MB line, a file of comments or
+// labels, or a count line claiming two billion instructions cost no more
+// than the input itself. bpf_asm text holds at most 4096 instructions and
+// 16384 labels; the other readers take programs of any length (the
+// kernel's limit of 4096 is for vm and verify to enforce). Messages quote
+// at most 40 bytes of the input.
 //
 // Readers reject malformed input with an *Error that gives the position:
 // line and column for text, byte offset for raw. Numbers out of range for
@@ -43,14 +63,21 @@
 //   - input that is not UTF-8 text without control characters (other than
 //     tab, CR, LF) is raw, little endian: real programs hold zero bytes;
 //   - text starting with "(000) " is tcpdump;
+//   - text whose first word, past blank lines and comments, is a bpf_asm
+//     mnemonic (ld, jeq, ret, .insn, ...) or a label "name:" is asm;
 //   - text containing "RawInstruction" or "{Op:" is go;
 //   - text starting with "{" or containing "sock_filter" is c;
 //   - text starting with a number and a comma (optionally quoted) is xt;
 //   - text whose first line is a lone number, followed by a line of four
-//     decimal numbers (or nothing), is ddd;
+//     numbers (or nothing), is ddd;
 //   - any other text is asm.
 //
 // Big-endian raw input is never detected: name the format.
+//
+// When reading in a named format fails and the content matches one of the
+// rules above for another format (a ddd first line without the line of four
+// numbers after it, and text matching no rule, do not count), the *Error's
+// Looks names that format and its message says so.
 //
 // # The pseudo listing
 //

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"golang.org/x/net/bpf"
@@ -45,11 +44,13 @@ func dotEscape(s string) string {
 }
 
 // writeDot writes the control-flow graph of prog: one node a basic block,
-// labelled with its tcpdump -d lines; true edges solid green, false edges
+// labelled with its tcpdump -d lines (each followed by "(also jf=1)" and
+// the like where the instruction has fields tcpdump does not show); true edges solid green, false edges
 // dashed red. Edges carry no text labels: Graphviz lays out labelled edges
 // orders of magnitude slower on filters with a hundred blocks.
 func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
-	leaders := map[int]bool{0: true}
+	leaders := make([]bool, len(prog)+1)
+	leaders[0] = true
 	for pc := range prog {
 		ins := prog[pc]
 		if ins.Op&0x07 == 0x05 || ins.Op&0x07 == 0x06 {
@@ -62,12 +63,11 @@ func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
 		}
 	}
 	var starts []int
-	for pc := range leaders {
-		if pc < len(prog) {
+	for pc := range prog {
+		if leaders[pc] {
 			starts = append(starts, pc)
 		}
 	}
-	sort.Ints(starts)
 
 	bw := bufio.NewWriter(w)
 	bw.WriteString("digraph bpf {\n")
@@ -81,7 +81,11 @@ func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
 		}
 		var label strings.Builder
 		for pc := start; pc < end; pc++ {
-			label.WriteString(dotEscape(tcpdumpLine(prog[pc], pc)))
+			line := tcpdumpLine(prog[pc], pc)
+			if c := tcpdumpCanonical(prog[pc]); c != prog[pc] {
+				line = strings.TrimRight(line, " ") + "  (also " + fieldDiff(prog[pc], c) + ")"
+			}
+			label.WriteString(dotEscape(line))
 		}
 		fmt.Fprintf(bw, "\tb%d [label=\"%s\"];\n", start, label.String())
 		for _, e := range dotSuccs(prog, end-1) {

@@ -49,11 +49,34 @@ func ParseFormat(name string) (Format, error) {
 
 // Read decodes a program in format f. An empty f detects the format from the
 // content (see Detect). name is used in error positions (a file name, or
-// "<stdin>").
+// "<stdin>"). When the input is malformed in f but plainly in another
+// format, the *Error says which (its Looks and Hint). Detected input that is
+// not text (so raw) but not a whole number of instructions either, and that
+// plainly is a text format but for some bytes, reports the text format's
+// error, which points at the first such byte.
 func Read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
-	if f == "" {
+	detected := f == ""
+	if detected {
 		f = Detect(data)
 	}
+	prog, err := read(name, data, f)
+	if err != nil && detected && f == Raw {
+		// Not a whole number of instructions, nor text: when it is plainly
+		// a text format but for a stray byte, the text reader's error
+		// points at that byte.
+		if g, sure := sniffText(data); sure {
+			if _, terr := read(name, data, g); terr != nil {
+				return nil, terr
+			}
+		}
+	}
+	if err != nil {
+		return nil, hint(err, data, f)
+	}
+	return prog, nil
+}
+
+func read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
 	switch f {
 	case Raw:
 		return readRaw(name, data, false)
@@ -102,4 +125,58 @@ func Write(w io.Writer, prog []bpf.RawInstruction, f Format) error {
 		return writeDot(w, prog)
 	}
 	return fmt.Errorf("unknown format %q", f)
+}
+
+// Drop is an instruction that a format cannot write with every bit: the
+// text reads back as Read, not as Insn.
+type Drop struct {
+	Index int                // in the program
+	Insn  bpf.RawInstruction // as in the program
+	Read  bpf.RawInstruction // as the text reads back
+}
+
+// Fields names the fields the text loses, with their values: "jf=1",
+// "jt=3 k=0x5".
+func (d Drop) Fields() string { return fieldDiff(d.Insn, d.Read) }
+
+// fieldDiff lists the fields of ins that differ from shown.
+func fieldDiff(ins, shown bpf.RawInstruction) string {
+	var parts []string
+	if ins.Op != shown.Op {
+		parts = append(parts, fmt.Sprintf("code=0x%x", ins.Op))
+	}
+	if ins.Jt != shown.Jt {
+		parts = append(parts, fmt.Sprintf("jt=%d", ins.Jt))
+	}
+	if ins.Jf != shown.Jf {
+		parts = append(parts, fmt.Sprintf("jf=%d", ins.Jf))
+	}
+	if ins.K != shown.K {
+		parts = append(parts, "k="+hexNum(ins.K))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Dropped lists the first max instructions of prog (all, if max < 0) that
+// Write in format f cannot write with every bit, in order, and counts them
+// all. Every readable format keeps every bit (asm through its .insn
+// escape) except tcpdump: its fixed syntax does not show jt and jf of
+// anything but a conditional jump, k of an instruction whose operand does
+// not use it (tax, txa, neg, ret a, len loads, x operands), or anything but
+// the opcode of one it calls "unimp". The write-only listings (pseudo,
+// dot) print such fields next to their instruction instead, so nothing is
+// dropped without a word: Dropped returns none for them.
+func Dropped(prog []bpf.RawInstruction, f Format, max int) (drops []Drop, total int) {
+	if f != Tcpdump {
+		return nil, 0
+	}
+	for i, ins := range prog {
+		if c := tcpdumpCanonical(ins); c != ins {
+			if max < 0 || total < max {
+				drops = append(drops, Drop{Index: i, Insn: ins, Read: c})
+			}
+			total++
+		}
+	}
+	return drops, total
 }

@@ -228,6 +228,7 @@ func TestDetect(t *testing.T) {
 		{"static const struct sock_filter f[] = { { 6, 0, 0, 0 } };", C},
 		{"[]bpf.RawInstruction{\n\t{Op: 0x06},\n}\n", Go},
 		{"{Op: 6, K: 0}", Go},
+		{"{ \n Op\t: 6 }", Go},
 		{"(000) ret      #0\n", Tcpdump},
 		{"  ldh [12]\n  ret #0\n", Asm},
 		{"ret #0", Asm},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 type tokKind int
@@ -16,6 +17,7 @@ const (
 	tNum           // unsigned number, value in tok.val
 	tPunct         // one of : , # % [ ] ( ) + - * &
 	tDir           // directive such as .insn
+	tErr           // the lexer failed: its error is lexer.err
 )
 
 type token struct {
@@ -32,84 +34,126 @@ func (t token) String() string {
 	case tNL:
 		return "end of line"
 	}
-	return strconv.Quote(t.text)
+	return quoteSnippet(t.text)
 }
 
-// lex splits bpf_asm source into tokens. Like bpf_exp.l it is caseless for
-// keywords (the parser lowercases), skips "; ..." and "/* ... */" comments
-// and lines that start with '#' in the first column.
-func lex(name string, src []byte) ([]token, error) {
-	text := string(src) // one copy; token texts are slices of it
-	toks := make([]token, 0, len(src)/3+1)
-	line, lineStart := 1, 0
-	i := 0
-	errAt := func(pos int, format string, args ...any) error {
-		return &Error{File: name, Line: line, Col: pos - lineStart + 1, Msg: fmt.Sprintf(format, args...)}
+// maxQuoted bounds the text an error message quotes from the input, so a
+// 10 MB token does not make a 10 MB message.
+const maxQuoted = 40
+
+// quoteSnippet quotes s for a message, cut to maxQuoted bytes (at a rune
+// boundary) with "..." when longer.
+func quoteSnippet(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
 	}
-	emit := func(k tokKind, start, end int, val uint32) {
-		toks = append(toks, token{kind: k, text: text[start:end], val: val, line: line, col: start - lineStart + 1})
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
 	}
-	for i < len(src) {
+	return strconv.Quote(s[:cut]) + "..."
+}
+
+// lexer splits bpf_asm source into tokens on demand, so that memory stays
+// proportional to what the parser keeps (at most 4096 instructions), not to
+// the input. Like bpf_exp.l it is caseless for keywords (the parser
+// lowercases), skips "; ..." and "/* ... */" comments and lines that start
+// with '#' in the first column.
+type lexer struct {
+	name            string
+	src             []byte
+	text            string // one copy of src; token texts are slices of it
+	i               int
+	line, lineStart int
+	err             error // set with the first tErr token; sticky
+}
+
+func newLexer(name string, src []byte) *lexer {
+	return &lexer{name: name, src: src, text: string(src), line: 1}
+}
+
+func (l *lexer) fail(pos int, format string, args ...any) token {
+	l.err = &Error{File: l.name, Line: l.line, Col: pos - l.lineStart + 1, Msg: fmt.Sprintf(format, args...)}
+	return token{kind: tErr, line: l.line, col: pos - l.lineStart + 1}
+}
+
+func (l *lexer) tok(k tokKind, start, end int, val uint32) token {
+	return token{kind: k, text: l.text[start:end], val: val, line: l.line, col: start - l.lineStart + 1}
+}
+
+// next returns the next token: tEOF at the end, tErr (again and again)
+// after an error.
+func (l *lexer) next() token {
+	if l.err != nil {
+		return token{kind: tErr, line: l.line, col: l.i - l.lineStart + 1}
+	}
+	src := l.src
+	for l.i < len(src) {
+		i := l.i
 		c := src[i]
 		switch {
 		case c == '\n':
-			emit(tNL, i, i, 0)
-			i++
-			line, lineStart = line+1, i
+			t := l.tok(tNL, i, i, 0)
+			l.i++
+			l.line, l.lineStart = l.line+1, l.i
+			return t
 		case c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f':
-			i++
-		case c == ';' || (c == '#' && i == lineStart):
-			for i < len(src) && src[i] != '\n' {
-				i++
+			l.i++
+		case c == ';' || (c == '#' && i == l.lineStart):
+			if end := bytes.IndexByte(src[i:], '\n'); end >= 0 {
+				l.i = i + end
+			} else {
+				l.i = len(src)
 			}
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			start, startLine, startCol := i, line, i-lineStart+1
 			end := bytes.Index(src[i+2:], []byte("*/"))
 			if end < 0 {
-				return nil, &Error{File: name, Line: startLine, Col: startCol, Msg: "unterminated /* comment"}
+				return l.fail(i, "unterminated /* comment")
 			}
-			i += 2 + end + 2
+			l.i = i + 2 + end + 2
 			// A comment that spans lines still ends the line it started on.
-			if n := bytes.Count(src[start:i], []byte("\n")); n > 0 {
-				emit(tNL, start, start, 0)
-				line += n
-				lineStart = start + bytes.LastIndexByte(src[start:i], '\n') + 1
+			if n := bytes.Count(src[i:l.i], []byte("\n")); n > 0 {
+				t := l.tok(tNL, i, i, 0)
+				l.line += n
+				l.lineStart = i + bytes.LastIndexByte(src[i:l.i], '\n') + 1
+				return t
 			}
 		case isLetter(c) || c == '_':
-			start := i
-			for i < len(src) && (isLetter(src[i]) || isDigit(src[i]) || src[i] == '_') {
-				i++
+			j := i
+			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '_') {
+				j++
 			}
-			emit(tIdent, start, i, 0)
+			l.i = j
+			return l.tok(tIdent, i, j, 0)
 		case c == '.' && i+1 < len(src) && isLetter(src[i+1]):
-			start := i
-			i++
-			for i < len(src) && (isLetter(src[i]) || isDigit(src[i]) || src[i] == '_') {
-				i++
+			j := i + 1
+			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '_') {
+				j++
 			}
-			emit(tDir, start, i, 0)
+			l.i = j
+			return l.tok(tDir, i, j, 0)
 		case isDigit(c):
-			start := i
-			for i < len(src) && (isLetter(src[i]) || isDigit(src[i]) || src[i] == '_') {
-				i++
+			j := i
+			for j < len(src) && (isLetter(src[j]) || isDigit(src[j]) || src[j] == '_') {
+				j++
 			}
-			v, err := parseNum(text[start:i])
+			v, err := parseNum(l.text[i:j])
 			if err != nil {
-				return nil, errAt(start, "%s", err)
+				return l.fail(i, "%s", err)
 			}
-			emit(tNum, start, i, v)
+			l.i = j
+			return l.tok(tNum, i, j, v)
 		case strings.IndexByte(":,#%[]()+-*&", c) >= 0:
-			emit(tPunct, i, i+1, 0)
-			i++
+			l.i++
+			return l.tok(tPunct, i, i+1, 0)
 		default:
 			if c >= 0x20 && c < 0x7f {
-				return nil, errAt(i, "unexpected character '%c'", c)
+				return l.fail(i, "unexpected character '%c'", c)
 			}
-			return nil, errAt(i, "unexpected byte 0x%02x", c)
+			return l.fail(i, "unexpected byte 0x%02x", c)
 		}
 	}
-	toks = append(toks, token{kind: tEOF, line: line, col: i - lineStart + 1})
-	return toks, nil
+	return token{kind: tEOF, line: l.line, col: l.i - l.lineStart + 1}
 }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
@@ -128,17 +172,30 @@ func parseNum(s string) (uint32, error) {
 		digits, base = s[1:], 8
 	}
 	if strings.IndexByte(digits, '_') >= 0 {
-		return 0, fmt.Errorf("invalid number %q", s)
+		return 0, fmt.Errorf("invalid number %s", quoteSnippet(s))
 	}
 	v, err := strconv.ParseUint(digits, base, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, fmt.Errorf("number %s does not fit in 32 bits", s)
+			return 0, fmt.Errorf("number %s does not fit in 32 bits", snippet(s))
 		}
-		return 0, fmt.Errorf("invalid number %q", s)
+		return 0, fmt.Errorf("invalid number %s", quoteSnippet(s))
 	}
 	if v > 0xffffffff {
 		return 0, fmt.Errorf("number %s does not fit in 32 bits", s)
 	}
 	return uint32(v), nil
+}
+
+// snippet is s cut to maxQuoted bytes, with "..." and its length when
+// longer (for numbers, which read better unquoted).
+func snippet(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d characters)", s[:cut], len(s))
 }

@@ -34,11 +34,7 @@ import (
 // for a ja) are raw offsets, not labels: they count instructions of the
 // output, so Assemble refuses to insert a trampoline inside their span.
 func Assemble(name string, src []byte) ([]bpf.RawInstruction, error) {
-	toks, err := lex(name, src)
-	if err != nil {
-		return nil, err
-	}
-	p := &parser{name: name, toks: toks, labels: map[string]labelDef{}, items: make([]item, 0, min(len(toks)/2+1, maxInsns))}
+	p := &parser{name: name, lex: newLexer(name, src), labels: map[string]labelDef{}, items: make([]item, 0, min(len(src)/8+1, maxInsns))}
 	if err := p.parse(); err != nil {
 		return nil, err
 	}
@@ -85,26 +81,50 @@ type labelDef struct {
 	tok token
 }
 
+// maxLabels bounds the label table: a program has at most 4096
+// instructions, so more names than 4 per instruction is no program, and an
+// input of nothing but labels must not grow the table without end.
+const maxLabels = 4 * maxInsns
+
 type parser struct {
 	name    string
-	toks    []token
-	pos     int
+	lex     *lexer
+	ahead   []token // tokens read from lex and not yet consumed
 	items   []item
 	labels  map[string]labelDef
 	pending []token // labels waiting for their instruction
 }
 
-func (p *parser) peek() token { return p.toks[p.pos] }
+// peekAt returns the token n places ahead without consuming it.
+func (p *parser) peekAt(n int) token {
+	for len(p.ahead) <= n {
+		p.ahead = append(p.ahead, p.lex.next())
+	}
+	return p.ahead[n]
+}
 
+func (p *parser) peek() token { return p.peekAt(0) }
+
+// next consumes a token. End of input and a lexer error are sticky.
 func (p *parser) next() token {
-	t := p.toks[p.pos]
-	if t.kind != tEOF {
-		p.pos++
+	t := p.peekAt(0)
+	if t.kind != tEOF && t.kind != tErr {
+		p.skip(1)
 	}
 	return t
 }
 
+func (p *parser) skip(n int) {
+	p.ahead = append(p.ahead[:0], p.ahead[n:]...)
+}
+
+// errAt reports a problem at token t. When t is where the lexer failed, the
+// lexer's error is the one to report: no rule of the grammar accepts a tErr
+// token, so every parse of one ends here.
 func (p *parser) errAt(t token, format string, args ...any) error {
+	if t.kind == tErr {
+		return p.lex.err
+	}
 	return &Error{File: p.name, Line: t.line, Col: t.col, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -125,7 +145,7 @@ func (p *parser) parse() error {
 		case t.kind == tEOF:
 			if len(p.pending) > 0 {
 				l := p.pending[0]
-				return p.errAt(l, "label %q does not label an instruction", l.text)
+				return p.errAt(l, "label %s does not label an instruction", quoteSnippet(l.text))
 			}
 			if len(p.items) == 0 {
 				return p.errAt(t, "no instructions")
@@ -136,7 +156,10 @@ func (p *parser) parse() error {
 		case t.kind == tIdent && p.isPunct(p.peek(), ":"):
 			p.next()
 			if d, dup := p.labels[t.text]; dup {
-				return p.errAt(t, "label %q already defined at line %d", t.text, d.tok.line)
+				return p.errAt(t, "label %s already defined at line %d", quoteSnippet(t.text), d.tok.line)
+			}
+			if len(p.labels) >= maxLabels {
+				return p.errAt(t, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, maxInsns)
 			}
 			p.labels[t.text] = labelDef{idx: len(p.items), tok: t}
 			p.pending = append(p.pending, t)
@@ -152,7 +175,7 @@ func (p *parser) parse() error {
 			err = p.instruction(strings.ToLower(t.text), &it)
 		case tDir:
 			if strings.ToLower(t.text) != ".insn" {
-				return p.errAt(t, "unknown directive %q (the only one is .insn)", t.text)
+				return p.errAt(t, "unknown directive %s (the only one is .insn)", quoteSnippet(t.text))
 			}
 			err = p.rawInsn(&it)
 		default:
@@ -184,7 +207,7 @@ func (p *parser) number(what string) (uint32, error) {
 			return 0, p.errAt(n, "expected a number after '%s', found %s", t.text, n)
 		}
 		if neg && n.val > 0x80000000 {
-			return 0, p.errAt(t, "number -%s does not fit in 32 bits", n.text)
+			return 0, p.errAt(t, "number -%s does not fit in 32 bits", snippet(n.text))
 		}
 		t.val = n.val
 	} else if t.kind != tNum {
@@ -201,14 +224,14 @@ func (p *parser) number(what string) (uint32, error) {
 func (p *parser) register(r string) bool {
 	t := p.peek()
 	if p.isPunct(t, "%") {
-		if n := p.toks[p.pos+1]; n.kind == tIdent && strings.ToLower(n.text) == r {
-			p.pos += 2
+		if n := p.peekAt(1); n.kind == tIdent && strings.ToLower(n.text) == r {
+			p.skip(2)
 			return true
 		}
 		return false
 	}
 	if t.kind == tIdent && strings.ToLower(t.text) == r {
-		p.pos++
+		p.skip(1)
 		return true
 	}
 	return false
@@ -217,13 +240,13 @@ func (p *parser) register(r string) bool {
 // word reports whether the next token is the caseless identifier w,
 // optionally preceded by '#', and consumes them if so.
 func (p *parser) hashWord(match func(string) bool) (string, bool) {
-	i := p.pos
-	if p.isPunct(p.toks[i], "#") {
+	i := 0
+	if p.isPunct(p.peekAt(0), "#") {
 		i++
 	}
-	t := p.toks[i]
+	t := p.peekAt(i)
 	if t.kind == tIdent && match(strings.ToLower(t.text)) {
-		p.pos = i + 1
+		p.skip(i + 1)
 		return strings.ToLower(t.text), true
 	}
 	return "", false
@@ -246,7 +269,7 @@ func (p *parser) memIndex(mn string) (uint32, error) {
 		return 0, err
 	}
 	if k >= memWords {
-		return 0, p.errAt(nt, "M[%s]: scratch index must be 0..15", nt.text)
+		return 0, p.errAt(nt, "M[%s]: scratch index must be 0..15", snippet(nt.text))
 	}
 	return k, p.expect("]", "after scratch index")
 }
@@ -443,7 +466,7 @@ func (p *parser) instruction(mn string, it *item) error {
 		}
 		return p.errAt(p.peek(), "expected #k, a or x after ret, found %s", p.peek())
 	}
-	return p.errAt(it.tok, "unknown mnemonic %q", it.tok.text)
+	return p.errAt(it.tok, "unknown mnemonic %s", quoteSnippet(it.tok.text))
 }
 
 func (p *parser) condJump(mn string, op uint16, it *item) error {
@@ -525,10 +548,10 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		}
 		d, ok := p.labels[r.label]
 		if !ok {
-			return p.errAt(r.tok, "label %q is not defined", r.label)
+			return p.errAt(r.tok, "label %s is not defined", quoteSnippet(r.label))
 		}
 		if d.idx <= i {
-			return p.errAt(r.tok, "label %q (line %d) is not ahead of this jump; jumps only go forward", r.label, d.tok.line)
+			return p.errAt(r.tok, "label %s (line %d) is not ahead of this jump; jumps only go forward", quoteSnippet(r.label), d.tok.line)
 		}
 		r.idx = d.idx
 		return nil

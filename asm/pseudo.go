@@ -379,9 +379,38 @@ func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOr
 	return fmt.Sprintf("invalid instruction: code=0x%x jt=%d jf=%d k=0x%x", ins.Op, ins.Jt, ins.Jf, ins.K)
 }
 
-// pseudoTargets returns the instructions some jump goes to.
-func pseudoTargets(prog []bpf.RawInstruction) map[int]bool {
-	t := map[int]bool{}
+// pseudoCanonical is ins with the fields pseudoStmt does not print set to
+// zero: those the kernel ignores (jt and jf but of conditional jumps, k of
+// x operands, len loads, neg, tax, txa, ret a and ret x). An instruction
+// the listing calls invalid prints every field.
+func pseudoCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
+	c := ins
+	if ins.Op&0x07 == 0x05 && ins.Op <= 0xff && ins.Op&0xf0 >= 0x10 && ins.Op&0xf0 <= 0x40 {
+		if ins.Op&0x08 != 0 {
+			c.K = 0
+		}
+		return c
+	}
+	c.Jt, c.Jf = 0, 0
+	switch ins.Op {
+	case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50, 0x00, 0x01, 0xb1, 0x60, 0x61, 0x02, 0x03, 0x06, 0x05:
+		return c
+	case 0x80, 0x81, 0x84, 0x07, 0x87, 0x16, 0x0e:
+		c.K = 0
+		return c
+	}
+	if _, ok := pseudoALU[ins.Op&0xf0]; ok && ins.Op&0x07 == 0x04 && ins.Op <= 0xff {
+		if ins.Op&0x08 != 0 {
+			c.K = 0
+		}
+		return c
+	}
+	return ins
+}
+
+// pseudoTargets marks the instructions some jump goes to.
+func pseudoTargets(prog []bpf.RawInstruction) []bool {
+	t := make([]bool, len(prog)+256)
 	for pc, ins := range prog {
 		if ins.Op&0x07 != 0x05 {
 			continue
@@ -425,6 +454,9 @@ func writePseudo(w io.Writer, prog []bpf.RawInstruction) error {
 			label = fmt.Sprintf("L%d:", pc)
 		}
 		line := pseudoStmt(prog, pc, st[pc], order, packet)
+		if c := pseudoCanonical(prog[pc]); c != prog[pc] {
+			line += " // also " + fieldDiff(prog[pc], c) + " (ignored by the kernel)"
+		}
 		if !st[pc].reached {
 			line += " // unreachable"
 		}

@@ -154,6 +154,20 @@ func tcpdumpLine(ins bpf.RawInstruction, n int) string {
 	return fmt.Sprintf("(%03d) %-8s %s", n, name, operand)
 }
 
+// tcpdumpCanonical is ins with the fields tcpdump -d does not print set to
+// zero: jt and jf of all but conditional jumps (those of a "ja" too), k
+// where the operand does not show it (tax, txa, neg, ret a, #pktlen, x
+// operands), and k of an opcode it calls "unimp".
+func tcpdumpCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
+	if !pcapCondJump(ins.Op) {
+		ins.Jt, ins.Jf = 0, 0
+	}
+	if op, known := tcpdumpOps[ins.Op]; !known || op.kind == pkNone || op.kind == pkPktLen || op.kind == pkX {
+		ins.K = 0
+	}
+	return ins
+}
+
 func writeTcpdump(w io.Writer, prog []bpf.RawInstruction) error {
 	bw := bufio.NewWriter(w)
 	for i, ins := range prog {
@@ -163,9 +177,12 @@ func writeTcpdump(w io.Writer, prog []bpf.RawInstruction) error {
 	return bw.Flush()
 }
 
-// readTcpdump reads tcpdump -d text. It is lossy where tcpdump is: splitBlanks an
-// instruction does not use (jt/jf of a non-jump, k of tax) read as zero, and
-// an "unimp" opcode keeps only its code.
+// maxTcpdumpWords bounds the blank-separated words of one line: the longest
+// tcpdump writes is a conditional jump, "(000) jeq #0x1 jt 1 jf 2".
+const maxTcpdumpWords = 8
+
+// readTcpdump reads tcpdump -d text. It is lossy where tcpdump is: the
+// fields tcpdump does not print (see tcpdumpCanonical) read as zero.
 func readTcpdump(name string, data []byte) ([]bpf.RawInstruction, error) {
 	s := &lineScanner{name: name, data: data}
 	var prog []bpf.RawInstruction
@@ -189,10 +206,11 @@ func readTcpdump(name string, data []byte) ([]bpf.RawInstruction, error) {
 	return prog, nil
 }
 
-// splitBlanks splits a line at blanks, keeping each field's offset.
-func splitBlanks(line string) (words []string, offs []int) {
+// splitBlanks splits a line at blanks, keeping each field's offset. It
+// stops after max+1 words.
+func splitBlanks(line string, max int) (words []string, offs []int) {
 	i := 0
-	for i < len(line) {
+	for i < len(line) && len(words) <= max {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
 			i++
 		}
@@ -225,9 +243,11 @@ func parseHexK(s string) (uint32, bool) {
 	return uint32(v), err == nil
 }
 
+// parseTcpdumpLine reads line n, which starts at offset base, as tcpdump -d
+// prints it.
 func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInstruction, error) {
 	var ins bpf.RawInstruction
-	words, offs := splitBlanks(line)
+	words, offs := splitBlanks(line, maxTcpdumpWords)
 	errAt := func(i int, format string, args ...any) error {
 		off := base + len(line)
 		if i < len(offs) {
@@ -236,8 +256,11 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 		return s.errAt(off, format, args...)
 	}
 	want := fmt.Sprintf("(%03d)", n)
+	if len(words) > maxTcpdumpWords {
+		return ins, errAt(maxTcpdumpWords, "too many fields: a tcpdump -d line has at most %d", maxTcpdumpWords)
+	}
 	if words[0] != want {
-		return ins, errAt(0, "want instruction number %s, found %q", want, words[0])
+		return ins, errAt(0, "want instruction number %s, found %s", want, quoteSnippet(words[0]))
 	}
 	if len(words) < 2 {
 		return ins, errAt(1, "missing opcode after %s", want)
@@ -254,7 +277,7 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 			i := len(rest) - 3 + 2*j
 			v, err := strconv.Atoi(rest[i])
 			if err != nil {
-				return ins, errAt(restOff+i, "bad jump target %q", rest[i])
+				return ins, errAt(restOff+i, "bad jump target %s", quoteSnippet(rest[i]))
 			}
 			if v <= n || v-n-1 > limJump {
 				return ins, errAt(restOff+i, "jump target %d not in %d..%d (conditional jumps go 0..255 forward)", v, n+1, n+1+limJump)
@@ -273,7 +296,7 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 			ins.Jt, ins.Jf = uint8(jt), uint8(jf)
 			return ins, nil
 		}
-		return ins, errAt(restOff, "unimp wants a 0x-hex opcode, found %q", operand)
+		return ins, errAt(restOff, "unimp wants a 0x-hex opcode, found %s", quoteSnippet(operand))
 	}
 	known := false
 	for code, op := range tcpdumpOps {
@@ -294,9 +317,9 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 		return bpf.RawInstruction{Op: code, Jt: uint8(jt), Jf: uint8(jf), K: k}, nil
 	}
 	if !known {
-		return ins, errAt(1, "unknown opcode %q", name)
+		return ins, errAt(1, "unknown opcode %s", quoteSnippet(name))
 	}
-	return ins, errAt(restOff, "bad operand %q for %s", operand, name)
+	return ins, errAt(restOff, "bad operand %s for %s", quoteSnippet(operand), name)
 }
 
 func matchOperand(kind pcapOperand, s string, n int) (uint32, bool) {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"go/format"
 	"go/scanner"
 	gotoken "go/token"
 	"io"
@@ -13,6 +12,23 @@ import (
 
 	"golang.org/x/net/bpf"
 )
+
+// minInsnText is the fewest bytes an instruction takes in ddd or xt text
+// ("6 0 0 0\n", ",6 0 0 0"), so a count never reserves more memory than
+// the text could fill.
+const minInsnText = 8
+
+// minCInsn is the fewest bytes of a C instruction, "{0,0,0,0}".
+const minCInsn = 9
+
+// reserve returns an empty program with room for count instructions, or
+// for most if the count is larger (a count is not to be trusted).
+func reserve(count uint64, most int) []bpf.RawInstruction {
+	if count == 0 {
+		return nil
+	}
+	return make([]bpf.RawInstruction, 0, min(count, uint64(most)+1))
+}
 
 // Field limits of struct sock_filter.
 const (
@@ -87,7 +103,7 @@ func parseInsnField(s *lineScanner, off int, lit, what string, max uint64, cLike
 		return 0, s.errAt(off, "want %s, found %q", what, snippetAt(s.data, off))
 	}
 	if strings.HasPrefix(lit, "-") {
-		return 0, s.errAt(off, "%s %s is negative; write it as an unsigned number", what, lit)
+		return 0, s.errAt(off, "%s %s is negative; write it as an unsigned number", what, snippet(lit))
 	}
 	var v uint64
 	var err error
@@ -101,9 +117,9 @@ func parseInsnField(s *lineScanner, off int, lit, what string, max uint64, cLike
 	}
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, s.errAt(off, "%s %s out of range (0..%d)", what, lit, max)
+			return 0, s.errAt(off, "%s %s out of range (0..%d)", what, snippet(lit), max)
 		}
-		return 0, s.errAt(off, "bad %s %q: want a decimal or 0x-hex number", what, lit)
+		return 0, s.errAt(off, "bad %s %s: want a decimal or 0x-hex number", what, quoteSnippet(lit))
 	}
 	if v > max {
 		return 0, s.errAt(off, "%s %s out of range (0..%d)", what, lit, max)
@@ -156,7 +172,7 @@ func readDDD(name string, data []byte) ([]bpf.RawInstruction, error) {
 	if err := s.endOfLine(); err != nil {
 		return nil, err
 	}
-	var prog []bpf.RawInstruction
+	prog := reserve(count, len(data)/minInsnText)
 	for {
 		s.skipBlank(true)
 		if s.eof() {
@@ -218,7 +234,7 @@ func readXT(name string, data []byte) ([]bpf.RawInstruction, error) {
 	if err != nil {
 		return nil, err
 	}
-	var prog []bpf.RawInstruction
+	prog := reserve(count, len(data)/minInsnText)
 	for {
 		s.skipBlank(true)
 		if s.eof() || s.data[s.off] != ',' {
@@ -275,118 +291,161 @@ func writeC(w io.Writer, prog []bpf.RawInstruction) error {
 }
 
 // writeGo writes a gofmt-clean []bpf.RawInstruction literal, each
-// instruction commented with its tcpdump -d line.
+// instruction commented with its tcpdump -d line. Every opcode is printed
+// with the same number of hex digits (2, or 4 when one needs more), so the
+// lines are equally long and the comments aligned as gofmt aligns them,
+// without running gofmt (which is slow and hungry on long programs).
 func writeGo(w io.Writer, prog []bpf.RawInstruction) error {
-	var b bytes.Buffer
-	b.WriteString("[]bpf.RawInstruction{\n")
-	for i, ins := range prog {
-		fmt.Fprintf(&b, "\t{Op: 0x%02x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n",
-			ins.Op, ins.Jt, ins.Jf, ins.K, strings.TrimRight(strings.ReplaceAll(tcpdumpLine(ins, i), "\t", " "), " "))
-	}
-	b.WriteString("}\n")
-	// With every opcode two hex digits wide the comments are aligned
-	// already. Otherwise let gofmt align them (it is slow on long
-	// programs), so the output is byte-for-byte what gofmt would leave.
-	wide := len(prog) == 0
+	opFmt := "\t{Op: 0x%02x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n"
 	for _, ins := range prog {
-		wide = wide || ins.Op > 0xff
-	}
-	if !wide {
-		_, err := w.Write(b.Bytes())
-		return err
-	}
-	if out, err := format.Source(b.Bytes()); err == nil {
-		b.Reset()
-		b.Write(out)
-		if !bytes.HasSuffix(out, []byte("\n")) {
-			b.WriteByte('\n')
+		if ins.Op > 0xff {
+			opFmt = "\t{Op: 0x%04x, Jt: 0x%02x, Jf: 0x%02x, K: 0x%08x}, // %s\n"
+			break
 		}
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	if len(prog) == 0 {
+		_, err := io.WriteString(w, "[]bpf.RawInstruction{}\n") // as gofmt puts it
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[]bpf.RawInstruction{\n")
+	for i, ins := range prog {
+		fmt.Fprintf(bw, opFmt, ins.Op, ins.Jt, ins.Jf, ins.K,
+			strings.TrimRight(strings.ReplaceAll(tcpdumpLine(ins, i), "\t", " "), " "))
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
-// srcToken is one token of C or Go source.
+// srcToken is one token of C or Go source. A token where scanning failed
+// has tok ILLEGAL and err set.
 type srcToken struct {
 	off int
 	tok gotoken.Token
 	lit string
+	err error
 }
 
-// scanSource splits C or Go source with go/scanner: both languages share the
-// tokens these formats use (braces, commas, integers, identifiers, comments).
-func scanSource(name string, data []byte) ([]srcToken, *lineScanner, error) {
-	ts := &lineScanner{name: name, data: data}
+// srcScanner splits C or Go source with go/scanner (both languages share
+// the tokens these formats use: braces, commas, integers, identifiers,
+// comments), one token at a time, so memory does not grow with the number
+// of tokens.
+type srcScanner struct {
+	ls   *lineScanner
+	file *gotoken.File
+	sc   scanner.Scanner
+	err  error     // the first scan error
+	held *srcToken // a token read ahead to check for an integer suffix
+	last *srcToken // EOF or an error, once returned: sticky
+}
+
+func newSrcScanner(ls *lineScanner) *srcScanner {
+	s := &srcScanner{ls: ls}
 	fset := gotoken.NewFileSet()
-	file := fset.AddFile(name, -1, len(data))
-	var firstErr error
-	var sc scanner.Scanner
-	sc.Init(file, data, func(pos gotoken.Position, msg string) {
-		if firstErr == nil {
-			firstErr = ts.errAt(pos.Offset, "%s", msg)
+	s.file = fset.AddFile(ls.name, -1, len(ls.data))
+	s.sc.Init(s.file, ls.data, func(pos gotoken.Position, msg string) {
+		if s.err == nil {
+			s.err = ls.errAt(pos.Offset, "%s", msg)
 		}
 	}, 0)
-	var toks []srcToken
+	return s
+}
+
+func (s *srcScanner) scan() srcToken {
+	if s.held != nil {
+		t := *s.held
+		s.held = nil
+		return t
+	}
 	for {
-		pos, tok, lit := sc.Scan()
-		if firstErr != nil {
-			return nil, ts, firstErr
+		pos, tok, lit := s.sc.Scan()
+		if s.err != nil {
+			return srcToken{off: s.file.Offset(pos), tok: gotoken.ILLEGAL, err: s.err}
 		}
-		off := file.Offset(pos)
-		if tok == gotoken.EOF {
-			toks = append(toks, srcToken{off: len(data), tok: tok})
-			return toks, ts, nil
-		}
-		if tok == gotoken.SEMICOLON && lit == "\n" {
+		off := s.file.Offset(pos)
+		switch {
+		case tok == gotoken.EOF:
+			return srcToken{off: len(s.ls.data), tok: tok}
+		case tok == gotoken.SEMICOLON && lit == "\n":
 			continue // inserted by the Go scanner, not written
-		}
-		if tok == gotoken.ILLEGAL {
-			return nil, ts, ts.errAt(off, "unexpected %q", lit)
-		}
-		if tok == gotoken.IDENT && len(toks) > 0 {
-			// C integer suffixes (12u, 0x1fUL) scan as INT then IDENT.
-			prev := toks[len(toks)-1]
-			if prev.tok == gotoken.INT && prev.off+len(prev.lit) == off && strings.Trim(lit, "uUlL") == "" {
-				continue
-			}
-		}
-		if tok == gotoken.INT || tok == gotoken.IDENT {
-			// keep lit
-		} else if lit == "" {
+		case tok == gotoken.ILLEGAL:
+			return srcToken{off: off, tok: tok, err: s.ls.errAt(off, "unexpected %s", quoteSnippet(lit))}
+		case tok != gotoken.INT && tok != gotoken.IDENT && lit == "":
 			lit = tok.String()
 		}
-		toks = append(toks, srcToken{off: off, tok: tok, lit: lit})
+		return srcToken{off: off, tok: tok, lit: lit}
 	}
 }
 
-// srcParser consumes the token list of the C and Go readers.
-type srcParser struct {
-	s    *lineScanner
-	toks []srcToken
-	i    int
-	goOK bool // Go syntax: keyed splitBlanks allowed
-}
-
-func (p *srcParser) peek() srcToken { return p.toks[p.i] }
-func (p *srcParser) next() srcToken {
-	t := p.toks[p.i]
-	if t.tok != gotoken.EOF {
-		p.i++
+func (s *srcScanner) next() srcToken {
+	if s.last != nil {
+		return *s.last
+	}
+	t := s.scan()
+	if t.tok == gotoken.INT {
+		// C integer suffixes (12u, 0x1fUL) scan as INT then IDENT.
+		n := s.scan()
+		if !(n.tok == gotoken.IDENT && t.off+len(t.lit) == n.off && strings.Trim(n.lit, "uUlL") == "") {
+			s.held = &n
+		}
+	}
+	if t.tok == gotoken.EOF || t.err != nil {
+		s.last = &t
 	}
 	return t
+}
+
+// srcParser reads the tokens of the C and Go readers.
+type srcParser struct {
+	s     *lineScanner
+	src   *srcScanner
+	ahead []srcToken
+	goOK  bool // Go syntax: keyed fields allowed
+}
+
+func newSrcParser(name string, data []byte, goOK bool) *srcParser {
+	ls := &lineScanner{name: name, data: data}
+	return &srcParser{s: ls, src: newSrcScanner(ls), goOK: goOK}
+}
+
+func (p *srcParser) peekAt(n int) srcToken {
+	for len(p.ahead) <= n {
+		p.ahead = append(p.ahead, p.src.next())
+	}
+	return p.ahead[n]
+}
+
+func (p *srcParser) peek() srcToken { return p.peekAt(0) }
+
+// next consumes a token; the end of input and a scan error are sticky.
+func (p *srcParser) next() srcToken {
+	t := p.peekAt(0)
+	if t.tok != gotoken.EOF && t.err == nil {
+		p.ahead = append(p.ahead[:0], p.ahead[1:]...)
+	}
+	return t
+}
+
+// errAt reports a problem at token t; at a token that failed to scan, the
+// scan error.
+func (p *srcParser) errAt(t srcToken, format string, args ...any) error {
+	if t.err != nil {
+		return t.err
+	}
+	return p.s.errAt(t.off, format, args...)
 }
 
 func (p *srcParser) describe(t srcToken) string {
 	if t.tok == gotoken.EOF {
 		return "end of input"
 	}
-	return strconv.Quote(t.lit)
+	return quoteSnippet(t.lit)
 }
 
 func (p *srcParser) expect(tok gotoken.Token) error {
 	t := p.next()
 	if t.tok != tok {
-		return p.s.errAt(t.off, "want %q, found %s", tok.String(), p.describe(t))
+		return p.errAt(t, "want %q, found %s", tok.String(), p.describe(t))
 	}
 	return nil
 }
@@ -394,13 +453,16 @@ func (p *srcParser) expect(tok gotoken.Token) error {
 func (p *srcParser) value(what string, max uint64) (uint64, error) {
 	t := p.next()
 	if t.tok == gotoken.SUB {
-		return 0, p.s.errAt(t.off, "%s is negative; write it as an unsigned number", what)
+		return 0, p.errAt(t, "%s is negative; write it as an unsigned number", what)
 	}
 	if t.tok != gotoken.INT {
-		return 0, p.s.errAt(t.off, "want %s (an integer), found %s", what, p.describe(t))
+		return 0, p.errAt(t, "want %s (an integer), found %s", what, p.describe(t))
 	}
 	return parseInsnField(p.s, t.off, t.lit, what, max, true)
 }
+
+// goFields numbers the fields of bpf.RawInstruction.
+var goFields = map[string]int{"Op": 0, "Jt": 1, "Jf": 2, "K": 3}
 
 // element reads "{ code, jt, jf, k }" or, in Go, "{Op: .., Jt: .., Jf: .., K: ..}".
 func (p *srcParser) element() (bpf.RawInstruction, error) {
@@ -409,50 +471,42 @@ func (p *srcParser) element() (bpf.RawInstruction, error) {
 	if err := p.expect(gotoken.LBRACE); err != nil {
 		return ins, err
 	}
-	if p.goOK && p.peek().tok == gotoken.IDENT && p.toks[p.i+1].tok == gotoken.COLON {
-		seen := map[string]bool{}
+	if p.goOK && p.peek().tok == gotoken.IDENT && p.peekAt(1).tok == gotoken.COLON {
+		var seen [4]bool
 		for p.peek().tok != gotoken.RBRACE {
 			key := p.next()
 			if key.tok != gotoken.IDENT {
-				return ins, p.s.errAt(key.off, "want a field name (Op, Jt, Jf, K), found %s", p.describe(key))
+				return ins, p.errAt(key, "want a field name (Op, Jt, Jf, K), found %s", p.describe(key))
 			}
-			if seen[key.lit] {
-				return ins, p.s.errAt(key.off, "duplicate field %s", key.lit)
+			i, known := goFields[key.lit]
+			if !known {
+				return ins, p.errAt(key, "unknown field %s (want Op, Jt, Jf, K)", snippet(key.lit))
 			}
-			seen[key.lit] = true
+			if seen[i] {
+				return ins, p.errAt(key, "duplicate field %s", key.lit)
+			}
+			seen[i] = true
 			if err := p.expect(gotoken.COLON); err != nil {
 				return ins, err
 			}
-			switch key.lit {
-			case "Op":
-				v, err := p.value("Op", limCode)
-				if err != nil {
-					return ins, err
-				}
+			v, err := p.value(key.lit, [4]uint64{limCode, limJump, limJump, limK}[i])
+			if err != nil {
+				return ins, err
+			}
+			switch i {
+			case 0:
 				ins.Op = uint16(v)
-			case "Jt", "Jf":
-				v, err := p.value(key.lit, limJump)
-				if err != nil {
-					return ins, err
-				}
-				if key.lit == "Jt" {
-					ins.Jt = uint8(v)
-				} else {
-					ins.Jf = uint8(v)
-				}
-			case "K":
-				v, err := p.value("K", limK)
-				if err != nil {
-					return ins, err
-				}
+			case 1:
+				ins.Jt = uint8(v)
+			case 2:
+				ins.Jf = uint8(v)
+			case 3:
 				ins.K = uint32(v)
-			default:
-				return ins, p.s.errAt(key.off, "unknown field %s (want Op, Jt, Jf, K)", key.lit)
 			}
 			if p.peek().tok == gotoken.COMMA {
 				p.next()
 			} else if p.peek().tok != gotoken.RBRACE {
-				return ins, p.s.errAt(p.peek().off, "want ',' or '}', found %s", p.describe(p.peek()))
+				return ins, p.errAt(p.peek(), "want ',' or '}', found %s", p.describe(p.peek()))
 			}
 		}
 		p.next()
@@ -481,18 +535,20 @@ func (p *srcParser) element() (bpf.RawInstruction, error) {
 		p.next()
 	}
 	if t := p.next(); t.tok != gotoken.RBRACE {
-		return ins, p.s.errAt(t.off, "want '}' closing the instruction opened at %d:%d, found %s",
-			srcLineOf(p.s, open.off), srcColOf(p.s, open.off), p.describe(t))
+		line, col := posLineCol(p.s.data, open.off)
+		return ins, p.errAt(t, "want '}' closing the instruction opened at %d:%d, found %s", line, col, p.describe(t))
 	}
 	return bpf.RawInstruction{Op: uint16(f[0]), Jt: uint8(f[1]), Jf: uint8(f[2]), K: uint32(f[3])}, nil
 }
 
-func srcLineOf(s *lineScanner, off int) int { l, _ := posLineCol(s.data, off); return l }
-func srcColOf(s *lineScanner, off int) int  { _, c := posLineCol(s.data, off); return c }
-
 // elements reads instructions separated by optional commas until stop.
 func (p *srcParser) elements(stop gotoken.Token) ([]bpf.RawInstruction, error) {
 	var prog []bpf.RawInstruction
+	if !p.goOK {
+		// "{0,0,0,0}" is the shortest C instruction: reserving for that
+		// many costs at most the size of the text, and saves growing.
+		prog = make([]bpf.RawInstruction, 0, len(p.s.data)/minCInsn+1)
+	}
 	for p.peek().tok != stop {
 		if p.goOK && p.peek().tok == gotoken.IDENT {
 			// an explicit element type: bpf.RawInstruction{...}
@@ -500,12 +556,12 @@ func (p *srcParser) elements(stop gotoken.Token) ([]bpf.RawInstruction, error) {
 			if p.peek().tok == gotoken.PERIOD {
 				p.next()
 				if t := p.next(); t.tok != gotoken.IDENT {
-					return nil, p.s.errAt(t.off, "want a type name, found %s", p.describe(t))
+					return nil, p.errAt(t, "want a type name, found %s", p.describe(t))
 				}
 			}
 		}
 		if p.peek().tok != gotoken.LBRACE {
-			return nil, p.s.errAt(p.peek().off, "want '{' starting an instruction, found %s", p.describe(p.peek()))
+			return nil, p.errAt(p.peek(), "want '{' starting an instruction, found %s", p.describe(p.peek()))
 		}
 		ins, err := p.element()
 		if err != nil {
@@ -515,7 +571,7 @@ func (p *srcParser) elements(stop gotoken.Token) ([]bpf.RawInstruction, error) {
 		if p.peek().tok == gotoken.COMMA {
 			p.next()
 		} else if p.peek().tok != stop {
-			return nil, p.s.errAt(p.peek().off, "want ',' after the instruction, found %s", p.describe(p.peek()))
+			return nil, p.errAt(p.peek(), "want ',' after the instruction, found %s", p.describe(p.peek()))
 		}
 	}
 	return prog, nil
@@ -527,31 +583,34 @@ func (p *srcParser) finish() error {
 		p.next()
 	}
 	if t := p.peek(); t.tok != gotoken.EOF {
-		return p.s.errAt(t.off, "unexpected %s after the program", p.describe(t))
+		return p.errAt(t, "unexpected %s after the program", p.describe(t))
 	}
 	return nil
 }
 
 // readC reads tcpdump -dd output, or a C initializer of struct sock_filter.
 func readC(name string, data []byte) ([]bpf.RawInstruction, error) {
-	toks, s, err := scanSource(name, data)
-	if err != nil {
-		return nil, err
+	p := newSrcParser(name, data, false)
+	first := p.peek()
+	if first.err != nil {
+		return nil, first.err
 	}
-	p := &srcParser{s: s, toks: toks}
 	outer := false
 	switch {
-	case p.peek().tok == gotoken.LBRACE && len(toks) > 1 && toks[1].tok == gotoken.LBRACE:
+	case first.tok == gotoken.LBRACE && p.peekAt(1).tok == gotoken.LBRACE:
 		// "{ { ... }, ... }" without a declaration
 		p.next()
 		outer = true
-	case p.peek().tok != gotoken.LBRACE && p.peek().tok != gotoken.EOF:
+	case first.tok != gotoken.LBRACE && first.tok != gotoken.EOF:
 		// a declaration: skip to its '='
 		for p.peek().tok != gotoken.ASSIGN {
-			if p.peek().tok == gotoken.EOF {
-				return nil, s.errAt(toks[0].off, "want tcpdump -dd lines or a struct sock_filter initializer, found %s", p.describe(toks[0]))
+			t := p.next()
+			if t.err != nil {
+				return nil, t.err
 			}
-			p.next()
+			if t.tok == gotoken.EOF {
+				return nil, p.errAt(first, "want tcpdump -dd lines or a struct sock_filter initializer, found %s", p.describe(first))
+			}
 		}
 		p.next()
 		if err := p.expect(gotoken.LBRACE); err != nil {
@@ -576,25 +635,27 @@ func readC(name string, data []byte) ([]bpf.RawInstruction, error) {
 // readGo reads a []bpf.RawInstruction composite literal, with an optional
 // declaration before it ("var filter = ", "x := ").
 func readGo(name string, data []byte) ([]bpf.RawInstruction, error) {
-	toks, s, err := scanSource(name, data)
-	if err != nil {
-		return nil, err
+	p := newSrcParser(name, data, true)
+	first := p.peek()
+	if first.err != nil {
+		return nil, first.err
 	}
-	p := &srcParser{s: s, toks: toks, goOK: true}
-	start := -1
-	for i := 0; i+1 < len(toks); i++ {
-		if toks[i].tok == gotoken.IDENT && toks[i].lit == "RawInstruction" && toks[i+1].tok == gotoken.LBRACE {
-			start = i + 1
-			break
+	if first.tok != gotoken.LBRACE {
+		// skip the declaration up to "RawInstruction{"
+		for {
+			t := p.next()
+			if t.err != nil {
+				return nil, t.err
+			}
+			if t.tok == gotoken.EOF {
+				return nil, p.errAt(first, "want a []bpf.RawInstruction{...} literal, found %s", p.describe(first))
+			}
+			if t.tok == gotoken.IDENT && t.lit == "RawInstruction" && p.peek().tok == gotoken.LBRACE {
+				break
+			}
 		}
 	}
-	if start < 0 {
-		if toks[0].tok != gotoken.LBRACE {
-			return nil, s.errAt(toks[0].off, "want a []bpf.RawInstruction{...} literal, found %s", p.describe(toks[0]))
-		}
-		start = 0
-	}
-	p.i = start + 1
+	p.next() // the literal's '{'
 	prog, err := p.elements(gotoken.RBRACE)
 	if err != nil {
 		return nil, err

@@ -35,9 +35,13 @@ Formats:
   c         tcpdump -dd: "{ 0x28, 0, 0, 0x0000000c },"
   go        a Go []bpf.RawInstruction literal with the disassembly as comments
   asm       bpf_asm text (kernel tools/bpf syntax), read back losslessly
-  tcpdump   the text of tcpdump -d
-  pseudo    C-like listing of a seccomp filter (write only)
-  dot       Graphviz control-flow graph (write only): cbpf disasm -o dot F | dot -Tsvg
+  tcpdump   the text of tcpdump -d, exactly as tcpdump prints it; it cannot
+            show jt/jf of a non-jump or k of an instruction that does not
+            use it (tax, ret a, ...): cbpf warns when a program has them
+  pseudo    C-like listing of a seccomp filter (write only; a field the
+            kernel ignores that is set is noted on its line: "also jf=1")
+  dot       Graphviz control-flow graph (write only, tcpdump -d lines with
+            the same notes): cbpf disasm -o dot F | dot -Tsvg
 `
 
 func asmCommand() *command {
@@ -123,5 +127,30 @@ func convert(e *env, name string, args []string, defIn, defOut asm.Format, about
 		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", name, err)
 		return exitUsage
 	}
+	warnDropped(e, name, prog, of)
 	return exitOK
+}
+
+// maxDropLines bounds the instructions a lossy-output warning lists.
+const maxDropLines = 10
+
+// warnDropped says on stderr which bits of prog the output format f cannot
+// hold (see asm.Dropped), so that a lossy round trip is never silent.
+func warnDropped(e *env, cmd string, prog []bpf.RawInstruction, f asm.Format) {
+	drops, total := asm.Dropped(prog, f, maxDropLines)
+	if total == 0 {
+		return
+	}
+	n := "1 instruction has"
+	if total > 1 {
+		n = fmt.Sprintf("%d instructions have", total)
+	}
+	fmt.Fprintf(e.stderr, "cbpf %s: warning: %s fields that %s text cannot show; reading the text back sets them to 0:\n", cmd, n, f)
+	for _, d := range drops {
+		fmt.Fprintf(e.stderr, "  instruction %d (%s): %s\n", d.Index, asm.InsnString(d.Read, d.Index), d.Fields())
+	}
+	if total > len(drops) {
+		fmt.Fprintf(e.stderr, "  ... and %d more\n", total-len(drops))
+	}
+	fmt.Fprintf(e.stderr, "cbpf %s: -o asm, raw, ddd, c, go or xt keeps every bit\n", cmd)
 }

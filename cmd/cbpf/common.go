@@ -111,6 +111,15 @@ func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, in
 	}
 	prog, err := asm.Read(name, data, f)
 	if err != nil {
+		var ae *asm.Error
+		if errors.As(err, &ae) && ae.Looks != "" {
+			c := *ae
+			c.Hint += ": use -i " + string(ae.Looks)
+			if ae.Looks == asm.Raw {
+				c.Hint += " (or -i raw-be)"
+			}
+			err = &c
+		}
 		fmt.Fprintf(e.stderr, "%v\n", err)
 		return nil, "", exitBad, false
 	}

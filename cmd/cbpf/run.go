@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
@@ -126,11 +127,13 @@ func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts 
 		fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
 		return exitUsage
 	}
-	for i, line := range strings.Split(string(data), "\n") {
-		d, ok, err := parseSeccompLine(line)
+	for n, rest := 1, data; len(rest) > 0; n++ {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		rest = after
+		d, ok, err := parseSeccompLine(string(line))
 		if err != nil {
 			w.Flush()
-			fmt.Fprintf(e.stderr, "%s:%d:%v\n", name, i+1, err)
+			fmt.Fprintf(e.stderr, "%s:%d:%v\n", name, n, err)
 			return exitBad
 		}
 		if !ok {
@@ -140,6 +143,21 @@ func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts 
 		fmt.Fprintf(w, "0x%08x %s insns=%d\n", r.Ret, action.String(r.Ret), r.Insns)
 	}
 	return exitOK
+}
+
+// maxQuoted bounds the input a message quotes.
+const maxQuoted = 40
+
+// quote quotes s for a message, cut to maxQuoted bytes.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + fmt.Sprintf("... (%d bytes)", len(s))
 }
 
 // colError is an error at a 1-based column; it prints as "COL: msg".
@@ -159,7 +177,7 @@ func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
 		col int
 	}
 	var fields []field
-	for i := 0; i < len(line); {
+	for i := 0; i < len(line) && len(fields) < 10; {
 		if line[i] == ' ' || line[i] == '\t' {
 			i++
 			continue
@@ -178,7 +196,7 @@ func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
 		return d, false, &colError{len(line) + 1, "want ARCH NR [A0..A5 [IP]]: missing NR"}
 	}
 	if len(fields) > 9 {
-		return d, false, &colError{fields[9].col, fmt.Sprintf("too many fields (%d): want ARCH NR, six arguments and IP at most", len(fields))}
+		return d, false, &colError{fields[9].col, "too many fields: want ARCH NR, six arguments and IP at most (9)"}
 	}
 	d.Arch, err = parseArch(fields[0].s)
 	if err != nil {
@@ -226,7 +244,7 @@ func parseArch(s string) (uint32, error) {
 	if v, err := parseNum(s, 32); err == nil && !strings.HasPrefix(s, "-") {
 		return uint32(v), nil
 	}
-	return 0, fmt.Errorf("unknown arch %q (a name such as x86_64, or an AUDIT_ARCH value)", s)
+	return 0, fmt.Errorf("unknown arch %s (a name such as x86_64, or an AUDIT_ARCH value)", quote(s))
 }
 
 // parseNum reads decimal, 0x hex, or negative decimal as two's complement
@@ -235,7 +253,7 @@ func parseNum(s string, bits int) (uint64, error) {
 	if strings.HasPrefix(s, "-") {
 		v, err := strconv.ParseInt(s, 10, bits)
 		if err != nil {
-			return 0, fmt.Errorf("bad number %q (negative numbers must fit in %d bits, decimal)", s, bits)
+			return 0, fmt.Errorf("bad number %s (negative numbers must fit in %d bits, decimal)", quote(s), bits)
 		}
 		if bits == 32 {
 			return uint64(uint32(v)), nil
@@ -249,18 +267,19 @@ func parseNum(s string, bits int) (uint64, error) {
 	}
 	v, err := strconv.ParseUint(t, base, bits)
 	if err != nil {
-		return 0, fmt.Errorf("bad number %q (want decimal, 0x hex or negative decimal within %d bits)", s, bits)
+		return 0, fmt.Errorf("bad number %s (want decimal, 0x hex or negative decimal within %d bits)", quote(s), bits)
 	}
 	return v, nil
 }
 
 func runPcap(e *env, w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) int {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
 		return exitUsage
 	}
-	rd, err := pcap.NewReader(bytes.NewReader(data))
+	defer f.Close()
+	rd, err := pcap.NewReader(f) // one packet at a time
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
 		return exitBad

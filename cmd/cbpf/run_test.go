@@ -149,3 +149,20 @@ func TestRunSyscallNames(t *testing.T) {
 		t.Errorf("unknown name: exit %d, %q", code, e)
 	}
 }
+
+// FuzzSeccompLine: any input line parses or fails at a column within it.
+func FuzzSeccompLine(f *testing.F) {
+	for _, s := range []string{"x86_64 39", "i386 read 1 2 3 4 5 6 7", "0xc000003e -1 -9223372036854775808", "# c", "x86_64 1 2 3 4 5 6 7 8 9", "x86_64 18446744073709551616"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		_, _, err := parseSeccompLine(line)
+		if err == nil {
+			return
+		}
+		ce, ok := err.(*colError)
+		if !ok || ce.col < 1 || ce.col > len(line)+1 || ce.msg == "" || len(ce.msg) > 300 {
+			t.Fatalf("parseSeccompLine(%q) = %v", line, err)
+		}
+	})
+}

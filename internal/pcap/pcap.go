@@ -116,9 +116,19 @@ func (r *Reader) Next() (Record, error) {
 		return Record{}, &Error{Offset: r.off + 8, Msg: fmt.Sprintf("captured length %d is too large", caplen)}
 	}
 	r.off += 16
-	rec.Data = make([]byte, caplen)
-	if n, err := io.ReadFull(r.r, rec.Data); err != nil {
-		return Record{}, &Error{Offset: r.off + int64(n), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", n, caplen)}
+	// Read what is there before trusting the length: a truncated file that
+	// claims 16 MB gets an error, not a 16 MB buffer.
+	if caplen <= 1<<16 {
+		rec.Data = make([]byte, caplen)
+		if n, err := io.ReadFull(r.r, rec.Data); err != nil {
+			return Record{}, &Error{Offset: r.off + int64(n), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", n, caplen)}
+		}
+	} else {
+		data, err := io.ReadAll(io.LimitReader(r.r, int64(caplen)))
+		if err != nil || uint32(len(data)) != caplen {
+			return Record{}, &Error{Offset: r.off + int64(len(data)), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", len(data), caplen)}
+		}
+		rec.Data = data
 	}
 	r.off += int64(caplen)
 	return rec, nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -98,6 +99,26 @@ func TestErrors(t *testing.T) {
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v, want *Error containing %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// A record that claims the largest length allowed but is cut short costs
+// memory in proportion to the bytes that are there, not to the claim.
+func TestTruncatedBigRecord(t *testing.T) {
+	var good bytes.Buffer
+	w, _ := NewWriter(&good, 1, 100, false)
+	w.Write(Record{Data: make([]byte, 100)})
+	data := good.Bytes()
+	binary.LittleEndian.PutUint32(data[24+8:], maxCapLen)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := ReadAll(bytes.NewReader(data))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "offset 140: truncated packet data (100 of 16777216 bytes)") {
+		t.Errorf("err %v", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("reading a 140-byte file allocated %d bytes", got)
 	}
 }
 
