@@ -123,9 +123,9 @@ func TestKernelAccepts(t *testing.T) {
 	}
 }
 
-// inputs are the calls a filter is run on: every x86_64 syscall and
-// every x32 one (bit 30) with arguments drawn from the filter's
-// constants, and progen's sample. Syscalls 335 and 336 are left out: the
+// inputs are the calls a filter is run on: every x86_64 syscall, every
+// x32 one (bit 30) and every i386 one (through the compat entry), with
+// arguments drawn from the filter's constants, and progen's sample. Syscalls 335 and 336 are left out: the
 // kernel runs no filter for them (kernel.Unfiltered).
 func inputs(t *testing.T, r *rand.Rand, prog []bpf.RawInstruction) []kernel.Input {
 	x86, err := arch.Lookup("x86_64")
@@ -144,10 +144,12 @@ func inputs(t *testing.T, r *rand.Rand, prog []bpf.RawInstruction) []kernel.Inpu
 	for nr := int32(-2); nr < 520; nr++ {
 		args := sample[r.IntN(len(sample))].Args
 		ins = append(ins, kernel.Input{Nr: nr, Args: args}, kernel.Input{Nr: nr | 0x40000000, Args: args})
+		// i386 calls through the compat entry, for the i386 filters.
+		ins = append(ins, kernel.Input{Nr: nr, Args: args, I386: true})
 	}
 	out := ins[:0]
 	for _, in := range ins {
-		if !kernel.Unfiltered(in.Nr) {
+		if in.I386 || !kernel.Unfiltered(in.Nr) {
 			out = append(out, in)
 		}
 	}
@@ -202,7 +204,7 @@ func directed(m *vm.Machine, ip uint64, ins []kernel.Input, limit int) []kernel.
 				known = false
 			}
 		}}
-		d := vm.SeccompData{Nr: in.Nr, Arch: kernel.AuditArchX86_64, InstructionPointer: ip, Args: in.Args}
+		d := vm.SeccompData{Nr: in.Nr, Arch: archOf(in), InstructionPointer: ip, Args: in.Args}
 		m.RunSeccompOpts(d, o)
 		return forks
 	}
@@ -215,7 +217,7 @@ func directed(m *vm.Machine, ip uint64, ins []kernel.Input, limit int) []kernel.
 		var next []fork
 		for _, f := range frontier {
 			in, ok := setWord(f.in, f.off, f.val)
-			if !ok || kernel.Unfiltered(in.Nr) {
+			if !ok || !in.I386 && kernel.Unfiltered(in.Nr) {
 				continue
 			}
 			before := len(seen)
@@ -231,6 +233,13 @@ func directed(m *vm.Machine, ip uint64, ins []kernel.Input, limit int) []kernel.
 		frontier = next
 	}
 	return out
+}
+
+func archOf(in kernel.Input) uint32 {
+	if in.I386 {
+		return kernel.AuditArchI386
+	}
+	return kernel.AuditArchX86_64
 }
 
 // flip returns a value for a word that, masked by mask, makes jump j go
@@ -316,7 +325,11 @@ func TestKernelAgrees(t *testing.T) {
 		cov := &vm.Options{Coverage: make([]bool, len(f.Prog))}
 		for j, got := range res.Rets {
 			in := jobs[i].Inputs[j]
-			d := vm.SeccompData{Nr: in.Nr, Arch: kernel.AuditArchX86_64, InstructionPointer: run.IP, Args: in.Args}
+			ip := run.IP
+			if in.I386 {
+				ip = run.IP386
+			}
+			d := vm.SeccompData{Nr: in.Nr, Arch: archOf(in), InstructionPointer: ip, Args: in.Args}
 			if want := m.RunSeccompOpts(d, cov).Ret; want != got {
 				t.Errorf("%s: nr %d args %#x: kernel %#08x, VM %#08x", f.Name, in.Nr, in.Args, got, want)
 			}
