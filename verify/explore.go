@@ -1,14 +1,40 @@
 package verify
 
-import "golang.org/x/net/bpf"
+import (
+	"math/rand/v2"
+
+	"golang.org/x/net/bpf"
+)
 
 // leaf is one path through a program: the constraints on the input words
 // that lead to it, the value it returns, and the branch pcs it took.
 type leaf struct {
-	cs      conj
-	ret     symVal
-	retPC   int
-	inexact bool // the path went through a branch on an unknown value
+	cs    conj
+	ret   symVal
+	retPC int
+	// inexact: the path went through a computed condition (ecs) or an
+	// unknown one (blind); cs then over-approximates the inputs that
+	// take it.
+	inexact bool
+	// ecs are the computed conditions on the path, in order: together with
+	// cs exactly the inputs that take it, unless blind.
+	ecs   []ecmp
+	blind bool // a branch on a value explain cannot compute (none in valid filters)
+}
+
+// holds reports whether words take the path (exact unless blind).
+func (l leaf) holds(w *[16]uint32) bool {
+	for _, k := range l.cs {
+		if !k.holds(w[k.Word&15]) {
+			return false
+		}
+	}
+	for _, e := range l.ecs {
+		if !e.holds(w) {
+			return false
+		}
+	}
+	return true
 }
 
 // explorer enumerates the feasible paths of one seccomp program.
@@ -28,10 +54,10 @@ func (e *explorer) run(cs conj) {
 	if e.budget == 0 {
 		e.budget = maxEquivNodes
 	}
-	e.walk(symState{a: constVal(0), x: constVal(0)}, cs, false)
+	e.walk(symState{a: constVal(0), x: constVal(0)}, cs, nil, false)
 }
 
-func (e *explorer) walk(st symState, cs conj, inexact bool) {
+func (e *explorer) walk(st symState, cs conj, ecs []ecmp, blind bool) {
 	if e.over {
 		return
 	}
@@ -39,42 +65,185 @@ func (e *explorer) walk(st symState, cs conj, inexact bool) {
 		e.over = true
 		return
 	}
-	s := advance(e.prog, &st)
+	s := advanceIn(e.prog, &st, cs, true)
 	if s.ret {
-		e.visit(leaf{cs: cs, ret: s.retVal, retPC: st.pc, inexact: inexact})
+		e.visit(leaf{cs: cs, ret: s.retVal, retPC: st.pc, inexact: blind || len(ecs) > 0, ecs: ecs, blind: blind})
 		return
 	}
-	if e.onBranch != nil && !s.decided {
+	if e.onBranch != nil && !s.decided && !s.zeroDiv {
 		e.onBranch(st.pc, s, cs)
 	}
-	next := func(pc int, cs conj, inexact bool) {
-		n := st
-		n.pc = pc
-		e.walk(n, cs, inexact)
+	if s.zeroDiv {
+		pc := st.pc
+		e.fork(s, cs, ecs, blind, func(cs conj, ecs []ecmp, blind bool) {
+			e.visit(leaf{cs: cs, ret: constVal(0), retPC: pc, inexact: blind || len(ecs) > 0, ecs: ecs, blind: blind})
+		}, func(cs conj, ecs []ecmp, blind bool) {
+			n := st
+			n.divOK = true
+			e.walk(n, cs, ecs, blind)
+		})
+		return
 	}
+	next := func(pc int) func(conj, []ecmp, bool) {
+		return func(cs conj, ecs []ecmp, blind bool) {
+			n := st
+			n.pc = pc
+			e.walk(n, cs, ecs, blind)
+		}
+	}
+	if s.jt == s.jf && !s.decided {
+		next(s.jt)(cs, ecs, blind)
+		return
+	}
+	e.fork(s, cs, ecs, blind, next(s.jt), next(s.jf))
+}
+
+// fork follows each outcome of the condition of s that can happen: yes
+// where it holds, no where it does not.
+func (e *explorer) fork(s symStep, cs conj, ecs []ecmp, blind bool, yes, no func(conj, []ecmp, bool)) {
 	switch {
 	case s.decided:
 		if s.taken {
-			next(s.jt, cs, inexact)
+			yes(cs, ecs, blind)
 		} else {
-			next(s.jf, cs, inexact)
+			no(cs, ecs, blind)
 		}
+	case s.computed:
+		for _, c := range ecs {
+			switch c {
+			case s.ec:
+				yes(cs, ecs, blind)
+				return
+			case s.ec.negate():
+				no(cs, ecs, blind)
+				return
+			}
+		}
+		yes(cs, append(ecs[:len(ecs):len(ecs)], s.ec), blind)
+		no(cs, append(ecs[:len(ecs):len(ecs)], s.ec.negate()), blind)
 	case s.unknown:
-		next(s.jt, cs, true)
-		next(s.jf, cs, true)
-	case s.jt == s.jf:
-		next(s.jt, cs, inexact)
+		yes(cs, ecs, true)
+		no(cs, ecs, true)
 	default:
 		neg := negated(s.cond)
 		t, f := cs.feasibleWith(s.cond), cs.feasibleWith(neg)
 		switch {
 		case t && f:
-			next(s.jt, append(cs[:len(cs):len(cs)], s.cond), inexact)
-			next(s.jf, append(cs[:len(cs):len(cs)], neg), inexact)
+			yes(append(cs[:len(cs):len(cs)], s.cond), ecs, blind)
+			no(append(cs[:len(cs):len(cs)], neg), ecs, blind)
 		case t: // implied by cs: nothing to add
-			next(s.jt, cs, inexact)
+			yes(cs, ecs, blind)
 		case f:
-			next(s.jf, cs, inexact)
+			no(cs, ecs, blind)
 		}
 	}
+}
+
+// witnesser looks for inputs that take paths with computed conditions:
+// values of the words involved drawn from the constants of the path and
+// simple combinations of them, checked exactly. Finding one proves the
+// path feasible; not finding one proves nothing. Its work is bounded per
+// decision.
+type witnesser struct {
+	r    *rand.Rand
+	left int
+}
+
+func newWitnesser() *witnesser {
+	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 4000}
+}
+
+// find reports whether it found an input that takes p.
+func (wt *witnesser) find(p leaf) bool {
+	if p.blind {
+		return false
+	}
+	base, ok := p.cs.solve()
+	if !ok {
+		return false
+	}
+	if p.holds(&base) {
+		return true
+	}
+	var dep uint16
+	var ks []uint32
+	seen := map[*expr]bool{}
+	var consts func(v symVal)
+	consts = func(v symVal) {
+		switch v.Kind {
+		case symConst:
+			ks = append(ks, v.C)
+		case symWord:
+			if v.Mask != 0xffffffff {
+				ks = append(ks, v.Mask)
+			}
+		case symExpr:
+			if !seen[v.E] && len(ks) < 32 {
+				seen[v.E] = true
+				consts(v.E.l)
+				consts(v.E.r)
+			}
+		}
+	}
+	for _, c := range p.ecs {
+		dep |= c.L.deps() | c.R.deps()
+		consts(c.L)
+		consts(c.R)
+	}
+	for _, c := range p.cs {
+		if dep&(1<<c.Word) != 0 {
+			ks = append(ks, c.C)
+		}
+	}
+	// Candidates: the constants, off by one, negated, and one operation
+	// of two of them (what inverting one step of the computation gives).
+	cands := []uint32{0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff}
+	for _, k := range ks {
+		cands = append(cands, k, k+1, k-1, -k, ^k)
+	}
+	for _, a := range ks {
+		for _, b := range ks {
+			cands = append(cands, a-b, a+b, a^b, a>>(b&31), a<<(b&31))
+			if b != 0 {
+				cands = append(cands, a/b)
+			}
+		}
+	}
+	var ws []uint8
+	for w := uint8(0); w < 16; w++ {
+		if dep&(1<<w) != 0 {
+			ws = append(ws, w)
+		}
+	}
+	for tries := 0; tries < 300 && wt.left > 0; tries++ {
+		wt.left--
+		words := base
+		for _, w := range ws {
+			var v uint32
+			switch x := wt.r.IntN(8); {
+			case x == 0:
+				continue // keep the solver's value
+			case x == 1:
+				v = wt.r.Uint32()
+			case x == 2:
+				v = uint32(wt.r.IntN(64))
+			default:
+				v = cands[wt.r.IntN(len(cands))]
+			}
+			fits := true
+			for _, c := range p.cs {
+				if c.Word == w && !c.holds(v) {
+					fits = false
+					break
+				}
+			}
+			if fits {
+				words[w] = v
+			}
+		}
+		if p.holds(&words) {
+			return true
+		}
+	}
+	return false
 }
