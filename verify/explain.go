@@ -269,18 +269,23 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 		on       uint16
 		sure     bool // some path is known to be taken by an input
 	}
-	groups := map[string]*group{}
+	type groupKey struct {
+		ret      uint32
+		computed string // for a computed value: as written (or its pointer when written by pc)
+	}
+	groups := map[groupKey]*group{}
 	words := func(w uint8) string { return wordName(w, le) }
 	e := &explorer{prog: prog, budget: 200_000}
 	e.visit = func(l leaf) {
-		key, computed := "", ""
+		var key groupKey
+		computed := ""
 		if l.ret.Kind == symConst {
-			key = fmt.Sprint(l.ret.C)
+			key.ret = l.ret.C
 		} else {
 			computed = l.ret.write(words)
-			key = "ret " + computed
+			key.computed = computed
 			if l.ret.Kind == symExpr && l.ret.E.size > maxWritten {
-				key = fmt.Sprintf("ret %p", l.ret.E) // written by pc: keep values apart
+				key.computed = fmt.Sprintf("%p", l.ret.E) // written by pc: keep values apart
 			}
 		}
 		g := groups[key]
@@ -330,7 +335,11 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			g.sure = true // the paths cover every input
 		}
 		for _, p := range g.paths {
-			if !p.inexact || w.find(p) {
+			if !p.inexact {
+				g.sure = true
+				break
+			}
+			if _, ok := w.find(p); ok {
 				g.sure = true
 				break
 			}

@@ -69,7 +69,7 @@ func computeFilter(r *rand.Rand, a *arch.Arch) []bpf.RawInstruction {
 			p = append(p, ins(0x20, 0, 0, words[r.IntN(len(words))]))
 		}
 		for n := r.IntN(4); n > 0; n-- {
-			switch r.IntN(10) {
+			switch r.IntN(12) {
 			case 0:
 				p = append(p, ins(0x84, 0, 0, 0)) // neg
 			case 1:
@@ -78,6 +78,10 @@ func computeFilter(r *rand.Rand, a *arch.Arch) []bpf.RawInstruction {
 				p = append(p, ins(0x61, 0, 0, uint32(r.IntN(4)))) // ldx M[k]
 			case 3:
 				p = append(p, ins(0x02, 0, 0, uint32(r.IntN(4)))) // st M[k]
+			case 4:
+				p = append(p, ins(0x87, 0, 0, 0)) // txa
+			case 5:
+				p = append(p, ins(0x07, 0, 0, 0), ins(0x00, 0, 0, konst(p))) // tax; ld #k: compare a constant with X
 			default:
 				op := seccompALU[r.IntN(len(seccompALU))]
 				if r.IntN(3) == 0 {
@@ -96,7 +100,7 @@ func computeFilter(r *rand.Rand, a *arch.Arch) []bpf.RawInstruction {
 				p = append(p, ins(0x04|op, 0, 0, k))
 			}
 		}
-		if r.IntN(5) == 0 {
+		if r.IntN(4) == 0 {
 			p = append(p, ins(0x16, 0, 0, 0)) // ret a
 			continue
 		}
@@ -111,7 +115,7 @@ func computeFilter(r *rand.Rand, a *arch.Arch) []bpf.RawInstruction {
 	starts[nblocks] = len(p)
 	rets := []uint32{0x7fff0000, 0x00050001, 0x00050002, 0x80000000, 0x00030007, 0}
 	for i := 0; i < 3; i++ {
-		if r.IntN(4) == 0 {
+		if r.IntN(2) == 0 {
 			p = append(p, ins(0x16, 0, 0, 0))
 		} else {
 			p = append(p, retK(rets[r.IntN(len(rets))]))
@@ -133,6 +137,16 @@ func computeFilter(r *rand.Rand, a *arch.Arch) []bpf.RawInstruction {
 		p[f.at].Jt, p[f.at].Jf = uint8(jt), uint8(jf)
 	}
 	return p
+}
+
+// onWordOK reports whether v satisfies every constraint of cs on word w.
+func (cs conj) onWordOK(w uint8, v uint32) bool {
+	for _, c := range cs.onWord(w) {
+		if !c.holds(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // explainedReturn is what the explanation's cases say a call returns: the
@@ -176,6 +190,7 @@ func checkComputeExplain(t *testing.T, r *rand.Rand, prog []bpf.RawInstruction, 
 		d := vm.SeccompData{Nr: int32(nr), Arch: a.Audit, Args: in.Args, InstructionPointer: in.Args[r.IntN(6)]}
 		return d, dataWords(d)
 	}
+	wt := newWitnesser()
 	check := func(line string, cases []Case, nr uint32, counter *int) {
 		if len(cases) == 0 {
 			t.Fatalf("%s: no cases\n%s", line, dump(prog))
@@ -191,13 +206,36 @@ func checkComputeExplain(t *testing.T, r *rand.Rand, prog []bpf.RawInstruction, 
 				st.computedPred++
 			}
 		}
-		for j := 0; j < 6; j++ {
-			d, w := call(nr)
-			want := m.RunSeccomp(d).Ret
+		try := func(w [16]uint32) {
+			want := m.RunSeccomp(wordsToData(w)).Ret
 			if got := explainedReturn(t, cases, w); got != want {
 				t.Fatalf("%s, words %x: explain says %#x, VM returns %#x\n%s", line, w, got, want, dump(prog))
 			}
 			*counter++
+		}
+		for j := 0; j < 6; j++ {
+			_, w := call(nr)
+			try(w)
+		}
+		// Inputs that satisfy each path's constraints (the solver's
+		// values, and words of the sampled calls where they fit): the
+		// side of every condition that random inputs rarely reach.
+		for _, c := range cases {
+			for k, p := range c.paths {
+				if k == 4 {
+					break
+				}
+				if w, ok := wt.find(p); ok || len(p.ecs) > 0 {
+					try(w)
+					_, v := call(nr)
+					for i := 2; i < 16; i++ {
+						if p.cs.onWordOK(uint8(i), v[i]) {
+							w[i] = v[i]
+						}
+					}
+					try(w)
+				}
+			}
 		}
 	}
 	named := map[uint32]bool{}
@@ -284,4 +322,160 @@ func TestExplainComputedAgreesWithVM(t *testing.T) {
 	if st.named < 100*n || st.other < 20*n || st.x32 < 5*n || st.retA < n || st.computedPred < n {
 		t.Errorf("too little checked: %+v", st)
 	}
+}
+
+// TestExplainEachOperation builds, for every ALU operation seccomp
+// accepts (and NEG), with a K source, an X loaded from another word and an
+// X constant, on nr, arch and argument halves, programs that compare the
+// result (jeq, jgt, jge, jset, with K or X) or return it; the constant
+// compared with is the value the program computes for a chosen call, so
+// that both outcomes happen. Each line is checked on that call, its
+// neighbours and the inputs the explanation's own paths give.
+func TestExplainEachOperation(t *testing.T) {
+	x86, _ := arch.Lookup("x86_64")
+	s390, _ := arch.Lookup("s390x")
+	ops := append(append([]uint16{}, seccompALU...), 0x80)
+	loads := []uint32{0, 4, 16, 20, 28}
+	r := rand.New(rand.NewPCG(3, 8))
+	every := 3 // the default run takes a third of the combinations
+	if os.Getenv("CBPF_LONG") != "" {
+		every = 1
+	}
+	checked, n := 0, 0
+	for _, op := range ops {
+		for src := 0; src < 4; src++ {
+			for _, w1 := range loads {
+				for cond := 0; cond < 7; cond++ {
+					if n++; r.IntN(every) != 0 || op == 0x80 && src > 0 {
+						continue
+					}
+					a := x86
+					if n%4 == 0 {
+						a = s390
+					}
+					checked += checkOperation(t, r, a, op, src, w1, cond)
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d calls checked", checked)
+	}
+}
+
+func checkOperation(t *testing.T, r *rand.Rand, a *arch.Arch, op uint16, src int, w1 uint32, cond int) int {
+	t.Helper()
+	// The chosen call: a named syscall, interesting arguments.
+	nrs := syscallNumbers(a)
+	d := vm.SeccompData{Nr: int32(nrs[r.IntN(len(nrs))]), Arch: a.Audit}
+	for i := range d.Args {
+		d.Args[i] = uint64(r.Uint32())<<32 | uint64([]uint32{0, 1, 5, 31, 32, 33, 0xffffffff, 0x80000000, r.Uint32(), uint32(r.IntN(100))}[r.IntN(10)])
+	}
+	k := []uint32{0, 1, 2, 3, 5, 31, 32, 33, 0xffffffff, 0xfffffffe, 0x80000001, r.Uint32()}[r.IntN(12)]
+	switch op {
+	case 0x60, 0x70:
+		k &= 31
+	case 0x30:
+		k |= 1
+	}
+	var p []bpf.RawInstruction
+	switch src {
+	case 0: // K
+		p = append(p, ins(0x20, 0, 0, w1), ins(0x04|op, 0, 0, k))
+	case 1: // X from another word
+		p = append(p, ins(0x20, 0, 0, []uint32{24, 0, 16, 4}[r.IntN(4)]), ins(0x07, 0, 0, 0), ins(0x20, 0, 0, w1), ins(0x0c|op, 0, 0, 0))
+	case 2: // X a constant, through M[]
+		p = append(p, ins(0x01, 0, 0, k), ins(0x03, 0, 0, 5), ins(0x61, 0, 0, 5), ins(0x20, 0, 0, w1), ins(0x0c|op, 0, 0, 0))
+	case 3: // A a constant, X the word
+		p = append(p, ins(0x20, 0, 0, w1), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, k), ins(0x0c|op, 0, 0, 0))
+	}
+	if op == 0x80 {
+		p = append(p[:1], ins(0x84, 0, 0, 0))
+	}
+	for i := r.IntN(3); i > 0; i-- { // more operations, on A and a constant
+		p = append(p, ins(0x04|[]uint16{0x00, 0x10, 0xa0, 0x50, 0x50, 0x20, 0x40, 0x80}[r.IntN(8)], 0, 0, []uint32{1, 3, 0xff, 0x10000, 0xf0f0}[r.IntN(5)]))
+	}
+	// What the program computes for the chosen call.
+	probe := append(append([]bpf.RawInstruction{}, p...), ins(0x16, 0, 0, 0))
+	mv, err := vm.New(probe, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mv.RunSeccomp(d).Ret
+	switch cond {
+	case 4: // ret a
+		p = append(p, ins(0x16, 0, 0, 0))
+	case 6: // compare A with itself
+		p = append(p, ins(0x07, 0, 0, 0), ins([]uint16{0x1d, 0x2d, 0x3d, 0x4d}[r.IntN(4)], 0, 1, 0), retK(0x50006), retK(0x50005))
+	case 5: // compare with X holding the value
+		p = append(p, ins(0x07, 0, 0, 0), ins(0x00, 0, 0, v+uint32(r.IntN(3))-1), ins([]uint16{0x1d, 0x2d, 0x3d, 0x4d}[r.IntN(4)], 0, 1, 0), retK(0x50006), retK(0x50005))
+	default:
+		c := v
+		if cond == 3 {
+			c = v & -v // a bit v has
+		} else if r.IntN(2) == 0 {
+			c += uint32(r.IntN(3)) - 1
+		}
+		p = append(p, ins([]uint16{0x15, 0x25, 0x35, 0x45}[cond], 0, 1, c), retK(0x50006), retK(0x50005))
+	}
+	ex, err := Explain(p, a)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, dump(p))
+	}
+	m := mustVM(t, p)
+	named := map[uint32]Decision{}
+	for _, dd := range ex.Syscalls {
+		named[dd.Nr] = dd
+	}
+	checked := 0
+	try := func(cases []Case, w [16]uint32, line string) {
+		want := m.RunSeccomp(wordsToData(w)).Ret
+		if got := explainedReturn(t, cases, w); got != want {
+			t.Fatalf("%s, words %x: explain says %#x, VM returns %#x\n%s", line, w, got, want, dump(p))
+		}
+		checked++
+	}
+	lines := []struct {
+		cases []Case
+		nr    uint32
+		name  string
+	}{{named[uint32(d.Nr)].Cases, uint32(d.Nr), named[uint32(d.Nr)].String()}}
+	for nr := uint32(0); nr < 3000; nr += 1 + uint32(r.IntN(700)) {
+		if _, ok := named[nr]; !ok {
+			lines = append(lines, struct {
+				cases []Case
+				nr    uint32
+				name  string
+			}{ex.Other, nr, "other numbers"})
+		}
+	}
+	if a.Audit == auditX86_64 {
+		lines = append(lines, struct {
+			cases []Case
+			nr    uint32
+			name  string
+		}{ex.X32, 0x40000000 | uint32(r.IntN(600)), "x32"})
+	}
+	wt := newWitnesser()
+	for _, l := range lines {
+		dd := d
+		dd.Nr = int32(l.nr)
+		w := dataWords(dd)
+		try(l.cases, w, l.name)
+		for i := 2; i < 16; i++ { // neighbours of the chosen call
+			for _, delta := range []uint32{1, 0xffffffff} {
+				n := w
+				n[i] += delta
+				try(l.cases, n, l.name)
+			}
+		}
+		for _, c := range l.cases {
+			for _, path := range c.paths {
+				if pw, ok := wt.find(path); ok {
+					try(l.cases, pw, l.name)
+				}
+			}
+		}
+	}
+	return checked
 }

@@ -111,7 +111,7 @@ func (e *explorer) fork(s symStep, cs conj, ecs []ecmp, blind bool, yes, no func
 	case s.computed:
 		for _, c := range ecs {
 			switch c {
-			case s.ec:
+			case *s.ec:
 				yes(cs, ecs, blind)
 				return
 			case s.ec.negate():
@@ -119,7 +119,7 @@ func (e *explorer) fork(s symStep, cs conj, ecs []ecmp, blind bool, yes, no func
 				return
 			}
 		}
-		yes(cs, append(ecs[:len(ecs):len(ecs)], s.ec), blind)
+		yes(cs, append(ecs[:len(ecs):len(ecs)], *s.ec), blind)
 		no(cs, append(ecs[:len(ecs):len(ecs)], s.ec.negate()), blind)
 	case s.unknown:
 		yes(cs, ecs, true)
@@ -153,17 +153,20 @@ func newWitnesser() *witnesser {
 	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 4000}
 }
 
-// find reports whether it found an input that takes p.
-func (wt *witnesser) find(p leaf) bool {
+// find returns an input that takes p, if it finds one.
+func (wt *witnesser) find(p leaf) ([16]uint32, bool) {
 	if p.blind {
-		return false
+		return [16]uint32{}, false
 	}
 	base, ok := p.cs.solve()
 	if !ok {
-		return false
+		return base, false
 	}
 	if p.holds(&base) {
-		return true
+		return base, true
+	}
+	if wt.left <= 0 {
+		return base, false
 	}
 	var dep uint16
 	var ks []uint32
@@ -197,12 +200,14 @@ func (wt *witnesser) find(p leaf) bool {
 	}
 	// Candidates: the constants, off by one, negated, and one operation
 	// of two of them (what inverting one step of the computation gives).
-	cands := []uint32{0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff}
+	cands := make([]uint32, 0, 6+5*len(ks)+6*144)
+	cands = append(cands, 0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff)
 	for _, k := range ks {
 		cands = append(cands, k, k+1, k-1, -k, ^k)
 	}
-	for _, a := range ks {
-		for _, b := range ks {
+	pairs := ks[:min(len(ks), 12)]
+	for _, a := range pairs {
+		for _, b := range pairs {
 			cands = append(cands, a-b, a+b, a^b, a>>(b&31), a<<(b&31))
 			if b != 0 {
 				cands = append(cands, a/b)
@@ -242,8 +247,8 @@ func (wt *witnesser) find(p leaf) bool {
 			}
 		}
 		if p.holds(&words) {
-			return true
+			return words, true
 		}
 	}
-	return false
+	return base, false
 }

@@ -89,10 +89,28 @@ func newExpr(op uint16, l, r symVal, pc int) symVal {
 type symState struct {
 	pc   int
 	a, x symVal
-	mem  [16]symVal
+	// mem is scratch memory, shared between the states of paths that
+	// forked: a store copies it (nil: nothing stored yet).
+	mem *[16]symVal
 	// divOK: the division by X at pc is known not to divide by zero
 	// (advanceIn then computes it instead of splitting).
 	divOK bool
+}
+
+func (st *symState) load(k uint32) symVal {
+	if st.mem == nil {
+		return constVal(0) // never read before written in a valid filter
+	}
+	return st.mem[k&15]
+}
+
+func (st *symState) store(k uint32, v symVal) {
+	m := new([16]symVal)
+	if st.mem != nil {
+		*m = *st.mem
+	}
+	m[k&15] = v
+	st.mem = m
 }
 
 // symStep is what advancing a state to its next decision point yields:
@@ -109,7 +127,7 @@ type symStep struct {
 	jt, jf  int        // successors' pcs
 	// From advanceIn only. computed: the unknown condition is ec, exact.
 	computed bool
-	ec       ecmp
+	ec       *ecmp
 	// zeroDiv: not a jump but the division at pc by a non-constant X;
 	// the condition (decided, cond or ec as for a branch) is "X == 0",
 	// where the program returns 0. Otherwise the division goes on
@@ -150,7 +168,7 @@ func advanceIn(prog []bpf.RawInstruction, st *symState, cs conj, rich bool) symS
 			case unix.BPF_LD | unix.BPF_IMM:
 				st.a = constVal(ins.K)
 			case unix.BPF_LD | unix.BPF_MEM:
-				st.a = st.mem[ins.K&15]
+				st.a = st.load(ins.K)
 			default:
 				st.a = unknownVal
 			}
@@ -161,14 +179,14 @@ func advanceIn(prog []bpf.RawInstruction, st *symState, cs conj, rich bool) symS
 			case unix.BPF_LDX | unix.BPF_IMM:
 				st.x = constVal(ins.K)
 			case unix.BPF_LDX | unix.BPF_MEM:
-				st.x = st.mem[ins.K&15]
+				st.x = st.load(ins.K)
 			default:
 				st.x = unknownVal
 			}
 		case unix.BPF_ST:
-			st.mem[ins.K&15] = st.a
+			st.store(ins.K, st.a)
 		case unix.BPF_STX:
-			st.mem[ins.K&15] = st.x
+			st.store(ins.K, st.x)
 		case unix.BPF_ALU:
 			op := ins.Op & 0xf0
 			if op == unix.BPF_NEG {
@@ -215,7 +233,7 @@ func advanceIn(prog []bpf.RawInstruction, st *symState, cs conj, rich bool) symS
 				rhs = st.x
 			}
 			var s symStep
-			if rich {
+			if rich && (st.a.Kind != symWord || rhs.Kind != symConst) {
 				s = compare(ins.Op&0xf0, st.a, rhs, cs)
 			} else {
 				s = compareWord(ins.Op&0xf0, st.a, rhs)
@@ -326,7 +344,7 @@ func compare(op uint16, lhs, rhs symVal, cs conj) symStep {
 			return compareWord(op, w, constVal(c))
 		}
 	}
-	return symStep{unknown: true, computed: true, ec: ecmp{Op: op, L: lhs, R: rhs}}
+	return symStep{unknown: true, computed: true, ec: &ecmp{Op: op, L: lhs, R: rhs}}
 }
 
 // invert solves v == c for the word under v when v is a chain of
