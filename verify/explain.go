@@ -203,6 +203,7 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	le := a.Audit&0x40000000 != 0
 	x32 := a.Audit == auditX86_64 && a.Name == "x32"
 	var named []constraint
+	known := map[string]bool{} // witnesses for paths that do not involve nr or arch, across syscalls
 	for _, nr := range syscallNumbers(a) {
 		name, _ := a.SyscallName(nr)
 		cs := conj{archC, {Word: 0, Op: opEQ, Mask: 0xffffffff, C: nr}}
@@ -215,7 +216,7 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 				return num(v)
 			}
 		}
-		cases, inexact, over := decide(prog, cs, le, namer)
+		cases, inexact, over := decide(prog, cs, le, namer, known)
 		ex.Over = ex.Over || over
 		d := Decision{
 			Nr: nr, Name: name, Cases: cases, Inexact: inexact, Over: over,
@@ -237,10 +238,10 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	}
 	other = append(other, named...)
 	var over bool
-	ex.Other, _, over = decide(prog, other, le, nil)
+	ex.Other, _, over = decide(prog, other, le, nil, nil)
 	ex.Over = ex.Over || over
 	if a.Audit == auditX86_64 && !x32 {
-		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil)
+		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil, nil)
 		ex.Over = ex.Over || over
 	}
 	return ex, nil
@@ -257,14 +258,17 @@ func syscallNumbers(a *arch.Arch) []uint32 {
 
 // decide explores prog under cs and groups the paths by what they return.
 // namer, if not nil, writes value v of argument arg. inexact is set when a
-// case may never happen (see Case.Maybe).
-func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string) (cases []Case, inexact, over bool) {
+// case may never happen (see Case.Maybe). known, if not nil, remembers
+// whether inputs were found for paths whose constraints beyond cs do not
+// involve nr or arch (the same for every syscall).
+func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string, known map[string]bool) (cases []Case, inexact, over bool) {
 	type group struct {
 		ret      symVal
 		computed string
 		paths    []leaf
 		terms    []string
-		neg      int // negative constraints: a hint that this is the fall-through
+		ecsText  []string // each path's computed conditions, written
+		neg      int      // negative constraints: a hint that this is the fall-through
 		order    int
 		on       uint16
 		sure     bool // some path is known to be taken by an input
@@ -297,10 +301,13 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 		if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
 			pred = strings.TrimSuffix(nr+" && "+pred, " && ")
 		}
+		ecsText := ""
 		for _, c := range l.ecs {
-			pred = strings.TrimPrefix(pred+" && "+c.write(words), " && ")
+			ecsText += " && " + c.write(words)
 			g.on |= c.L.deps() | c.R.deps()
 		}
+		pred = strings.TrimPrefix(pred+ecsText, " && ")
+		g.ecsText = append(g.ecsText, ecsText)
 		if l.ret.Kind != symConst {
 			g.on |= l.ret.deps()
 		}
@@ -334,12 +341,25 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 		if len(gs) == 1 && !e.over {
 			g.sure = true // the paths cover every input
 		}
-		for _, p := range g.paths {
+		for j, p := range g.paths {
 			if !p.inexact {
 				g.sure = true
 				break
 			}
-			if _, ok := w.find(p); ok {
+			key := ""
+			if known != nil && p.deps(len(cs))&3 == 0 && !strings.Contains(g.ecsText[j], "[") {
+				// The path's conditions (a value written by its pc is
+				// not the same everywhere).
+				key = conj(p.cs[len(cs):]).String() + g.ecsText[j]
+			}
+			found, seen := known[key]
+			if key == "" || !seen {
+				_, found = w.find(p)
+				if key != "" {
+					known[key] = found
+				}
+			}
+			if found {
 				g.sure = true
 				break
 			}

@@ -334,7 +334,7 @@ func TestExplainComputedAgreesWithVM(t *testing.T) {
 func TestExplainEachOperation(t *testing.T) {
 	x86, _ := arch.Lookup("x86_64")
 	s390, _ := arch.Lookup("s390x")
-	ops := append(append([]uint16{}, seccompALU...), 0x80)
+	ops := append(append([]uint16{}, seccompALU...), 0x80, 0xff) // 0xff: none
 	loads := []uint32{0, 4, 16, 20, 28}
 	r := rand.New(rand.NewPCG(3, 8))
 	every := 3 // the default run takes a third of the combinations
@@ -345,8 +345,8 @@ func TestExplainEachOperation(t *testing.T) {
 	for _, op := range ops {
 		for src := 0; src < 4; src++ {
 			for _, w1 := range loads {
-				for cond := 0; cond < 7; cond++ {
-					if n++; r.IntN(every) != 0 || op == 0x80 && src > 0 {
+				for cond := 0; cond < 8; cond++ {
+					if n++; r.IntN(every) != 0 || (op == 0x80 || op == 0xff) && src > 0 {
 						continue
 					}
 					a := x86
@@ -389,10 +389,13 @@ func checkOperation(t *testing.T, r *rand.Rand, a *arch.Arch, op uint16, src int
 	case 3: // A a constant, X the word
 		p = append(p, ins(0x20, 0, 0, w1), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, k), ins(0x0c|op, 0, 0, 0))
 	}
-	if op == 0x80 {
+	switch op {
+	case 0x80:
 		p = append(p[:1], ins(0x84, 0, 0, 0))
+	case 0xff:
+		p = p[:1]
 	}
-	for i := r.IntN(3); i > 0; i-- { // more operations, on A and a constant
+	for i := r.IntN(3); i > 0 && op != 0xff; i-- { // more operations, on A and a constant
 		p = append(p, ins(0x04|[]uint16{0x00, 0x10, 0xa0, 0x50, 0x50, 0x20, 0x40, 0x80}[r.IntN(8)], 0, 0, []uint32{1, 3, 0xff, 0x10000, 0xf0f0}[r.IntN(5)]))
 	}
 	// What the program computes for the chosen call.
@@ -405,6 +408,10 @@ func checkOperation(t *testing.T, r *rand.Rand, a *arch.Arch, op uint16, src int
 	switch cond {
 	case 4: // ret a
 		p = append(p, ins(0x16, 0, 0, 0))
+	case 7: // a masked test pins bits the filter reads again under another mask
+		m := []uint32{0xff00, 0xffffffff, 0x80000001, 0xffff}[r.IntN(4)]
+		m2 := m & []uint32{0x0f00, 0xffff, 1, 0xffffffff}[r.IntN(4)]
+		p = append(p, ins(0x54, 0, 0, m), ins(0x15, 0, 3, v&m), ins(0x20, 0, 0, w1), ins(0x54, 0, 0, m2), ins(0x16, 0, 0, 0), retK(0x50005))
 	case 6: // compare A with itself
 		p = append(p, ins(0x07, 0, 0, 0), ins([]uint16{0x1d, 0x2d, 0x3d, 0x4d}[r.IntN(4)], 0, 1, 0), retK(0x50006), retK(0x50005))
 	case 5: // compare with X holding the value

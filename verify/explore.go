@@ -37,6 +37,19 @@ func (l leaf) holds(w *[16]uint32) bool {
 	return true
 }
 
+// deps returns the words the computed conditions of l depend on, and
+// those its constraints after the first skip are on.
+func (l leaf) deps(skip int) uint16 {
+	var d uint16
+	for _, c := range l.ecs {
+		d |= c.L.deps() | c.R.deps()
+	}
+	for _, c := range l.cs[skip:] {
+		d |= 1 << c.Word
+	}
+	return d
+}
+
 // explorer enumerates the feasible paths of one seccomp program.
 type explorer struct {
 	prog   []bpf.RawInstruction
@@ -150,7 +163,7 @@ type witnesser struct {
 }
 
 func newWitnesser() *witnesser {
-	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 4000}
+	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 2000}
 }
 
 // find returns an input that takes p, if it finds one.
@@ -214,16 +227,46 @@ func (wt *witnesser) find(p leaf) ([16]uint32, bool) {
 			}
 		}
 	}
-	var ws []uint8
-	for w := uint8(0); w < 16; w++ {
-		if dep&(1<<w) != 0 {
-			ws = append(ws, w)
-		}
+	// The constraints on each word involved: unmasked inequalities (a
+	// number against hundreds of syscall numbers, say) as a set.
+	type wordCs struct {
+		w    uint8
+		ne   map[uint32]bool
+		rest []constraint
 	}
-	for tries := 0; tries < 300 && wt.left > 0; tries++ {
+	var ws []wordCs
+	for w := uint8(0); w < 16; w++ {
+		if dep&(1<<w) == 0 {
+			continue
+		}
+		x := wordCs{w: w}
+		for _, c := range p.cs.onWord(w) {
+			if c.Op == opNE && c.Mask == 0xffffffff {
+				if x.ne == nil {
+					x.ne = map[uint32]bool{}
+				}
+				x.ne[c.C] = true
+			} else {
+				x.rest = append(x.rest, c)
+			}
+		}
+		ws = append(ws, x)
+	}
+	fits := func(x *wordCs, v uint32) bool {
+		if x.ne[v] {
+			return false
+		}
+		for _, c := range x.rest {
+			if !c.holds(v) {
+				return false
+			}
+		}
+		return true
+	}
+	for tries := 0; tries < 200 && wt.left > 0; tries++ {
 		wt.left--
 		words := base
-		for _, w := range ws {
+		for i := range ws {
 			var v uint32
 			switch x := wt.r.IntN(8); {
 			case x == 0:
@@ -235,18 +278,18 @@ func (wt *witnesser) find(p leaf) ([16]uint32, bool) {
 			default:
 				v = cands[wt.r.IntN(len(cands))]
 			}
-			fits := true
-			for _, c := range p.cs {
-				if c.Word == w && !c.holds(v) {
-					fits = false
-					break
-				}
-			}
-			if fits {
-				words[w] = v
+			if fits(&ws[i], v) {
+				words[ws[i].w] = v
 			}
 		}
-		if p.holds(&words) {
+		ok := true
+		for _, c := range p.ecs {
+			if !c.holds(&words) {
+				ok = false
+				break
+			}
+		}
+		if ok {
 			return words, true
 		}
 	}
