@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -320,6 +321,14 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			case opNE:
 				g.neg++
 			case opEQ:
+				g.neg--
+			}
+		}
+		for _, c := range l.ecs {
+			switch {
+			case c.Neg:
+				g.neg++
+			case c.Op == unix.BPF_JEQ:
 				g.neg--
 			}
 		}

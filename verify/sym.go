@@ -621,7 +621,7 @@ func (v symVal) write(words func(uint8) string) string {
 		if strings.Contains(n, " ") {
 			n = "(" + n + ")"
 		}
-		return fmt.Sprintf("(%s & %s)", n, num(uint64(v.Mask)))
+		return fmt.Sprintf("(%s & %s)", n, bits(v.Mask))
 	case symUnknown:
 		return "?"
 	}
@@ -632,7 +632,22 @@ func (v symVal) write(words func(uint8) string) string {
 	if e.op == unix.BPF_NEG {
 		return "-" + e.l.operand(words)
 	}
-	return e.l.operand(words) + " " + aluSym[e.op] + " " + e.r.operand(words)
+	r := e.r.operand(words)
+	switch e.op {
+	case unix.BPF_AND, unix.BPF_OR, bpfXOR:
+		if e.r.Kind == symConst {
+			r = bits(e.r.C)
+		}
+	}
+	return e.l.operand(words) + " " + aluSym[e.op] + " " + r
+}
+
+// bits writes a constant used as bits (a mask): in hex unless small.
+func bits(v uint32) string {
+	if v < 10 {
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%#x", v)
 }
 
 // operand writes v as an operand of an operator: in parentheses unless
@@ -661,7 +676,11 @@ func (c ecmp) write(words func(uint8) string) string {
 		if c.Neg {
 			op = "=="
 		}
-		return fmt.Sprintf("(%s & %s) %s 0", c.L.operand(words), c.R.operand(words), op)
+		r := c.R.operand(words)
+		if c.R.Kind == symConst {
+			r = bits(c.R.C)
+		}
+		return fmt.Sprintf("(%s & %s) %s 0", c.L.operand(words), r, op)
 	}
 	ops := map[uint16][2]string{unix.BPF_JEQ: {"==", "!="}, unix.BPF_JGT: {">", "<="}, unix.BPF_JGE: {">=", "<"}}[c.Op]
 	op := ops[0]
