@@ -170,6 +170,9 @@ type Explanation struct {
 	Other    []Case     // numbers without a name below 2^30 (x32: from 2^30 up, but -1), as cases over nr
 	X32      []Case     // on x86_64 (not x32 itself): calls with bit 30 of nr set
 	Over     bool       // the search hit its budget somewhere: results are partial
+	// OtherOver and X32Over: the search for Other or X32 hit its budget
+	// (as Decision.Over).
+	OtherOver, X32Over bool
 }
 
 // Explain works out, for every syscall of arch a, the filter's decision:
@@ -205,7 +208,9 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	x32 := a.Audit == auditX86_64 && a.Name == "x32"
 	var named []constraint
 	known := map[string]bool{} // witnesses for paths that do not involve nr or arch, across syscalls
-	for _, nr := range syscallNumbers(a) {
+	work := &workBudget{left: maxExplainWork}
+	nrs := syscallNumbers(a)
+	for i, nr := range nrs {
 		name, _ := a.SyscallName(nr)
 		cs := conj{archC, {Word: 0, Op: opEQ, Mask: 0xffffffff, C: nr}}
 		var namer func(int, uint64) string
@@ -217,7 +222,7 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 				return num(v)
 			}
 		}
-		cases, inexact, over := decide(prog, cs, le, namer, known)
+		cases, inexact, over := work.decideLine(len(nrs)-i+2, prog, cs, le, namer, known)
 		ex.Over = ex.Over || over
 		d := Decision{
 			Nr: nr, Name: name, Cases: cases, Inexact: inexact, Over: over,
@@ -238,14 +243,46 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 		other = conj{archC, {Word: 0, Op: opGT, Mask: 0xffffffff, C: 0x3fffffff}, {Word: 0, Op: opNE, Mask: 0xffffffff, C: 0xffffffff}}
 	}
 	other = append(other, named...)
-	var over bool
-	ex.Other, _, over = decide(prog, other, le, nil, nil)
-	ex.Over = ex.Over || over
+	ex.Other, _, ex.OtherOver = work.decideLine(2, prog, other, le, nil, nil)
+	ex.Over = ex.Over || ex.OtherOver
 	if a.Audit == auditX86_64 && !x32 {
-		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil, nil)
-		ex.Over = ex.Over || over
+		ex.X32, _, ex.X32Over = work.decideLine(1, prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil, nil)
+		ex.Over = ex.Over || ex.X32Over
 	}
 	return ex, nil
+}
+
+// Bounds on the work of one Explain: the nodes its searches visit and the
+// constraints of the paths they keep (Case.Holds evaluates them), over all
+// the lines. A line may take up to maxLineWork while enough is left for
+// every line after it to get minLineWork; a line whose search runs out is
+// partial (Decision.Over). Compiled filters need a small fraction: a
+// Docker-sized filter (400 syscalls) uses under 8% of it. In the worst case
+// it is a few seconds and a few hundred MB.
+const (
+	maxPredicate   = 4000 // bytes of a case's predicate written out
+	maxExplainWork = 1_000_000
+	maxLineWork    = 200_000
+	minLineWork    = 2_000
+)
+
+// workBudget shares maxExplainWork between the lines of an explanation.
+type workBudget struct{ left int }
+
+// take returns the budget of the next line, with lines more to come
+// (itself included); what the line leaves goes back to w.left.
+func (w *workBudget) take(lines int) int {
+	n := max(minLineWork, min(maxLineWork, w.left-(lines-1)*minLineWork))
+	w.left -= n
+	return n
+}
+
+// decideLine is decide within the explanation's budget.
+func (w *workBudget) decideLine(lines int, prog []bpf.RawInstruction, cs conj, le bool, namer func(int, uint64) string, known map[string]bool) ([]Case, bool, bool) {
+	b := w.take(lines)
+	cases, inexact, over := decide(prog, cs, le, namer, known, &b)
+	w.left += b
+	return cases, inexact, over
 }
 
 // syscallNumbers lists the numbers the arch table names, ascending.
@@ -262,13 +299,16 @@ func syscallNumbers(a *arch.Arch) []uint32 {
 // case may never happen (see Case.Maybe). known, if not nil, remembers
 // whether inputs were found for paths whose constraints beyond cs do not
 // involve nr or arch (the same for every syscall).
-func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string, known map[string]bool) (cases []Case, inexact, over bool) {
+//
+// budget is the work the search may do; what it leaves is returned there.
+func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string, known map[string]bool, budget *int) (cases []Case, inexact, over bool) {
 	type group struct {
 		ret      symVal
 		computed string
 		paths    []leaf
 		terms    []string
 		ecsText  []string // each path's computed conditions, written
+		written  int      // the length of terms: the paths after them are not written
 		neg      int      // negative constraints: a hint that this is the fall-through
 		order    int
 		on       uint16
@@ -280,7 +320,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 	}
 	groups := map[groupKey]*group{}
 	words := func(w uint8) string { return wordName(w, le) }
-	e := &explorer{prog: prog, budget: 200_000}
+	e := &explorer{prog: prog, budget: *budget, weigh: true}
 	e.visit = func(l leaf) {
 		var key groupKey
 		computed := ""
@@ -298,21 +338,26 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			g = &group{ret: l.ret, computed: computed, order: len(groups)}
 			groups[key] = g
 		}
-		pred := argPredicate(l.cs[len(cs):], le, namer)
-		if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
-			pred = strings.TrimSuffix(nr+" && "+pred, " && ")
-		}
-		ecsText := ""
 		for _, c := range l.ecs {
-			ecsText += " && " + c.write(words)
 			g.on |= c.L.deps() | c.R.deps()
 		}
-		pred = strings.TrimPrefix(pred+ecsText, " && ")
-		g.ecsText = append(g.ecsText, ecsText)
 		if l.ret.Kind != symConst {
 			g.on |= l.ret.deps()
 		}
-		g.terms = append(g.terms, pred)
+		if g.written < maxPredicate {
+			pred := argPredicate(l.cs[len(cs):], le, namer)
+			if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
+				pred = strings.TrimSuffix(nr+" && "+pred, " && ")
+			}
+			ecsText := ""
+			for _, c := range l.ecs {
+				ecsText += " && " + c.write(words)
+			}
+			pred = strings.TrimPrefix(pred+ecsText, " && ")
+			g.ecsText = append(g.ecsText, ecsText)
+			g.terms = append(g.terms, pred)
+			g.written += len(pred) + 4
+		}
 		g.paths = append(g.paths, l)
 		// Score how much this path is a fall-through: failed tests
 		// count up, passed equalities down.
@@ -334,6 +379,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 		}
 	}
 	e.run(cs)
+	*budget = max(0, e.budget-e.nodes)
 	var gs []*group
 	for _, g := range groups {
 		gs = append(gs, g)
@@ -356,7 +402,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 				break
 			}
 			key := ""
-			if known != nil && p.deps(len(cs))&3 == 0 && !strings.Contains(g.ecsText[j], "[") {
+			if known != nil && j < len(g.ecsText) && p.deps(len(cs))&3 == 0 && !strings.Contains(g.ecsText[j], "[") {
 				// The path's conditions (a value written by its pc is
 				// not the same everywhere).
 				key = conj(p.cs[len(cs):]).String() + g.ecsText[j]
@@ -379,6 +425,9 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 	preds := make([]string, len(gs))
 	for i, g := range gs {
 		preds[i] = disjunction(g.terms)
+		if n := len(g.paths) - len(g.terms); n > 0 {
+			preds[i] += fmt.Sprintf(" || … (%d more alternatives, not written)", n)
+		}
 		computed := false
 		css := make([]conj, len(g.paths))
 		for j, p := range g.paths {
@@ -611,16 +660,30 @@ func (ex *Explanation) Write(w io.Writer) error {
 		}
 	}
 	if len(ex.Other) > 0 {
-		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other}).String() + "\n")
+		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other, Over: ex.OtherOver}).String() + "\n")
 	}
 	if len(ex.X32) > 0 {
-		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32}).String() + "\n")
+		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32, Over: ex.X32Over}).String() + "\n")
 	}
 	fmt.Fprintf(&b, "\n%d syscalls: %d decided on the arguments; %d served from the kernel's allow cache (never run the filter)\n",
 		len(ex.Syscalls), argDep, cached)
 	if allowNotCached > 0 {
 		fmt.Fprintf(&b, "%d always allowed but not cacheable (the filter runs on every call): %s\n",
 			allowNotCached, strings.Join(notCachedNames, " "))
+	}
+	computed := false
+	for _, cs := range [][]Case{ex.Other, ex.X32} {
+		for _, c := range cs {
+			computed = computed || c.on != 0
+		}
+	}
+	for _, d := range ex.Syscalls {
+		for _, c := range d.Cases {
+			computed = computed || c.on != 0
+		}
+	}
+	if computed {
+		b.WriteString("values the filter computes (+ - * / & | ^ << >>) are 32-bit unsigned and wrap, as the kernel computes them\n")
 	}
 	if ex.Over {
 		b.WriteString("warning: the search hit its budget; some decisions are partial\n")

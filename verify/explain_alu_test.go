@@ -337,7 +337,7 @@ func TestExplainEachOperation(t *testing.T) {
 	ops := append(append([]uint16{}, seccompALU...), 0x80, 0xff) // 0xff: none
 	loads := []uint32{0, 4, 16, 20, 28}
 	r := rand.New(rand.NewPCG(3, 8))
-	every := 3 // the default run takes a third of the combinations
+	every := 4 // the default run takes a quarter of the combinations
 	if os.Getenv("CBPF_LONG") != "" {
 		every = 1
 	}

@@ -3,6 +3,7 @@ package verify
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/bpf"
 
@@ -175,8 +176,57 @@ func TestExplainIssue9(t *testing.T) {
 			"read": "read: KILL_THREAD if (args[0] & 0xff00) == 0x1200; else ERRNO(5)",
 		},
 		nrs: []uint32{0},
+	}, {
+		name: "a constant minus an argument",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x1c, 0, 0, 0), ins(0x15, 0, 1, 3), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] == 7; else ERRNO(5)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "a constant above an argument",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] <= 9; else ERRNO(5)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "a constant at least an argument",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x3d, 0, 1, 0), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(5) if (u32)args[0] >= 11; else ERRNO(6)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "0 above an argument",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 0), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(5)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "a value against itself",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x04, 0, 0, 1), ins(0x07, 0, 0, 0), ins(0x1d, 0, 1, 0), ins(0x2d, 1, 0, 0), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(6)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "neg",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(6) if -(u32)args[0] > 5; else ERRNO(5)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "neg neg",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(5) if (u32)args[0] <= 5; else ERRNO(6)"},
+		nrs:   []uint32{0},
+	}, {
+		name: "two divisions by different X",
+		prog: []bpf.RawInstruction{
+			ins(0x20, 0, 0, 24), ins(0x07, 0, 0, 0), ins(0x20, 0, 0, 16), ins(0x3c, 0, 0, 0), ins(0x02, 0, 0, 0), // A = args[0] / args[1]
+			ins(0x20, 0, 0, 32), ins(0x07, 0, 0, 0), ins(0x60, 0, 0, 0), ins(0x3c, 0, 0, 0), ins(0x16, 0, 0, 0), // ret A / args[2]
+		},
+		lines: map[string]string{"read": "read: returns ((u32)args[0] / (u32)args[1]) / (u32)args[2] if (u32)args[1] != 0 && (u32)args[2] != 0; else KILL_THREAD"},
+		nrs:   []uint32{0},
+	}, {
+		name: "the same computed test twice",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x64, 0, 0, 1), ins(0x15, 0, 1, 8), errno(6), ins(0x15, 0, 1, 8), errno(7), errno(5)},
+		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] << 1 == 8; else ERRNO(5)"},
+		nrs:   []uint32{0},
 	}}
-	args := [][6]uint64{{}, {1}, {0x1234}, {2, 1}, {4, 2}, {33}, {1, 0}, {0x1200}, {0xffffffff, 1}, {5, 3}, {0x100000001, 7}}
+	args := [][6]uint64{{}, {1}, {0x1234}, {2, 1}, {4, 2}, {33}, {1, 0}, {0x1200}, {0xffffffff, 1}, {5, 3}, {0x100000001, 7},
+		{7}, {9}, {10}, {11}, {0xfffffffa}, {0xfffffffb}, {6}, {20, 2, 0}, {20, 2, 3}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ex, err := Explain(tc.prog, x86)
@@ -260,4 +310,55 @@ func TestExplainExempt(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Explain never hangs: 2^24 paths through computed bit tests on the
+// arguments end in partial lines within the explanation's budget, and a
+// value computed by thousands of instructions is written by its pc.
+func TestExplainBudget(t *testing.T) {
+	x86 := lookupArch(t, "x86_64")
+	var p []bpf.RawInstruction
+	for i := 0; i < 24; i++ {
+		p = append(p, ins(0x20, 0, 0, uint32(16+8*(i%6))), ins(0x04, 0, 0, uint32(i+1)), ins(0x45, 0, 1, 1<<(i%31)), ins(0, 0, 0, 0), ins(0, 0, 0, 0))
+	}
+	p = append(p, ins(0x20, 0, 0, 0), ins(0x24, 0, 0, 3), ins(0x25, 0, 1, 500), retK(0x50005), ins(0x20, 0, 0, 20), ins(0x16, 0, 0, 0))
+	start := time.Now()
+	ex, err := Explain(p, x86)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Minute {
+		t.Errorf("explain took %v", d)
+	}
+	if !ex.Over || !ex.OtherOver {
+		t.Errorf("Over %v, OtherOver %v: want the budget hit", ex.Over, ex.OtherOver)
+	}
+	var b strings.Builder
+	if err := ex.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasSuffix(line, "ALLOW") || len(line) > 3*maxPredicate+1000 {
+			t.Errorf("line of %d bytes: %.200s", len(line), line)
+		}
+	}
+	if d := decision(t, ex, "read"); !d.Over || !strings.Contains(d.String(), "(partial: ") || d.String() != "read: returns args[0] >> 32 (partial: the search hit its budget; calls on paths it did not reach may get another action)" {
+		t.Errorf("read: %s", d)
+	}
+
+	// A = args[0]; then A += A 2000 times: a value too large to write.
+	q := []bpf.RawInstruction{ins(0x20, 0, 0, 16)}
+	for i := 0; i < 2000; i++ {
+		q = append(q, ins(0x07, 0, 0, 0), ins(0x0c, 0, 0, 0)) // tax; add x
+	}
+	q = append(q, ins(0x15, 0, 1, 0), retK(0x50006), ins(0x16, 0, 0, 0))
+	ex, err = Explain(q, x86)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decision(t, ex, "read")
+	if s := d.String(); !strings.Contains(s, "[the value computed by insn 4000]") || len(s) > 1000 {
+		t.Errorf("read: %.300s", s)
+	}
+	agreesWithVM(t, q, x86, ex, []uint32{0, 1000}, [][6]uint64{{}, {1}, {1 << 31}, {3}})
 }

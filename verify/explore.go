@@ -56,6 +56,9 @@ type explorer struct {
 	nodes  int
 	budget int
 	over   bool
+	// weigh: a path that reaches a return also counts its constraints
+	// against the budget (they are kept), bounding memory as well as time.
+	weigh bool
 	// onBranch, if set, is called at every symbolic branch with the path's
 	// constraints so far; lints use it.
 	onBranch func(pc int, st symStep, cs conj)
@@ -79,6 +82,12 @@ func (e *explorer) walk(st symState, cs conj, ecs []ecmp, blind bool) {
 		return
 	}
 	s := advanceIn(e.prog, &st, cs, true)
+	if s.ret && e.weigh {
+		if e.nodes += len(cs) + len(ecs); e.nodes > e.budget {
+			e.over = true
+			return
+		}
+	}
 	if s.ret {
 		e.visit(leaf{cs: cs, ret: s.retVal, retPC: st.pc, inexact: blind || len(ecs) > 0, ecs: ecs, blind: blind})
 		return
@@ -163,7 +172,7 @@ type witnesser struct {
 }
 
 func newWitnesser() *witnesser {
-	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 2000}
+	return &witnesser{r: rand.New(rand.NewPCG(9, 9)), left: 3000}
 }
 
 // find returns an input that takes p, if it finds one.
@@ -181,6 +190,13 @@ func (wt *witnesser) find(p leaf) ([16]uint32, bool) {
 	if wt.left <= 0 {
 		return base, false
 	}
+	// What one try costs: evaluating the conditions (a few operations
+	// cost about what a try's bookkeeping does).
+	cost := 0
+	for _, c := range p.ecs {
+		cost += c.L.depth() + c.R.depth()
+	}
+	cost = 1 + cost/16
 	var dep uint16
 	var ks []uint32
 	seen := map[*expr]bool{}
@@ -263,34 +279,71 @@ func (wt *witnesser) find(p leaf) ([16]uint32, bool) {
 		}
 		return true
 	}
-	for tries := 0; tries < 200 && wt.left > 0; tries++ {
-		wt.left--
+	pick := func() uint32 {
+		switch x := wt.r.IntN(8); {
+		case x == 0:
+			return wt.r.Uint32()
+		case x == 1:
+			return uint32(wt.r.IntN(64))
+		}
+		return cands[wt.r.IntN(len(cands))]
+	}
+	// Greedy: make each condition hold in turn by changing one word it
+	// depends on, keeping the conditions before it true; a few rounds and
+	// restarts.
+	holdsUpTo := func(words *[16]uint32, n int) bool {
+		for _, c := range p.ecs[:n] {
+			if !c.holds(words) {
+				return false
+			}
+		}
+		return true
+	}
+	for restart := 0; restart < 4 && wt.left > 0; restart++ {
 		words := base
 		for i := range ws {
-			var v uint32
-			switch x := wt.r.IntN(8); {
-			case x == 0:
-				continue // keep the solver's value
-			case x == 1:
-				v = wt.r.Uint32()
-			case x == 2:
-				v = uint32(wt.r.IntN(64))
-			default:
-				v = cands[wt.r.IntN(len(cands))]
-			}
-			if fits(&ws[i], v) {
-				words[ws[i].w] = v
+			if restart > 0 && wt.r.IntN(2) == 0 {
+				if v := pick(); fits(&ws[i], v) {
+					words[ws[i].w] = v
+				}
 			}
 		}
-		ok := true
-		for _, c := range p.ecs {
-			if !c.holds(&words) {
-				ok = false
-				break
+		for round := 0; round < 3 && wt.left > 0; round++ {
+			all := true
+			for i, c := range p.ecs {
+				if c.holds(&words) {
+					continue
+				}
+				fixed := false
+				d := c.L.deps() | c.R.deps()
+				for j := range ws {
+					if d&(1<<ws[j].w) == 0 {
+						continue
+					}
+					w := ws[j].w
+					old := words[w]
+					for t := 0; t < 48 && wt.left > 0 && !fixed; t++ {
+						wt.left -= cost
+						v := pick()
+						if t%2 == 0 { // or a bit of the value flipped (bit tests)
+							v = old ^ 1<<wt.r.IntN(32)
+						}
+						if !fits(&ws[j], v) {
+							continue
+						}
+						words[w] = v
+						fixed = c.holds(&words) && holdsUpTo(&words, i)
+					}
+					if fixed {
+						break
+					}
+					words[w] = old
+				}
+				all = all && fixed
 			}
-		}
-		if ok {
-			return words, true
+			if all && holdsUpTo(&words, len(p.ecs)) {
+				return words, true
+			}
 		}
 	}
 	return base, false

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -51,11 +52,25 @@ var unknownVal = symVal{Kind: symUnknown}
 // immutable and shared between paths; the value of an expression is the
 // kernel's 32-bit result.
 type expr struct {
-	op   uint16 // ALU operation bits: unix.BPF_ADD ... bpfXOR
-	l, r symVal
-	pc   int    // the instruction that computed it
-	deps uint16 // the words it depends on, a bit per word
-	size int    // nodes in the expression written out as a tree (saturates)
+	op    uint16 // ALU operation bits: unix.BPF_ADD ... bpfXOR
+	l, r  symVal
+	pc    int    // the instruction that computed it
+	deps  uint16 // the words it depends on, a bit per word
+	size  int    // nodes in the expression written out as a tree (saturates)
+	depth int    // the longest chain of operations: what evaluating it costs, about
+
+	// A large expression is evaluated as a list of its distinct
+	// operations, made once.
+	once sync.Once
+	flat []flatOp
+}
+
+// flatOp is one operation of a flattened expression: its operands are
+// earlier results (index >= 0) or leaves.
+type flatOp struct {
+	op     uint16
+	li, ri int32 // index of the operand's result, or -1: lv, rv
+	lv, rv symVal
 }
 
 const maxExprSize = 1 << 20
@@ -80,9 +95,16 @@ func (v symVal) size() int {
 	return 1
 }
 
+func (v symVal) depth() int {
+	if v.Kind == symExpr {
+		return v.E.depth
+	}
+	return 0
+}
+
 func newExpr(op uint16, l, r symVal, pc int) symVal {
 	return symVal{Kind: symExpr, E: &expr{op: op, l: l, r: r, pc: pc,
-		deps: l.deps() | r.deps(), size: min(maxExprSize, 1+l.size()+r.size())}}
+		deps: l.deps() | r.deps(), size: min(maxExprSize, 1+l.size()+r.size()), depth: 1 + max(l.depth(), r.depth())}}
 }
 
 // symState is the machine state on one path.
@@ -549,13 +571,6 @@ func aluConst(op uint16, a, b uint32) (uint32, bool) {
 // eval computes v on the words of a seccomp_data; ok is false when it
 // divides by zero (or v is unknown).
 func (v symVal) eval(w *[16]uint32) (uint32, bool) {
-	if v.Kind == symExpr && v.E.size > 64 {
-		return v.evalMemo(w, map[*expr]uint32{})
-	}
-	return v.evalMemo(w, nil)
-}
-
-func (v symVal) evalMemo(w *[16]uint32, memo map[*expr]uint32) (uint32, bool) {
 	switch v.Kind {
 	case symConst:
 		return v.C, true
@@ -564,22 +579,64 @@ func (v symVal) evalMemo(w *[16]uint32, memo map[*expr]uint32) (uint32, bool) {
 	case symUnknown:
 		return 0, false
 	}
-	if r, ok := memo[v.E]; ok {
-		return r, true
+	e := v.E
+	if e.size > 64 { // maybe shared subexpressions: once each
+		return e.evalFlat(w)
 	}
-	l, ok := v.E.l.evalMemo(w, memo)
+	l, ok := e.l.eval(w)
 	if !ok {
 		return 0, false
 	}
-	r, ok := v.E.r.evalMemo(w, memo)
+	r, ok := e.r.eval(w)
 	if !ok {
 		return 0, false
 	}
-	out, ok := aluConst(v.E.op, l, r)
-	if ok && memo != nil {
-		memo[v.E] = out
+	return aluConst(e.op, l, r)
+}
+
+func (e *expr) evalFlat(w *[16]uint32) (uint32, bool) {
+	e.once.Do(e.flatten)
+	vals := make([]uint32, len(e.flat))
+	for i, f := range e.flat {
+		l, r := uint32(0), uint32(0)
+		var ok bool
+		if f.li >= 0 {
+			l = vals[f.li]
+		} else if l, ok = f.lv.eval(w); !ok {
+			return 0, false
+		}
+		if f.ri >= 0 {
+			r = vals[f.ri]
+		} else if r, ok = f.rv.eval(w); !ok {
+			return 0, false
+		}
+		if vals[i], ok = aluConst(f.op, l, r); !ok {
+			return 0, false
+		}
 	}
-	return out, ok
+	return vals[len(vals)-1], true
+}
+
+// flatten lists the distinct operations of e, operands first.
+func (e *expr) flatten() {
+	index := map[*expr]int32{}
+	var walk func(x *expr) int32
+	walk = func(x *expr) int32 {
+		if i, ok := index[x]; ok {
+			return i
+		}
+		f := flatOp{op: x.op, li: -1, ri: -1, lv: x.l, rv: x.r}
+		if x.l.Kind == symExpr {
+			f.li = walk(x.l.E)
+		}
+		if x.r.Kind == symExpr {
+			f.ri = walk(x.r.E)
+		}
+		index[x] = int32(len(e.flat))
+		e.flat = append(e.flat, f)
+		return index[x]
+	}
+	walk(e)
 }
 
 // holds reports whether the comparison holds on the words; false where a
