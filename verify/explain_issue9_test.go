@@ -177,38 +177,38 @@ func TestExplainIssue9(t *testing.T) {
 		},
 		nrs: []uint32{0},
 	}, {
-		name: "a constant minus an argument",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x1c, 0, 0, 0), ins(0x15, 0, 1, 3), errno(6), errno(5)},
+		name:  "a constant minus an argument",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x1c, 0, 0, 0), ins(0x15, 0, 1, 3), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] == 7; else ERRNO(5)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "a constant above an argument",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
+		name:  "a constant above an argument",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] <= 9; else ERRNO(5)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "a constant at least an argument",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x3d, 0, 1, 0), errno(6), errno(5)},
+		name:  "a constant at least an argument",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 10), ins(0x3d, 0, 1, 0), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(5) if (u32)args[0] >= 11; else ERRNO(6)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "0 above an argument",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 0), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
+		name:  "0 above an argument",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 0), ins(0x2d, 0, 1, 0), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(5)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "a value against itself",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x04, 0, 0, 1), ins(0x07, 0, 0, 0), ins(0x1d, 0, 1, 0), ins(0x2d, 1, 0, 0), errno(6), errno(5)},
+		name:  "a value against itself",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x04, 0, 0, 1), ins(0x07, 0, 0, 0), ins(0x1d, 0, 1, 0), ins(0x2d, 1, 0, 0), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(6)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "neg",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
+		name:  "neg",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(6) if -(u32)args[0] > 5; else ERRNO(5)"},
 		nrs:   []uint32{0},
 	}, {
-		name: "neg neg",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
+		name:  "neg neg",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x84, 0, 0, 0), ins(0x84, 0, 0, 0), ins(0x25, 0, 1, 5), errno(6), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(5) if (u32)args[0] <= 5; else ERRNO(6)"},
 		nrs:   []uint32{0},
 	}, {
@@ -220,8 +220,8 @@ func TestExplainIssue9(t *testing.T) {
 		lines: map[string]string{"read": "read: returns ((u32)args[0] / (u32)args[1]) / (u32)args[2] if (u32)args[1] != 0 && (u32)args[2] != 0; else KILL_THREAD"},
 		nrs:   []uint32{0},
 	}, {
-		name: "the same computed test twice",
-		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x64, 0, 0, 1), ins(0x15, 0, 1, 8), errno(6), ins(0x15, 0, 1, 8), errno(7), errno(5)},
+		name:  "the same computed test twice",
+		prog:  []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x64, 0, 0, 1), ins(0x15, 0, 1, 8), errno(6), ins(0x15, 0, 1, 8), errno(7), errno(5)},
 		lines: map[string]string{"read": "read: ERRNO(6) if (u32)args[0] << 1 == 8; else ERRNO(5)"},
 		nrs:   []uint32{0},
 	}}
