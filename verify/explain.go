@@ -260,7 +260,7 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 // Docker-sized filter (400 syscalls) uses under 8% of it. In the worst case
 // it is a few seconds and a few hundred MB.
 const (
-	maxPredicate   = 4000 // bytes of a case's predicate written out
+	maxPredicate   = 16000 // bytes of a case's predicate written out (compiled filters: under 8000)
 	maxExplainWork = 1_000_000
 	maxLineWork    = 200_000
 	minLineWork    = 2_000
