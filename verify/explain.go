@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -20,18 +21,34 @@ type Decision struct {
 	// last case has an empty predicate (it is the "else"); a fixed
 	// decision has just that one case.
 	Cases []Case
-	// Inexact is set when the filter computes on loaded words in ways the
-	// explanation cannot follow; the cases are then over-approximate.
+	// Inexact is set when explain could not tell whether some case can
+	// happen at all (Case.Maybe): the filter computes on loaded words and
+	// the conditions are beyond its solver. Every predicate is still
+	// exactly the condition under which the filter returns that case.
 	Inexact bool
+	// Over is set when the search hit its budget: inputs on paths it did
+	// not reach may get another action than the one the cases give.
+	Over bool
 	// Cached is whether the kernel serves the call from its allow cache.
 	Cached bool
+	// Exempt, if set, says that kernels from Exempt.Since run the call
+	// without consulting seccomp: there the filter's cases do not apply.
+	Exempt *arch.Exemption
 }
 
 // Case is one action and the condition on the arguments that selects it.
 type Case struct {
-	Action    uint32 // the return value
+	Action uint32 // the return value (when Computed is "")
+	// Computed, when the filter returns a value it computed from the
+	// input ("ret a"), writes it, e.g. "(u32)args[0] | 0x50000"; Action
+	// is then 0 and Return gives the value for an input.
+	Computed  string
 	Predicate string // readable, e.g. "args[0] == 2 || args[0] == 10"; "" = otherwise
-	paths     []conj // the constraints behind Predicate, one conjunction a path
+	// Maybe: the case may never happen; explain could not decide the
+	// conditions the filter computes (the predicate is exact).
+	Maybe bool
+	paths []leaf // the paths behind Predicate
+	on    uint16 // the words the computed conditions or value depend on
 }
 
 // Holds reports whether the case's predicate holds for the words of a
@@ -42,18 +59,30 @@ func (c Case) Holds(words [16]uint32) bool {
 		return true
 	}
 	for _, p := range c.paths {
-		ok := true
-		for _, k := range p {
-			if !k.holds(words[k.Word]) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if p.holds(&words) {
 			return true
 		}
 	}
 	return false
+}
+
+// Return is what the filter returns for words when the case holds for
+// them: Action, or the value it computes.
+func (c Case) Return(words [16]uint32) uint32 {
+	if c.Computed == "" {
+		return c.Action
+	}
+	for _, p := range c.paths {
+		if p.holds(&words) {
+			v, _ := p.ret.eval(&words)
+			return v
+		}
+	}
+	if len(c.paths) > 0 {
+		v, _ := c.paths[0].ret.eval(&words)
+		return v
+	}
+	return c.Action
 }
 
 // Fixed reports whether the decision does not depend on the arguments.
@@ -66,6 +95,9 @@ func (d Decision) String() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", name)
+	var maybe []string
+	var on uint16
+	blind := false
 	for i, c := range d.Cases {
 		if i > 0 {
 			b.WriteString("; ")
@@ -73,15 +105,62 @@ func (d Decision) String() string {
 		if c.Predicate == "" && i > 0 {
 			b.WriteString("else ")
 		}
-		b.WriteString(action.String(c.Action))
+		what := action.String(c.Action)
+		if c.Computed != "" {
+			what = "returns " + c.Computed
+		}
+		b.WriteString(what)
 		if c.Predicate != "" {
 			b.WriteString(" if " + c.Predicate)
 		}
+		if c.Maybe {
+			maybe = append(maybe, what)
+			on |= c.on
+		}
+		for _, p := range c.paths {
+			blind = blind || p.blind
+		}
 	}
-	if d.Inexact {
-		b.WriteString(" (approximate: the filter computes on arguments)")
+	if d.Exempt != nil {
+		b.WriteString(" in the filter; not filtered by Linux " + d.Exempt.Since + "+")
+		if d.Exempt.Stable != "" {
+			b.WriteString(" (" + strings.ReplaceAll(d.Exempt.Stable, ",", "+,") + "+)")
+		}
+		b.WriteString(", which runs it without seccomp")
+	}
+	switch {
+	case blind:
+		b.WriteString(" (approximate: the filter computes in ways explain cannot follow)")
+	case len(maybe) > 0:
+		fmt.Fprintf(&b, " (approximate: the filter computes on %s; explain cannot tell whether %s ever happens)",
+			fieldList(on), strings.Join(maybe, " or "))
+	case d.Inexact:
+		b.WriteString(" (approximate: the filter computes on loaded words)")
+	}
+	if d.Over {
+		b.WriteString(" (partial: the search hit its budget; calls on paths it did not reach may get another action)")
 	}
 	return b.String()
+}
+
+// fieldList names the fields of seccomp_data behind words: "nr",
+// "args[1] and arch".
+func fieldList(words uint16) string {
+	var names []string
+	seen := map[string]bool{}
+	for w := uint8(0); w < 16; w++ {
+		if words&(1<<w) != 0 && !seen[fieldName(w)] {
+			seen[fieldName(w)] = true
+			names = append(names, fieldName(w))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "loaded words"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // Explanation is what a seccomp filter decides for every syscall of an arch.
@@ -91,12 +170,21 @@ type Explanation struct {
 	Other    []Case     // numbers without a name below 2^30 (x32: from 2^30 up, but -1), as cases over nr
 	X32      []Case     // on x86_64 (not x32 itself): calls with bit 30 of nr set
 	Over     bool       // the search hit its budget somewhere: results are partial
+	// OtherOver and X32Over: the search for Other or X32 hit its budget
+	// (as Decision.Over).
+	OtherOver, X32Over bool
 }
 
 // Explain works out, for every syscall of arch a, the filter's decision:
 // a fixed action, or actions that depend on the arguments, with the
 // conditions written as predicates. It also tells which calls the kernel's
 // allow cache serves without running the filter.
+//
+// For each named syscall nr and arch are known: what the filter computes
+// on them is computed. Conditions on values it computes from arguments
+// (or from nr on the summary lines, where nr is not fixed) are written as
+// the filter computes them, "(u32)args[0] + 3 == 4", and Case.Holds
+// evaluates them; explain marks the cases it cannot tell happen at all.
 func Explain(prog []bpf.RawInstruction, a *arch.Arch) (*Explanation, error) {
 	return ExplainWith(prog, a, ExplainOptions{})
 }
@@ -119,7 +207,10 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	le := a.Audit&0x40000000 != 0
 	x32 := a.Audit == auditX86_64 && a.Name == "x32"
 	var named []constraint
-	for _, nr := range syscallNumbers(a) {
+	known := map[string]bool{} // witnesses for paths that do not involve nr or arch, across syscalls
+	work := &workBudget{left: maxExplainWork}
+	nrs := syscallNumbers(a)
+	for i, nr := range nrs {
 		name, _ := a.SyscallName(nr)
 		cs := conj{archC, {Word: 0, Op: opEQ, Mask: 0xffffffff, C: nr}}
 		var namer func(int, uint64) string
@@ -131,12 +222,16 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 				return num(v)
 			}
 		}
-		cases, inexact, over := decide(prog, cs, le, namer)
+		cases, inexact, over := work.decideLine(len(nrs)-i+2, prog, cs, le, namer, known)
 		ex.Over = ex.Over || over
-		ex.Syscalls = append(ex.Syscalls, Decision{
-			Nr: nr, Name: name, Cases: cases, Inexact: inexact,
+		d := Decision{
+			Nr: nr, Name: name, Cases: cases, Inexact: inexact, Over: over,
 			Cached: CacheAllows(prog, a.Audit, nr),
-		})
+		}
+		if e, ok := a.Exempt(nr); ok {
+			d.Exempt = &e
+		}
+		ex.Syscalls = append(ex.Syscalls, d)
 		if nr < 0x40000000 || x32 {
 			named = append(named, constraint{Word: 0, Op: opNE, Mask: 0xffffffff, C: nr})
 		}
@@ -148,14 +243,46 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 		other = conj{archC, {Word: 0, Op: opGT, Mask: 0xffffffff, C: 0x3fffffff}, {Word: 0, Op: opNE, Mask: 0xffffffff, C: 0xffffffff}}
 	}
 	other = append(other, named...)
-	var over bool
-	ex.Other, _, over = decide(prog, other, le, nil)
-	ex.Over = ex.Over || over
+	ex.Other, _, ex.OtherOver = work.decideLine(2, prog, other, le, nil, nil)
+	ex.Over = ex.Over || ex.OtherOver
 	if a.Audit == auditX86_64 && !x32 {
-		ex.X32, _, over = decide(prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil)
-		ex.Over = ex.Over || over
+		ex.X32, _, ex.X32Over = work.decideLine(1, prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil, nil)
+		ex.Over = ex.Over || ex.X32Over
 	}
 	return ex, nil
+}
+
+// Bounds on the work of one Explain: the nodes its searches visit and the
+// constraints of the paths they keep (Case.Holds evaluates them), over all
+// the lines. A line may take up to maxLineWork while enough is left for
+// every line after it to get minLineWork; a line whose search runs out is
+// partial (Decision.Over). Compiled filters need a small fraction: a
+// Docker-sized filter (400 syscalls) uses under 8% of it. In the worst case
+// it is a few seconds and a few hundred MB.
+const (
+	maxPredicate   = 16000 // bytes of a case's predicate written out (compiled filters: under 8000)
+	maxExplainWork = 1_000_000
+	maxLineWork    = 200_000
+	minLineWork    = 2_000
+)
+
+// workBudget shares maxExplainWork between the lines of an explanation.
+type workBudget struct{ left int }
+
+// take returns the budget of the next line, with lines more to come
+// (itself included); what the line leaves goes back to w.left.
+func (w *workBudget) take(lines int) int {
+	n := max(minLineWork, min(maxLineWork, w.left-(lines-1)*minLineWork))
+	w.left -= n
+	return n
+}
+
+// decideLine is decide within the explanation's budget.
+func (w *workBudget) decideLine(lines int, prog []bpf.RawInstruction, cs conj, le bool, namer func(int, uint64) string, known map[string]bool) ([]Case, bool, bool) {
+	b := w.take(lines)
+	cases, inexact, over := decide(prog, cs, le, namer, known, &b)
+	w.left += b
+	return cases, inexact, over
 }
 
 // syscallNumbers lists the numbers the arch table names, ascending.
@@ -168,36 +295,70 @@ func syscallNumbers(a *arch.Arch) []uint32 {
 }
 
 // decide explores prog under cs and groups the paths by what they return.
-// namer, if not nil, writes value v of argument arg.
-func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string) (cases []Case, inexact, over bool) {
+// namer, if not nil, writes value v of argument arg. inexact is set when a
+// case may never happen (see Case.Maybe). known, if not nil, remembers
+// whether inputs were found for paths whose constraints beyond cs do not
+// involve nr or arch (the same for every syscall).
+//
+// budget is the work the search may do; what it leaves is returned there.
+func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v uint64) string, known map[string]bool, budget *int) (cases []Case, inexact, over bool) {
 	type group struct {
-		ret   uint32
-		paths []conj
-		terms []string
-		neg   int // negative constraints: a hint that this is the fall-through
-		order int
+		ret      symVal
+		computed string
+		paths    []leaf
+		terms    []string
+		ecsText  []string // each path's computed conditions, written
+		written  int      // the length of terms: the paths after them are not written
+		neg      int      // negative constraints: a hint that this is the fall-through
+		order    int
+		on       uint16
+		sure     bool // some path is known to be taken by an input
 	}
-	groups := map[uint32]*group{}
-	var symRet []string
-	e := &explorer{prog: prog, budget: 200_000}
+	type groupKey struct {
+		ret      uint32
+		computed string // for a computed value: as written (or its pointer when written by pc)
+	}
+	groups := map[groupKey]*group{}
+	words := func(w uint8) string { return wordName(w, le) }
+	e := &explorer{prog: prog, budget: *budget, weigh: true}
 	e.visit = func(l leaf) {
-		inexact = inexact || l.inexact
-		if l.ret.Kind != symConst {
-			inexact = true
-			symRet = append(symRet, "A")
-			return
+		var key groupKey
+		computed := ""
+		if l.ret.Kind == symConst {
+			key.ret = l.ret.C
+		} else {
+			computed = l.ret.write(words)
+			key.computed = computed
+			if l.ret.Kind == symExpr && l.ret.E.size > maxWritten {
+				key.computed = fmt.Sprintf("%p", l.ret.E) // written by pc: keep values apart
+			}
 		}
-		g := groups[l.ret.C]
+		g := groups[key]
 		if g == nil {
-			g = &group{ret: l.ret.C, order: len(groups)}
-			groups[l.ret.C] = g
+			g = &group{ret: l.ret, computed: computed, order: len(groups)}
+			groups[key] = g
 		}
-		pred := argPredicate(l.cs[len(cs):], le, namer)
-		if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
-			pred = strings.TrimSuffix(nr+" && "+pred, " && ")
+		for _, c := range l.ecs {
+			g.on |= c.L.deps() | c.R.deps()
 		}
-		g.terms = append(g.terms, pred)
-		g.paths = append(g.paths, l.cs)
+		if l.ret.Kind != symConst {
+			g.on |= l.ret.deps()
+		}
+		if g.written < maxPredicate {
+			pred := argPredicate(l.cs[len(cs):], le, namer)
+			if nr := nrPredicate(l.cs[len(cs):]); nr != "" {
+				pred = strings.TrimSuffix(nr+" && "+pred, " && ")
+			}
+			ecsText := ""
+			for _, c := range l.ecs {
+				ecsText += " && " + c.write(words)
+			}
+			pred = strings.TrimPrefix(pred+ecsText, " && ")
+			g.ecsText = append(g.ecsText, ecsText)
+			g.terms = append(g.terms, pred)
+			g.written += len(pred) + 4
+		}
+		g.paths = append(g.paths, l)
 		// Score how much this path is a fall-through: failed tests
 		// count up, passed equalities down.
 		for _, c := range simplify(l.cs[len(cs):]) {
@@ -208,8 +369,17 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 				g.neg--
 			}
 		}
+		for _, c := range l.ecs {
+			switch {
+			case c.Neg:
+				g.neg++
+			case c.Op == unix.BPF_JEQ:
+				g.neg--
+			}
+		}
 	}
 	e.run(cs)
+	*budget = max(0, e.budget-e.nodes)
 	var gs []*group
 	for _, g := range groups {
 		gs = append(gs, g)
@@ -218,12 +388,53 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 	if len(gs) == 0 {
 		return nil, true, e.over
 	}
+	// Is each outcome known to happen? Paths without computed conditions
+	// are (the solver proved them feasible); others need an input that
+	// takes them, looked for among values near the constants involved.
+	w := newWitnesser()
+	for _, g := range gs {
+		if len(gs) == 1 && !e.over {
+			g.sure = true // the paths cover every input
+		}
+		for j, p := range g.paths {
+			if !p.inexact {
+				g.sure = true
+				break
+			}
+			key := ""
+			if known != nil && j < len(g.ecsText) && p.deps(len(cs))&3 == 0 && !strings.Contains(g.ecsText[j], "[") {
+				// The path's conditions (a value written by its pc is
+				// not the same everywhere).
+				key = conj(p.cs[len(cs):]).String() + g.ecsText[j]
+			}
+			found, seen := known[key]
+			if key == "" || !seen {
+				_, found = w.find(p)
+				if key != "" {
+					known[key] = found
+				}
+			}
+			if found {
+				g.sure = true
+				break
+			}
+		}
+	}
 	// Each outcome's predicate: the set of values of one argument when all
 	// its paths test just that one, else the disjunction of its paths.
 	preds := make([]string, len(gs))
 	for i, g := range gs {
 		preds[i] = disjunction(g.terms)
-		if f, ok := singleField(g.paths, len(cs), le); ok && f > 0 {
+		if n := len(g.paths) - len(g.terms); n > 0 {
+			preds[i] += fmt.Sprintf(" || … (%d more alternatives, not written)", n)
+		}
+		computed := false
+		css := make([]conj, len(g.paths))
+		for j, p := range g.paths {
+			computed = computed || len(p.ecs) > 0 || p.blind
+			css[j] = p.cs
+		}
+		if f, ok := singleField(css, len(cs), le); ok && f > 0 && !computed {
 			val := num
 			if namer != nil {
 				val = func(v uint64) string { return namer(f-1, v) }
@@ -233,7 +444,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			name, lowOnly := fmt.Sprintf("args[%d]", f-1), true
 			lw, _ := fieldWords(f, le)
 			for _, p := range g.paths {
-				for _, c := range p[len(cs):] {
+				for _, c := range p.cs[len(cs):] {
 					lowOnly = lowOnly && c.Word == lw
 				}
 			}
@@ -243,9 +454,9 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 				var s ivals64
 				var fine bool
 				if lowOnly {
-					s, fine = wordSet(p[len(cs):])
+					s, fine = wordSet(p.cs[len(cs):])
 				} else {
-					s, fine = fieldSet(p[len(cs):], f, le)
+					s, fine = fieldSet(p.cs[len(cs):], f, le)
 				}
 				if !fine {
 					ok = false
@@ -273,13 +484,20 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			elseIdx = i
 		}
 	}
-	for i, g := range gs {
-		if i == elseIdx {
-			continue
+	mk := func(g *group, pred string) Case {
+		c := Case{Computed: g.computed, Predicate: pred, Maybe: !g.sure, paths: g.paths, on: g.on}
+		if g.ret.Kind == symConst {
+			c.Action = g.ret.C
 		}
-		cases = append(cases, Case{Action: g.ret, Predicate: preds[i], paths: g.paths})
+		inexact = inexact || c.Maybe
+		return c
 	}
-	cases = append(cases, Case{Action: gs[elseIdx].ret})
+	for i, g := range gs {
+		if i != elseIdx {
+			cases = append(cases, mk(g, preds[i]))
+		}
+	}
+	cases = append(cases, mk(gs[elseIdx], ""))
 	return cases, inexact, e.over
 }
 
@@ -442,16 +660,30 @@ func (ex *Explanation) Write(w io.Writer) error {
 		}
 	}
 	if len(ex.Other) > 0 {
-		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other}).String() + "\n")
+		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other, Over: ex.OtherOver}).String() + "\n")
 	}
 	if len(ex.X32) > 0 {
-		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32}).String() + "\n")
+		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32, Over: ex.X32Over}).String() + "\n")
 	}
 	fmt.Fprintf(&b, "\n%d syscalls: %d decided on the arguments; %d served from the kernel's allow cache (never run the filter)\n",
 		len(ex.Syscalls), argDep, cached)
 	if allowNotCached > 0 {
 		fmt.Fprintf(&b, "%d always allowed but not cacheable (the filter runs on every call): %s\n",
 			allowNotCached, strings.Join(notCachedNames, " "))
+	}
+	computed := false
+	for _, cs := range [][]Case{ex.Other, ex.X32} {
+		for _, c := range cs {
+			computed = computed || c.on != 0
+		}
+	}
+	for _, d := range ex.Syscalls {
+		for _, c := range d.Cases {
+			computed = computed || c.on != 0
+		}
+	}
+	if computed {
+		b.WriteString("values the filter computes (+ - * / & | ^ << >>) are 32-bit unsigned and wrap, as the kernel computes them\n")
 	}
 	if ex.Over {
 		b.WriteString("warning: the search hit its budget; some decisions are partial\n")

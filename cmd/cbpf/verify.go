@@ -76,6 +76,12 @@ or actions that depend on the arguments with the conditions as predicates, e.g.
 then the numbers without a name, x32 calls on x86_64, and which calls the
 kernel (5.11+) serves from its allow cache without running the filter.
 
+What a filter computes on nr and arch is computed for each syscall; a test
+of a value computed from the arguments is written as the filter computes it,
+e.g. "(u32)args[0] + 3 > 4". A line is marked approximate where explain
+cannot tell whether a case it lists can happen. Syscalls that recent kernels
+run without consulting seccomp (x86_64 uretprobe, uprobe) say so.
+
 The arch defaults to the one the filter checks for, if it checks for exactly
 one, else the host's.`)
 			archName := fs.String("arch", "", "arch `name` (x86_64, aarch64, ...) or AUDIT_ARCH value")
