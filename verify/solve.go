@@ -137,6 +137,33 @@ func solveWordWithin(cs []constraint, lim *limit) (uint32, solveStatus) {
 	return s.search(known, val)
 }
 
+// solveWordMaxWithin finds the largest value satisfying cs within lim.
+// With w' = ^w, (w & m) = m - (w' & m): the constraints on w' are the
+// mirror images of those on w, and the smallest w' is the largest w.
+func solveWordMaxWithin(cs []constraint, lim *limit) (uint32, solveStatus) {
+	flipped := make([]constraint, 0, len(cs))
+	for _, c := range cs {
+		f := c
+		switch c.Op {
+		case opEQ, opNE:
+			f.C = c.Mask ^ c.C // a bit of C outside the mask stays outside
+		case opGT: // m - x > c  <=>  x < m - c  <=>  x <= m - c - 1
+			if c.C >= c.Mask {
+				return 0, noSolution
+			}
+			f.Op, f.C = opLE, c.Mask-c.C-1
+		case opLE: // m - x <= c  <=>  x >= m - c  <=>  x > m - c - 1
+			if c.C >= c.Mask {
+				continue // always true
+			}
+			f.Op, f.C = opGT, c.Mask-c.C-1
+		}
+		flipped = append(flipped, f)
+	}
+	v, st := solveWordWithin(flipped, lim)
+	return ^v, st
+}
+
 // solveInterval handles unmasked constraints: an interval minus a set.
 func solveInterval(cs []constraint) (uint32, bool) {
 	lo, hi := uint64(0), uint64(0xffffffff)
@@ -356,40 +383,63 @@ func (cs conj) onWord(w uint8) []constraint {
 // feasibleWith reports whether cs plus c has a solution. Only c's word
 // needs solving again: the others were feasible before.
 func (cs conj) feasibleWith(c constraint) bool {
+	ok, _ := cs.feasibleWithin(c, nil)
+	return ok
+}
+
+// feasibleWithin is feasibleWith within lim; known is false when the
+// limit ran out before the answer.
+func (cs conj) feasibleWithin(c constraint, lim *limit) (ok, known bool) {
 	// Fast paths: once a word is pinned by an unmasked equality, every
 	// other constraint on it is just evaluated (a syscall number compared
 	// along a chain of hundreds of tests, say).
 	if c.Op == opEQ && c.Mask == 0xffffffff {
 		for _, d := range cs {
 			if d.Word == c.Word && !d.holds(c.C) {
-				return false
+				return false, true
 			}
 		}
-		return true
+		return true, true
 	}
 	for _, d := range cs {
 		if d.Word == c.Word && d.Op == opEQ && d.Mask == 0xffffffff {
-			return c.holds(d.C)
+			return c.holds(d.C), true
 		}
 	}
-	_, ok := solveWord(append(cs.onWord(c.Word), c))
-	return ok
+	_, st := solveWordWithin(append(cs.onWord(c.Word), c), lim)
+	return st == solved, st != gaveUp
 }
 
 // solve returns one solution of cs for every word (0 where unconstrained).
 func (cs conj) solve() (words [16]uint32, ok bool) {
+	words, st := cs.solveWithin(nil)
+	return words, st == solved
+}
+
+// solveWithin is solve within lim.
+func (cs conj) solveWithin(lim *limit) (words [16]uint32, st solveStatus) {
+	return cs.solveEach(lim, solveWordWithin)
+}
+
+// solveMaxWithin is solveWithin with the largest value of each
+// constrained word (0 where unconstrained).
+func (cs conj) solveMaxWithin(lim *limit) (words [16]uint32, st solveStatus) {
+	return cs.solveEach(lim, solveWordMaxWithin)
+}
+
+func (cs conj) solveEach(lim *limit, solve func([]constraint, *limit) (uint32, solveStatus)) (words [16]uint32, st solveStatus) {
 	for w := uint8(0); w < 16; w++ {
 		on := cs.onWord(w)
 		if len(on) == 0 {
 			continue
 		}
-		v, ok := solveWord(on)
-		if !ok {
-			return words, false
+		v, st := solve(on, lim)
+		if st != solved {
+			return words, st
 		}
 		words[w] = v
 	}
-	return words, true
+	return words, solved
 }
 
 func (cs conj) String() string {

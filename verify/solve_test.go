@@ -110,15 +110,23 @@ func TestSolveWordShapes(t *testing.T) {
 			}
 			cs[j] = constraint{Op: op, Mask: m, C: c}
 		}
-		want, wantV := false, uint32(0)
+		want, wantV, wantMax := false, uint32(0), uint32(0)
 		for x := uint32(0); x < 1<<len(pos); x++ {
-			if v := spread(x); all(cs, v) && (!want || v < wantV) {
-				want, wantV = true, v
+			if v := spread(x); all(cs, v) {
+				if !want || v < wantV {
+					wantV = v
+				}
+				want, wantMax = true, max(wantMax, v)
 			}
 		}
 		v, ok := solveWord(cs)
 		if ok != want || ok && v != wantV {
 			t.Fatalf("solveWord(%v) = %#x, %v; want %#x, %v", conj(cs), v, ok, wantV, want)
+		}
+		// The largest: the bits no constraint sees are 1.
+		wantMax |= ^spread(1<<len(pos) - 1)
+		if v, st := solveWordMaxWithin(cs, nil); (st == solved) != want || want && v != wantMax {
+			t.Fatalf("solveWordMax(%v) = %#x, %v; want %#x, %v", conj(cs), v, st, wantMax, want)
 		}
 		counts[ok]++
 	}
@@ -211,13 +219,4 @@ func TestSolveWordWithin(t *testing.T) {
 	if _, ok := solveWord(cs); ok {
 		t.Errorf("solveWord: a solution to an unsatisfiable conjunction")
 	}
-}
-
-func all(cs []constraint, v uint32) bool {
-	for _, c := range cs {
-		if !c.holds(v) {
-			return false
-		}
-	}
-	return true
 }
