@@ -264,9 +264,20 @@ type equiv struct {
 // checking cut where the search enters a class or a subclass is enough.
 type class struct {
 	parent *class
-	cs     conj // the constraints on words 0 and 1 that define it
+	c      constraint // the test of arch or nr that starts it (none at the root)
 	paths  int
 	cut    bool
+}
+
+// cs returns the constraints that define the class: its tests of arch
+// and nr, which are those of the path into it.
+func (c *class) cs() conj {
+	var cs conj
+	for ; c.parent != nil; c = c.parent {
+		cs = append(cs, c.c)
+	}
+	slices.Reverse(cs)
+	return cs
 }
 
 // archNr returns the constraints of cs on arch and nr, copied.
@@ -506,6 +517,7 @@ type side struct {
 type path struct {
 	cs  conj
 	wit [16]uint32
+	pin uint16 // words cs pins with an unmasked ==: their wit is the value
 }
 
 // walk explores a and b together from sa and sb on path p (known
@@ -537,7 +549,7 @@ func (e *equiv) walk(sa, sb side, p path, approx bool, cl *class) {
 		e.paths++
 		if cl.paths++; cl.paths > e.opt.MaxPaths {
 			cl.cut = true
-			e.giveUp(cl.cs, whyPaths)
+			e.giveUp(cl.cs(), whyPaths)
 			return
 		}
 		e.compare(sa.ret, sb.ret, p, approx)
@@ -629,11 +641,15 @@ func (e *equiv) split(st symStep, p path, approx bool, cl *class, next func(pc i
 	if !c.holds(p.wit[c.Word]) {
 		c, other, otherPC, samePC = other, c, st.jt, st.jf
 	}
+	if p.pin&(1<<c.Word) != 0 { // the witness is the only value
+		next(samePC, p, approx, cl)
+		return
+	}
 	v, fst := e.feasible(p.cs, other)
 	switch fst {
 	case gaveUp:
 		cl.cut = true
-		e.giveUp(cl.cs, e.solverWhy())
+		e.giveUp(cl.cs(), e.solverWhy())
 		return
 	case noSolution: // c is implied: nothing to add
 		next(samePC, p, approx, cl)
@@ -647,9 +663,12 @@ func (e *equiv) split(st symStep, p path, approx bool, cl *class, next func(pc i
 		q := p
 		q.cs = append(p.cs[:n], c) // the siblings share the array: one at a time
 		q.wit[c.Word] = w
+		if c.Op == opEQ && c.Mask == 0xffffffff {
+			q.pin |= 1 << c.Word
+		}
 		ccl := cl
 		if c.Word <= 1 {
-			ccl = &class{parent: cl, cs: archNr(q.cs)}
+			ccl = &class{parent: cl, c: c}
 		}
 		next(pc, q, approx, ccl)
 	}
@@ -669,7 +688,8 @@ func (e *equiv) split(st symStep, p path, approx bool, cl *class, next func(pc i
 func (e *equiv) feasible(cs conj, c constraint) (uint32, solveStatus) {
 	full := c.Mask == 0xffffffff
 	e.scratch = e.scratch[:0]
-	for _, d := range cs {
+	for i := len(cs) - 1; i >= 0; i-- { // the latest first: a test repeated soon
+		d := cs[i]
 		if d.Word != c.Word {
 			continue
 		}
