@@ -84,7 +84,7 @@ type EquivOptions struct {
 // solver call at most DefaultMaxSolverSteps small entries.
 const (
 	DefaultMaxPaths       = 100_000
-	DefaultTimeout        = 10 * time.Second
+	DefaultTimeout        = 5 * time.Second
 	DefaultMaxSolverSteps = 1 << 16
 	DefaultSamples        = 200_000
 )
@@ -469,7 +469,9 @@ func nrSet(cs []constraint) string {
 		if k < at || k > hi {
 			continue
 		}
-		add(at, k-1)
+		if k > at {
+			add(at, k-1)
+		}
 		at = k + 1
 	}
 	add(at, hi)

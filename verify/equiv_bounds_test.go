@@ -275,6 +275,9 @@ func TestRegionInputs(t *testing.T) {
 			"x86_64, nr 57-59, 61, 63-100"},
 		{conj{eq(1, 0xc000003e), c(0, opNE, 0x40000000, 0)}, "x86_64, (nr & 0x40000000) != 0x0"},
 		{conj{c(0, opGT, 0xffffffff, 2), c(0, opLE, 0xffffffff, 3)}, "nr 3"},
+		{conj{eq(1, 0xc000003e), c(0, opNE, 0xffffffff, 1), c(0, opNE, 0xffffffff, 0), c(0, opNE, 0xffffffff, 2), c(0, opNE, 0xffffffff, 0xffffffff)},
+			"x86_64, nr 3-0xfffffffe"},
+		{conj{c(0, opGT, 0xffffffff, 0xfffffffe)}, "nr 0xffffffff"},
 		{conj{c(1, opNE, 0xffffffff, 0xc000003e)}, "arch != 0xc000003e"},
 	} {
 		if got := newRegion(tc.cs, "why").Inputs(); got != tc.want {

@@ -209,8 +209,13 @@ type bitSolver struct {
 	cs   []constraint // != (C within the mask), > and <= (not trivially true)
 	lim  *limit
 	dead map[string]bool
+	memo int   // bytes of keys in dead
 	open []int // scratch: the constraints still open at the current node
 }
+
+// maxSolverMemo bounds the memory of the dead-subproblem memo; past it
+// the search goes on without remembering (as exactly, if slower).
+const maxSolverMemo = 8 << 20
 
 // newBitSolver folds the == constraints into an assignment, drops the
 // constraints that always hold, and reports ok = false when one never
@@ -359,10 +364,12 @@ func (s *bitSolver) search(known, val uint32) (uint32, solveStatus) {
 			return v, st
 		}
 	}
-	if s.dead == nil {
-		s.dead = map[string]bool{}
+	if s.memo += len(key); s.memo <= maxSolverMemo {
+		if s.dead == nil {
+			s.dead = map[string]bool{}
+		}
+		s.dead[string(key)] = true
 	}
-	s.dead[string(key)] = true
 	return 0, noSolution
 }
 

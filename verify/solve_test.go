@@ -80,13 +80,14 @@ func TestSolveWordShapes(t *testing.T) {
 		shape := r.IntN(4)
 		for j := range cs {
 			var m uint32
-			switch s := shape; {
-			case s == 3:
+			s := shape
+			if s == 3 { // mixed
 				s = r.IntN(3)
-				fallthrough
-			case s == 0: // a single bit
+			}
+			switch s {
+			case 0: // a single bit
 				m = spread(1 << r.IntN(len(pos)))
-			case s == 1: // a run of positions
+			case 1: // a run of positions
 				lo := r.IntN(len(pos))
 				hi := lo + r.IntN(len(pos)-lo)
 				m = spread((1<<(hi+1) - 1) &^ (1<<lo - 1))
@@ -142,6 +143,24 @@ func sortDesc(p []uint32) {
 				p[i], p[j] = p[j], p[i]
 			}
 		}
+	}
+}
+
+// TestConjSolve: solve solves every word, and fails when one word has no
+// solution.
+func TestConjSolve(t *testing.T) {
+	cs := conj{
+		{Word: 0, Op: opGT, Mask: 0xffffffff, C: 56},
+		{Word: 1, Op: opEQ, Mask: 0xffffffff, C: 0xc000003e},
+		{Word: 4, Op: opNE, Mask: 0x100, C: 0},
+		{Word: 4, Op: opNE, Mask: 0x1, C: 1},
+	}
+	words, ok := cs.solve()
+	if !ok || words[0] != 57 || words[1] != 0xc000003e || words[4] != 0x100 || words[2] != 0 {
+		t.Errorf("solve = %#x, %v", words, ok)
+	}
+	if _, ok := append(cs, constraint{Word: 4, Op: opLE, Mask: 0xffff, C: 0xff}).solve(); ok {
+		t.Errorf("solve: a solution with (w4 & 0x100) != 0 and (w4 & 0xffff) <= 0xff")
 	}
 }
 
