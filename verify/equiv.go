@@ -229,7 +229,7 @@ type Region struct {
 	// Arch and Nr when Cond pins them to one value.
 	Arch, Nr           uint32
 	ArchKnown, NrKnown bool
-	Why                string // why the proof stopped there, e.g. "the search was cut off after 500000 paths"
+	Why                string // why the proof stopped there, e.g. "the search was cut off after 100000 pairs of paths"
 	cs                 conj
 }
 
@@ -292,7 +292,7 @@ func archNr(cs conj) conj {
 }
 
 // stopped reports whether the search is over: a counterexample, a bug,
-// or the timeout.
+// the timeout, or too many unproven classes.
 func (e *equiv) stopped() bool {
 	if !e.timedOut && e.nodes&255 == 0 && !e.deadline.IsZero() && time.Now().After(e.deadline) {
 		e.timedOut = true
