@@ -140,8 +140,9 @@ A counterexample is printed as a "cbpf run" input line (the syscall by name
 where the arch has one), with what each program returns for it.
 
 Exit status: 0 equivalent, 1 different, 2 usage or I/O error, 3 unknown
-(neither proven nor refuted; also for an internal error, on stderr), 4 invalid
-input (a program that does not parse, or that the kernel would reject).`)
+(neither proven nor refuted; also an internal error, reported on stderr),
+4 invalid input (a program that does not parse, or that the kernel would
+reject).`)
 			mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
 			in := fs.String("i", "", "input `format` of both programs (empty: detect)")
 			maxPaths := fs.Int("max-paths", verify.DefaultMaxPaths, "pairs of paths to compare per class of inputs (an arch and syscall number) before giving it up")
