@@ -22,7 +22,9 @@
 //     CacheAllows which calls the kernel (5.11+) serves from its allow
 //     cache without running the filter.
 //   - Equivalent proves two programs return the same value for every input,
-//     or gives an input on which they differ.
+//     or gives an input on which they differ. EquivalentWith bounds the
+//     proof (pairs of paths per class of arch and syscall number, time):
+//     past the bounds the answer is Unknown, with the classes not proven.
 //
 // Explain and Equivalent execute seccomp filters symbolically: a value is
 // a constant, a word of seccomp_data under a mask, or unknown, and each
@@ -30,7 +32,8 @@
 // For filters whose loaded words reach only comparisons with constants and
 // masks (what compilers emit) this is exact; the satisfiability of a
 // path's constraints is decided word by word (an interval and exclusions
-// for unmasked comparisons, a bit-level search with memoisation for masked
-// ones). Other filters get over-approximate explanations, marked so, and
+// for unmasked comparisons; for masked ones, propagation over the 32 bits,
+// which decides single-bit tests without search, then a search by the
+// highest free bit that remembers dead subproblems). Other filters get over-approximate explanations, marked so, and
 // Equivalent falls back to searching for a counterexample in the VM.
 package verify

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -125,9 +128,12 @@ one, else the host's.`)
 	}
 }
 
-// exitUnknown is cbpf equiv's status when equivalence is neither proven
-// nor refuted.
-const exitUnknown = 3
+// cbpf equiv's exit statuses beyond exitOK (equivalent), exitBad
+// (different) and exitUsage.
+const (
+	exitUnknown = 3 // neither proven nor refuted
+	exitInvalid = 4 // a program does not parse, or the kernel would reject it
+)
 
 func equivCommand() *command {
 	return &command{
@@ -139,12 +145,22 @@ For seccomp filters that only compare loaded words with constants (and masks),
 as compilers emit them, the answer is exact. Otherwise cbpf searches for a
 counterexample and answers "unknown" if it finds none.
 
-A counterexample is printed as a "cbpf run" input line, with what each program
-returns for it.
+The proof is split at the programs' tests of arch and syscall number, and each
+part is bounded (--max-paths, --timeout): when a part cannot be finished, the
+answer is "unknown", with the inputs it did prove (every input but those
+listed) and a search for a counterexample in the rest.
 
-Exit status: 0 equivalent, 1 different, 2 usage or I/O error, 3 unknown.`)
+A counterexample is printed as a "cbpf run" input line (the syscall by name
+where the arch has one), with what each program returns for it.
+
+Exit status: 0 equivalent, 1 different, 2 usage or I/O error, 3 unknown
+(neither proven nor refuted; also an internal error, reported on stderr),
+4 invalid input (a program that does not parse, or that the kernel would
+reject).`)
 			mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
 			in := fs.String("i", "", "input `format` of both programs (empty: detect)")
+			maxPaths := fs.Int("max-paths", verify.DefaultMaxPaths, "pairs of paths to compare per class of inputs (an arch and syscall number) before giving it up")
+			timeout := fs.Duration("timeout", verify.DefaultTimeout, "bound on the whole search (0: none)")
 			if code, ok := fs.parse(args); !ok {
 				return code
 			}
@@ -155,18 +171,36 @@ Exit status: 0 equivalent, 1 different, 2 usage or I/O error, 3 unknown.`)
 			if len(fs.positional) != 2 {
 				return fs.usageError("want two programs A and B")
 			}
-			pa, _, code, ok := readProgram(e, "equiv", fs.positional[0], *in)
-			if !ok {
-				return code
+			if *maxPaths <= 0 {
+				return fs.usageError("--max-paths must be positive")
 			}
-			pb, _, code, ok := readProgram(e, "equiv", fs.positional[1], *in)
-			if !ok {
-				return code
+			if *timeout < 0 {
+				return fs.usageError("--timeout must not be negative")
 			}
-			r, err := verify.Equivalent(pa, pb, m)
-			if err != nil {
+			var progs [2][]bpf.RawInstruction
+			for i := range progs {
+				p, _, code, ok := readProgram(e, "equiv", fs.positional[i], *in)
+				if !ok {
+					if code == exitBad {
+						code = exitInvalid
+					}
+					return code
+				}
+				progs[i] = p
+			}
+			opt := verify.EquivOptions{MaxPaths: *maxPaths, Timeout: *timeout}
+			if *timeout == 0 {
+				opt.Timeout = -1
+			}
+			r, err := verify.EquivalentWith(progs[0], progs[1], m, opt)
+			var inv *verify.InvalidProgramError
+			switch {
+			case errors.As(err, &inv):
+				fmt.Fprintf(e.stderr, "%s: %v\n", fs.positional[inv.Prog], inv)
+				return exitInvalid
+			case err != nil:
 				fmt.Fprintf(e.stderr, "cbpf equiv: %v\n", err)
-				return exitBad
+				return exitUnknown
 			}
 			switch r.Verdict {
 			case verify.Equal:
@@ -184,19 +218,51 @@ Exit status: 0 equivalent, 1 different, 2 usage or I/O error, 3 unknown.`)
 				return exitBad
 			}
 			fmt.Fprintf(e.stdout, "unknown: %s\n", r.Reason)
+			const show = 20
+			for i, u := range r.Unproven {
+				if i == show {
+					fmt.Fprintf(e.stdout, "not proven: and %d more classes\n", len(r.Unproven)-show)
+					break
+				}
+				fmt.Fprintf(e.stdout, "not proven: %s\n", u)
+			}
 			return exitUnknown
 		},
 	}
 }
 
-// runInputLine writes d as a line "cbpf run" reads back.
+// runInputLine writes d as a line "cbpf run" reads back: the arch by name,
+// the syscall by name where the arch has one (x32's for an x86_64 number
+// with bit 30 set), else the number, then the arguments and IP in hex.
 func runInputLine(d vm.SeccompData) string {
+	nr := uint32(d.Nr)
 	an := fmt.Sprintf("%#x", d.Arch)
 	if a := arch.ByAudit(d.Arch); a != nil {
 		an = a.Name
+		if a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 {
+			if x32, err := arch.Lookup("x32"); err == nil {
+				if name, ok := x32.SyscallName(nr); ok {
+					return formatRunLine(x32.Name, name, d)
+				}
+			}
+		}
+		if name, ok := a.SyscallName(nr); ok {
+			return formatRunLine(an, name, d)
+		}
 	}
+	n := fmt.Sprintf("%#x", nr)
+	switch {
+	case nr < 0x10000:
+		n = fmt.Sprintf("%d", nr)
+	case d.Nr < 0:
+		n = fmt.Sprintf("%d", d.Nr) // -1 reads better than 0xffffffff
+	}
+	return formatRunLine(an, n, d)
+}
+
+func formatRunLine(archName, nr string, d vm.SeccompData) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d", an, d.Nr)
+	fmt.Fprintf(&b, "%s %s", archName, nr)
 	for _, v := range d.Args {
 		fmt.Fprintf(&b, " %#x", v)
 	}
