@@ -342,8 +342,8 @@ const maxRegions = 1000
 // 1).
 func newRegion(cond conj, why string) Region {
 	r := Region{cs: cond, Why: why}
-	r.Arch, r.ArchKnown = pinned(cond.onWord(1))
-	r.Nr, r.NrKnown = pinned(cond.onWord(0))
+	r.Arch, r.ArchKnown = onePoint(cond.onWord(1))
+	r.Nr, r.NrKnown = onePoint(cond.onWord(0))
 	parts := make([]string, len(cond))
 	for i, c := range cond {
 		parts[i] = strings.Replace(c.String(), "w"+strconv.Itoa(int(c.Word)), [...]string{"nr", "arch"}[c.Word], 1)
@@ -352,8 +352,8 @@ func newRegion(cond conj, why string) Region {
 	return r
 }
 
-// pinned reports whether cs (about one word) has exactly one solution.
-func pinned(cs []constraint) (uint32, bool) {
+// onePoint reports whether cs (about one word) has exactly one solution.
+func onePoint(cs []constraint) (uint32, bool) {
 	if len(cs) == 0 {
 		return 0, false
 	}

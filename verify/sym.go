@@ -678,7 +678,7 @@ func (v symVal) write(words func(uint8) string) string {
 		if strings.Contains(n, " ") {
 			n = "(" + n + ")"
 		}
-		return fmt.Sprintf("(%s & %s)", n, bits(v.Mask))
+		return fmt.Sprintf("(%s & %s)", n, maskText(v.Mask))
 	case symUnknown:
 		return "?"
 	}
@@ -693,14 +693,14 @@ func (v symVal) write(words func(uint8) string) string {
 	switch e.op {
 	case unix.BPF_AND, unix.BPF_OR, bpfXOR:
 		if e.r.Kind == symConst {
-			r = bits(e.r.C)
+			r = maskText(e.r.C)
 		}
 	}
 	return e.l.operand(words) + " " + aluSym[e.op] + " " + r
 }
 
-// bits writes a constant used as bits (a mask): in hex unless small.
-func bits(v uint32) string {
+// maskText writes a constant used as bits (a mask): in hex unless small.
+func maskText(v uint32) string {
 	if v < 10 {
 		return fmt.Sprint(v)
 	}
@@ -735,7 +735,7 @@ func (c ecmp) write(words func(uint8) string) string {
 		}
 		r := c.R.operand(words)
 		if c.R.Kind == symConst {
-			r = bits(c.R.C)
+			r = maskText(c.R.C)
 		}
 		return fmt.Sprintf("(%s & %s) %s 0", c.L.operand(words), r, op)
 	}
