@@ -58,7 +58,15 @@ error.`)
 		return code
 	}
 	if !*eval {
-		io.WriteString(e.stdout, p.String())
+		w := bufio.NewWriter(e.stdout)
+		_, err := p.WriteTo(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
+			return exitUsage
+		}
 		return exitOK
 	}
 	if *badArch != "" {
