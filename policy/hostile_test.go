@@ -192,8 +192,29 @@ func TestWarningsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(warns) != maxWarnings+1 || warns[maxWarnings].Msg != "99000 more problems not shown" {
+	if len(warns) != maxWarnings+1 || warns[maxWarnings].Msg != "198999 more problems not shown" {
 		t.Errorf("%d warnings, last %v", len(warns), warns[len(warns)-1])
+	}
+}
+
+// TestRepeatedRules: a rule written again is dropped, with a warning
+// (a file of a million identical lines makes one rule).
+func TestRepeatedRules(t *testing.T) {
+	src := "default allow\narch x86_64\nread: allow\nread: arg0 == 1 => kill\nread: allow\nread: arg0 == 1 => kill\nread: arg0 == 1\nwrite: allow\n"
+	p, warns, err := ParseText("t", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "default allow\narch x86_64\nread: allow\nread: arg0 == 1 => kill_thread\nread: arg0 == 1\nwrite: allow\n"
+	if got := p.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if fmt.Sprint(warns) != "[t:5:1: warning: read: the same rule as on line 3; dropped t:6:1: warning: read: the same rule as on line 4; dropped]" {
+		t.Errorf("warnings %v", warns)
+	}
+	p, _, err = ParseText("t", []byte("default allow\n"+strings.Repeat("read: arg0 == 7 => errno(1)\n", 100_000)))
+	if err != nil || len(p.Rules) != 1 {
+		t.Errorf("%d rules, %v", len(p.Rules), err)
 	}
 }
 
@@ -205,8 +226,8 @@ func TestHostileText(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, err string
 	}{
-		{"deep not", head + "read: " + strings.Repeat("!", 2_000_000) + "arg0 == 1 => errno(2)", "t:3:1007: nesting too deep (limit 1000)"},
-		{"deep parens", head + "read: " + strings.Repeat("(", 1_000_000) + "arg0 == 1" + strings.Repeat(")", 1_000_000), "t:3:1007: nesting too deep (limit 1000)"},
+		{"deep not", head + "read: " + strings.Repeat("!", 2_000_000) + "arg0 == 1 => errno(2)", "t:3:1008: nesting too deep (limit 1000)"},
+		{"deep parens", head + "read: " + strings.Repeat("(", 1_000_000) + "arg0 == 1" + strings.Repeat(")", 1_000_000), "t:3:1008: nesting too deep (limit 1000)"},
 		{"unclosed", head + "read: " + strings.Repeat("(", 900) + "arg0 == 1", "t:3:916: expected ')' to close the parenthesis, found end of line"},
 		{"long or", head + "read: " + strings.Repeat("arg0 == 1 || ", big/13) + "arg0 == 2", ""},
 		{"many names", head + strings.Repeat("read, ", big/6) + "write: arg0 == 1", ""},

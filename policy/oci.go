@@ -120,6 +120,26 @@ func (e *OCIError) Error() string {
 //     libseccomp compares their low 32 bits only (OCIOptions.X32LowWord
 //     does as libseccomp does).
 //
+//   - An errnoRet that does not fit in the 16 data bits of a seccomp
+//     return value is an error: runc keeps its low 16 bits, so that
+//     4294967296 becomes ERRNO(0), a denied call that looks like a
+//     success (OCIOptions.TruncateErrno does as runc does, with a
+//     warning).
+//
+// Podman's profiles (containers/common pkg/seccomp) may give errno and
+// defaultErrno, an errno name ("EPERM", with the host's value) or a
+// decimal number; Podman then uses them instead of errnoRet and
+// defaultErrnoRet, and so does ParseOCI (with a warning when both are given
+// and differ: Docker reads errnoRet only). In a config.json, whose reader
+// is runc, they are unknown fields.
+//
+// Fields no format defines are reported, each at its position, and
+// ignored; a field spelt in another case ("errnoret") is read as Go's JSON
+// decoding reads it, as the field it matches, with a warning. Docker's
+// and Podman's comment fields are accepted. OCIOptions.Arches replaces the
+// targets (libseccomp's native arch and the profile's architectures), and
+// the warnings are about them.
+//
 // Not modelled: runc's ENOSYS stub for syscalls newer than the profile
 // (runc answers ENOSYS, not the default action, for numbers above the
 // highest one the profile names), flags and the notify listener.

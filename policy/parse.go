@@ -92,13 +92,14 @@ type textParser struct {
 
 	seenDefault, seenBadArch int // line numbers, 0: not yet
 
-	refs     []argRef // named arguments of the rule being parsed
-	wideCol  int      // column of the rule's first constant wider than 32 bits
-	texts    []string // scratch: the terms of the value being read
-	ops      []Expr   // scratch: the operands of the Ands and Ors being read
-	cmps     []Cmp    // the block newCmp takes comparisons from
-	posBuf   []byte   // the block pos cuts positions from
-	cmpCache *[cmpCacheSize]*Cmp
+	refs      []argRef // named arguments of the rule being parsed
+	wideCol   int      // column of the rule's first constant wider than 32 bits
+	texts     []string // scratch: the terms of the value being read
+	ops       []Expr   // scratch: the operands of the Ands and Ors being read
+	cmps      []Cmp    // the block newCmp takes comparisons from
+	posBuf    []byte   // the block pos cuts positions from
+	cmpCache  *[cmpCacheSize]*Cmp
+	ruleCache *[ruleCacheSize]ruleSeen
 
 	warns   []textWarning // at most maxWarnings
 	dropped int
@@ -222,10 +223,13 @@ func (ps *textParser) expectEOL(what string) error {
 	return nil
 }
 
-// enter counts one level of nesting ("(" or "!") at t.
+// enter counts one level of nesting ("(" or "!") at t. The text may nest
+// one level more than a predicate (MaxNesting): the parentheses of a
+// negated comparison, !(arg0 == 1), add none, and Policy.String writes
+// them, so that what it prints parses again.
 func (ps *textParser) enter(t token) error {
 	ps.depth++
-	if ps.depth > MaxNesting {
+	if ps.depth > MaxNesting+1 {
 		return ps.errTok(t, "nesting too deep (limit %d)", MaxNesting)
 	}
 	return nil
@@ -285,6 +289,9 @@ func (ps *textParser) parse(src []byte) error {
 	}
 	if ps.override != nil {
 		ps.p.Arches = append([]*arch.Arch(nil), ps.override...)
+	}
+	if rs := ps.p.Rules; len(rs) < cap(rs)/2 {
+		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
 	}
 	ps.checkMux()
 	return nil
@@ -610,9 +617,12 @@ func (ps *textParser) rule() error {
 	if a, ok := when.(And); ok && len(a) == 0 {
 		when = nil // "true"
 	}
-	first := len(ps.p.Rules)
 	if len(ps.refs) == 0 {
 		for _, c := range calls {
+			if line := ps.repeated(c.name, when, act); line > 0 {
+				ps.warn(c.col, "%s: the same rule as on line %d; dropped", c.name, line)
+				continue
+			}
 			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: when, Action: act, Pos: ps.pos(ps.line, c.col)})
 		}
 	} else {
@@ -637,8 +647,46 @@ func (ps *textParser) rule() error {
 			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: e, Action: act, Pos: ps.pos(ps.line, c.col)})
 		}
 	}
-	ps.checkRules(ps.p.Rules[first:], calls)
+	ps.checkRules(calls)
 	return nil
+}
+
+// ruleCacheSize is the number of recent rules the parser compares a new
+// one with, to drop a rule written again (the comparisons cache makes
+// the predicates of two identical lines the same Expr).
+const ruleCacheSize = 1 << 12
+
+// repeated reports the line of a recent rule identical to this one, or 0,
+// and remembers this one.
+func (ps *textParser) repeated(name string, when Expr, act Action) int {
+	if ps.ruleCache == nil {
+		ps.ruleCache = new([ruleCacheSize]ruleSeen)
+	}
+	h := uint64(len(name))*0x9e3779b97f4a7c15 ^ uint64(act)*0xc2b2ae3d27d4eb4f
+	if len(name) > 0 {
+		h ^= uint64(name[0])<<8 | uint64(name[len(name)-1])<<16
+	}
+	switch w := when.(type) {
+	case *Cmp:
+		h ^= w.Value * 0x165667b19e3779f9
+	case Or:
+		h ^= uint64(len(w)) * 0x27d4eb2f165667c5
+	case And:
+		h ^= uint64(len(w)) * 0x94d049bb133111eb
+	}
+	slot := &ps.ruleCache[(h^h>>29)%ruleCacheSize]
+	if slot.line > 0 && slot.name == name && slot.act == act && sameExpr(slot.when, when) {
+		return slot.line
+	}
+	*slot = ruleSeen{name, when, act, ps.line}
+	return 0
+}
+
+type ruleSeen struct {
+	name string
+	when Expr
+	act  Action
+	line int
 }
 
 // namedArg finds the position of a named argument of syscall on every
@@ -1110,7 +1158,7 @@ func cmpText(arg string, c *Cmp) string {
 // checkRules adds the warnings about the rules one line made: syscalls
 // some targets lack, constants that 32-bit arches cut short, and what the
 // filter compares on the socketcall and ipc paths.
-func (ps *textParser) checkRules(rules []Rule, calls []nameAt) {
+func (ps *textParser) checkRules(calls []nameAt) {
 	var narrow []string
 	for _, a := range ps.targets {
 		if a.ArgBits == 32 {
@@ -1120,10 +1168,9 @@ func (ps *textParser) checkRules(rules []Rule, calls []nameAt) {
 	if ps.wideCol > 0 && len(narrow) > 0 {
 		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
 	}
-	for i, r := range rules {
-		col := calls[i].col
-		if msg := lackingMsg(r.Syscall, ps.targets); msg != "" {
-			ps.warn(col, "%s", msg)
+	for _, c := range calls {
+		if msg := lackingMsg(c.name, ps.targets); msg != "" {
+			ps.warn(c.col, "%s", msg)
 		}
 	}
 }
