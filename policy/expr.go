@@ -180,13 +180,6 @@ func writeConst(b textWriter, v uint64, name string) {
 	b.Write(strconv.AppendUint(buf[:0], v, 16))
 }
 
-// constText is writeConst to a string.
-func constText(v uint64, name string) string {
-	var b strings.Builder
-	writeConst(&b, v, name)
-	return b.String()
-}
-
 // And holds when all of its operands hold.
 type And []Expr
 

@@ -366,11 +366,12 @@ func (c *ociConv) entry(i int) (*dockerEntry, error) {
 	if c.prefix != "" {
 		e.Errno = "" // runc ignores it
 	}
-	if e.Name != "" {
+	//lint:ignore SA1019 old profiles still use name, and Docker reads it
+	if name := e.Name; name != "" {
 		if len(e.Names) > 0 {
 			return nil, c.errf(path+".name", "both name and names are given; use names")
 		}
-		e.Names = []string{e.Name}
+		e.Names = []string{name}
 	}
 	return &e, nil
 }

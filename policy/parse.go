@@ -1319,6 +1319,9 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 
 // canonConst returns the table's copy of a constant's name.
 func canonConst(s string) (string, bool) {
+	if !knownConst(s) {
+		return "", false
+	}
 	names := consts().names
 	i := sort.SearchStrings(names, s)
 	if i < len(names) && names[i] == s {
