@@ -36,9 +36,13 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 	if p == nil {
 		return nil, errors.New("compile: nil policy")
 	}
-	// Before Validate, which walks the predicates: a nil operand there
-	// would panic, and an Expr type argGen does not know would compile
-	// to "always".
+	// Errors first: it refuses predicates nested deeper than
+	// policy.MaxNesting (without recursing deeper itself), so that the
+	// recursive walks below and in the compiler cannot exhaust the stack.
+	if errs := p.Errors(); len(errs) > 0 {
+		return nil, fmt.Errorf("compile: %s", errs[0])
+	}
+	// An Expr type argGen does not know would compile to "always".
 	for i, r := range p.Rules {
 		if r.When == nil {
 			continue
@@ -50,9 +54,6 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 			}
 			return nil, fmt.Errorf("compile: %s: %s: %v", pos, r.Syscall, err)
 		}
-	}
-	if errs := p.Errors(); len(errs) > 0 {
-		return nil, fmt.Errorf("compile: %s", errs[0])
 	}
 	abis := o.Arches
 	if len(abis) == 0 {

@@ -18,8 +18,14 @@ const (
 	Allow       Action = Action(action.Allow)
 )
 
+// MaxErrno is the largest errno the kernel returns as the filter says: it
+// returns larger ERRNO data as 4095 (MAX_ERRNO, kernel/seccomp.c), so
+// Validate refuses it, and the parsers refuse it where it is written.
+const MaxErrno = 4095
+
 // Errno returns ERRNO(errno): the syscall fails with errno without running.
-// The kernel clamps errno to 4095.
+// errno must be at most MaxErrno (Validate refuses larger ones: the kernel
+// would return 4095 instead).
 func Errno(errno uint16) Action { return Action(action.Errno | uint32(errno)) }
 
 // Trap returns TRAP(data): the thread gets SIGSYS with data in si_errno.

@@ -26,10 +26,20 @@
 // Calls that an arch also offers through socketcall or ipc (i386, mips
 // o32, ppc64, s390x) are matched on both paths, the way libseccomp does it:
 // a rule on socket matches the direct socket syscall with its predicate,
-// and socketcall with first argument SYS_SOCKET with the predicate as
-// MuxPredicate leaves it (conditions on arg0 dropped, the others compared
-// with socketcall's own arguments; the real arguments are behind a
-// pointer a filter cannot follow).
+// and socketcall with first argument exactly SYS_SOCKET with the predicate
+// as MuxPredicate leaves it: conditions on arg0 dropped, the others
+// compared with the multiplexer's own registers. Those hold something
+// else than the call's arguments: socketcall's arg1 is the address of the
+// real arguments (which a filter cannot read) and its arg2..arg5 are
+// registers it ignores; ipc passes most arguments shifted by one register,
+// some in other registers or behind a pointer (ipc/syscall.c, ksys_ipc).
+// The parsers warn, per condition, what the filter compares on that path
+// and what follows for the rule (never met, met whatever the arguments, or
+// decided by registers the caller sets). They also warn where a call
+// through the multiplexer escapes a rule: the kernel reads only the low 16
+// bits of ipc's arg0 as the call (the next 16 are an interface version),
+// and on 64-bit arches only the low 32 bits of socketcall's, while the
+// filter compares all of arg0 with the call number.
 //
 // # The policy language
 //
@@ -71,6 +81,10 @@
 //	          | "user_notif" | "notify" | "errno" "(" value ")"
 //	          | "trap" [ "(" value ")" ] | "trace" [ "(" value ")" ] .
 //
+// Expressions nest at most MaxNesting levels ('!', parentheses, and the
+// && and || they make), so that no input can exhaust the stack of the
+// code that walks predicates.
+//
 // Numbers are decimal, 0x hex, 0o or leading-0 octal, or 0b binary; a
 // negative number is two's complement in the comparison's width (so
 // arg0 == -100 is 0xffffffffffffff9c, AT_FDCWD in a 64-bit argument).
@@ -82,6 +96,15 @@
 // once the whole file is read, and one that differs between two targets
 // is an error: write one policy per arch, or the number. kill is
 // kill_thread, as in libseccomp; notify is user_notif; false never holds.
+// errno takes 0 to 4095 (MaxErrno): the kernel returns a larger value as
+// 4095, so it is an error rather than a filter that answers something
+// else than written; trap and trace take 0 to 65535.
+//
+// A syscall name must exist on some arch cbpf knows: a typo ("ptrce") is
+// an error with a suggestion. A name some target arches lack is a warning
+// naming them (the rule is skipped there), so that one policy can serve
+// several arches. A rule on several syscalls makes one rule each, sharing
+// one predicate (with named arguments, one per placement of them).
 //
 // arch names are any spelling arch.Lookup takes (x86_64, amd64, i386,
 // SCMP_ARCH_AARCH64, an AUDIT_ARCH number); several arch lines add up.
@@ -94,14 +117,19 @@
 // A masked test compares with == only: write !((arg & MASK) == VALUE) for
 // the opposite.
 //
-// Errors carry file:line:col and say what was expected. Warnings, also
-// positioned, report syscalls a target arch lacks, rules that never match
-// (arg0 < 0, a masked value outside its mask), argument tests that the
-// socketcall/ipc path cannot apply, and 64-bit constants that 32-bit
-// arches compare by their low half.
+// Errors carry file:line:col and say what was expected; ParseText stops at
+// the first. Warnings, also positioned, report syscalls a target arch
+// lacks, comparisons that never hold (arg0 < 0, a masked value outside its
+// mask), what the filter compares on the socketcall/ipc paths, and 64-bit
+// constants that 32-bit arches compare by their low half; past 1000 of
+// them the last says how many more there are.
+//
+// Memory and time are linear in the size of the file: tokens are made as
+// the parser needs them, and the source is not kept.
 //
 // Policy.String prints the normalised form ParseText reads back: one rule a
-// line, arguments as argN, constants by the names they were written with.
+// line (rules that share their predicate, from one line, stay on one
+// line), arguments as argN, constants by the names they were written with.
 //
 // # Docker and OCI profiles
 //

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 )
 
@@ -74,26 +76,108 @@ func (c *Cmp) Eval(args *[6]uint64) bool {
 }
 
 func (c *Cmp) String() string {
-	arg := fmt.Sprintf("arg%d", c.Arg)
-	if c.Bits == 32 {
-		arg = "(u32)" + arg
-	}
-	if c.Op == MaskedEQ {
-		return fmt.Sprintf("(%s & %s) == %s", arg, constText(c.Mask, c.MaskName), constText(c.Value, c.ValueName))
-	}
-	return fmt.Sprintf("%s %s %s", arg, c.Op, constText(c.Value, c.ValueName))
+	var b strings.Builder
+	writeExpr(&b, c)
+	return b.String()
 }
 
-// constText prints a constant by its source name, or as a number: small
+// MaxNesting is how deeply predicates may nest: the most And, Or and Not
+// operators on a path from a predicate's root to a comparison (the policy
+// language counts its parentheses and '!' as well). Validate refuses
+// deeper predicates and the parsers stop at the limit, so that the code
+// that walks predicates recursively (the compiler, Eval, Narrow,
+// MuxPredicate) needs a bounded stack: Go stops a goroutine whose stack
+// passes 1 GB, which a few million levels reach. Real predicates nest a
+// handful of levels.
+const MaxNesting = 1000
+
+// nesting returns e's nesting, or limit+1 if it is deeper than limit. It
+// recurses at most limit+1 levels, so it is safe on any tree, even a
+// cyclic one.
+func nesting(e Expr, limit int) int {
+	if limit < 0 {
+		return 0
+	}
+	d := 0
+	switch e := e.(type) {
+	case And:
+		for _, x := range e {
+			d = max(d, 1+nesting(x, limit-1))
+			if d > limit {
+				return d
+			}
+		}
+	case Or:
+		for _, x := range e {
+			d = max(d, 1+nesting(x, limit-1))
+			if d > limit {
+				return d
+			}
+		}
+	case *Not:
+		if e != nil {
+			d = 1 + nesting(e.X, limit-1)
+		}
+	}
+	return d
+}
+
+// textWriter is where the printers write: a strings.Builder or a
+// bufio.Writer.
+type textWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
+}
+
+// writeCmpArg writes c, with arg for its argument.
+func writeCmpArg(b textWriter, c *Cmp, arg string) {
+	if c.Bits == 32 {
+		b.WriteString("(u32)")
+	}
+	if c.Op == MaskedEQ {
+		b.WriteByte('(')
+		b.WriteString(arg)
+		b.WriteString(" & ")
+		writeConst(b, c.Mask, c.MaskName)
+		b.WriteString(") == ")
+		writeConst(b, c.Value, c.ValueName)
+		return
+	}
+	b.WriteString(arg)
+	b.WriteByte(' ')
+	if int(c.Op) < len(opText) {
+		b.WriteString(opText[c.Op])
+	} else {
+		fmt.Fprintf(b, "op(%d)", c.Op)
+	}
+	b.WriteByte(' ')
+	writeConst(b, c.Value, c.ValueName)
+}
+
+func writeCmp(b textWriter, c *Cmp) {
+	if c == nil {
+		b.WriteString("<nil>")
+		return
+	}
+	var buf [24]byte
+	writeCmpArg(b, c, string(strconv.AppendInt(append(buf[:0], "arg"...), int64(c.Arg), 10)))
+}
+
+// writeConst writes a constant by its source name, or as a number: small
 // ones in decimal, the rest in hex.
-func constText(v uint64, name string) string {
+func writeConst(b textWriter, v uint64, name string) {
 	if name != "" {
-		return name
+		b.WriteString(name)
+		return
 	}
+	var buf [24]byte
 	if v < 4096 {
-		return fmt.Sprint(v)
+		b.Write(strconv.AppendUint(buf[:0], v, 10))
+		return
 	}
-	return fmt.Sprintf("%#x", v)
+	b.WriteString("0x")
+	b.Write(strconv.AppendUint(buf[:0], v, 16))
 }
 
 // And holds when all of its operands hold.
@@ -125,37 +209,15 @@ func (e Or) Eval(args *[6]uint64) bool {
 
 func (e *Not) Eval(args *[6]uint64) bool { return !e.X.Eval(args) }
 
-func (e And) String() string { return join(e, " && ", "&&") }
-func (e Or) String() string  { return join(e, " || ", "||") }
-func (e *Not) String() string {
-	if _, ok := e.X.(*Cmp); ok {
-		return "!(" + e.X.String() + ")"
-	}
-	return "!" + paren(e.X)
-}
+func (e And) String() string  { return exprString(e) }
+func (e Or) String() string   { return exprString(e) }
+func (e *Not) String() string { return exprString(e) }
 
-func join(xs []Expr, sep, self string) string {
-	if len(xs) == 0 {
-		if self == "&&" {
-			return "true"
-		}
-		return "false"
-	}
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		s := x.String()
-		switch x.(type) {
-		case And, Or:
-			if !(self == "||" && isAnd(x)) && !isConst(x) {
-				s = "(" + s + ")"
-			}
-		}
-		parts[i] = s
-	}
-	return strings.Join(parts, sep)
+func exprString(e Expr) string {
+	var b strings.Builder
+	writeExpr(&b, e)
+	return b.String()
 }
-
-func isAnd(x Expr) bool { _, ok := x.(And); return ok }
 
 // isConst reports whether x prints as the word true or false, which needs
 // no parentheses.
@@ -169,16 +231,107 @@ func isConst(x Expr) bool {
 	return false
 }
 
-func paren(x Expr) string {
-	if isConst(x) {
-		return x.String()
+// writeExpr prints e in the policy language: && binds tighter than ||,
+// an And or Or operand of another is parenthesised (except an And in an
+// Or), and ! takes a comparison or a compound operand in parentheses.
+//
+// It works with a stack of its own rather than recursion, in time linear
+// in the size of e, so that printing never fails on a deep tree.
+func writeExpr(b textWriter, e Expr) {
+	// A task prints an expression (x), a list of operands from i on
+	// (xs), or a closing parenthesis (neither).
+	type task struct {
+		x     Expr
+		xs    []Expr
+		i     int
+		or    bool
+		paren bool
 	}
-	switch x.(type) {
-	case And, Or:
-		return "(" + x.String() + ")"
+	stack := []task{{x: e}}
+	for len(stack) > 0 {
+		t := &stack[len(stack)-1]
+		if t.xs != nil {
+			// The next operand of an And or Or.
+			if t.i == len(t.xs) {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			if t.i > 0 {
+				if t.or {
+					b.WriteString(" || ")
+				} else {
+					b.WriteString(" && ")
+				}
+			}
+			x := t.xs[t.i]
+			t.i++
+			wrap := false
+			switch x.(type) {
+			case And, Or:
+				wrap = !isConst(x) && !(t.or && isAnd(x))
+			}
+			if wrap {
+				b.WriteByte('(')
+				stack = append(stack, task{paren: true}, task{x: x})
+			} else {
+				stack = append(stack, task{x: x})
+			}
+			continue
+		}
+		x, paren := t.x, t.paren
+		stack = stack[:len(stack)-1]
+		if x == nil {
+			if paren {
+				b.WriteByte(')')
+			} else {
+				b.WriteString("<nil>")
+			}
+			continue
+		}
+		switch x := x.(type) {
+		case *Cmp:
+			writeCmp(b, x)
+		case And:
+			if len(x) == 0 {
+				b.WriteString("true")
+			} else {
+				stack = append(stack, task{xs: x})
+			}
+		case Or:
+			if len(x) == 0 {
+				b.WriteString("false")
+			} else {
+				stack = append(stack, task{xs: x, or: true})
+			}
+		case *Not:
+			if x == nil {
+				b.WriteString("!<nil>")
+				continue
+			}
+			switch y := x.X.(type) {
+			case *Cmp:
+				b.WriteString("!(")
+				writeCmp(b, y)
+				b.WriteByte(')')
+			case And, Or:
+				if isConst(y) {
+					b.WriteByte('!')
+					stack = append(stack, task{x: y})
+				} else {
+					b.WriteString("!(")
+					stack = append(stack, task{paren: true}, task{x: y})
+				}
+			default:
+				b.WriteByte('!')
+				stack = append(stack, task{x: y})
+			}
+		default:
+			b.WriteString(x.String())
+		}
 	}
-	return x.String()
 }
+
+func isAnd(x Expr) bool { _, ok := x.(And); return ok }
 
 // Arg starts a 64-bit comparison of argument i: Arg(0).Eq(2).
 func Arg(i int) ArgRef { return ArgRef{i: i, bits: 64} }

@@ -3,10 +3,13 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // The policy language is line-based: every statement fits on one line, so
-// the lexer works a line at a time and tokens carry their column.
+// the lexer works a line at a time and tokens carry their column. It makes
+// tokens on demand, so that the memory a line costs does not grow with its
+// number of tokens.
 
 type tokKind uint8
 
@@ -15,6 +18,7 @@ const (
 	tIdent                 // read, arg0, O_RDONLY, bad-arch
 	tNumber                // 42, 0x2a, 0o52, 052, 0b101010 (checked by the parser)
 	tPunct                 // && || == != <= >= => & | ! < > ( ) , : [ ] -
+	tError                 // a character that cannot start a token (lexer.msg says which)
 )
 
 type token struct {
@@ -27,10 +31,36 @@ func (t token) String() string {
 	switch t.kind {
 	case tEOL:
 		return "end of line"
+	case tError:
+		return "an invalid character"
 	case tNumber:
-		return "number " + t.text
+		return "number " + shorten(t.text)
 	}
-	return fmt.Sprintf("%q", t.text)
+	return quote(t.text)
+}
+
+// maxQuoted is the longest piece of the input a message quotes whole: a
+// message about a 10 MB token should not be 10 MB.
+const maxQuoted = 64
+
+// shorten cuts s to maxQuoted bytes (on a rune boundary), marking the cut.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:n], len(s))
+}
+
+// quote is %q of s, shortened.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return fmt.Sprintf("%q", s)
+	}
+	return shorten(fmt.Sprintf("%q", s))
 }
 
 // stripComment returns line up to its # comment.
@@ -41,57 +71,78 @@ func stripComment(line string) string {
 	return line
 }
 
-// lexLine splits one line (without its newline) into tokens, ending with
-// tEOL. A character that cannot start a token is an error at its column.
-func lexLine(line string) ([]token, int, error) {
-	line = stripComment(line)
-	var toks []token
-	i := 0
+// lexer splits one line (without its newline) into tokens, ending with
+// tEOL. A character that cannot start a token gives a tError token at its
+// column, again on every later call, with the message in msg.
+type lexer struct {
+	line string // without its comment
+	i    int
+	err  *token // the tError token, once met
+	msg  string
+}
+
+func newLexer(line string) lexer { return lexer{line: stripComment(line)} }
+
+func (l *lexer) next() token {
+	if l.err != nil {
+		return *l.err
+	}
+	line := l.line
+	i := l.i
 	for i < len(line) {
 		c := line[i]
-		start := i
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+		if c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
 			i++
 			continue
-		case isIdentStart(c):
-			for i < len(line) && isIdentChar(line[i]) {
-				i++
-			}
-			// bad-arch is the one keyword with a hyphen.
-			if line[start:i] == "bad" && strings.HasPrefix(line[i:], "-arch") && (i+5 == len(line) || !isIdentChar(line[i+5])) {
-				i += 5
-			}
-			toks = append(toks, token{tIdent, line[start:i], start + 1})
-			continue
-		case c >= '0' && c <= '9':
-			for i < len(line) && isIdentChar(line[i]) {
-				i++
-			}
-			toks = append(toks, token{tNumber, line[start:i], start + 1})
-			continue
 		}
-		if i+1 < len(line) {
-			switch two := line[i : i+2]; two {
-			case "&&", "||", "==", "!=", "<=", ">=", "=>":
-				toks = append(toks, token{tPunct, two, start + 1})
-				i += 2
-				continue
-			}
-		}
-		switch c {
-		case '&', '|', '!', '<', '>', '(', ')', ',', ':', '[', ']', '-':
-			toks = append(toks, token{tPunct, string(c), start + 1})
-			i++
-			continue
-		case '=':
-			return nil, start + 1, fmt.Errorf("unexpected '=': compare with '==', or write '=>' before an action")
-		}
-		r := []rune(line[i:])[0]
-		return nil, start + 1, fmt.Errorf("unexpected character %q", r)
+		break
 	}
-	toks = append(toks, token{tEOL, "", len(line) + 1})
-	return toks, 0, nil
+	if i == len(line) {
+		l.i = i
+		return token{tEOL, "", len(line) + 1}
+	}
+	start := i
+	c := line[i]
+	switch {
+	case isIdentStart(c):
+		for i < len(line) && isIdentChar(line[i]) {
+			i++
+		}
+		// bad-arch is the one keyword with a hyphen.
+		if line[start:i] == "bad" && strings.HasPrefix(line[i:], "-arch") && (i+5 == len(line) || !isIdentChar(line[i+5])) {
+			i += 5
+		}
+		l.i = i
+		return token{tIdent, line[start:i], start + 1}
+	case c >= '0' && c <= '9':
+		for i < len(line) && isIdentChar(line[i]) {
+			i++
+		}
+		l.i = i
+		return token{tNumber, line[start:i], start + 1}
+	}
+	if i+1 < len(line) {
+		switch two := line[i : i+2]; two {
+		case "&&", "||", "==", "!=", "<=", ">=", "=>":
+			l.i = i + 2
+			return token{tPunct, two, start + 1}
+		}
+	}
+	switch c {
+	case '&', '|', '!', '<', '>', '(', ')', ',', ':', '[', ']', '-':
+		l.i = i + 1
+		return token{tPunct, line[i : i+1], start + 1}
+	case '=':
+		l.msg = "unexpected '=': compare with '==', or write '=>' before an action"
+	default:
+		if r, size := utf8.DecodeRuneInString(line[i:]); r == utf8.RuneError && size == 1 {
+			l.msg = fmt.Sprintf("unexpected byte %#02x (not UTF-8 text)", c)
+		} else {
+			l.msg = fmt.Sprintf("unexpected character %q", r)
+		}
+	}
+	l.err = &token{tError, "", start + 1}
+	return *l.err
 }
 
 func isIdentStart(c byte) bool {

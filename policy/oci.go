@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,17 @@ type OCIOptions struct {
 	// as the kernel passes them, and warns where a profile's x32 rules
 	// then mean something stricter than runc's filter.
 	X32LowWord bool
+	// TruncateErrno keeps the low 16 bits of an errnoRet (or Podman errno)
+	// that does not fit in them, with a warning, as runc does: the filter
+	// is then byte for byte runc's. By default such a value is an error,
+	// since the errno the kernel returns is not the one written
+	// (4294967296 would become ERRNO(0), a denied call that looks like a
+	// success).
+	TruncateErrno bool
+	// Arches, if set, are the policy's targets, replacing libseccomp's
+	// native arch and the profile's architectures (cbpf compile --arch):
+	// the warnings are then about these arches.
+	Arches []*arch.Arch
 	// Kernel, if set ("5.8"), is the kernel version for Docker's minKernel
 	// conditions. By default it is the running kernel's, as Docker does it:
 	// the same profile can then give different policies on different hosts.
@@ -108,6 +120,26 @@ func (e *OCIError) Error() string {
 //     libseccomp compares their low 32 bits only (OCIOptions.X32LowWord
 //     does as libseccomp does).
 //
+//   - An errnoRet that does not fit in the 16 data bits of a seccomp
+//     return value is an error: runc keeps its low 16 bits, so that
+//     4294967296 becomes ERRNO(0), a denied call that looks like a
+//     success (OCIOptions.TruncateErrno does as runc does, with a
+//     warning).
+//
+// Podman's profiles (containers/common pkg/seccomp) may give errno and
+// defaultErrno, an errno name ("EPERM", with the host's value) or a
+// decimal number; Podman then uses them instead of errnoRet and
+// defaultErrnoRet, and so does ParseOCI (with a warning when both are given
+// and differ: Docker reads errnoRet only). In a config.json, whose reader
+// is runc, they are unknown fields.
+//
+// Fields no format defines are reported, each at its position, and
+// ignored; a field spelt in another case ("errnoret") is read as Go's JSON
+// decoding reads it, as the field it matches, with a warning. Docker's
+// and Podman's comment fields are accepted. OCIOptions.Arches replaces the
+// targets (libseccomp's native arch and the profile's architectures), and
+// the warnings are about them.
+//
 // Not modelled: runc's ENOSYS stub for syscalls newer than the profile
 // (runc answers ENOSYS, not the default action, for numbers above the
 // highest one the profile names), flags and the notify listener.
@@ -122,14 +154,22 @@ func ParseOCI(name string, data []byte, opts OCIOptions) (*Policy, []Problem, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return p, c.problems, nil
+	return p, c.problems.result(name), nil
 }
+
+// maxProfile is the largest profile ParseOCI reads: positions are kept as
+// 32-bit offsets, and real profiles are some 100 KB.
+const maxProfile = 1 << 30
 
 // ociConv holds the state of one ParseOCI.
 type ociConv struct {
 	name     string
 	data     []byte
-	index    map[string]int // JSON path -> offset of its value
+	lines    *lineTable
+	index    map[string]int // JSON path -> offset, for the values outside syscalls[]
+	entryOff []int          // offsets of the syscalls[] entries
+	entryEnd []int          // and where each ends
+	ent      *entryIndex    // the values of the entry being converted
 	prefix   string         // "linux.seccomp." for a config.json
 	native   string         // Docker's name for the host arch ("amd64")
 	host     *arch.Arch
@@ -137,11 +177,13 @@ type ociConv struct {
 	kernel   *seccomp.KernelVersion // nil: the running kernel's
 	newSys   bool                   // OCIOptions.NewSyscalls
 	x32Low   bool                   // OCIOptions.X32LowWord
+	truncate bool                   // OCIOptions.TruncateErrno
+	arches   []*arch.Arch           // OCIOptions.Arches
 	lacking  map[*arch.Arch]*lacking
-	problems []Problem
+	problems problemList
 
 	top     ociTop
-	entries []ociEntry // after includes/excludes
+	entries []int // the syscalls[] entries that apply (includes/excludes)
 }
 
 // ociTop is a profile's top level; syscall entries are decoded one by one
@@ -149,18 +191,13 @@ type ociConv struct {
 type ociTop struct {
 	DefaultAction    specs.LinuxSeccompAction `json:"defaultAction"`
 	DefaultErrnoRet  *uint                    `json:"defaultErrnoRet"`
+	DefaultErrno     string                   `json:"defaultErrno"` // Podman's
 	Architectures    []specs.Arch             `json:"architectures"`
 	ArchMap          []seccomp.Architecture   `json:"archMap"`
 	Flags            []specs.LinuxSeccompFlag `json:"flags"`
 	ListenerPath     string                   `json:"listenerPath"`
 	ListenerMetadata string                   `json:"listenerMetadata"`
-	Syscalls         []json.RawMessage        `json:"syscalls"`
-}
-
-// ociEntry is one syscalls[] entry that applies.
-type ociEntry struct {
-	index int // in syscalls[]
-	call  specs.LinuxSyscall
+	Syscalls         []skipValue              `json:"syscalls"` // read one by one, from data
 }
 
 // goToDocker maps GOARCH to the arch names Docker's profiles use in
@@ -193,19 +230,23 @@ var ociArches = []specs.Arch{
 }
 
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
-	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord}
-	var probe map[string]json.RawMessage
+	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord,
+		truncate: opts.TruncateErrno, arches: opts.Arches, lines: newLineTable(data)}
+	if len(data) > maxProfile {
+		return nil, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
+	}
+	var probe map[string]skipValue // which keys there are
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, c.jsonError("", 0, err)
 	}
-	c.index = indexJSON(data)
 
 	body := data
 	base := 0
 	if _, ok := probe["defaultAction"]; !ok {
 		if _, ok := probe["syscalls"]; !ok {
 			// A config.json: the profile is linux.seccomp.
-			if _, ok := probe["ociVersion"]; ok || probe["linux"] != nil {
+			_, version := probe["ociVersion"]
+			if _, linux := probe["linux"]; version || linux {
 				var cfg struct {
 					Linux *struct {
 						Seccomp json.RawMessage `json:"seccomp"`
@@ -215,18 +256,24 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 					return nil, c.jsonError("", 0, err)
 				}
 				if cfg.Linux == nil || len(cfg.Linux.Seccomp) == 0 || string(cfg.Linux.Seccomp) == "null" {
-					return nil, c.errf("", "config has no linux.seccomp: the container runs without a filter")
+					start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+					return nil, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
 				}
 				c.prefix = "linux.seccomp."
 				body = cfg.Linux.Seccomp
-				base = c.index["linux.seccomp"]
 			}
 		}
+	}
+	c.indexTop()
+	if c.prefix != "" {
+		base = c.index["linux.seccomp"]
 	}
 	if err := json.Unmarshal(body, &c.top); err != nil {
 		return nil, c.jsonError("", base, err)
 	}
-	c.unknownFields(body)
+	if len(c.entryOff) != len(c.top.Syscalls) {
+		return nil, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
+	}
 
 	// The host arch, as libseccomp's native arch and Docker's filter key.
 	c.host = arch.Host()
@@ -283,28 +330,54 @@ func (c *ociConv) expand() error {
 			break
 		}
 	}
-	for i, raw := range t.Syscalls {
-		path := fmt.Sprintf("syscalls[%d]", i)
-		var s seccomp.Syscall
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return c.jsonError(path, c.offset(path), err)
+	for i := range t.Syscalls {
+		c.ent = c.indexEntry(i, c.entryOff[i], c.entryBytes(i), true)
+		e, err := c.entry(i)
+		if err != nil {
+			return err
 		}
-		if s.Name != "" {
-			if len(s.Names) > 0 {
-				return c.errf(path+".name", "both name and names are given; use names")
-			}
-			s.Names = []string{s.Name}
-		}
-		ok, err := c.applies(path, &s)
+		ok, err := c.applies(fmt.Sprintf("syscalls[%d]", i), &e.Syscall)
 		if err != nil {
 			return err
 		}
 		if ok {
-			c.entries = append(c.entries, ociEntry{index: i, call: s.LinuxSyscall})
+			c.entries = append(c.entries, i)
 		}
 	}
+	c.ent = nil
 	return nil
 }
+
+// dockerEntry is a syscalls[] entry of a Docker or Podman profile.
+type dockerEntry struct {
+	seccomp.Syscall
+	Errno string `json:"errno"` // Podman's
+}
+
+// entry decodes syscalls[i]. The entries are decoded again where they
+// are needed rather than kept: a profile of 10 MB would otherwise stay in
+// memory several times over.
+func (c *ociConv) entry(i int) (*dockerEntry, error) {
+	path := fmt.Sprintf("syscalls[%d]", i)
+	var e dockerEntry
+	if err := json.Unmarshal(c.entryBytes(i), &e); err != nil {
+		return nil, c.jsonError(path, c.offset(path), err)
+	}
+	if c.prefix != "" {
+		e.Errno = "" // runc ignores it
+	}
+	//lint:ignore SA1019 old profiles still use name, and Docker reads it
+	if name := e.Name; name != "" {
+		if len(e.Names) > 0 {
+			return nil, c.errf(path+".name", "both name and names are given; use names")
+		}
+		e.Names = []string{name}
+	}
+	return &e, nil
+}
+
+// entryBytes returns the text of syscalls[i].
+func (c *ociConv) entryBytes(i int) []byte { return c.data[c.entryOff[i]:c.entryEnd[i]] }
 
 // applies evaluates an entry's includes and excludes.
 func (c *ociConv) applies(path string, s *seccomp.Syscall) (bool, error) {
@@ -371,8 +444,12 @@ func (c *ociConv) spec() *specs.LinuxSeccomp {
 		ListenerPath:     c.top.ListenerPath,
 		ListenerMetadata: c.top.ListenerMetadata,
 	}
-	for _, e := range c.entries {
-		s.Syscalls = append(s.Syscalls, e.call)
+	for _, i := range c.entries {
+		e, err := c.entry(i)
+		if err != nil {
+			panic(err) // decoded before
+		}
+		s.Syscalls = append(s.Syscalls, e.LinuxSyscall)
 	}
 	return s
 }
@@ -385,7 +462,7 @@ type ociRule struct {
 
 func (c *ociConv) policy() (*Policy, error) {
 	t := &c.top
-	def, err := c.action("defaultAction", t.DefaultAction, t.DefaultErrnoRet, "defaultErrnoRet")
+	def, err := c.action("defaultAction", t.DefaultAction, t.DefaultErrnoRet, "defaultErrnoRet", t.DefaultErrno, "defaultErrno")
 	if err != nil {
 		return nil, err
 	}
@@ -394,15 +471,22 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	p := &Policy{Default: def, BadArch: KillProcess, X32LowWord: c.x32Low}
 
-	// libseccomp's native arch first, then the profile's.
+	// libseccomp's native arch first, then the profile's; or the arches
+	// the caller gives.
 	p.Arches = []*arch.Arch{c.host}
+	if len(c.arches) > 0 {
+		p.Arches = slices.Clone(c.arches)
+	}
 	for i, name := range t.Architectures {
 		path := fmt.Sprintf("architectures[%d]", i)
 		if c.prefix == "" && len(t.ArchMap) > 0 {
 			path = "archMap"
 		}
 		if !slices.Contains(ociArches, name) {
-			return nil, c.errf(path, "unknown architecture %q (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", name)
+			return nil, c.errf(path, "unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", quote(string(name)))
+		}
+		if len(c.arches) > 0 {
+			continue // replaced
 		}
 		a, err := arch.Lookup(string(name))
 		if err != nil {
@@ -424,9 +508,18 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 
 	var rules []*ociRule
-	for _, e := range c.entries {
-		path := fmt.Sprintf("syscalls[%d]", e.index)
-		act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet")
+	for _, index := range c.entries {
+		path := fmt.Sprintf("syscalls[%d]", index)
+		c.ent = c.indexEntry(index, c.entryOff[index], c.entryBytes(index), false)
+		de, err := c.entry(index)
+		if err != nil {
+			return nil, err
+		}
+		e := struct {
+			call  specs.LinuxSyscall
+			errno string
+		}{de.LinuxSyscall, de.Errno}
+		act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet", e.errno, path+".errno")
 		if err != nil {
 			return nil, err
 		}
@@ -452,8 +545,17 @@ func (c *ociConv) policy() (*Policy, error) {
 		if len(e.call.Names) == 0 {
 			c.warnf(path, "no syscall names: the entry does nothing")
 		}
+		seen := map[string]bool{}
+		var dups []string
 		for j, name := range e.call.Names {
 			np := fmt.Sprintf("%s.names[%d]", path, j)
+			if seen[name] {
+				if len(dups) < 10 && !slices.Contains(dups, name) {
+					dups = append(dups, name)
+				}
+				continue // the same rule again
+			}
+			seen[name] = true
 			if name == "" {
 				return nil, c.errf(np, "empty syscall name (runc refuses it)")
 			}
@@ -475,7 +577,11 @@ func (c *ociConv) policy() (*Policy, error) {
 				rules = append(rules, &ociRule{Rule: Rule{Syscall: name, Action: act, Pos: pos}, conds: []*Cmp{cmp}})
 			}
 		}
+		if len(dups) > 0 {
+			c.warnf(path+".names", "%s listed more than once: one rule each", strings.Join(dups, ", "))
+		}
 	}
+	c.ent = nil
 	c.warnLacking(p)
 	rules, err = c.merge(rules)
 	if err != nil {
@@ -484,51 +590,64 @@ func (c *ociConv) policy() (*Policy, error) {
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
 	for _, r := range rules {
-		switch len(r.conds) {
-		case 0:
-		case 1:
-			r.When = r.conds[0]
-		default:
-			and := make(And, len(r.conds))
-			for i, x := range r.conds {
-				and[i] = x
-			}
-			r.When = and
-		}
+		r.When = r.when()
 		p.Rules = append(p.Rules, r.Rule)
 	}
 	return p, nil
 }
 
 // warnMultiplexed warns where a rule on a call that an arch also offers
-// through socketcall or ipc means something else on that path in
-// libseccomp than in Eval (found by experiment with libseccomp 2.5.4):
-// libseccomp replaces a condition on arg0 with the call number but
-// compares the other conditions with the multiplexer's own arguments, and
-// an unconditional rule on the multiplexer replaces the rule there.
+// through socketcall or ipc means something else on that path: libseccomp
+// (found by experiment with libseccomp 2.5.4), like Eval and the compiler,
+// replaces the rule's conditions on arg0 by the call number and compares
+// its other conditions with the multiplexer's own registers (muxNotes says
+// what they hold); and an unconditional rule on the multiplexer replaces
+// the rule there.
 func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
-	for _, r := range rules {
+	all := make([]Rule, len(rules))
+	for i, r := range rules {
+		all[i] = r.Rule
+		all[i].When = r.when()
+	}
+	fb := map[string]muxFallback{
+		arch.Socketcall: fallbackOf(p.Default, all, arch.Socketcall),
+		arch.IPC:        fallbackOf(p.Default, all, arch.IPC),
+	}
+	for k, r := range rules {
 		for _, a := range p.Arches {
 			mux, call, ok := a.Multiplexed(r.Syscall)
 			if !ok {
 				continue
 			}
 			i := slices.IndexFunc(rules, func(u *ociRule) bool { return u.Syscall == mux && len(u.conds) == 0 })
-			switch {
-			case i >= 0 && rules[i].Action != r.Action:
-				c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
-					"%s on %s: through %s(%d) libseccomp applies the unconditional %s rule at %s instead of this one (%s); Eval applies the most restrictive",
-					r.Syscall, a.Name, mux, call, mux, rules[i].Pos, ActionText(r.Action))})
-			case i < 0 && slices.ContainsFunc(r.conds, func(x *Cmp) bool { return x.Arg > 0 }):
-				c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
-					"%s on %s: through %s(%d) libseccomp compares this rule's conditions on arg1..arg5 with %s's own arguments; Eval applies the rule there without conditions",
-					r.Syscall, a.Name, mux, call, mux)})
-			default:
+			if i >= 0 {
+				if rules[i].Action != r.Action {
+					c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+						"%s on %s: through %s(%d) libseccomp applies the unconditional %s rule at %s instead of this one (%s); Eval applies the most restrictive",
+						r.Syscall, a.Name, mux, call, mux, rules[i].Pos, ActionText(r.Action))})
+				}
 				continue
 			}
-			break
+			for _, msg := range muxNotes(a, all[k], p.ArgBits(a), fb[mux]) {
+				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
+			}
 		}
 	}
+}
+
+// when is the rule's predicate: its conditions ANDed.
+func (r *ociRule) when() Expr {
+	switch len(r.conds) {
+	case 0:
+		return nil
+	case 1:
+		return r.conds[0]
+	}
+	and := make(And, len(r.conds))
+	for i, x := range r.conds {
+		and[i] = x
+	}
+	return and
 }
 
 // warnX32Args warns, once, where the profile's x32 rules mean something
@@ -548,7 +667,7 @@ func (c *ociConv) warnX32Args(p *Policy, rules []*ociRule) {
 		if _, ok := p.Arches[i].SyscallNumber(r.Syscall); !ok {
 			continue
 		}
-		c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+		c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
 			"%s on x32: cbpf compares the arguments on all 64 bits, as the kernel passes them; libseccomp 2.5.4 (runc) compares only their low 32 bits, so x32 calls with high argument bits set are decided differently (OCIOptions.X32LowWord, --x32-low-word, does as runc does); further x32 rules with conditions are not reported",
 			r.Syscall)})
 		return
@@ -580,7 +699,7 @@ func (c *ociConv) known(p *Policy, path, name string) bool {
 		for _, a := range lack {
 			ns = append(ns, a.Name)
 		}
-		c.warnf(path, "unknown syscall %q on %s: runc ignores it", name, strings.Join(ns, ", "))
+		c.warnf(path, "unknown syscall %s on %s: runc ignores it", quote(name), strings.Join(ns, ", "))
 		return false
 	}
 	for _, a := range lack {
@@ -589,10 +708,11 @@ func (c *ociConv) known(p *Policy, path, name string) bool {
 		}
 		l := c.lacking[a]
 		if l == nil {
-			l = &lacking{pos: c.pos(path)}
+			l = &lacking{pos: c.pos(path), seen: map[string]bool{}}
 			c.lacking[a] = l
 		}
-		if !slices.Contains(l.names, name) {
+		if !l.seen[name] {
+			l.seen[name] = true
 			l.names = append(l.names, name)
 		}
 	}
@@ -603,6 +723,7 @@ func (c *ociConv) known(p *Policy, path, name string) bool {
 type lacking struct {
 	pos   string // of the first
 	names []string
+	seen  map[string]bool
 }
 
 // warnLacking gives one warning per arch for the names it lacks: a
@@ -611,7 +732,7 @@ type lacking struct {
 func (c *ociConv) warnLacking(p *Policy) {
 	for _, a := range p.Arches {
 		if l := c.lacking[a]; l != nil {
-			c.problems = append(c.problems, Problem{Pos: l.pos, Warning: true, Msg: fmt.Sprintf(
+			c.problems.add(Problem{Pos: l.pos, Warning: true, Msg: fmt.Sprintf(
 				"%d syscall names have no syscall on %s; their rules are skipped there: %s",
 				len(l.names), a.Name, strings.Join(l.names, " "))})
 		}
@@ -639,7 +760,7 @@ func (c *ociConv) merge(rules []*ociRule) ([]*ociRule, error) {
 			u := rs[i]
 			for _, r := range rs {
 				if r != u && r.Action != u.Action {
-					c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+					c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
 						"%s: this rule (%s) has no effect: libseccomp keeps only the unconditional rule at %s (%s)",
 						name, ActionText(r.Action), u.Pos, ActionText(u.Action))})
 				}
@@ -647,50 +768,53 @@ func (c *ociConv) merge(rules []*ociRule) ([]*ociRule, error) {
 			out = append(out, u)
 			continue
 		}
+		// The same conditions twice: one rule, or EEXIST.
 		var kept []*ociRule
-	next:
+		byKey := map[string]int{} // condsKey -> index in kept
 		for _, r := range rs {
-			for _, k := range kept {
-				if sameConds(k.conds, r.conds) {
-					if k.Action != r.Action {
-						return nil, &OCIError{Pos: r.Pos, Msg: fmt.Sprintf(
-							"%s: the same conditions as the rule at %s with another action (%s, %s): libseccomp refuses it (EEXIST) and runc fails",
-							name, k.Pos, ActionText(k.Action), ActionText(r.Action))}
-					}
-					continue next
+			key := condsKey(r.conds)
+			if i, ok := byKey[key]; ok {
+				if k := kept[i]; k.Action != r.Action {
+					return nil, &OCIError{Pos: r.Pos, Msg: fmt.Sprintf(
+						"%s: the same conditions as the rule at %s with another action (%s, %s): libseccomp refuses it (EEXIST) and runc fails",
+						name, k.Pos, ActionText(k.Action), ActionText(r.Action))}
 				}
+				continue
 			}
+			byKey[key] = len(kept)
 			kept = append(kept, r)
 		}
 		// Absorption: a rule whose conditions are a superset of another's.
+		// A rule has at most one condition per argument (runc splits the
+		// others), so its proper subsets are few: look them up.
 		var final []*ociRule
 		for _, r := range kept {
-			absorbed := false
-			for _, k := range kept {
-				if k != r && subset(k.conds, r.conds) && !sameConds(k.conds, r.conds) {
-					absorbed = true
-					if k.Action != r.Action {
-						c.problems = append(c.problems, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
-							"%s: this rule (%s) has no effect: its conditions include those of the rule at %s (%s), which libseccomp applies instead",
-							name, ActionText(r.Action), k.Pos, ActionText(k.Action))})
-					}
-					break
-				}
-			}
-			if !absorbed {
+			k := absorber(r, kept, byKey)
+			if k == nil {
 				final = append(final, r)
+				continue
+			}
+			if k.Action != r.Action {
+				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+					"%s: this rule (%s) has no effect: its conditions include those of the rule at %s (%s), which libseccomp applies instead",
+					name, ActionText(r.Action), k.Pos, ActionText(k.Action))})
 			}
 		}
-		for i, a := range final {
-			for _, b := range final[i+1:] {
-				if a.Action != b.Action && overlap(a.conds, b.conds) {
-					win := a
-					if MoreRestrictive(b.Action, a.Action) {
-						win = b
+		if len(final) > maxOverlapRules {
+			c.problems.add(Problem{Pos: final[0].Pos, Warning: true, Msg: fmt.Sprintf(
+				"%s: %d rules with conditions; not checked for rules with different actions that can both match (more than %d)", name, len(final), maxOverlapRules)})
+		} else {
+			for i, a := range final {
+				for _, b := range final[i+1:] {
+					if a.Action != b.Action && overlap(a.conds, b.conds) {
+						win := a
+						if MoreRestrictive(b.Action, a.Action) {
+							win = b
+						}
+						c.problems.add(Problem{Pos: b.Pos, Warning: true, Msg: fmt.Sprintf(
+							"%s: ambiguous: this rule (%s) and the rule at %s (%s) can both match; Eval takes the most restrictive, %s, while libseccomp's choice depends on its rule tree",
+							name, ActionText(b.Action), a.Pos, ActionText(a.Action), ActionText(win.Action))})
 					}
-					c.problems = append(c.problems, Problem{Pos: b.Pos, Warning: true, Msg: fmt.Sprintf(
-						"%s: ambiguous: this rule (%s) and the rule at %s (%s) can both match; Eval takes the most restrictive, %s, while libseccomp's choice depends on its rule tree",
-						name, ActionText(b.Action), a.Pos, ActionText(a.Action), ActionText(win.Action))})
 				}
 			}
 		}
@@ -699,7 +823,56 @@ func (c *ociConv) merge(rules []*ociRule) ([]*ociRule, error) {
 	return out, nil
 }
 
-func sameConds(a, b []*Cmp) bool { return subset(a, b) && subset(b, a) }
+// maxOverlapRules bounds the pairwise search for rules of one syscall that
+// can both match: past it the search would take quadratic time for a
+// warning.
+const maxOverlapRules = 256
+
+// condsKey identifies a set of conditions.
+func condsKey(cs []*Cmp) string {
+	keys := make([]string, 0, len(cs))
+	for _, x := range cs {
+		keys = append(keys, fmt.Sprintf("%d/%d/%d/%x/%x/%s/%s", x.Arg, x.Op, x.Bits, x.Mask, x.Value, x.MaskName, x.ValueName))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	return strings.Join(keys, ";")
+}
+
+// absorber returns the first rule of kept whose conditions are a proper
+// subset of r's, or nil.
+func absorber(r *ociRule, kept []*ociRule, byKey map[string]int) *ociRule {
+	var set []*Cmp // r's distinct conditions
+	for _, x := range r.conds {
+		if !slices.ContainsFunc(set, func(y *Cmp) bool { return *x == *y }) {
+			set = append(set, x)
+		}
+	}
+	best := -1
+	if len(set) > 12 {
+		for i, k := range kept {
+			if k != r && subset(k.conds, r.conds) && !subset(r.conds, k.conds) {
+				return kept[i]
+			}
+		}
+		return nil
+	}
+	for mask := 1; mask < 1<<len(set)-1; mask++ {
+		var sub []*Cmp
+		for i, x := range set {
+			if mask&(1<<i) != 0 {
+				sub = append(sub, x)
+			}
+		}
+		if i, ok := byKey[condsKey(sub)]; ok && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return kept[best]
+}
 
 // subset reports whether every condition of a is in b.
 func subset(a, b []*Cmp) bool {
@@ -785,17 +958,12 @@ func (c *ociConv) cond(path string, a specs.LinuxSeccompArg) (*Cmp, error) {
 	return cmp, nil
 }
 
-// action converts an action the way runc's getAction does.
-func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint, retPath string) (Action, error) {
-	data := uint16(unix.EPERM)
-	if errnoRet != nil {
-		if *errnoRet > 0xffff {
-			c.warnf(retPath, "%d does not fit in 16 bits; runc keeps the low 16 bits, %d", *errnoRet, uint16(*errnoRet))
-		}
-		data = uint16(*errnoRet)
-	}
-	usesRet := false // the action carries errnoRet
+// action converts an action the way runc's getAction does, with its
+// errno from errnoRet, or from Podman's errno when the profile gives one
+// (Podman then ignores errnoRet).
+func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint, retPath, errno, errnoPath string) (Action, error) {
 	var act Action
+	usesRet := false // the action carries errnoRet
 	switch a {
 	case specs.ActKill, specs.ActKillThread:
 		act = KillThread
@@ -804,9 +972,9 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	case specs.ActTrap:
 		act = Trap(0)
 	case specs.ActErrno:
-		act, usesRet = Errno(data), true
+		act, usesRet = Errno(0), true
 	case specs.ActTrace:
-		act, usesRet = Trace(data), true
+		act, usesRet = Trace(0), true
 	case specs.ActAllow:
 		act = Allow
 	case specs.ActLog:
@@ -816,39 +984,92 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	case "":
 		return 0, c.errf(path, "missing action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)")
 	default:
-		return 0, c.errf(path, "unknown action %q (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)", a)
+		return 0, c.errf(path, "unknown action %s (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)", quote(string(a)))
+	}
+	if errno != "" && c.prefix == "" {
+		// Podman (containers/common pkg/seccomp, getErrno): a decimal
+		// number, else a name of its errno table, with the host's value.
+		v, err := podmanErrno(errno, c.host)
+		if err != nil {
+			return 0, c.errf(errnoPath, "%v", err)
+		}
+		if errnoRet != nil && *errnoRet != v {
+			c.warnf(errnoPath, "errno %s (%d) and errnoRet %d disagree: Podman uses errno, Docker errnoRet; cbpf uses errno", quote(errno), v, *errnoRet)
+		}
+		errnoRet, retPath = &v, errnoPath
 	}
 	if errnoRet != nil && !usesRet {
 		c.warnf(retPath, "ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it")
 	}
-	if act.Kind() == Errno(0) && data >= 4095 {
+	if !usesRet {
+		return act, nil
+	}
+	data := uint16(unix.EPERM)
+	if errnoRet != nil {
+		if *errnoRet > 0xffff {
+			low := uint16(*errnoRet)
+			what := ""
+			if act == Errno(0) && low == 0 {
+				what = " (ERRNO(0): a denied call would look like a success)"
+			}
+			if !c.truncate {
+				return 0, c.errf(retPath, "%d does not fit in the 16 bits of a seccomp return value: runc would keep its low 16 bits, %d%s; write the value the call should return, or keep runc's truncation with OCIOptions.TruncateErrno (--truncate-errno)", *errnoRet, low, what)
+			}
+			c.warnf(retPath, "%d does not fit in 16 bits; runc keeps the low 16 bits, %d%s (OCIOptions.TruncateErrno)", *errnoRet, low, what)
+		}
+		data = uint16(*errnoRet)
+	}
+	if act == Errno(0) && data >= MaxErrno {
 		// Found by experiment: libseccomp 2.5.4 refuses ERRNO(4095) and
-		// above (EINVAL), so runc fails.
+		// above (EINVAL), so runc fails; the kernel would return larger
+		// values as 4095.
 		p := retPath
 		if errnoRet == nil {
 			p = path
 		}
 		return 0, c.errf(p, "errno %d: libseccomp refuses errno values above 4094, so runc fails", data)
 	}
-	return act, nil
+	return act | Action(data), nil
 }
 
-// unknownFields warns about the first field no profile format defines (a
-// typo such as "errnoret" otherwise goes unnoticed).
-func (c *ociConv) unknownFields(body []byte) {
-	var strict struct {
-		seccomp.Seccomp
-		Comment any `json:"comment"`
+// podmanErrnos are the errno names Podman's profiles may give
+// (containers/common pkg/seccomp/errno_list.go).
+var podmanErrnos = strings.Fields(`EPERM ENOENT ESRCH EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EDEADLK ENOMEM
+EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY
+EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EAGAIN EINPROGRESS EALREADY ENOTSOCK EDESTADDRREQ
+EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP EPFNOSUPPORT EAFNOSUPPORT
+EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN
+ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED ELOOP ENAMETOOLONG EHOSTDOWN EHOSTUNREACH
+ENOTEMPTY EUSERS EDQUOT ESTALE EREMOTE ENOLCK ENOSYS EILSEQ ENOMEDIUM EMEDIUMTYPE EOVERFLOW ECANCELED
+EIDRM ENOMSG ENOTSUP EBADMSG ENOTRECOVERABLE EOWNERDEAD`)
+
+// podmanErrno reads Podman's errno field: a decimal number below 2^32, or
+// one of its names, which takes the value it has on the host (Podman is
+// built for it).
+func podmanErrno(s string, host *arch.Arch) (uint, error) {
+	if v, err := strconv.ParseUint(s, 10, 32); err == nil {
+		return uint(v), nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&strict); err != nil && strings.Contains(err.Error(), "unknown field") {
-		c.warnf("", "%s: ignored", strings.TrimPrefix(err.Error(), "json: "))
+	if slices.Contains(podmanErrnos, s) {
+		if v, ok := constValue(s, host); ok && v >= 0 {
+			return uint(v), nil
+		}
 	}
+	msg := "unknown errno " + quote(s) + ": Podman refuses it (a decimal number, or a name such as EPERM"
+	if n := suggest(s, podmanErrnos); n != "" {
+		msg += "; did you mean " + n + "?"
+	}
+	return 0, errors.New(msg + ")")
 }
 
 func (c *ociConv) warnf(path, format string, a ...any) {
-	c.problems = append(c.problems, Problem{Pos: c.pos(path), Warning: true, Msg: fmt.Sprintf(format, a...)})
+	c.problems.add(Problem{Pos: c.pos(path), Warning: true, Msg: fmt.Sprintf(format, a...)})
+}
+
+// warnAt warns at an offset, about a full path (with the config.json
+// prefix).
+func (c *ociConv) warnAt(off int, path, format string, a ...any) {
+	c.problems.add(Problem{Pos: c.at(off, path), Warning: true, Msg: fmt.Sprintf(format, a...)})
 }
 
 func (c *ociConv) errf(path, format string, a ...any) error {
@@ -863,23 +1084,51 @@ func (c *ociConv) jsonError(path string, base int, err error) error {
 	switch {
 	case errors.As(err, &syn):
 		// The offset is just past the byte that broke the syntax.
-		return &OCIError{Pos: c.at(base+max(int(syn.Offset)-1, 0), c.prefix+path), Msg: "bad JSON: " + syn.Error()}
+		msg := syn.Error()
+		if strings.HasSuffix(msg, "exceeded max depth") {
+			msg = fmt.Sprintf("nesting too deep (limit %d, encoding/json's)", maxJSONDepth)
+		}
+		return &OCIError{Pos: c.at(base+max(int(syn.Offset)-1, 0), c.prefix+path), Msg: "bad JSON: " + msg}
 	case errors.As(err, &typ):
 		// The offset is just past the bad value: the path is the last
 		// value that starts before it.
+		target := base + int(typ.Offset)
 		off, p := -1, c.prefix+path
-		for q, o := range c.index {
-			if o < base+int(typ.Offset) && (o > off || o == off && len(q) > len(p)) {
-				off, p = o, q
+		if c.ent != nil {
+			rel, o := c.ent.lastBefore(target)
+			off, p = o, c.ent.path
+			if rel != "" {
+				p += "." + rel
+			}
+		} else {
+			for q, o := range c.index {
+				if o < target && (o > off || o == off && len(q) > len(p)) {
+					off, p = o, q
+				}
 			}
 		}
-		return &OCIError{Pos: c.at(off, p), Msg: fmt.Sprintf("bad value: %s where %s is expected", typ.Value, typ.Type)}
+		want := typ.Type.String()
+		if typ.Type.Kind() == reflect.Map || typ.Type.Kind() == reflect.Struct {
+			want = "an object"
+		}
+		return &OCIError{Pos: c.at(off, p), Msg: fmt.Sprintf("bad value: %s where %s is expected", shorten(typ.Value), want)}
 	}
 	return &OCIError{Pos: c.pos(path), Msg: err.Error()}
 }
 
+// offset finds a path of the profile (without the config.json prefix), or
+// -1: in the entry being converted, or among the values outside
+// syscalls[].
 func (c *ociConv) offset(path string) int {
-	if off, ok := c.index[c.prefix+path]; ok {
+	full := c.prefix + path
+	if e := c.ent; e != nil && strings.HasPrefix(full, e.path) && (len(full) == len(e.path) || full[len(e.path)] == '.') {
+		return e.offset(strings.TrimPrefix(full[len(e.path):], "."))
+	}
+	var i int
+	if _, err := fmt.Sscanf(path, "syscalls[%d]", &i); err == nil && path == fmt.Sprintf("syscalls[%d]", i) && i >= 0 && i < len(c.entryOff) {
+		return c.entryOff[i]
+	}
+	if off, ok := c.index[full]; ok {
 		return off
 	}
 	return -1
@@ -895,74 +1144,24 @@ func (c *ociConv) pos(path string) string {
 }
 
 func (c *ociConv) at(off int, path string) string {
-	var parts []string
-	if c.name != "" {
-		parts = append(parts, c.name)
-	}
+	var b strings.Builder
+	b.WriteString(c.name)
 	if off >= 0 && off <= len(c.data) {
-		line := 1 + bytes.Count(c.data[:off], []byte("\n"))
-		col := off - bytes.LastIndexByte(c.data[:off], '\n')
-		parts = append(parts, strconv.Itoa(line), strconv.Itoa(col))
+		line, col := c.lines.at(off)
+		if b.Len() > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.Itoa(line))
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(col))
 	}
-	s := strings.Join(parts, ":")
 	if path != "" {
-		if s != "" {
-			s += ": "
+		if b.Len() > 0 {
+			b.WriteString(": ")
 		}
-		s += path
+		b.WriteString(path)
 	}
-	return s
-}
-
-// indexJSON maps the path of every value in a JSON document
-// ("syscalls[3].args[0].op") to the offset where the value starts.
-func indexJSON(data []byte) map[string]int {
-	idx := map[string]int{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	start := func() int {
-		off := int(dec.InputOffset())
-		for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
-			off++
-		}
-		return off
-	}
-	var walk func(path string) bool
-	walk = func(path string) bool {
-		off := start()
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		idx[path] = off
-		switch tok {
-		case json.Delim('{'):
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return false
-				}
-				key, _ := k.(string)
-				p := key
-				if path != "" {
-					p = path + "." + key
-				}
-				if !walk(p) {
-					return false
-				}
-			}
-			_, err = dec.Token()
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if !walk(fmt.Sprintf("%s[%d]", path, i)) {
-					return false
-				}
-			}
-			_, err = dec.Token()
-		}
-		return err == nil
-	}
-	walk("")
-	return idx
+	return b.String()
 }
 
 func endianName(a *arch.Arch) string {

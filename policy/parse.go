@@ -1,10 +1,14 @@
 package policy
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/cbpfkit/cbpf/arch"
 )
@@ -24,10 +28,14 @@ func (e *ParseError) Error() string {
 // name is used in error positions. Warnings are returned along with the
 // policy; a malformed file gives an error with file:line:col.
 //
-// Named constants are resolved once the whole file is read, against the
-// policy's target arches (the host's when there is no arch line): a
-// constant whose value differs between two targets is an error, since a
-// rule means one number.
+// Named constants are resolved against the policy's target arches (all
+// the file's arch lines, or the host's when there is none): a constant
+// whose value differs between two targets is an error, since a rule means
+// one number.
+//
+// The rules one line makes for several syscalls share their predicate (or
+// the parts of it that do not depend on the syscall): treat the parsed
+// predicates as read-only.
 func ParseText(name string, src []byte) (*Policy, []Problem, error) {
 	return ParseTextFor(name, src, nil)
 }
@@ -37,126 +45,167 @@ func ParseText(name string, src []byte) (*Policy, []Problem, error) {
 // arches given.
 func ParseTextFor(name string, src []byte, arches []*arch.Arch) (*Policy, []Problem, error) {
 	ps := &textParser{file: name, p: New(KillProcess), override: arches}
-	if err := ps.parse(string(src)); err != nil {
+	if err := ps.parse(src); err != nil {
 		return nil, nil, err
 	}
-	return ps.p, ps.warns, nil
+	return ps.p, ps.warnings(), nil
 }
 
 // ParseAction reads one action as the policy language spells it
 // ("kill_thread", "errno(EPERM)", "trap(3)"). Constant names take their
 // value on the given arches (nil: the host's), which must agree.
 func ParseAction(s string, arches []*arch.Arch) (Action, error) {
-	ps := &textParser{file: "action", p: New(KillProcess), line: 1}
-	toks, col, err := lexLine(s)
-	if err != nil {
-		return 0, ps.errAt(1, col, "%v", err)
+	ps := &textParser{file: "action", p: New(KillProcess), line: 1, targets: arches}
+	if len(arches) == 0 {
+		ps.targets = ps.p.Targets()
 	}
-	ps.toks = toks
+	ps.startLine(s)
 	var a Action
 	if err := ps.actionStatement(&a, "after the action"); err != nil {
 		return 0, err
 	}
-	if len(arches) == 0 {
-		arches = ps.p.Targets()
-	}
-	for _, f := range ps.later {
-		if err := f(arches); err != nil {
-			return 0, err
-		}
-	}
 	return a, nil
 }
 
-// valueTerm is one operand of a value: a number, a negated number or a
-// named constant.
-type valueTerm struct {
-	num  uint64
-	neg  bool
-	name string
-	text string
-	line int
-	col  int
-}
-
-// value is an unresolved "A|B|-1" with the position of its first term.
-type value struct {
-	terms []valueTerm
-	line  int
-	col   int
-}
-
-// text is the value's normalised spelling, kept as Cmp.ValueName when it
-// names a constant or a negative number.
-func (v *value) text() (string, bool) {
-	named := false
-	parts := make([]string, len(v.terms))
-	for i, t := range v.terms {
-		parts[i] = t.text
-		named = named || t.name != "" || t.neg
-	}
-	return strings.Join(parts, "|"), named
-}
-
-// argRef is a named argument waiting for the rule's syscall and arches.
-type argRef struct {
-	name      string
-	line, col int
-}
+// lookahead is how many tokens the parser looks ahead at most (a masked
+// test "( (u32) args [ 3 ] &" needs nine).
+const lookahead = 16
 
 type textParser struct {
-	file string
-	p    *Policy
+	file     string
+	p        *Policy
+	override []*arch.Arch
 
-	line int
-	toks []token
-	i    int
+	// targets are the arches constants and named arguments are resolved
+	// on, known before the first rule (prescan). noResolve is set when an
+	// arch line is malformed: the parse fails there, and values do not
+	// matter until then.
+	targets   []*arch.Arch
+	noResolve bool
+
+	line  int
+	lx    lexer
+	la    [lookahead]token // ring of tokens lexed ahead
+	head  int
+	n     int
+	depth int // of "(" and "!" being parsed on this line
 
 	seenDefault, seenBadArch int // line numbers, 0: not yet
-	override                 []*arch.Arch
 
-	// Resolved after the whole file is read, in source order.
-	later []func(targets []*arch.Arch) error
-	warns []Problem
+	refs      []argRef // named arguments of the rule being parsed
+	wideCol   int      // column of the rule's first constant wider than 32 bits
+	texts     []string // scratch: the terms of the value being read
+	ops       []Expr   // scratch: the operands of the Ands and Ors being read
+	cmps      []Cmp    // the block newCmp takes comparisons from
+	posBuf    []byte   // the block pos cuts positions from
+	cmpCache  *[cmpCacheSize]*Cmp
+	ruleCache *[ruleCacheSize]ruleSeen
+
+	warns   []textWarning // at most maxWarnings
+	dropped int
+}
+
+// textWarning is a warning and where it is.
+type textWarning struct {
+	line, col int
+	msg       string
+}
+
+// argRef is a named argument of the rule being parsed: a comparison on
+// it has Arg -1-k, k its index in refs, until the rule's syscalls are known.
+type argRef struct {
+	name string
+	col  int // of its first use
 }
 
 func (ps *textParser) errAt(line, col int, format string, a ...any) error {
 	return &ParseError{File: ps.file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)}
 }
 
+// errTok reports an error at t; at an invalid character, the lexer's
+// error is the one to report.
 func (ps *textParser) errTok(t token, format string, a ...any) error {
+	if t.kind == tError {
+		return ps.errAt(ps.line, t.col, "%s", ps.lx.msg)
+	}
 	return ps.errAt(ps.line, t.col, format, a...)
 }
 
+// pos is "file:line:col". Rules keep theirs, so the strings are cut from
+// a shared block rather than allocated one by one.
 func (ps *textParser) pos(line, col int) string {
-	return fmt.Sprintf("%s:%d:%d", ps.file, line, col)
+	if cap(ps.posBuf)-len(ps.posBuf) < len(ps.file)+42 {
+		ps.posBuf = make([]byte, 0, max(4096, 4*len(ps.file)+168))
+	}
+	b := ps.posBuf
+	start := len(b)
+	b = append(b, ps.file...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(col), 10)
+	ps.posBuf = b
+	// The bytes from start on are never written again.
+	return unsafe.String(&b[start], len(b)-start)
 }
 
-func (ps *textParser) warn(line, col int, format string, a ...any) {
-	ps.warns = append(ps.warns, Problem{Pos: ps.pos(line, col), Warning: true, Msg: fmt.Sprintf(format, a...)})
+func (ps *textParser) warn(col int, format string, a ...any) {
+	ps.warnAt(ps.line, col, format, a...)
 }
 
-func (ps *textParser) peek() token { return ps.toks[ps.i] }
+func (ps *textParser) warnAt(line, col int, format string, a ...any) {
+	if len(ps.warns) >= maxWarnings {
+		ps.dropped++
+		return
+	}
+	ps.warns = append(ps.warns, textWarning{line, col, fmt.Sprintf(format, a...)})
+}
 
+// warnings returns the warnings in the order of their positions.
+func (ps *textParser) warnings() []Problem {
+	sort.SliceStable(ps.warns, func(i, j int) bool {
+		a, b := ps.warns[i], ps.warns[j]
+		return a.line < b.line || a.line == b.line && a.col < b.col
+	})
+	l := problemList{dropped: ps.dropped}
+	for _, w := range ps.warns {
+		l.list = append(l.list, Problem{Pos: ps.pos(w.line, w.col), Warning: true, Msg: w.msg})
+	}
+	return l.result(ps.file)
+}
+
+func (ps *textParser) startLine(line string) {
+	ps.lx = newLexer(line)
+	ps.head, ps.n, ps.depth = 0, 0, 0
+}
+
+// peekAt returns the token k ahead (k < lookahead).
+func (ps *textParser) peekAt(k int) token {
+	for ps.n <= k {
+		ps.la[(ps.head+ps.n)%lookahead] = ps.lx.next()
+		ps.n++
+	}
+	return ps.la[(ps.head+k)%lookahead]
+}
+
+func (ps *textParser) peek() token { return ps.peekAt(0) }
+
+// next consumes a token; the end of the line and an invalid character
+// stay.
 func (ps *textParser) next() token {
-	t := ps.toks[ps.i]
-	if t.kind != tEOL {
-		ps.i++
+	t := ps.peekAt(0)
+	if t.kind != tEOL && t.kind != tError {
+		ps.head = (ps.head + 1) % lookahead
+		ps.n--
 	}
 	return t
 }
 
-func (ps *textParser) is(text string) bool {
-	t := ps.peek()
-	return t.kind != tEOL && t.kind != tNumber && t.text == text
-}
+func (ps *textParser) is(text string) bool { return ps.isAt(0, text) }
 
 func (ps *textParser) isAt(k int, text string) bool {
-	if ps.i+k >= len(ps.toks) {
-		return false
-	}
-	t := ps.toks[ps.i+k]
-	return t.kind != tEOL && t.kind != tNumber && t.text == text
+	t := ps.peekAt(k)
+	return (t.kind == tIdent || t.kind == tPunct) && t.text == text
 }
 
 func (ps *textParser) expect(text, what string) error {
@@ -174,33 +223,164 @@ func (ps *textParser) expectEOL(what string) error {
 	return nil
 }
 
-func (ps *textParser) parse(src string) error {
-	lines := strings.Split(src, "\n")
-	for n, line := range lines {
-		ps.line = n + 1
-		toks, col, err := lexLine(line)
-		if err != nil {
-			return ps.errAt(ps.line, col, "%v", err)
+// enter counts one level of nesting ("(" or "!") at t. The text may nest
+// one level more than a predicate (MaxNesting): the parentheses of a
+// negated comparison, !(arg0 == 1), add none, and Policy.String writes
+// them, so that what it prints parses again.
+func (ps *textParser) enter(t token) error {
+	ps.depth++
+	if ps.depth > MaxNesting+1 {
+		return ps.errTok(t, "nesting too deep (limit %d)", MaxNesting)
+	}
+	return nil
+}
+
+func (ps *textParser) leave() { ps.depth-- }
+
+// lines calls f with each line of src (without its newline) and its
+// number, as strings.Split(src, "\n") would cut them, until f fails; it
+// returns the number of lines.
+func lines(src []byte, f func(n int, line []byte) error) (int, error) {
+	for n := 1; ; n++ {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			return n, f(n, src)
 		}
-		ps.toks, ps.i = toks, 0
-		if err := ps.statement(line); err != nil {
-			return err
+		if err := f(n, src[:i]); err != nil {
+			return n, err
 		}
+		src = src[i+1:]
+	}
+}
+
+// blank reports whether a line holds no statement.
+func blank(line []byte) bool {
+	for _, c := range line {
+		switch c {
+		case ' ', '\t', '\r', '\f', '\v':
+			continue
+		case '#':
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+func (ps *textParser) parse(src []byte) error {
+	ps.prescan(src)
+	total, err := lines(src, func(n int, line []byte) error {
+		if blank(line) {
+			return nil
+		}
+		ps.line = n
+		// The line is read in place: the parser keeps no substring of
+		// it (names come from the arch tables and the constants table,
+		// the rest is copied), so src may change once ParseText returns.
+		s := unsafe.String(unsafe.SliceData(line), len(line))
+		ps.startLine(s)
+		return ps.statement(s)
+	})
+	if err != nil {
+		return err
 	}
 	if ps.seenDefault == 0 {
-		return ps.errAt(len(lines), 1, "no default action: add a line such as \"default errno(EPERM)\" or \"default kill_process\"")
+		return ps.errAt(total, 1, "no default action: add a line such as \"default errno(EPERM)\" or \"default kill_process\"")
 	}
 	if ps.override != nil {
 		ps.p.Arches = append([]*arch.Arch(nil), ps.override...)
 	}
-	targets := ps.p.Targets()
-	for _, f := range ps.later {
-		if err := f(targets); err != nil {
-			return err
+	if rs := ps.p.Rules; len(rs) < cap(rs)/2 {
+		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
+	}
+	ps.checkMux()
+	return nil
+}
+
+// checkMux warns where rules on calls that a target also offers through
+// socketcall or ipc mean something else on that path (once the whole
+// policy, with its default action, is known).
+func (ps *textParser) checkMux() {
+	p := ps.p
+	var muxed []*arch.Arch
+	for _, a := range ps.targets {
+		if len(a.MultiplexedCalls(arch.Socketcall))+len(a.MultiplexedCalls(arch.IPC)) > 0 {
+			muxed = append(muxed, a)
 		}
 	}
-	ps.check()
-	return nil
+	if len(muxed) == 0 {
+		return
+	}
+	fb := map[string]muxFallback{
+		arch.Socketcall: fallbackOf(p.Default, p.Rules, arch.Socketcall),
+		arch.IPC:        fallbackOf(p.Default, p.Rules, arch.IPC),
+	}
+	for _, r := range p.Rules {
+		for _, a := range muxed {
+			mux, _, ok := a.Multiplexed(r.Syscall)
+			if !ok {
+				continue
+			}
+			// Pos is ps.pos(line, col).
+			l, c, _ := strings.Cut(strings.TrimPrefix(r.Pos, ps.file+":"), ":")
+			line, _ := strconv.Atoi(l)
+			col, _ := strconv.Atoi(c)
+			for _, msg := range muxNotes(a, r, p.ArgBits(a), fb[mux]) {
+				ps.warnAt(line, col, "%s", msg)
+			}
+		}
+	}
+}
+
+// prescan finds the target arches before the rules are read, so that
+// every value is resolved where it is written: the override, else every
+// arch line of the file, else the host.
+func (ps *textParser) prescan(src []byte) {
+	var as []*arch.Arch
+	statements := 0
+	lines(src, func(n int, line []byte) error {
+		if !blank(line) {
+			statements++
+		}
+		t := bytes.TrimLeft(line, " \t\r\f\v")
+		if !bytes.HasPrefix(t, []byte("arch")) {
+			return nil
+		}
+		s := unsafe.String(unsafe.SliceData(line), len(line))
+		lx := newLexer(s)
+		kw := lx.next()
+		if kw.kind != tIdent || kw.text != "arch" {
+			return nil
+		}
+		if t := lx.next(); t.kind == tPunct && (t.text == "," || t.text == ":") {
+			return nil
+		}
+		if ps.override != nil {
+			return nil
+		}
+		archWords(s, kw, func(word string, col int) bool {
+			a, err := arch.Lookup(word)
+			if err != nil {
+				ps.noResolve = true
+				return false
+			}
+			if !slices.Contains(as, a) {
+				as = append(as, a)
+			}
+			return true
+		})
+		return nil
+	})
+	// Most statements are rules on one syscall.
+	ps.p.Rules = make([]Rule, 0, statements)
+	if ps.override != nil {
+		ps.targets = ps.override
+		return
+	}
+	ps.targets = as
+	if len(as) == 0 {
+		ps.targets = ps.p.Targets()
+	}
 }
 
 func (ps *textParser) statement(line string) error {
@@ -240,9 +420,11 @@ func (ps *textParser) actionStatement(dst *Action, what string) error {
 	return ps.expectEOL(what)
 }
 
-// archStatement reads arch names as words, since they are spelt in many
-// ways ("x86-64", "386", "SCMP_ARCH_AARCH64", "0xc000003e").
-func (ps *textParser) archStatement(line string, kw token) error {
+// archWords calls f with each word after the arch keyword kw of line and
+// its column, until f returns false. Arch names are read as words, since
+// they are spelt in many ways ("x86-64", "386", "SCMP_ARCH_AARCH64",
+// "0xc000003e").
+func archWords(line string, kw token, f func(word string, col int) bool) int {
 	rest := stripComment(line)
 	i := kw.col - 1 + len("arch")
 	n := 0
@@ -256,46 +438,123 @@ func (ps *textParser) archStatement(line string, kw token) error {
 		for i < len(rest) && rest[i] != ' ' && rest[i] != '\t' && rest[i] != ',' && rest[i] != '\r' {
 			i++
 		}
-		word := rest[start:i]
-		a, err := arch.Lookup(word)
-		if err != nil {
-			msg := fmt.Sprintf("unknown arch %q", word)
-			if s := closest(word, arch.Names()); s != "" {
+		n++
+		if !f(rest[start:i], start+1) {
+			break
+		}
+	}
+	return n
+}
+
+func (ps *textParser) archStatement(line string, kw token) error {
+	var err error
+	n := archWords(line, kw, func(word string, col int) bool {
+		a, lerr := arch.Lookup(word)
+		if lerr != nil {
+			msg := "unknown arch " + quote(word)
+			if s := suggest(word, arch.Names()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			return ps.errAt(ps.line, start+1, "%s; known arches: %s", msg, strings.Join(arch.Names(), ", "))
+			err = ps.errAt(ps.line, col, "%s; known arches: %s", msg, strings.Join(arch.Names(), ", "))
+			return false
 		}
-		n++
-		dup := false
-		for _, b := range ps.p.Arches {
-			dup = dup || a == b
-		}
-		if dup {
-			ps.warn(ps.line, start+1, "arch %s is listed twice", a.Name)
-			continue
+		if slices.Contains(ps.p.Arches, a) {
+			ps.warn(col, "arch %s is listed twice", a.Name)
+			return true
 		}
 		ps.p.Arches = append(ps.p.Arches, a)
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	if n == 0 {
-		return ps.errAt(ps.line, len(rest)+1, "expected arch names after \"arch\" (x86_64, aarch64, ...)")
+		return ps.errAt(ps.line, len(stripComment(line))+1, "expected arch names after \"arch\" (x86_64, aarch64, ...)")
 	}
 	return nil
 }
 
-// nameAt is a syscall name of a rule and where it is.
+// nameAt is a syscall name of a rule and its column.
 type nameAt struct {
-	name      string
-	line, col int
+	name string
+	col  int
+}
+
+// syscallNames maps every syscall name some arch cbpf knows (directly or
+// through socketcall or ipc) to itself, and lists them sorted, for
+// suggestions.
+var syscallNames = sync.OnceValues(func() (map[string]string, []string) {
+	m := map[string]string{}
+	for _, a := range arch.All() {
+		for _, s := range a.Syscalls() {
+			m[s.Name] = s.Name
+		}
+		for _, mux := range []string{arch.Socketcall, arch.IPC} {
+			for _, n := range a.MultiplexedCalls(mux) {
+				m[n] = n
+			}
+		}
+	}
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return m, names
+})
+
+// suggest is closest, for names short enough to be typos of a candidate.
+func suggest(s string, candidates []string) string {
+	if len(s) > maxQuoted {
+		return ""
+	}
+	return closest(s, candidates)
+}
+
+// unknownSyscall is the error for a name no arch cbpf knows.
+func unknownSyscall(name string) string {
+	_, all := syscallNames()
+	msg := fmt.Sprintf("unknown syscall %s: no arch cbpf knows has it", quote(name))
+	if s := suggest(name, all); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return msg
 }
 
 func (ps *textParser) rule() error {
-	var calls []nameAt
+	var calls []nameAt       // distinct, in order
+	var index map[string]int // name -> times seen, once calls is long
+	var dups []string
 	for {
 		t := ps.next()
 		if t.kind != tIdent {
 			return ps.errTok(t, "expected a syscall name, found %s", t)
 		}
-		calls = append(calls, nameAt{t.text, ps.line, t.col})
+		seen := 0
+		if index != nil {
+			seen = index[t.text]
+			index[t.text] = seen + 1
+		} else if slices.ContainsFunc(calls, func(c nameAt) bool { return c.name == t.text }) {
+			seen = 1
+			if !slices.Contains(dups, t.text) {
+				seen = 2 // dups does not list it yet
+			}
+		}
+		switch {
+		case seen == 0:
+			calls = append(calls, nameAt{t.text, t.col})
+			if index == nil && len(calls) > 16 {
+				index = map[string]int{}
+				for _, c := range calls {
+					index[c.name] = 1
+				}
+				for _, d := range dups {
+					index[d] = 2
+				}
+			}
+		case index != nil && seen == 1, index == nil && seen == 2:
+			dups = append(dups, t.text)
+		}
 		if ps.is(",") {
 			ps.next()
 			continue
@@ -304,14 +563,30 @@ func (ps *textParser) rule() error {
 			ps.next()
 			break
 		}
-		if len(calls) == 1 {
+		if len(calls) == 1 && seen == 0 {
 			if _, ok := actionWords[t.text]; ok || t.text == "default" || t.text == "arch" {
 				return ps.errTok(ps.peek(), "expected ':' after syscall name %s (or is this meant to be a statement: default, bad-arch, arch?)", t.text)
 			}
 		}
 		return ps.errTok(ps.peek(), "expected ':' after syscall name, found %s", ps.peek())
 	}
-	named := map[*Cmp]argRef{}
+	known, _ := syscallNames()
+	for i, c := range calls {
+		name, ok := known[c.name]
+		if !ok {
+			return ps.errAt(ps.line, c.col, "%s", unknownSyscall(c.name))
+		}
+		calls[i].name = name // the table's copy: the line's text is not kept
+	}
+	if len(dups) > 0 {
+		for i := range dups {
+			dups[i] = known[dups[i]]
+		}
+		ps.warn(calls[0].col, "%s listed more than once in this rule; one rule each", strings.Join(dups, ", "))
+	}
+
+	ps.refs = ps.refs[:0]
+	ps.wideCol = 0
 	var when Expr
 	act := Allow
 	switch t := ps.peek(); {
@@ -322,8 +597,7 @@ func (ps *textParser) rule() error {
 			return err
 		}
 	default:
-		var vals []func([]*arch.Arch) error
-		e, err := ps.expr(calls, named, &vals)
+		e, _, err := ps.expr(calls)
 		if err != nil {
 			return err
 		}
@@ -336,7 +610,6 @@ func (ps *textParser) rule() error {
 		} else if t := ps.peek(); t.kind != tEOL {
 			return ps.errTok(t, "expected '&&', '||', '=>' or end of line, found %s", t)
 		}
-		ps.later = append(ps.later, vals...)
 	}
 	if err := ps.expectEOL("after the rule"); err != nil {
 		return err
@@ -344,54 +617,127 @@ func (ps *textParser) rule() error {
 	if a, ok := when.(And); ok && len(a) == 0 {
 		when = nil // "true"
 	}
-	// The rules are made once the arches, and so the constants and the
-	// argument positions, are known.
-	idx := len(ps.p.Rules)
-	for _, c := range calls {
-		ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, Action: act, Pos: ps.pos(c.line, c.col)})
-	}
-	ps.later = append(ps.later, func(targets []*arch.Arch) error {
-		for k, c := range calls {
-			ps.p.Rules[idx+k].Action = act // errno(NAME) is resolved by now
-			if when == nil {
+	if len(ps.refs) == 0 {
+		for _, c := range calls {
+			if line := ps.repeated(c.name, when, act); line > 0 {
+				ps.warn(c.col, "%s: the same rule as on line %d; dropped", c.name, line)
 				continue
 			}
-			var bad error
-			e := cloneExpr(when, func(orig, cp *Cmp) {
-				ref, ok := named[orig]
-				if !ok || bad != nil {
-					return
-				}
-				cp.Arg, bad = ps.namedArg(c.name, ref, targets)
-			})
-			if bad != nil {
-				return bad
-			}
-			ps.p.Rules[idx+k].When = e
+			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: when, Action: act, Pos: ps.pos(ps.line, c.col)})
 		}
-		return nil
-	})
+	} else {
+		// One copy of the predicate per distinct placement of the named
+		// arguments, shared by the syscalls that have it.
+		copies := map[string]Expr{}
+		vec := make([]int, len(ps.refs))
+		for _, c := range calls {
+			for k, ref := range ps.refs {
+				i, err := ps.namedArg(c.name, ref)
+				if err != nil {
+					return err
+				}
+				vec[k] = i
+			}
+			key := fmt.Sprint(vec)
+			e, ok := copies[key]
+			if !ok {
+				e = placeArgs(when, vec)
+				copies[key] = e
+			}
+			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: e, Action: act, Pos: ps.pos(ps.line, c.col)})
+		}
+	}
+	ps.checkRules(calls)
 	return nil
+}
+
+// ruleCacheSize is the number of recent rules the parser compares a new
+// one with, to drop a rule written again (the comparisons cache makes
+// the predicates of two identical lines the same Expr).
+const ruleCacheSize = 1 << 12
+
+// repeated reports the line of a recent rule identical to this one, or 0,
+// and remembers this one.
+func (ps *textParser) repeated(name string, when Expr, act Action) int {
+	if ps.ruleCache == nil {
+		ps.ruleCache = new([ruleCacheSize]ruleSeen)
+	}
+	h := uint64(len(name))*0x9e3779b97f4a7c15 ^ uint64(act)*0xc2b2ae3d27d4eb4f
+	if len(name) > 0 {
+		h ^= uint64(name[0])<<8 | uint64(name[len(name)-1])<<16
+	}
+	switch w := when.(type) {
+	case *Cmp:
+		h ^= w.Value * 0x165667b19e3779f9
+	case Or:
+		h ^= uint64(len(w)) * 0x27d4eb2f165667c5
+	case And:
+		h ^= uint64(len(w)) * 0x94d049bb133111eb
+	}
+	slot := &ps.ruleCache[(h^h>>29)%ruleCacheSize]
+	if slot.line > 0 && slot.name == name && slot.act == act && sameExpr(slot.when, when) {
+		return slot.line
+	}
+	*slot = ruleSeen{name, when, act, ps.line}
+	return 0
+}
+
+type ruleSeen struct {
+	name string
+	when Expr
+	act  Action
+	line int
 }
 
 // namedArg finds the position of a named argument of syscall on every
 // target; they must agree.
-func (ps *textParser) namedArg(syscall string, ref argRef, targets []*arch.Arch) (int, error) {
+func (ps *textParser) namedArg(syscall string, ref argRef) (int, error) {
 	idx, first := -1, ""
-	for _, a := range targets {
-		i := argIndex(syscall, a.Name, ref.name)
-		if i < 0 {
-			return 0, ps.errAt(ref.line, ref.col, "%q is not an argument of %s on %s; use arg0..arg5", ref.name, syscall, a.Name)
+	if !ps.noResolve {
+		for _, a := range ps.targets {
+			i := argIndex(syscall, a.Name, ref.name)
+			if i < 0 {
+				return 0, ps.errAt(ps.line, ref.col, "%q is not an argument of %s on %s; use arg0..arg5", ref.name, syscall, a.Name)
+			}
+			if idx >= 0 && i != idx {
+				return 0, ps.errAt(ps.line, ref.col, "%q is argument %d of %s on %s but %d on %s: write arg%d, or one policy per arch", ref.name, idx, syscall, first, i, a.Name, idx)
+			}
+			idx, first = i, a.Name
 		}
-		if idx >= 0 && i != idx {
-			return 0, ps.errAt(ref.line, ref.col, "%q is argument %d of %s on %s but %d on %s: write arg%d, or one policy per arch", ref.name, idx, syscall, first, i, a.Name, idx)
-		}
-		idx, first = i, a.Name
 	}
 	if idx < 0 {
-		idx = argIndex(syscall, "", ref.name)
+		idx = max(argIndex(syscall, "", ref.name), 0)
 	}
 	return idx, nil
+}
+
+// placeArgs copies e with the named arguments (Arg -1-k) at the positions
+// vec gives; the comparisons of plain arguments are shared.
+func placeArgs(e Expr, vec []int) Expr {
+	switch e := e.(type) {
+	case *Cmp:
+		if e.Arg >= 0 {
+			return e
+		}
+		c := *e
+		c.Arg = vec[-1-e.Arg]
+		return &c
+	case And:
+		out := make(And, len(e))
+		for i, x := range e {
+			out[i] = placeArgs(x, vec)
+		}
+		return out
+	case Or:
+		out := make(Or, len(e))
+		for i, x := range e {
+			out[i] = placeArgs(x, vec)
+		}
+		return out
+	case *Not:
+		return &Not{X: placeArgs(e.X, vec)}
+	}
+	return e
 }
 
 // actionWords are the action keywords, with whether they take a value:
@@ -411,8 +757,8 @@ func (ps *textParser) bodyIsAction(calls []nameAt) bool {
 	if _, ok := actionWords[t.text]; ok {
 		return true
 	}
-	next := ps.toks[ps.i+1]
-	if next.kind == tEOL || next.text == "(" {
+	next := ps.peekAt(1)
+	if next.kind == tEOL || next.kind == tPunct && next.text == "(" {
 		if _, ok := plainArg(t.text); ok || t.text == "args" || t.text == "true" || t.text == "false" {
 			return false
 		}
@@ -433,13 +779,13 @@ func (ps *textParser) action(dst *Action) error {
 	}
 	takes, ok := actionWords[t.text]
 	if !ok {
-		msg := fmt.Sprintf("unknown action %q", t.text)
+		msg := "unknown action " + quote(t.text)
 		words := make([]string, 0, len(actionWords))
 		for w := range actionWords {
 			words = append(words, w)
 		}
 		sort.Strings(words)
-		if s := closest(t.text, words); s != "" {
+		if s := suggest(t.text, words); s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", s)
 		}
 		return ps.errTok(t, "%s; actions: allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process", msg)
@@ -472,99 +818,171 @@ func (ps *textParser) action(dst *Action) error {
 		return ps.errTok(ps.peek(), "%s takes no value", t.text)
 	}
 	ps.next()
-	v, err := ps.value()
+	start := ps.peek()
+	v, err := ps.value(64)
 	if err != nil {
 		return err
 	}
 	if err := ps.expect(")", "after the action's value"); err != nil {
 		return err
 	}
-	kind := *dst
-	ps.later = append(ps.later, func(targets []*arch.Arch) error {
-		n, err := ps.resolve(v, 64, targets)
-		if err != nil {
-			return err
-		}
-		for _, term := range v.terms {
-			if term.neg {
-				return ps.errAt(term.line, term.col, "%s(%s): the value must be 0 to 65535", t.text, term.text)
-			}
-		}
-		if n > 0xffff {
-			return ps.errAt(v.line, v.col, "%s(%d): the value must be 0 to 65535 (it is the 16-bit data of the return value)", t.text, n)
-		}
-		*dst = kind | Action(n)
-		return nil
-	})
+	limit, why := uint64(0xffff), "it is the 16-bit data of the return value"
+	if t.text == "errno" {
+		limit, why = MaxErrno, "the kernel returns larger errno values as 4095"
+	}
+	if v.negCol > 0 {
+		return ps.errAt(ps.line, v.negCol, "%s(%s): the value must be 0 to %d", t.text, v.negText, limit)
+	}
+	if v.n > limit {
+		return ps.errTok(start, "%s(%d): the value must be 0 to %d (%s)", t.text, v.n, limit, why)
+	}
+	*dst |= Action(v.n)
 	return nil
 }
 
-func (ps *textParser) expr(calls []nameAt, named map[*Cmp]argRef, vals *[]func([]*arch.Arch) error) (Expr, error) {
-	x, err := ps.and(calls, named, vals)
+// The predicate parsers return the expression and its nesting (see
+// MaxNesting), and refuse deeper trees where they start.
+
+func (ps *textParser) expr(calls []nameAt) (Expr, int, error) {
+	start := ps.peek()
+	x, d, err := ps.and(calls)
 	if err != nil || !ps.is("||") {
-		return x, err
+		return x, d, err
 	}
-	or := Or{x}
+	base := len(ps.ops)
+	ps.push(x)
 	for ps.is("||") {
 		ps.next()
-		y, err := ps.and(calls, named, vals)
+		y, dy, err := ps.and(calls)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		or = append(or, y)
+		ps.push(y)
+		d = max(d, dy)
 	}
-	return or, nil
+	return ps.nested(start, Or(ps.popOps(base)), d+1)
 }
 
-func (ps *textParser) and(calls []nameAt, named map[*Cmp]argRef, vals *[]func([]*arch.Arch) error) (Expr, error) {
-	x, err := ps.unary(calls, named, vals)
+func (ps *textParser) and(calls []nameAt) (Expr, int, error) {
+	start := ps.peek()
+	x, d, err := ps.unary(calls)
 	if err != nil || !ps.is("&&") {
-		return x, err
+		return x, d, err
 	}
-	and := And{x}
+	base := len(ps.ops)
+	ps.push(x)
 	for ps.is("&&") {
 		ps.next()
-		y, err := ps.unary(calls, named, vals)
+		y, dy, err := ps.unary(calls)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		and = append(and, y)
+		ps.push(y)
+		d = max(d, dy)
 	}
-	return and, nil
+	return ps.nested(start, And(ps.popOps(base)), d+1)
 }
 
-func (ps *textParser) unary(calls []nameAt, named map[*Cmp]argRef, vals *[]func([]*arch.Arch) error) (Expr, error) {
+// push adds an operand to ps.ops, doubling its size when it is full
+// (append grows large slices by a quarter, which leaves four times as much
+// garbage).
+func (ps *textParser) push(x Expr) {
+	if len(ps.ops) == cap(ps.ops) {
+		ops := make([]Expr, len(ps.ops), max(16, 2*cap(ps.ops)))
+		copy(ops, ps.ops)
+		ps.ops = ops
+	}
+	ps.ops = append(ps.ops, x)
+}
+
+// popOps returns the operands pushed on ps.ops from base, in a slice of
+// their own, exactly as long: the stack is shared by every level, so that
+// a long line costs no more than its operands.
+func (ps *textParser) popOps(base int) []Expr {
+	xs := make([]Expr, len(ps.ops)-base)
+	copy(xs, ps.ops[base:])
+	clear(ps.ops[base:])
+	ps.ops = ps.ops[:base]
+	return xs
+}
+
+// cmpCacheSize is the number of recent comparisons the parser reuses:
+// a comparison written many times (arg0 == AF_INET) is then one Cmp.
+const cmpCacheSize = 1 << 14
+
+// newCmp returns c as a *Cmp: one made before if it is in the cache of
+// recent comparisons, else a new one, allocated in blocks (a parsed policy
+// keeps them all).
+func (ps *textParser) newCmp(c Cmp) *Cmp {
+	if ps.cmpCache == nil {
+		ps.cmpCache = new([cmpCacheSize]*Cmp)
+	}
+	h := c.Value*0x9e3779b97f4a7c15 ^ c.Mask*0xc2b2ae3d27d4eb4f ^ uint64(c.Arg)<<8 ^ uint64(c.Op)<<16 ^ uint64(c.Bits)
+	slot := &ps.cmpCache[(h^h>>32)%cmpCacheSize]
+	if *slot != nil && **slot == c {
+		return *slot
+	}
+	if len(ps.cmps) == 0 {
+		ps.cmps = make([]Cmp, 128)
+	}
+	p := &ps.cmps[0]
+	ps.cmps = ps.cmps[1:]
+	*p = c
+	*slot = p
+	return p
+}
+
+// nested returns x of nesting d, or the error if d is too deep.
+func (ps *textParser) nested(start token, x Expr, d int) (Expr, int, error) {
+	if d > MaxNesting {
+		return nil, 0, ps.errTok(start, "nesting too deep (limit %d)", MaxNesting)
+	}
+	return x, d, nil
+}
+
+func (ps *textParser) unary(calls []nameAt) (Expr, int, error) {
 	t := ps.peek()
 	switch {
 	case ps.is("!"):
 		ps.next()
-		x, err := ps.unary(calls, named, vals)
-		if err != nil {
-			return nil, err
+		if err := ps.enter(t); err != nil {
+			return nil, 0, err
 		}
-		return &Not{X: x}, nil
+		x, d, err := ps.unary(calls)
+		if err != nil {
+			return nil, 0, err
+		}
+		ps.leave()
+		return ps.nested(t, &Not{X: x}, d+1)
 	case ps.is("(") && ps.isCast(0):
-		return ps.compare(calls, named, vals)
+		x, err := ps.compare(calls)
+		return x, 0, err
 	case ps.is("(") && ps.isMasked():
-		return ps.masked(calls, named, vals)
+		x, err := ps.masked(calls)
+		return x, 0, err
 	case ps.is("("):
 		ps.next()
-		x, err := ps.expr(calls, named, vals)
+		if err := ps.enter(t); err != nil {
+			return nil, 0, err
+		}
+		x, d, err := ps.expr(calls)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if err := ps.expect(")", "to close the parenthesis"); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return x, nil
+		ps.leave()
+		return x, d, nil
 	case t.kind == tIdent && t.text == "true":
 		ps.next()
-		return And{}, nil
+		return And{}, 0, nil
 	case t.kind == tIdent && t.text == "false":
 		ps.next()
-		return Or{}, nil
+		return Or{}, 0, nil
 	}
-	return ps.compare(calls, named, vals)
+	x, err := ps.compare(calls)
+	return x, 0, err
 }
 
 // isCast reports whether "(u32)" starts k tokens ahead.
@@ -578,7 +996,7 @@ func (ps *textParser) isMasked() bool {
 	if ps.isCast(k) {
 		k += 3
 	}
-	if ps.i+k >= len(ps.toks) || ps.toks[ps.i+k].kind != tIdent {
+	if ps.peekAt(k).kind != tIdent {
 		return false
 	}
 	if ps.isAt(k+1, "[") { // args[N]
@@ -587,9 +1005,9 @@ func (ps *textParser) isMasked() bool {
 	return ps.isAt(k+1, "&")
 }
 
-// arg reads [ "(u32)" ] argname: the argument's index (-1 for a name to
-// resolve later) and width.
-func (ps *textParser) arg(calls []nameAt) (idx, bits int, ref argRef, err error) {
+// arg reads [ "(u32)" ] argname: the argument's index (-1-k for a name
+// to place once the syscalls are known, ps.refs[k]) and width.
+func (ps *textParser) arg(calls []nameAt) (idx, bits int, text string, err error) {
 	bits = 64
 	if ps.isCast(0) {
 		ps.next()
@@ -599,28 +1017,28 @@ func (ps *textParser) arg(calls []nameAt) (idx, bits int, ref argRef, err error)
 	}
 	t := ps.next()
 	if t.kind != tIdent {
-		return 0, 0, ref, ps.errTok(t, "expected an argument (arg0..arg5, args[N] or a name such as fd), found %s", t)
+		return 0, 0, "", ps.errTok(t, "expected an argument (arg0..arg5, args[N] or a name such as fd), found %s", t)
 	}
 	if n, ok := plainArg(t.text); ok {
 		if n > 5 {
-			return 0, 0, ref, ps.errTok(t, "argument %d: syscalls have arguments 0 to 5", n)
+			return 0, 0, "", ps.errTok(t, "argument %d: syscalls have arguments 0 to 5", n)
 		}
-		return n, bits, ref, nil
+		return n, bits, t.text, nil
 	}
 	if t.text == "args" && ps.is("[") {
 		ps.next()
 		nt := ps.next()
 		n, err := strconv.ParseUint(nt.text, 10, 8)
 		if nt.kind != tNumber || err != nil {
-			return 0, 0, ref, ps.errTok(nt, "expected an argument number 0 to 5 in args[N], found %s", nt)
+			return 0, 0, "", ps.errTok(nt, "expected an argument number 0 to 5 in args[N], found %s", nt)
 		}
 		if n > 5 {
-			return 0, 0, ref, ps.errTok(nt, "argument %d: syscalls have arguments 0 to 5", n)
+			return 0, 0, "", ps.errTok(nt, "argument %d: syscalls have arguments 0 to 5", n)
 		}
 		if err := ps.expect("]", "after the argument number"); err != nil {
-			return 0, 0, ref, err
+			return 0, 0, "", err
 		}
-		return int(n), bits, ref, nil
+		return int(n), bits, "arg" + strconv.Itoa(int(n)), nil
 	}
 	for _, c := range calls {
 		if argIndex(c.name, "", t.text) >= 0 {
@@ -628,11 +1046,16 @@ func (ps *textParser) arg(calls []nameAt) (idx, bits int, ref argRef, err error)
 		}
 		names := argNamesOf(c.name, "")
 		if names == nil {
-			return 0, 0, ref, ps.errTok(t, "%q: cbpf does not know the argument names of %s; use arg0..arg5", t.text, c.name)
+			return 0, 0, "", ps.errTok(t, "%s: cbpf does not know the argument names of %s; use arg0..arg5", quote(t.text), c.name)
 		}
-		return 0, 0, ref, ps.errTok(t, "%q is not an argument of %s (its arguments: %s)", t.text, c.name, strings.Join(names, ", "))
+		return 0, 0, "", ps.errTok(t, "%s is not an argument of %s (its arguments: %s)", quote(t.text), c.name, strings.Join(names, ", "))
 	}
-	return -1, bits, argRef{t.text, ps.line, t.col}, nil
+	k := slices.IndexFunc(ps.refs, func(r argRef) bool { return r.name == t.text })
+	if k < 0 {
+		k = len(ps.refs)
+		ps.refs = append(ps.refs, argRef{strings.Clone(t.text), t.col})
+	}
+	return -1 - k, bits, t.text, nil
 }
 
 // plainArg parses "arg0".."arg99".
@@ -649,43 +1072,40 @@ func plainArg(s string) (int, bool) {
 
 var relops = map[string]Op{"==": EQ, "!=": NE, "<": LT, "<=": LE, ">": GT, ">=": GE}
 
-func (ps *textParser) compare(calls []nameAt, named map[*Cmp]argRef, vals *[]func([]*arch.Arch) error) (Expr, error) {
+func (ps *textParser) compare(calls []nameAt) (Expr, error) {
 	start := ps.peek()
-	idx, bits, ref, err := ps.arg(calls)
+	idx, bits, text, err := ps.arg(calls)
 	if err != nil {
 		return nil, err
 	}
 	t := ps.peek()
 	if ps.is("&") {
-		return nil, ps.errTok(t, "a masked test needs parentheses: (%s & MASK) == VALUE", start.text)
+		return nil, ps.errTok(t, "a masked test needs parentheses: (%s & MASK) == VALUE", text)
 	}
 	op, ok := relops[t.text]
 	if !ok || t.kind != tPunct {
 		return nil, ps.errTok(t, "expected a comparison operator (==, !=, <, <=, >, >=) after the argument, found %s", t)
 	}
 	ps.next()
-	v, err := ps.value()
+	v, err := ps.value(bits)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cmp{Arg: idx, Op: op, Bits: bits}
-	if idx < 0 {
-		named[c] = ref
-	}
-	*vals = append(*vals, ps.setValue(v, bits, &c.Value, &c.ValueName))
+	c := ps.newCmp(Cmp{Arg: idx, Op: op, Bits: bits, Value: v.n, ValueName: v.name})
+	ps.checkCmp(start.col, text, c)
 	return c, nil
 }
 
-func (ps *textParser) masked(calls []nameAt, named map[*Cmp]argRef, vals *[]func([]*arch.Arch) error) (Expr, error) {
-	ps.next() // (
-	idx, bits, ref, err := ps.arg(calls)
+func (ps *textParser) masked(calls []nameAt) (Expr, error) {
+	start := ps.next() // (
+	idx, bits, text, err := ps.arg(calls)
 	if err != nil {
 		return nil, err
 	}
 	if err := ps.expect("&", "in a masked test (arg & MASK) == VALUE"); err != nil {
 		return nil, err
 	}
-	mask, err := ps.value()
+	mask, err := ps.value(bits)
 	if err != nil {
 		return nil, err
 	}
@@ -699,45 +1119,127 @@ func (ps *textParser) masked(calls []nameAt, named map[*Cmp]argRef, vals *[]func
 		return nil, ps.errTok(t, "expected '==' after (arg & MASK), found %s", t)
 	}
 	ps.next()
-	v, err := ps.value()
+	v, err := ps.value(bits)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cmp{Arg: idx, Op: MaskedEQ, Bits: bits}
-	if idx < 0 {
-		named[c] = ref
-	}
-	*vals = append(*vals, ps.setValue(mask, bits, &c.Mask, &c.MaskName), ps.setValue(v, bits, &c.Value, &c.ValueName))
+	c := ps.newCmp(Cmp{Arg: idx, Op: MaskedEQ, Bits: bits, Mask: mask.n, MaskName: mask.name, Value: v.n, ValueName: v.name})
+	ps.checkCmp(start.col, text, c)
 	return c, nil
 }
 
-// setValue returns the step that resolves v into *dst (and its name).
-func (ps *textParser) setValue(v *value, bits int, dst *uint64, name *string) func([]*arch.Arch) error {
-	return func(targets []*arch.Arch) error {
-		n, err := ps.resolve(v, bits, targets)
-		if err != nil {
-			return err
-		}
-		*dst = n
-		if s, ok := v.text(); ok {
-			*name = s
-		}
-		return nil
+// checkCmp warns about a comparison that never holds, and notes a
+// constant that 32-bit arches compare by its low half.
+func (ps *textParser) checkCmp(col int, arg string, c *Cmp) {
+	max := ^uint64(0)
+	if c.Bits == 32 {
+		max = 0xffffffff
+	}
+	switch {
+	case c.Op == LT && c.Value == 0:
+		ps.warn(col, "%s never holds: arguments are unsigned", cmpText(arg, c))
+	case c.Op == GT && c.Value == max:
+		ps.warn(col, "%s never holds: no %d-bit argument is greater", cmpText(arg, c), c.Bits)
+	case c.Op == MaskedEQ && c.Value&^c.Mask != 0:
+		ps.warn(col, "%s never holds: the value has bits outside the mask", cmpText(arg, c))
+	}
+	if ps.wideCol == 0 && c.Bits == 64 && c.Op != MaskedEQ && c.Value>>32 != 0 && c.Value>>31 != 0x1ffffffff {
+		ps.wideCol = col
 	}
 }
 
-// value reads term { "|" term }.
-func (ps *textParser) value() (*value, error) {
-	v := &value{line: ps.line, col: ps.peek().col}
-	if err := ps.terms(v); err != nil {
-		return nil, err
+// cmpText prints c with its argument as written.
+func cmpText(arg string, c *Cmp) string {
+	var b strings.Builder
+	writeCmpArg(&b, c, arg)
+	return b.String()
+}
+
+// checkRules adds the warnings about the rules one line made: syscalls
+// some targets lack, constants that 32-bit arches cut short, and what the
+// filter compares on the socketcall and ipc paths.
+func (ps *textParser) checkRules(calls []nameAt) {
+	var narrow []string
+	for _, a := range ps.targets {
+		if a.ArgBits == 32 {
+			narrow = append(narrow, a.Name)
+		}
+	}
+	if ps.wideCol > 0 && len(narrow) > 0 {
+		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
+	}
+	for _, c := range calls {
+		if msg := lackingMsg(c.name, ps.targets); msg != "" {
+			ps.warn(c.col, "%s", msg)
+		}
+	}
+}
+
+// lackingMsg says which targets have no syscall name (directly or through
+// a multiplexer), or "" when all have it.
+func lackingMsg(name string, targets []*arch.Arch) string {
+	var lack []string
+	for _, a := range targets {
+		if _, ok := a.SyscallNumber(name); ok {
+			continue
+		}
+		if _, _, ok := a.Multiplexed(name); ok {
+			continue
+		}
+		lack = append(lack, a.Name)
+	}
+	switch {
+	case len(lack) == 0:
+		return ""
+	case len(lack) < len(targets):
+		return fmt.Sprintf("%s: no such syscall on %s; the rule is skipped there", name, strings.Join(lack, ", "))
+	}
+	msg := fmt.Sprintf("%s: no such syscall on %s; the rule is skipped", name, strings.Join(lack, ", "))
+	var names []string
+	for _, a := range targets {
+		for _, s := range a.Syscalls() {
+			names = append(names, s.Name)
+		}
+	}
+	if s := suggest(name, names); s != "" && s != name {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return msg
+}
+
+// valueOf is a value read and resolved: the number, its spelling when it
+// names a constant or is negative (for Cmp.ValueName), and the first
+// negative term.
+type valueOf struct {
+	n       uint64
+	name    string
+	negCol  int
+	negText string
+}
+
+// value reads term { "|" term } and resolves it for a comparison of the
+// given width: negative numbers and constants are two's complement in that
+// width, and a constant must mean the same on every target.
+func (ps *textParser) value(bits int) (valueOf, error) {
+	var v valueOf
+	ps.texts = ps.texts[:0]
+	named := false
+	if err := ps.terms(bits, &v, &named); err != nil {
+		return v, err
+	}
+	if named {
+		if len(ps.texts) == 1 {
+			v.name = ps.texts[0]
+		} else {
+			v.name = strings.Join(ps.texts, "|")
+		}
 	}
 	return v, nil
 }
 
-func (ps *textParser) terms(v *value) error {
+func (ps *textParser) terms(bits int, v *valueOf, named *bool) error {
 	for {
-		if err := ps.term(v); err != nil {
+		if err := ps.term(bits, v, named); err != nil {
 			return err
 		}
 		if !ps.is("|") {
@@ -747,13 +1249,21 @@ func (ps *textParser) terms(v *value) error {
 	}
 }
 
-func (ps *textParser) term(v *value) error {
+func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
+	width := ^uint64(0)
+	if bits == 32 {
+		width = 0xffffffff
+	}
 	t := ps.next()
 	switch {
 	case t.kind == tPunct && t.text == "(":
-		if err := ps.terms(v); err != nil {
+		if err := ps.enter(t); err != nil {
 			return err
 		}
+		if err := ps.terms(bits, v, named); err != nil {
+			return err
+		}
+		ps.leave()
 		return ps.expect(")", "to close the value's parenthesis")
 	case t.kind == tPunct && t.text == "-":
 		nt := ps.next()
@@ -764,27 +1274,60 @@ func (ps *textParser) term(v *value) error {
 		if err != nil {
 			return err
 		}
-		v.terms = append(v.terms, valueTerm{num: n, neg: true, text: "-" + nt.text, line: ps.line, col: t.col})
+		text := "-" + nt.text
+		if n > uint64(1)<<(bits-1) {
+			return ps.errTok(t, "%s is out of range for a %d-bit comparison", shorten(text), bits)
+		}
+		v.n |= -n & width
+		*named = true
+		ps.texts = append(ps.texts, text)
+		if v.negCol == 0 {
+			v.negCol, v.negText = t.col, text
+		}
 		return nil
 	case t.kind == tNumber:
 		n, err := ps.number(t)
 		if err != nil {
 			return err
 		}
-		v.terms = append(v.terms, valueTerm{num: n, text: t.text, line: ps.line, col: t.col})
+		if n > width {
+			return ps.errTok(t, "%s does not fit a %d-bit comparison", shorten(t.text), bits)
+		}
+		v.n |= n
+		ps.texts = append(ps.texts, t.text) // value joins a copy
 		return nil
 	case t.kind == tIdent:
-		if !knownConst(t.text) {
-			msg := fmt.Sprintf("unknown constant %q", t.text)
-			if s := closest(t.text, consts().names); s != "" {
+		name, ok := canonConst(t.text)
+		if !ok {
+			msg := "unknown constant " + quote(t.text)
+			if s := suggest(t.text, consts().names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
 			return ps.errTok(t, "%s", msg)
 		}
-		v.terms = append(v.terms, valueTerm{name: t.text, text: t.text, line: ps.line, col: t.col})
+		n, err := ps.resolveConst(t, name, bits)
+		if err != nil {
+			return err
+		}
+		v.n |= n
+		*named = true
+		ps.texts = append(ps.texts, name)
 		return nil
 	}
 	return ps.errTok(t, "expected a value (a number or a constant such as O_RDONLY), found %s", t)
+}
+
+// canonConst returns the table's copy of a constant's name.
+func canonConst(s string) (string, bool) {
+	if !knownConst(s) {
+		return "", false
+	}
+	names := consts().names
+	i := sort.SearchStrings(names, s)
+	if i < len(names) && names[i] == s {
+		return names[i], true
+	}
+	return "", false
 }
 
 func (ps *textParser) number(t token) (uint64, error) {
@@ -792,174 +1335,45 @@ func (ps *textParser) number(t token) (uint64, error) {
 	// Go's syntax, except that a leading 0 means octal as in C, and no
 	// underscores.
 	if strings.Contains(s, "_") {
-		return 0, ps.errTok(t, "bad number %q", s)
+		return 0, ps.errTok(t, "bad number %s", quote(s))
 	}
 	n, err := strconv.ParseUint(s, 0, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, ps.errTok(t, "number %s does not fit in 64 bits", s)
+			return 0, ps.errTok(t, "number %s does not fit in 64 bits", shorten(s))
 		}
-		return 0, ps.errTok(t, "bad number %q (decimal, 0x hex, 0o or leading-0 octal, 0b binary)", s)
+		return 0, ps.errTok(t, "bad number %s (decimal, 0x hex, 0o or leading-0 octal, 0b binary)", quote(s))
 	}
 	return n, nil
 }
 
-// resolve computes v in a comparison of the given width on every target:
-// negative numbers and constants are two's complement in that width, and
-// a constant must mean the same on every target.
-func (ps *textParser) resolve(v *value, bits int, targets []*arch.Arch) (uint64, error) {
-	var out uint64
-	width := uint64(1)<<bits - 1
-	if bits == 64 {
-		width = ^uint64(0)
+// resolveConst gives a constant's value in a comparison of the given
+// width on every target; they must agree.
+func (ps *textParser) resolveConst(t token, name string, bits int) (uint64, error) {
+	if ps.noResolve {
+		return 0, nil
 	}
-	for _, t := range v.terms {
-		var n uint64
-		switch {
-		case t.name != "":
-			if len(targets) == 0 {
-				return 0, ps.errAt(t.line, t.col, "%s: no target arch to take its value from; add an arch line", t.name)
-			}
-			var first *arch.Arch
-			for _, a := range targets {
-				sv, ok := constValue(t.name, a)
-				if !ok {
-					return 0, ps.errAt(t.line, t.col, "%s is not defined on %s: write the number, or one policy per arch", t.name, a.Name)
-				}
-				w, err := ps.widen(t, sv, bits)
-				if err != nil {
-					return 0, err
-				}
-				if first != nil && w != n {
-					return 0, ps.errAt(t.line, t.col, "%s is %#x on %s but %#x on %s: write one policy per arch, or the number", t.name, n, first.Name, w, a.Name)
-				}
-				n, first = w, a
-			}
-		case t.neg:
-			limit := uint64(1) << (bits - 1)
-			if t.num > limit {
-				return 0, ps.errAt(t.line, t.col, "%s is out of range for a %d-bit comparison", t.text, bits)
-			}
-			n = -t.num & width
-		default:
-			if t.num > width {
-				return 0, ps.errAt(t.line, t.col, "%s does not fit a %d-bit comparison", t.text, bits)
-			}
-			n = t.num
+	if len(ps.targets) == 0 {
+		return 0, ps.errTok(t, "%s: no target arch to take its value from; add an arch line", name)
+	}
+	var n uint64
+	var first *arch.Arch
+	for _, a := range ps.targets {
+		sv, ok := constValue(name, a)
+		if !ok {
+			return 0, ps.errTok(t, "%s is not defined on %s: write the number, or one policy per arch", name, a.Name)
 		}
-		out |= n
-	}
-	return out, nil
-}
-
-// widen gives a constant's signed value in a comparison of width bits.
-func (ps *textParser) widen(t valueTerm, v int64, bits int) (uint64, error) {
-	if bits == 64 {
-		return uint64(v), nil
-	}
-	if v < -1<<31 || v > 0xffffffff {
-		return 0, ps.errAt(t.line, t.col, "%s (%#x) does not fit a 32-bit comparison", t.name, v)
-	}
-	return uint64(v) & 0xffffffff, nil
-}
-
-// cloneExpr copies e, calling f with every comparison and its copy.
-func cloneExpr(e Expr, f func(orig, cp *Cmp)) Expr {
-	switch e := e.(type) {
-	case *Cmp:
-		c := *e
-		f(e, &c)
-		return &c
-	case And:
-		out := make(And, len(e))
-		for i, x := range e {
-			out[i] = cloneExpr(x, f)
-		}
-		return out
-	case Or:
-		out := make(Or, len(e))
-		for i, x := range e {
-			out[i] = cloneExpr(x, f)
-		}
-		return out
-	case *Not:
-		return &Not{X: cloneExpr(e.X, f)}
-	}
-	return e
-}
-
-// check adds the warnings: Validate's (syscalls a target lacks, masked
-// values outside their mask, ...), comparisons that never hold, argument
-// tests that socketcall or ipc cannot apply, and 64-bit constants that
-// 32-bit arches cut short.
-func (ps *textParser) check() {
-	p := ps.p
-	targets := p.Targets()
-	var names []string
-	for _, a := range targets {
-		for _, s := range a.Syscalls() {
-			names = append(names, s.Name)
-		}
-	}
-	// The parser rejects what Validate calls an error, so its problems
-	// are warnings.
-	ps.warns = append(ps.warns, p.Validate()...)
-	for i := range ps.warns {
-		w := &ps.warns[i]
-		for _, r := range p.Rules {
-			if w.Pos == r.Pos && strings.HasPrefix(w.Msg, r.Syscall+": no such syscall on ") {
-				if s := closest(r.Syscall, names); s != "" && s != r.Syscall {
-					w.Msg += fmt.Sprintf(" (did you mean %s?)", s)
-				}
+		w := uint64(sv)
+		if bits == 32 {
+			if sv < -1<<31 || sv > 0xffffffff {
+				return 0, ps.errTok(t, "%s (%#x) does not fit a 32-bit comparison", name, sv)
 			}
+			w &= 0xffffffff
 		}
-	}
-	defer ps.sortWarnings()
-	for _, r := range p.Rules {
-		walk(r.When, func(c *Cmp) {
-			max := ^uint64(0)
-			if c.Bits == 32 {
-				max = 0xffffffff
-			}
-			switch {
-			case c.Op == LT && c.Value == 0:
-				ps.warns = append(ps.warns, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf("%s: %s never holds: arguments are unsigned", r.Syscall, c)})
-			case c.Op == GT && c.Value == max:
-				ps.warns = append(ps.warns, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf("%s: %s never holds: no %d-bit argument is greater", r.Syscall, c, c.Bits)})
-			}
-		})
-		if r.When == nil {
-			continue
+		if first != nil && w != n {
+			return 0, ps.errTok(t, "%s is %#x on %s but %#x on %s: write one policy per arch, or the number", name, n, first.Name, w, a.Name)
 		}
-		for _, a := range targets {
-			if mux, _, ok := a.Multiplexed(r.Syscall); ok {
-				ps.warns = append(ps.warns, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf("%s: on %s, calls made through %s match this rule whatever the arguments (they are behind a pointer a filter cannot read)", r.Syscall, a.Name, mux)})
-			}
-			if a.ArgBits == 32 {
-				wide := false
-				walk(r.When, func(c *Cmp) {
-					wide = wide || c.Bits == 64 && c.Op != MaskedEQ && c.Value>>32 != 0 && c.Value>>31 != 0x1ffffffff
-				})
-				if wide {
-					ps.warns = append(ps.warns, Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf("%s: on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", r.Syscall, a.Name)})
-				}
-			}
-		}
+		n, first = w, a
 	}
-}
-
-// sortWarnings puts the warnings in the order of the lines they are about.
-func (ps *textParser) sortWarnings() {
-	key := func(pos string) (int, int) {
-		rest := strings.TrimPrefix(pos, ps.file+":")
-		l, c, _ := strings.Cut(rest, ":")
-		line, _ := strconv.Atoi(l)
-		col, _ := strconv.Atoi(c)
-		return line, col
-	}
-	sort.SliceStable(ps.warns, func(i, j int) bool {
-		li, ci := key(ps.warns[i].Pos)
-		lj, cj := key(ps.warns[j].Pos)
-		return li < lj || li == lj && ci < cj
-	})
+	return n, nil
 }

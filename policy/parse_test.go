@@ -109,8 +109,27 @@ func TestErrors(t *testing.T) {
 		{"default errno", "t:1:14: expected '(' after errno: errno(EPERM) or errno(1)"},
 		{"default errno(1", "t:1:16: expected ')' after the action's value, found end of line"},
 		{"default allow(1)", "t:1:14: allow takes no value"},
-		{"default errno(65536)", "t:1:15: errno(65536): the value must be 0 to 65535 (it is the 16-bit data of the return value)"},
-		{"default errno(-1)", "t:1:15: errno(-1): the value must be 0 to 65535"},
+		{"default errno(65536)", "t:1:15: errno(65536): the value must be 0 to 4095 (the kernel returns larger errno values as 4095)"},
+		{"default errno(4096)", "t:1:15: errno(4096): the value must be 0 to 4095 (the kernel returns larger errno values as 4095)"},
+		{"default errno(4294967296)", "t:1:15: errno(4294967296): the value must be 0 to 4095 (the kernel returns larger errno values as 4095)"},
+		{"default errno(-1)", "t:1:15: errno(-1): the value must be 0 to 4095"},
+		{head + "write: errno(5000)", "t:3:14: errno(5000): the value must be 0 to 4095 (the kernel returns larger errno values as 4095)"},
+		{head + "write: arg0 == 1 => errno(0x1000|1)", "t:3:27: errno(4097): the value must be 0 to 4095 (the kernel returns larger errno values as 4095)"},
+		{"default trap(65536)", "t:1:14: trap(65536): the value must be 0 to 65535 (it is the 16-bit data of the return value)"},
+		{"default trace(-1)", "t:1:15: trace(-1): the value must be 0 to 65535"},
+		{head + "ptrce: kill_process", `t:3:1: unknown syscall "ptrce": no arch cbpf knows has it (did you mean ptrace?)`},
+		{head + "read, opnat, write: kill_process", `t:3:7: unknown syscall "opnat": no arch cbpf knows has it (did you mean openat?)`},
+		{head + "read: " + strings.Repeat("!", 2000) + "arg0 == 1", "t:3:1008: nesting too deep (limit 1000)"},
+		{head + "read: " + strings.Repeat("!", 1001) + "arg0 == 1", "t:3:7: nesting too deep (limit 1000)"},
+		{head + "read: " + strings.Repeat("(", 5000) + "arg0 == 1" + strings.Repeat(")", 5000), "t:3:1008: nesting too deep (limit 1000)"},
+		{head + "read: arg0 == " + strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000), "t:3:1016: nesting too deep (limit 1000)"},
+		{head + "read: " + strings.Repeat("(arg0 == 1 || arg1 == 2 && ", 600) + "arg0 == 1" + strings.Repeat(")", 600), "t:3:2694: nesting too deep (limit 1000)"},
+		{head + "read: arg0 == " + strings.Repeat("9", 100), "t:3:15: number " + strings.Repeat("9", 64) + "... (100 bytes) does not fit in 64 bits"},
+		{head + "read: arg0 == " + strings.Repeat("A", 100), `t:3:15: unknown constant "` + strings.Repeat("A", 63) + `... (102 bytes)`},
+		{head + strings.Repeat("r", 100) + ": allow", `t:3:1: unknown syscall "` + strings.Repeat("r", 63) + `... (102 bytes): no arch cbpf knows has it`},
+		{head + "read: arg0 == 1 || $ arg0", "t:3:20: unexpected character '$'"},
+		{head + "read: arg0 == 1 || arg1 == \xff", "t:3:28: unexpected byte 0xff (not UTF-8 text)"},
+		{head + "read: !!arg0 == 1 => errno(1) \x00", "t:3:31: unexpected character '\\x00'"},
 		{"default errno(EPRM)", `t:1:15: unknown constant "EPRM" (did you mean EPERM?)`},
 		{"arch\ndefault allow", `t:1:5: expected arch names after "arch" (x86_64, aarch64, ...)`},
 		{"default allow\narch x86_64 amd65", `t:2:13: unknown arch "amd65" (did you mean amd64?); known arches: ` + strings.Join(arch.Names(), ", ")},
@@ -151,14 +170,17 @@ func TestErrors(t *testing.T) {
 		{"default allow\narch x86_64 s390x\nclone: flags == 0", `t:3:8: "flags" is argument 0 of clone on x86_64 but 1 on s390x: write arg0, or one policy per arch`},
 		{head + "read: !", "t:3:8: expected an argument (arg0..arg5, args[N] or a name such as fd), found end of line"},
 		{head + "42: allow", "t:3:1: expected a statement (default, bad-arch, arch or \"syscall: rule\"), found number 42"},
+		{"default allow\narch x86_64 " + strings.Repeat("x", 100), `t:2:13: unknown arch "` + strings.Repeat("x", 63) + `... (102 bytes); known arches: ` + strings.Join(arch.Names(), ", ")},
+		{"default allow\nread: allow\narch amd65\nsocket: arg0 == AF_INET", `t:3:6: unknown arch "amd65" (did you mean amd64?); known arches: ` + strings.Join(arch.Names(), ", ")},
+		{"default allow\nread: arg0 == O_DIRECTORY\narch x86_64\narch aarch64", "t:2:15: O_DIRECTORY is 0x10000 on x86_64 but 0x4000 on aarch64: write one policy per arch, or the number"},
 	} {
 		p, _, err := ParseText("t", []byte(tc.src))
 		if err == nil {
-			t.Errorf("%q: no error, parsed as\n%s", tc.src, p)
+			t.Errorf("%s: no error, parsed as\n%s", quote(tc.src), p)
 			continue
 		}
 		if err.Error() != tc.want {
-			t.Errorf("%q:\n got %s\nwant %s", tc.src, err, tc.want)
+			t.Errorf("%s:\n got %s\nwant %s", quote(tc.src), err, tc.want)
 		}
 	}
 }

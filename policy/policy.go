@@ -1,7 +1,10 @@
 package policy
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/cbpfkit/cbpf/arch"
@@ -46,15 +49,29 @@ type Rule struct {
 }
 
 func (r Rule) String() string {
-	s := r.Syscall + ": "
-	if r.When == nil {
-		return s + ActionText(r.Action)
+	var b strings.Builder
+	writeRule(&b, []string{r.Syscall}, r.When, r.Action)
+	return b.String()
+}
+
+// writeRule writes a rule line for the syscalls.
+func writeRule(b textWriter, syscalls []string, when Expr, act Action) {
+	for i, s := range syscalls {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s)
 	}
-	s += r.When.String()
-	if r.Action != Allow {
-		s += " => " + ActionText(r.Action)
+	b.WriteString(": ")
+	if when == nil {
+		b.WriteString(ActionText(act))
+		return
 	}
-	return s
+	writeExpr(b, when)
+	if act != Allow {
+		b.WriteString(" => ")
+		b.WriteString(ActionText(act))
+	}
 }
 
 // New returns an empty policy with the given default action that kills the
@@ -105,12 +122,42 @@ func (p *Policy) Targets() []*arch.Arch {
 	return nil
 }
 
-// String prints the policy in the policy language, one rule a line.
+// String prints the policy in the policy language: one line per rule,
+// except that consecutive rules with the same action and the same
+// predicate (one Expr, shared, as ParseText makes them for a line that
+// names several syscalls) print as one line, "read, write: arg0 == 1", so
+// that the text is linear in the size of the policy.
 func (p *Policy) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "default %s\n", ActionText(p.Default))
+	p.write(&b)
+	return b.String()
+}
+
+// WriteTo writes p as String does, without making the text in memory.
+func (p *Policy) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriter(cw)
+	p.write(bw)
+	err := bw.Flush()
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// write prints p to b.
+func (p *Policy) write(b textWriter) {
+	fmt.Fprintf(b, "default %s\n", ActionText(p.Default))
 	if p.BadArch != KillProcess {
-		fmt.Fprintf(&b, "bad-arch %s\n", ActionText(p.BadArch))
+		fmt.Fprintf(b, "bad-arch %s\n", ActionText(p.BadArch))
 	}
 	if len(p.Arches) > 0 {
 		b.WriteString("arch")
@@ -119,11 +166,58 @@ func (p *Policy) String() string {
 		}
 		b.WriteByte('\n')
 	}
-	for _, r := range p.Rules {
-		b.WriteString(r.String())
+	var names []string
+	var in map[string]bool // names, once there are many
+	for i := 0; i < len(p.Rules); {
+		r := p.Rules[i]
+		names = append(names[:0], r.Syscall)
+		in = nil
+		j := i + 1
+		for ; j < len(p.Rules); j++ {
+			q := p.Rules[j]
+			if r.When == nil || q.Action != r.Action || !sameExpr(q.When, r.When) {
+				break
+			}
+			if in == nil && len(names) > 16 {
+				in = map[string]bool{}
+				for _, n := range names {
+					in[n] = true
+				}
+			}
+			if in != nil && in[q.Syscall] || in == nil && slices.Contains(names, q.Syscall) {
+				break // one line names a syscall once
+			}
+			names = append(names, q.Syscall)
+			if in != nil {
+				in[q.Syscall] = true
+			}
+		}
+		writeRule(b, names, r.When, r.Action)
 		b.WriteByte('\n')
+		i = j
 	}
-	return b.String()
+}
+
+// sameExpr reports whether a and b are the same predicate: both nil, the
+// same pointer, or the same slice.
+func sameExpr(a, b Expr) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case *Cmp:
+		b, ok := b.(*Cmp)
+		return ok && a == b
+	case *Not:
+		b, ok := b.(*Not)
+		return ok && a == b
+	case And:
+		b, ok := b.(And)
+		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+	case Or:
+		b, ok := b.(Or)
+		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+	}
+	return false
 }
 
 // ActionText writes an action the way the policy language spells it:
@@ -169,22 +263,80 @@ func (p Problem) String() string {
 	return kind + ": " + p.Msg
 }
 
-// Validate checks the policy: actions the kernel knows, argument indexes,
-// constants that fit, and syscall names each target arch knows (a name an
-// arch lacks is a warning: the rule is skipped there).
+// Validate checks the policy: actions the kernel knows and returns as
+// written (an errno above MaxErrno is an error: the kernel would return
+// 4095), argument indexes, constants that fit, predicates no deeper than
+// MaxNesting, and syscall names (a name no arch cbpf knows is an error; a
+// name some targets lack is a warning: the rule is skipped there).
 func (p *Policy) Validate() []Problem { return p.validate(true) }
 
 // Errors is Validate without the warnings: the problems that make the
 // policy impossible to compile.
 func (p *Policy) Errors() []Problem { return p.validate(false) }
 
+// maxWarnings bounds the problems a parser or Validate returns: past it a
+// file is generated or garbage, and listing every problem of a 10 MB file
+// would cost more memory than the file. The last problem then says how
+// many were left out.
+const maxWarnings = 1000
+
+// problemList collects problems, up to maxWarnings.
+type problemList struct {
+	list    []Problem
+	dropped int
+}
+
+func (l *problemList) add(p Problem) {
+	if len(l.list) >= maxWarnings {
+		l.dropped++
+		return
+	}
+	l.list = append(l.list, p)
+}
+
+// result returns the problems, with a last one at pos counting those left
+// out.
+func (l *problemList) result(pos string) []Problem {
+	if l.dropped > 0 {
+		return append(l.list, Problem{Pos: pos, Warning: true, Msg: fmt.Sprintf("%d more problems not shown", l.dropped)})
+	}
+	return l.list
+}
+
+// exprKey identifies a predicate shared by several rules.
+type exprKey struct {
+	cmp   *Cmp
+	not   *Not
+	slice *Expr
+	n     int
+	or    bool
+}
+
+func keyOf(e Expr) (exprKey, bool) {
+	switch e := e.(type) {
+	case *Cmp:
+		return exprKey{cmp: e}, true
+	case *Not:
+		return exprKey{not: e}, true
+	case And:
+		if len(e) > 0 {
+			return exprKey{slice: &e[0], n: len(e)}, true
+		}
+	case Or:
+		if len(e) > 0 {
+			return exprKey{slice: &e[0], n: len(e), or: true}, true
+		}
+	}
+	return exprKey{}, false
+}
+
 func (p *Policy) validate(warnings bool) []Problem {
-	var ps []Problem
+	var ps problemList
 	bad := func(pos string, warning bool, format string, a ...any) {
 		if warning && !warnings {
 			return
 		}
-		ps = append(ps, Problem{Pos: pos, Warning: warning, Msg: fmt.Sprintf(format, a...)})
+		ps.add(Problem{Pos: pos, Warning: warning, Msg: fmt.Sprintf(format, a...)})
 	}
 	for _, a := range []struct {
 		what string
@@ -192,14 +344,39 @@ func (p *Policy) validate(warnings bool) []Problem {
 	}{{"default action", p.Default}, {"bad-arch action", p.BadArch}} {
 		if !a.act.Valid() {
 			bad("", false, "%s %#08x is not a seccomp action", a.what, uint32(a.act))
+		} else if a.act.Kind() == Errno(0) && a.act.Data() > MaxErrno {
+			bad("", false, "%s: errno %d is above %d; the kernel would return %d", a.what, a.act.Data(), MaxErrno, MaxErrno)
 		}
 	}
+	known, _ := syscallNames()
+	checked := map[exprKey]bool{} // predicates shared by several rules are checked once
+	targets := p.Targets()
 	for _, r := range p.Rules {
 		if !r.Action.Valid() {
 			bad(r.Pos, false, "%s: %#08x is not a seccomp action", r.Syscall, uint32(r.Action))
 		}
-		if r.Action.Kind() == Errno(0) && r.Action.Data() > 4095 {
-			bad(r.Pos, true, "%s: errno %d is above 4095; the kernel clamps it", r.Syscall, r.Action.Data())
+		if r.Action.Kind() == Errno(0) && r.Action.Data() > MaxErrno {
+			bad(r.Pos, false, "%s: errno %d is above %d; the kernel would return %d", r.Syscall, r.Action.Data(), MaxErrno, MaxErrno)
+		}
+		if _, ok := known[r.Syscall]; !ok {
+			bad(r.Pos, false, "%s", unknownSyscall(r.Syscall))
+		} else if warnings {
+			if msg := lackingMsg(r.Syscall, targets); msg != "" {
+				bad(r.Pos, true, "%s", msg)
+			}
+		}
+		if r.When == nil {
+			continue
+		}
+		if k, ok := keyOf(r.When); ok {
+			if checked[k] {
+				continue
+			}
+			checked[k] = true
+		}
+		if nesting(r.When, MaxNesting) > MaxNesting {
+			bad(r.Pos, false, "%s: the predicate nests deeper than %d levels (MaxNesting)", r.Syscall, MaxNesting)
+			continue
 		}
 		walk(r.When, func(c *Cmp) {
 			if c == nil {
@@ -215,24 +392,15 @@ func (p *Policy) validate(warnings bool) []Problem {
 			if c.Bits == 32 && (c.Value>>32 != 0 || c.Mask>>32 != 0) {
 				bad(r.Pos, false, "%s: %s: a 32-bit comparison with a constant wider than 32 bits", r.Syscall, c)
 			}
+			if int(c.Op) >= len(opText) {
+				bad(r.Pos, false, "%s: comparison operator %d is not one of EQ..MaskedEQ", r.Syscall, c.Op)
+			}
 			if c.Op == MaskedEQ && c.Value&^c.Mask != 0 {
 				bad(r.Pos, true, "%s: %s never holds: the value has bits outside the mask", r.Syscall, c)
 			}
 		})
-		if !warnings {
-			continue
-		}
-		for _, a := range p.Targets() {
-			if _, ok := a.SyscallNumber(r.Syscall); ok {
-				continue
-			}
-			if _, _, ok := a.Multiplexed(r.Syscall); ok {
-				continue
-			}
-			bad(r.Pos, true, "%s: no such syscall on %s; the rule is skipped there", r.Syscall, a.Name)
-		}
 	}
-	return ps
+	return ps.result("")
 }
 
 // walk calls f for every comparison in e. A nil e (an unconditional rule)

@@ -13,16 +13,18 @@ import (
 type policyFlags struct {
 	lang, arches, caps, kernel *string
 	newSyscalls, x32LowWord    *bool
+	truncateErrno              *bool
 }
 
 func addPolicyFlags(fs *flags) *policyFlags {
 	return &policyFlags{
-		lang:        fs.String("lang", "", "policy `language`: text or oci (default: oci if the file starts with '{')"),
-		arches:      fs.String("arch", "", "comma-separated target `arches`, replacing the policy's"),
-		caps:        fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
-		kernel:      fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
-		newSyscalls: fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
-		x32LowWord:  fs.Bool("x32-low-word", false, "compare x32 arguments on their low 32 bits, as libseccomp 2.5.4 (runc) does; by default all 64 bits, as the kernel passes them"),
+		lang:          fs.String("lang", "", "policy `language`: text or oci (default: oci if the file starts with '{')"),
+		arches:        fs.String("arch", "", "comma-separated target `arches`, replacing the policy's"),
+		caps:          fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
+		kernel:        fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
+		newSyscalls:   fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
+		x32LowWord:    fs.Bool("x32-low-word", false, "compare x32 arguments on their low 32 bits, as libseccomp 2.5.4 (runc) does; by default all 64 bits, as the kernel passes them"),
+		truncateErrno: fs.Bool("truncate-errno", false, "keep the low 16 bits of a Docker/OCI profile's errnoRet that does not fit in them, as runc does (by default an error: the call would not return the errno written)"),
 	}
 }
 
@@ -63,12 +65,13 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 	)
 	switch l {
 	case "text":
-		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls {
-			return nil, fs.usageError("--caps, --kernel and --new-syscalls are for Docker/OCI profiles"), false
+		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls || *pf.truncateErrno {
+			return nil, fs.usageError("--caps, --kernel, --new-syscalls and --truncate-errno are for Docker/OCI profiles"), false
 		}
 		p, warns, err = policy.ParseTextFor(name, data, targets)
 	case "oci", "docker", "json":
-		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord}
+		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord,
+			TruncateErrno: *pf.truncateErrno, Arches: targets}
 		if *pf.caps != "" {
 			opts.Caps = strings.Split(*pf.caps, ",")
 		}
@@ -76,10 +79,6 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 			opts.Arch = targets[0].Name // the host of Docker's archMap
 		}
 		p, warns, err = policy.ParseOCI(name, data, opts)
-		if err == nil && targets != nil {
-			p.Arches = targets
-			warns = append(warns, p.Validate()...)
-		}
 	default:
 		return nil, fs.usageError("--lang %q: want text or oci", l), false
 	}

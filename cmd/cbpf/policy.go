@@ -22,9 +22,13 @@ func runPolicy(e *env, args []string) int {
 	fs := newFlags(e, "policy", "FILE", `Read a seccomp policy, in the policy language (see "go doc
 github.com/cbpfkit/cbpf/policy") or as a Docker/OCI JSON profile, check it and
 print it in the policy language, normalised: one rule a line, constants by
-name. Warnings (syscalls a target arch lacks, rules that never match,
-argument tests that socketcall or ipc cannot apply, ...) go to stderr as
+name. Warnings (syscalls a target arch lacks, comparisons that never hold,
+what the filter compares for calls made through socketcall or ipc, ...) go
+to stderr as
   FILE:LINE:COL: warning: message
+A malformed policy (a syscall name no arch has, an errno above 4095,
+nesting deeper than 1000, a number too wide, ...) is an error at its
+position.
 
 With --eval, read calls instead, one a line,
   ARCH NR [A0 .. A5 [IP]]
@@ -58,7 +62,15 @@ error.`)
 		return code
 	}
 	if !*eval {
-		io.WriteString(e.stdout, p.String())
+		w := bufio.NewWriter(e.stdout)
+		_, err := p.WriteTo(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
+			return exitUsage
+		}
 		return exitOK
 	}
 	if *badArch != "" {

@@ -16,7 +16,7 @@ read, write: allow
 socket: family == AF_INET => allow
 socket: family == AF_NETLINK => errno(EAFNOSUPPORT)
 ptrace: kill_process
-opnat: allow
+mmap2: allow
 `
 
 func writePolicyTemp(t *testing.T, name, content string) string {
@@ -41,14 +41,14 @@ write: allow
 socket: arg0 == AF_INET
 socket: arg0 == AF_NETLINK => errno(97)
 ptrace: kill_process
-opnat: allow
+mmap2: allow
 `
 	if d := cmp.Diff(want, out); d != "" {
 		t.Errorf("stdout (-want +got):\n%s", d)
 	}
 	for _, w := range []string{
-		file + ":5:1: warning: socket: on x86, calls made through socketcall match this rule whatever the arguments",
-		file + ":8:1: warning: opnat: no such syscall on x86_64; the rule is skipped there (did you mean openat?)",
+		file + ":5:1: warning: socket: on x86, through socketcall(SYS_SOCKET) the filter does not check arg0 (socketcall's arg0 is the call number): the rule is met there whatever socket's arguments",
+		file + ":8:1: warning: mmap2: no such syscall on x86_64; the rule is skipped there",
 	} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, errOut)
@@ -79,6 +79,9 @@ func TestPolicyErrors(t *testing.T) {
 	}{
 		{[]string{"policy", "-"}, "default alow\n", exitBad, `<stdin>:1:9: unknown action "alow" (did you mean allow?)`},
 		{[]string{"policy", "-"}, "default allow\nread: fd == 1 => kil\n", exitBad, `<stdin>:2:18: unknown action "kil"`},
+		{[]string{"policy", "-"}, "default allow\nptrce: kill_process\n", exitBad, `<stdin>:2:1: unknown syscall "ptrce": no arch cbpf knows has it (did you mean ptrace?)`},
+		{[]string{"compile", "-o", "raw", "-"}, "default allow\nptrce: kill_process\n", exitBad, `<stdin>:2:1: unknown syscall "ptrce"`},
+		{[]string{"policy", "-"}, "default allow\nread: errno(5000)\n", exitBad, `<stdin>:2:13: errno(5000): the value must be 0 to 4095`},
 		{[]string{"policy"}, "", exitUsage, "want one policy FILE"},
 		{[]string{"policy", "a", "b"}, "", exitUsage, "want one policy FILE"},
 		{[]string{"policy", "--lang", "yaml", "-"}, "default allow", exitUsage, `--lang "yaml"`},
