@@ -78,8 +78,11 @@ func (g *argGen) valueSets(or policy.Or, t label) []policy.Expr {
 		if c, ok := rangeCmp(x); ok {
 			k := key{c.Arg, c.Bits}
 			count[k]++
-			sets[k] = sets[k].Union(cmpSet(c))
+			sets[k] = append(sets[k], cmpSet(c)...)
 		}
+	}
+	for k, s := range sets {
+		sets[k] = s.Union(nil) // once: thousands of values are common
 	}
 	var rest []policy.Expr
 	done := map[key]bool{}

@@ -106,6 +106,11 @@ func checkExpr(e policy.Expr) error {
 	return nil
 }
 
+// maxDraftInsns bounds the code generated before the clean-up passes, so
+// that a huge policy fails in bounded time and memory rather than after
+// building a draft of hundreds of thousands of instructions.
+const maxDraftInsns = 16 * maxInsns
+
 type compiler struct {
 	p      *policy.Policy
 	o      Options
@@ -182,6 +187,9 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		c.todo = c.todo[1:]
 		b.mark(t.l)
 		c.argBlock(t.a, t.dec)
+		if len(b.code) > maxDraftInsns {
+			return nil, fmt.Errorf("the filter's draft passed %d instructions before clean-up (cbpf stops at %d times the kernel's limit of %d): the policy is far too large for one filter", maxDraftInsns, maxDraftInsns/maxInsns, maxInsns)
+		}
 	}
 	acts := make([]policy.Action, 0, len(c.rets))
 	for a := range c.rets {

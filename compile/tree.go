@@ -1,6 +1,10 @@
 package compile
 
-import "golang.org/x/sys/unix"
+import (
+	"sort"
+
+	"golang.org/x/sys/unix"
+)
 
 // The syscall-number search tree: an optimal alphabetic tree over the
 // ranges, each internal node one "jge #k" (nr >= k goes right), each leaf a
@@ -26,6 +30,9 @@ func buildTree(rs []rng) *node {
 		ps[i+1] = ps[i] + r.weight
 	}
 	w := func(i, j int) float64 { return ps[j+1] - ps[i] }
+	if n > maxDPRanges {
+		return balancedTree(rs, ps)
+	}
 	// cost[i][j] over ranges i..j inclusive; root[i][j] = first range of
 	// the right subtree.
 	// One allocation each for the n×n tables.
@@ -105,4 +112,33 @@ func emitTree(b *builder, n *node, rs []rng, leaf func(r rng) label) {
 		b.mark(rt)
 		emitTree(b, n.right, rs, leaf)
 	}
+}
+
+// maxDPRanges bounds the ranges the optimal tree is searched for: the
+// search takes n² time and memory (a value set of many thousands of
+// values would need gigabytes). Past it, balancedTree.
+const maxDPRanges = 1024
+
+// balancedTree cuts each span where its weight halves (Mehlhorn's
+// approximation of the optimal tree, within a couple of tests of it), in
+// n log n time. ps are the prefix sums of the weights.
+func balancedTree(rs []rng, ps []float64) *node {
+	var build func(i, j int) *node
+	build = func(i, j int) *node {
+		if i == j {
+			return &node{leaf: i}
+		}
+		// The first m in (i, j] whose prefix reaches half the span's
+		// weight, or the one just before it if that is closer.
+		half := (ps[i] + ps[j+1]) / 2
+		m := i + 1 + sort.Search(j-i, func(k int) bool { return ps[i+1+k] >= half })
+		if m > j {
+			m = j
+		}
+		if m > i+1 && half-ps[m-1] < ps[m]-half {
+			m--
+		}
+		return &node{k: rs[m].lo, left: build(i, m-1), right: build(m, j), leaf: -1}
+	}
+	return build(0, len(rs)-1)
 }
