@@ -95,6 +95,7 @@ Examples:
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 		return exitBad
 	}
+	warnDropped(e, "compile", prog, format)
 	w := bufio.NewWriter(e.stdout)
 	if err := asm.Write(w, prog, format); err != nil {
 		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)

@@ -182,10 +182,8 @@ func TestHostilePrograms(t *testing.T) {
 			} {
 				o, e, code := hostileRun(t, nil, args...)
 				want := exitBad
-				if args[0] == "equiv" && code != exitOK && code != exitUsage {
-					// equiv gives invalid input a status of its own
-					// (issue 9); any but "same" and usage will do here.
-					want = code
+				if args[0] == "equiv" {
+					want = exitInvalid // equiv's status for input that is no valid program
 				}
 				hostileCheck(t, args, o, e, code, want, path, p.want)
 			}
