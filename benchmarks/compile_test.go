@@ -50,12 +50,11 @@ func cbpfCompile(t testing.TB, p *policy.Policy) []bpf.RawInstruction {
 }
 
 type stats struct {
-	insns      int
-	mean       float64
-	max        int
-	cached     int
-	allowed    int
-	equivalent string
+	insns   int
+	mean    float64
+	max     int
+	cached  int
+	allowed int
 }
 
 // measure runs prog on every syscall number 0..460 with zero arguments.

@@ -56,7 +56,7 @@ func TestEval(t *testing.T) {
 		{"x32 call, x32 a target", base(x86_64, x32), call(t, x32, "read"), Allow},
 		{"x32 ptrace, x32 a target", base(x86_64, x32), call(t, x32, "ptrace"), KillThread},
 		{"x86_64 call, only x32 a target", base(x32), call(t, x86_64, "read"), KillProcess},
-		{"x86_64 number with bit 30, x32 only", base(x32), raw(x86_64, 0x40000000|0), Allow},
+		{"x86_64 number with bit 30, x32 only", base(x32), raw(x86_64, 0x40000000), Allow},
 		// 2. Numbers without a name.
 		{"unknown number", base(x86_64), raw(x86_64, 999), Errno(1)},
 		{"unknown x32 number", base(x86_64, x32), raw(x86_64, 0x40000000|999), Errno(1)},
