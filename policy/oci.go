@@ -497,6 +497,7 @@ func (c *ociConv) policy() (*Policy, error) {
 		}
 		p.Rules = append(p.Rules, r.Rule)
 	}
+	c.warnLibseccompBugs(p) // oci_compat.go
 	return p, nil
 }
 

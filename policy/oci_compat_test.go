@@ -1,0 +1,336 @@
+package policy_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/moby/profiles/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/internal/testenv"
+	"github.com/cbpfkit/cbpf/policy"
+	"github.com/cbpfkit/cbpf/verify"
+	"github.com/cbpfkit/cbpf/vm"
+)
+
+// The libseccomp 2.5.4 bug warnings (oci_compat.go) are claims: "runc's
+// filter returns X for CALL on ARCH where the profile (and cbpf) return
+// Y". These tests check every claim on the filter libseccomp itself
+// exports (through python3-seccomp, testdata/libseccomp_oracle.py) and on
+// cbpf's, and that no profile whose libseccomp filter differs from cbpf's
+// goes without an explanation.
+
+// compatClaim matches the call and actions of a bug warning.
+var compatClaim = regexp.MustCompile(`runc's filter returns (\S+) for (\w+)\(([^)]*)\) on (\w+) where the profile \(and cbpf\) return (\S+)$`)
+
+func isCompatWarning(msg string) bool { return strings.HasPrefix(msg, "libseccomp 2.5.4 ") }
+
+// libseccompProg builds the filter runc would install for a profile; ok
+// is false when runc fails.
+func libseccompProg(t *testing.T, python string, data []byte) ([]bpf.RawInstruction, bool) {
+	t.Helper()
+	spec, err := seccomp.LoadProfile(string(data), &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: policy.DockerDefaultCaps()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := json.Marshal(map[string]any{"spec": spec, "native": "x86_64", "vectors": [][]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, filepath.Join("testdata", "libseccomp_oracle.py"))
+	cmd.Stdin = bytes.NewReader(req)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("libseccomp: %v\n%s", err, stderr.Bytes())
+	}
+	var reply struct {
+		Error *string     `json:"error"`
+		Prog  [][4]uint32 `json:"prog"`
+	}
+	if err := json.Unmarshal(out, &reply); err != nil {
+		t.Fatal(err)
+	}
+	if reply.Error != nil {
+		return nil, false
+	}
+	prog := make([]bpf.RawInstruction, len(reply.Prog))
+	for i, in := range reply.Prog {
+		prog[i] = bpf.RawInstruction{Op: uint16(in[0]), Jt: uint8(in[1]), Jf: uint8(in[2]), K: in[3]}
+	}
+	return prog, true
+}
+
+func run(t *testing.T, prog []bpf.RawInstruction, c policy.Call) policy.Action {
+	t.Helper()
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return policy.Action(m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, Args: c.Args}).Ret)
+}
+
+// checkClaim parses a bug warning and checks it on libseccomp's filter,
+// Eval and cbpf's filter; it returns why it does not hold, or "".
+func checkClaim(t *testing.T, msg string, p *policy.Policy, ref, ours []bpf.RawInstruction) string {
+	m := compatClaim.FindStringSubmatch(msg)
+	if m == nil {
+		return "no call in the message"
+	}
+	a, err := arch.Lookup(m[4])
+	if err != nil {
+		return err.Error()
+	}
+	nr, ok := a.SyscallNumber(m[2])
+	if !ok {
+		return "no syscall " + m[2] + " on " + a.Name
+	}
+	c := policy.Call{Arch: a.Audit, Nr: int32(nr)}
+	if m[3] != "" {
+		for _, kv := range strings.Split(m[3], ", ") {
+			var i int
+			var v uint64
+			if _, err := fmt.Sscanf(kv, "arg%d=%v", &i, &v); err != nil || i > 5 {
+				return "bad argument " + kv
+			}
+			c.Args[i] = v
+		}
+	}
+	got, want, cbpf := run(t, ref, c), policy.Eval(p, c), run(t, ours, c)
+	switch {
+	case got.String() != m[1]:
+		return fmt.Sprintf("libseccomp's filter returns %v", got)
+	case want.String() != m[5]:
+		return fmt.Sprintf("Eval returns %v", want)
+	case cbpf != want:
+		return fmt.Sprintf("cbpf's filter returns %v", cbpf)
+	case got == want:
+		return "no difference"
+	}
+	return ""
+}
+
+// The issue's example and a minimal case of each bug, checked against
+// libseccomp; and profiles that hit neither get no warning.
+func TestLibseccompBugWarnings(t *testing.T) {
+	python := testenv.Libseccomp(t)
+	for _, tc := range []struct {
+		name, profile string
+		warn          string // in the warning; "" for none
+	}{
+		{"issue", `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":5,"args":[{"index":4,"op":"SCMP_CMP_LE","value":1}]},
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":6,"args":[{"index":4,"op":"SCMP_CMP_GE","value":4294967297}]}]}`,
+			"the high word of arg4"},
+		{"one entry", `{"defaultAction":"SCMP_ACT_TRAP","syscalls":[
+			{"names":["close"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"op":"SCMP_CMP_LE","value":4294967296},{"index":1,"op":"SCMP_CMP_LE","value":2147483647}]}]}`,
+			"the high word of arg1"},
+		{"x86 NE then LE", `{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86"],"syscalls":[
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":2,"args":[{"index":0,"op":"SCMP_CMP_NE","value":3},{"index":1,"op":"SCMP_CMP_EQ","value":2}]},
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":3,"args":[{"index":0,"op":"SCMP_CMP_LE","value":1}]}]}`,
+			"test of arg0"},
+		{"x86 repaired", `{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86"],"syscalls":[
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":2,"args":[{"index":0,"op":"SCMP_CMP_EQ","value":3},{"index":1,"op":"SCMP_CMP_EQ","value":2}]},
+			{"names":["close"],"action":"SCMP_ACT_ERRNO","errnoRet":3,"args":[{"index":0,"op":"SCMP_CMP_EQ","value":1}]}]}`,
+			""},
+		{"no nr load", `{"defaultAction":"SCMP_ACT_TRAP","architectures":["SCMP_ARCH_ARM"],"syscalls":[
+			{"names":["mmap"],"action":"SCMP_ACT_ALLOW"},
+			{"names":["read"],"action":"SCMP_ACT_KILL","args":[{"index":0,"op":"SCMP_CMP_MASKED_EQ","value":255,"valueTwo":2}]}]}`,
+			"out of its arm code"},
+		{"nr loaded", `{"defaultAction":"SCMP_ACT_TRAP","architectures":["SCMP_ARCH_ARM"],"syscalls":[
+			{"names":["mmap", "write"],"action":"SCMP_ACT_ALLOW"},
+			{"names":["read"],"action":"SCMP_ACT_KILL","args":[{"index":0,"op":"SCMP_CMP_MASKED_EQ","value":255,"valueTwo":2}]}]}`,
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte(tc.profile)
+			p, probs, err := policy.ParseOCI("p.json", data, policy.OCIOptions{X32LowWord: true, Arch: "x86_64"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, ok := libseccompProg(t, python, data)
+			if !ok {
+				t.Fatal("runc refuses the profile")
+			}
+			bad := policy.KillThread
+			ours, err := compile.Compile(p, compile.Options{BadArch: &bad})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mine []string
+			for _, pr := range probs {
+				if isCompatWarning(pr.Msg) {
+					mine = append(mine, pr.String())
+					if why := checkClaim(t, pr.Msg, p, ref, ours); why != "" {
+						t.Errorf("false claim (%s): %s", why, pr)
+					}
+				}
+			}
+			res, err := verify.Equivalent(ours, ref, verify.Seccomp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tc.warn == "" && len(mine) > 0:
+				t.Errorf("unexpected warning: %s", mine[0])
+			case tc.warn == "" && res.Verdict != verify.Equal:
+				t.Errorf("libseccomp's filter is not equivalent (%v on %+v)", res.Verdict, res.Seccomp)
+			case tc.warn != "" && (len(mine) != 1 || !strings.Contains(mine[0], tc.warn)):
+				t.Errorf("want one warning with %q, got %q", tc.warn, mine)
+			case tc.warn != "" && res.Verdict != verify.Different:
+				t.Errorf("libseccomp's filter is %v to cbpf's, but there is a warning", res.Verdict)
+			}
+			for _, m := range mine {
+				t.Log(m)
+			}
+		})
+	}
+}
+
+// compatProfile makes a random profile in the shape that reaches the bugs:
+// several rules on few syscalls and arguments (also several conditions on
+// one argument in one entry, which runc splits), 64-bit constants, every
+// operator and action, several arches, and names some arches lack.
+func compatProfile(r *rand.Rand) map[string]any {
+	actions := []string{"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "SCMP_ACT_TRACE"}
+	arches := []string{"SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_RISCV64", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_PPC64LE"}
+	names := []string{"read", "write", "close", "ioctl", "mmap", "personality", "fcntl", "open", "socket", "setsockopt", "mmap2", "chmod"}
+	ops := []string{"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"}
+	vals := []uint64{0, 1, 2, 3, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 32, 0x100000001, 0x100000002, 0xffffffffffffff9c}
+	prof := map[string]any{"defaultAction": actions[r.IntN(len(actions))]}
+	if r.IntN(3) == 0 {
+		prof["defaultErrnoRet"] = 1 + r.IntN(9)
+	}
+	var as []string
+	for _, a := range arches {
+		if r.IntN(4) == 0 {
+			as = append(as, a)
+		}
+	}
+	prof["architectures"] = as
+	nnames := 2 + r.IntN(4)
+	var syscalls []map[string]any
+	for range 1 + r.IntN(7) {
+		var ns []string
+		for range 1 + r.IntN(2) {
+			ns = append(ns, names[r.IntN(nnames)])
+		}
+		e := map[string]any{"names": ns, "action": actions[r.IntN(len(actions))]}
+		if r.IntN(2) == 0 {
+			e["errnoRet"] = 1 + r.IntN(9)
+		}
+		if r.IntN(6) != 0 {
+			var args []map[string]any
+			for range 1 + r.IntN(3) {
+				a := map[string]any{"index": r.IntN(3), "op": ops[r.IntN(len(ops))], "value": vals[r.IntN(len(vals))]}
+				if a["op"] == "SCMP_CMP_MASKED_EQ" {
+					a["value"] = []uint64{0xff, 0x7e020000, 1, 0xffffffff00000000, 0xffffffffffffffff}[r.IntN(5)]
+					a["valueTwo"] = []uint64{0, 1, 2, 0x100000000}[r.IntN(4)]
+				}
+				args = append(args, a)
+			}
+			e["args"] = args
+		}
+		syscalls = append(syscalls, e)
+	}
+	prof["syscalls"] = syscalls
+	return prof
+}
+
+// otherDifference reports whether a warning that is not a bug warning
+// says the filter runc installs decides some calls otherwise.
+func otherDifference(msg string) bool {
+	for _, s := range []string{"ambiguous", "libseccomp applies", "through socketcall", "through ipc", "has no effect"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLibseccompBugsRandom checks the bug warnings on random profiles
+// against libseccomp: every claim holds on libseccomp's filter, Eval and
+// cbpf's filter, and every profile whose libseccomp filter is not
+// equivalent to cbpf's has a warning that says so (a bug warning, or one
+// of ParseOCI's other warnings about what runc's filter does). It logs
+// the numbers. CBPF_LONG=1 runs 1000 profiles; CBPF_COMPAT_N sets the
+// number.
+func TestLibseccompBugsRandom(t *testing.T) {
+	python := testenv.Libseccomp(t)
+	n := 60
+	if os.Getenv("CBPF_LONG") != "" {
+		n = 1000
+	}
+	if s := os.Getenv("CBPF_COMPAT_N"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	r := rand.New(rand.NewPCG(9, 2026))
+	var refused, runcFails, equal, warned, explained, missed, falseClaims, needless int
+	for i := 0; i < n; i++ {
+		data, err := json.Marshal(compatProfile(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, probs, err := policy.ParseOCI("random.json", data, policy.OCIOptions{X32LowWord: true, Arch: "x86_64"})
+		if err != nil {
+			refused++
+			continue
+		}
+		ref, ok := libseccompProg(t, python, data)
+		if !ok {
+			runcFails++ // a gap in ParseOCI's model of runc, not ours
+			continue
+		}
+		bad := policy.KillThread
+		ours, err := compile.Compile(p, compile.Options{BadArch: &bad})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, other := 0, false
+		for _, pr := range probs {
+			if isCompatWarning(pr.Msg) {
+				mine++
+				if why := checkClaim(t, pr.Msg, p, ref, ours); why != "" {
+					falseClaims++
+					t.Errorf("profile %d %s: false claim (%s): %s", i, data, why, pr)
+				}
+			} else if otherDifference(pr.Msg) {
+				other = true
+			}
+		}
+		res, err := verify.Equivalent(ours, ref, verify.Seccomp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case res.Verdict == verify.Equal && mine > 0:
+			needless++
+		case res.Verdict == verify.Equal:
+			equal++
+		case mine > 0:
+			warned++
+		case other:
+			explained++
+		default:
+			missed++
+			c := res.Seccomp
+			t.Errorf("profile %d %s: libseccomp's filter differs without a warning (%v): on nr %d arch %#x args %#x libseccomp %v, cbpf %v\npolicy:\n%s",
+				i, data, res.Verdict, c.Nr, c.Arch, c.Args, policy.Action(res.RetB), policy.Action(res.RetA), p)
+		}
+	}
+	t.Logf("%d random profiles: %d refused by ParseOCI, %d accepted by ParseOCI but refused by runc; %d equivalent to libseccomp's filter; %d differ with a bug warning (all claims checked: %d false); %d differ with another warning; %d differ without a warning; %d warned but equivalent",
+		n, refused, runcFails, equal, warned, falseClaims, explained, missed, needless)
+}
