@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cbpfkit/cbpf/arch"
@@ -102,15 +103,24 @@ type lsNode struct {
 	orig   Op     // the operator of the rule it comes from (for sorting)
 	full   uint64 // the rule's 64-bit value
 	br     [2]lsEdge
-	rule   int // index in lsDB.rules of the rule that made the node
+	rule   int      // index in lsDB.rules of the rule that made the node
+	lv     *lsLevel // the level the node is on
 }
 
-// lsEdge is where a branch goes: a level below, an action, or neither
-// (on to the next sibling).
+// lsEdge is where a branch goes: a node below (and with it the level it
+// is on: every sibling, as libseccomp's code generation rewinds to the
+// first), an action, or neither (on to the next sibling).
 type lsEdge struct {
-	next *lsLevel
+	next *lsNode
 	act  Action
 	has  bool
+}
+
+func (e lsEdge) lv() *lsLevel {
+	if e.next == nil {
+		return nil
+	}
+	return e.next.lv
 }
 
 // lsLevel is a list of sibling nodes, tried in order.
@@ -142,8 +152,14 @@ type lsSys struct {
 	uncond bool // an unconditional rule decides (act)
 	act    Action
 	rules  []lsLive // live conditional rules, in order
-	tree   *lsLevel
-	first  int // index of the first rule that reached the entry
+	tree   *lsNode // the node the entry points to (its level is the top)
+	first  int     // index of the first rule that reached the entry
+
+	// Every rule runc added for the entry, as the profile means them:
+	// unconditional ones, and each conditional one's chain on its own.
+	always []int
+	alone  []lsLive
+	code   lsTo // the entry's code (after layout)
 }
 
 // lsLive is a rule as one arch compiles it.
@@ -151,6 +167,7 @@ type lsLive struct {
 	rule  int
 	conds []lsCond
 	act   Action
+	chain *lsNode // the rule's chain alone (in alone)
 }
 
 // lsCond is one condition as one arch sees it (32-bit arches keep the low
@@ -230,14 +247,11 @@ func (db *lsDB) addRule(i int) error {
 	}
 	if !real {
 		// A placeholder, one per name.
-		nr = lsPseudo
+		nr = lsPseudo + uint32(len(db.sys))
 		for n, s := range db.sys {
 			if s.pseudo && s.name == r.name {
 				nr = n
 			}
-		}
-		if nr == lsPseudo {
-			nr = lsPseudo + uint32(len(db.sys))
 		}
 		return db.add(i, nr, true, r.name, r.conds)
 	}
@@ -248,7 +262,14 @@ func (db *lsDB) addRule(i int) error {
 // 32-bit arches keep the low words, and tests that always hold (a mask
 // without bits in the words compared) are left out.
 func (db *lsDB) condsOf(cs []*Cmp) []lsCond {
+	out, _ := db.condsDropped(cs)
+	return out
+}
+
+// condsDropped is condsOf, and the conditions it leaves out.
+func (db *lsDB) condsDropped(cs []*Cmp) ([]lsCond, []*Cmp) {
 	var out []lsCond
+	var dropped []*Cmp
 	for _, c := range cs {
 		k := lsCond{arg: c.Arg, op: c.Op, mask: ^uint64(0), datum: c.Value}
 		if c.Op == MaskedEQ {
@@ -259,12 +280,13 @@ func (db *lsDB) condsOf(cs []*Cmp) []lsCond {
 			k.datum &= 0xffffffff
 		}
 		if c.Op == MaskedEQ && k.mask == 0 {
+			dropped = append(dropped, c)
 			continue
 		}
 		out = append(out, k)
 	}
 	slices.SortFunc(out, func(a, b lsCond) int { return a.arg - b.arg })
-	return out
+	return out, dropped
 }
 
 func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error {
@@ -276,6 +298,13 @@ func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error
 	}
 	act := db.rules[i].act
 	conds := db.condsOf(cs)
+	if len(conds) == 0 {
+		s.always = append(s.always, i)
+	} else {
+		l := lsLive{rule: i, conds: conds, act: act}
+		l.chain = db.chain(l)
+		s.alone = append(s.alone, l)
+	}
 	switch {
 	case s.uncond:
 		return nil // the first unconditional rule stays
@@ -299,9 +328,12 @@ func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error
 		kept = append(kept, l)
 	}
 	s.rules = append(kept, live)
-	s.tree = &lsLevel{}
+	s.tree = nil
 	for _, l := range s.rules {
-		if err := lsAdd(s.tree, db.chain(l)); err != nil {
+		n := db.chain(l)
+		if s.tree == nil {
+			s.tree = n
+		} else if err := lsAdd(&s.tree, n); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -322,19 +354,20 @@ func (db *lsDB) chain(l lsLive) *lsNode {
 	var head *lsNode
 	var link []*lsEdge // the edges that go on to the next condition
 	attach := func(n *lsNode) {
-		lv := &lsLevel{nodes: []*lsNode{n}}
 		if head == nil {
 			head = n
 		}
 		for _, e := range link {
-			e.next = lv
+			e.next = n
 		}
 	}
 	node := func(c lsCond, word lsWord, t lsTest, datum, mask uint32) *lsNode {
-		return &lsNode{word: word, test: t, masked: c.op == MaskedEQ, datum: datum & mask, mask: mask,
+		n := &lsNode{word: word, test: t, masked: c.op == MaskedEQ, datum: datum & mask, mask: mask,
 			orig: c.op, full: c.datum, rule: l.rule}
+		n.lv = &lsLevel{nodes: []*lsNode{n}}
+		return n
 	}
-	sub := func(from *lsEdge, n *lsNode) { from.next = &lsLevel{nodes: []*lsNode{n}} }
+	sub := func(from *lsEdge, n *lsNode) { from.next = n }
 	for _, c := range l.conds {
 		lo, hiW := lsWord(2*c.arg), lsWord(2*c.arg+1)
 		dl, dh := uint32(c.datum), uint32(c.datum>>32)
@@ -427,18 +460,27 @@ func lsBefore(a, b *lsNode) bool {
 // errLSExist is libseccomp's EEXIST: two rules that cannot be merged.
 var errLSExist = fmt.Errorf("libseccomp refuses the rule (EEXIST)")
 
-// lsAdd merges a new chain, starting at n, into level lv.
-func lsAdd(lv *lsLevel, n *lsNode) error {
-	for i, x := range lv.nodes {
+// lsAdd merges a new chain, starting at n, into the level of the node
+// *ref points to, looking from that node on (as libseccomp does: a
+// reference into the middle of a level skips the siblings before it).
+func lsAdd(ref **lsNode, n *lsNode) error {
+	lv := (*ref).lv
+	for i := slices.Index(lv.nodes, *ref); i < len(lv.nodes); i++ {
+		x := lv.nodes[i]
 		if lsEqual(x, n) {
 			return lsMerge(x, n)
 		}
 		if lsBefore(x, n) {
 			lv.nodes = slices.Insert(lv.nodes, i, n)
+			n.lv = lv
+			if *ref == x {
+				*ref = n
+			}
 			return nil
 		}
 	}
 	lv.nodes = append(lv.nodes, n)
+	n.lv = lv
 	return nil
 }
 
@@ -451,7 +493,7 @@ func lsMerge(x, n *lsNode) error {
 		}
 		switch {
 		case !xe.has:
-			if !lsActsAre(xe.next, ne.act) {
+			if !lsActsAre(xe.lv(), ne.act) {
 				return errLSExist
 			}
 			xe.next, xe.act, xe.has = nil, ne.act, true
@@ -472,7 +514,7 @@ func lsMerge(x, n *lsNode) error {
 		}
 		switch {
 		case xe.next != nil:
-			if err := lsAdd(xe.next, ne.next.nodes[0]); err != nil {
+			if err := lsAdd(&xe.next, ne.next); err != nil {
 				return err
 			}
 		case !xe.has:
@@ -491,7 +533,7 @@ func lsActsAre(lv *lsLevel, act Action) bool {
 	}
 	for _, x := range lv.nodes {
 		for _, e := range x.br {
-			if e.has && e.act != act || !lsActsAre(e.next, act) {
+			if e.has && e.act != act || !lsActsAre(e.lv(), act) {
 				return false
 			}
 		}
@@ -511,12 +553,14 @@ func (s *lsSys) count() int {
 		for _, x := range lv.nodes {
 			if !seen[x] {
 				seen[x] = true
-				walk(x.br[0].next)
-				walk(x.br[1].next)
+				walk(x.br[0].lv())
+				walk(x.br[1].lv())
 			}
 		}
 	}
-	walk(s.tree)
+	if s.tree != nil {
+		walk(s.tree.lv)
+	}
 	return len(seen)
 }
 
@@ -526,125 +570,179 @@ func needLoad(n *lsNode, assumed lsAcc) bool {
 	return n.word != assumed.word || n.mask&assumed.mask != n.mask
 }
 
-// firstExit is the state of the first block, in the layout pass's depth
-// first order, that leaves n's branches for the block after n.
-func firstExit(n *lsNode) (lsAcc, bool) {
-	for b := 1; b >= 0; b-- {
-		e := n.br[b]
-		switch {
-		case e.next != nil:
-			if a, ok := firstExit(e.next.nodes[len(e.next.nodes)-1]); ok {
-				return a, true
-			}
-		case !e.has:
-			return n.acc(), true
-		}
-	}
-	return lsAcc{}, false
+// lsBlock is one block of libseccomp's code: a node's test, with the load
+// its code has, or the layout pass gives it.
+type lsBlock struct {
+	n        *lsNode // the node it was made for (the first, if shared)
+	own      bool    // loads its word itself
+	and      bool    // masks the accumulator with n.mask
+	start    lsAcc   // the state it assumes (lsNone when own)
+	to       [2]lsTo // where its false and true branches go
+	placed   bool
+	repaired bool // the layout pass gave it a load
 }
 
-// repaired reports whether the layout pass gives block i of lv a load:
-// it lacks one of its own, and the first block that jumps to it leaves
-// another word in the accumulator than the one it assumes.
-func repaired(lv *lsLevel, i int) bool {
-	prev := lv.nodes[i-1]
-	a, ok := firstExit(prev)
-	return ok && a != prev.acc()
+// lsTo is a jump target: a block, or a return of act.
+type lsTo struct {
+	b   *lsBlock
+	act Action
+}
+
+// lsBlockKey is what makes two blocks the same code: libseccomp hashes
+// blocks by their instructions (targets included) and accumulator states
+// and keeps one of each, for the whole filter.
+type lsBlockKey struct {
+	own, and   bool
+	word       lsWord
+	mask       uint32
+	test       lsTest
+	datum      uint32
+	start, end lsAcc
+	to         [2]lsTo
+}
+
+type lsInst struct {
+	lv   *lsLevel
+	in   lsAcc
+	cont lsTo
+}
+
+// lsCode is the code of a filter: its blocks, shared by content.
+type lsCode struct {
+	blocks map[lsBlockKey]*lsBlock
+	memo   map[lsInst]lsTo
+}
+
+// level returns the code of lv entered with the accumulator in state in,
+// going on to cont when every sibling fails.
+func (code *lsCode) level(lv *lsLevel, in lsAcc, cont lsTo) lsTo {
+	k := lsInst{lv, in, cont}
+	if t, ok := code.memo[k]; ok {
+		return t
+	}
+	next := cont
+	for i := len(lv.nodes) - 1; i >= 0; i-- {
+		n := lv.nodes[i]
+		assumed := in
+		if i > 0 {
+			assumed = lv.nodes[i-1].acc()
+		}
+		key := lsBlockKey{own: needLoad(n, assumed), word: n.word, mask: n.mask, test: n.test, datum: n.datum, start: assumed, end: n.acc()}
+		base := assumed.mask
+		if key.own {
+			base, key.start = ^uint32(0), lsAcc{lsNone, ^uint32(0)}
+		}
+		key.and = n.mask != base
+		for b, e := range n.br {
+			switch {
+			case e.has:
+				key.to[b] = lsTo{act: e.act}
+			case e.next != nil:
+				key.to[b] = code.level(e.lv(), n.acc(), next)
+			default:
+				key.to[b] = next
+			}
+		}
+		blk := code.blocks[key]
+		if blk == nil {
+			blk = &lsBlock{n: n, own: key.own, and: key.and, start: key.start, to: key.to}
+			code.blocks[key] = blk
+		}
+		next = lsTo{b: blk}
+	}
+	code.memo[k] = next
+	return next
+}
+
+// place lays a block out as libseccomp's layout pass does: depth first,
+// the true branch before the false one, each block after the first block
+// that jumps to it; a block without a load of its own gets one when that
+// block leaves another state in the accumulator than the one it assumes.
+func place(t lsTo, from lsAcc) {
+	b := t.b
+	if b == nil || b.placed {
+		return
+	}
+	b.placed = true
+	b.repaired = !b.own && from != b.start
+	place(b.to[1], b.n.acc())
+	place(b.to[0], b.n.acc())
 }
 
 // lsDecide answers a comparison of word & mask with datum.
 type lsDecide func(w lsWord, mask uint32, t lsTest, datum uint32) bool
 
-// lsRun evaluates a syscall's tree. With buggy set it runs the code
-// libseccomp 2.5.4 emits (loads as described above), else the code it
-// means. stale, if not nil, is called for tests that read a word other
-// than their own.
-func lsRun(lv *lsLevel, buggy bool, decide lsDecide, stale func(n, prev *lsNode)) (Action, bool) {
+// runCode runs the code from t: what runc's filter does.
+func runCode(t lsTo, decide lsDecide, stale func(b *lsBlock)) Action {
 	cur := lsAcc{lsNr, ^uint32(0)}
-	act, done, _ := lsLevelRun(lv, lsAcc{lsNr, ^uint32(0)}, cur, buggy, decide, stale)
-	return act, done
+	for t.b != nil {
+		b := t.b
+		n := b.n
+		switch {
+		case b.own:
+			cur = lsAcc{n.word, ^uint32(0)}
+		case b.repaired:
+			cur = lsAcc{n.word, b.start.mask}
+		}
+		if b.and {
+			cur.mask &= n.mask
+		}
+		if cur != n.acc() && stale != nil {
+			stale(b)
+		}
+		if decide(cur.word, cur.mask, n.test, n.datum) {
+			t = b.to[1]
+		} else {
+			t = b.to[0]
+		}
+	}
+	return t.act
 }
 
-func lsLevelRun(lv *lsLevel, in, cur lsAcc, buggy bool, decide lsDecide, stale func(n, prev *lsNode)) (Action, bool, lsAcc) {
-	for i, n := range lv.nodes {
-		assumed := in
-		if i > 0 {
-			assumed = lv.nodes[i-1].acc()
+// runTree runs a tree as libseccomp means it (every test on its own word):
+// the action, or false when every chain fails.
+func runTree(lv *lsLevel, decide lsDecide) (Action, bool) {
+	for _, n := range lv.nodes {
+		e := n.br[0]
+		if decide(n.word, n.mask, n.test, n.datum) {
+			e = n.br[1]
 		}
-		if !buggy {
-			cur = n.acc()
-		} else if needLoad(n, assumed) {
-			cur = lsAcc{n.word, n.mask}
-		} else {
-			if i > 0 && repaired(lv, i) {
-				cur = lsAcc{n.word, assumed.mask}
-			}
-			cur.mask &= n.mask
-			if cur != n.acc() && stale != nil {
-				var prev *lsNode
-				if i > 0 {
-					prev = lv.nodes[i-1]
-				}
-				stale(n, prev)
-			}
-		}
-		b := 0
-		if decide(cur.word, cur.mask, n.test, n.datum) {
-			b = 1
-		}
-		e := n.br[b]
 		if e.has {
-			return e.act, true, cur
+			return e.act, true
 		}
 		if e.next != nil {
-			var act Action
-			var done bool
-			act, done, cur = lsLevelRun(e.next, n.acc(), cur, buggy, decide, stale)
-			if done {
-				return act, true, cur
+			if act, ok := runTree(e.lv(), decide); ok {
+				return act, true
 			}
 		}
 	}
-	return 0, false, cur
+	return 0, false
 }
 
-// mayStale reports whether some block of the tree lacks a load it needs
-// on some path (the cheap test before searching for a call).
-func mayStale(lv *lsLevel) bool {
-	if lv == nil {
-		return false
-	}
-	for i, n := range lv.nodes {
-		if i > 0 && !needLoad(n, lv.nodes[i-1].acc()) && !repaired(lv, i) && exitsDiffer(lv.nodes[i-1]) {
-			return true
-		}
-		if mayStale(n.br[0].next) || mayStale(n.br[1].next) {
-			return true
-		}
-	}
-	return false
-}
+// lsAmbiguous stands for a call that rules with different actions match:
+// ParseOCI warns about those, and libseccomp's choice is its own.
+const lsAmbiguous = Action(0xffffffff)
 
-// exitsDiffer reports whether a path below n leaves for n's next sibling
-// with another word than n's in the accumulator.
-func exitsDiffer(n *lsNode) bool {
-	var exits func(m *lsNode) bool
-	exits = func(m *lsNode) bool {
-		for _, e := range m.br {
-			switch {
-			case e.next != nil:
-				if exits(e.next.nodes[len(e.next.nodes)-1]) {
-					return true
-				}
-			case !e.has:
-				if m.acc() != n.acc() {
-					return true
-				}
-			}
+// meant is what the entry's rules say of a call, each rule on its own.
+func (s *lsSys) meant(def Action, rules []lsRule, decide lsDecide) Action {
+	act, n := def, 0
+	add := func(a Action) {
+		switch {
+		case n == 0:
+			act, n = a, 1
+		case a != act:
+			act = lsAmbiguous
 		}
-		return false
 	}
-	return exits(n)
+	for _, i := range s.always {
+		add(rules[i].act)
+	}
+	for _, l := range s.alone { // every chain, for the same decisions each run
+		if _, ok := runTree(l.chain.lv, decide); ok {
+			add(l.act)
+		}
+	}
+	return act
 }
 
 // lsAtom is one comparison outcome on one word.
@@ -712,16 +810,16 @@ func lsSolve(atoms []lsAtom) (uint32, bool) {
 	return 0, false
 }
 
-// lsSearch looks for word values on which run(true) and run(false) give
-// different actions and ok accepts the input. run calls decide for every
-// comparison; lsSearch answers them to walk every feasible pair of paths.
+// lsSearchBudget bounds the paths lsSearch walks for one entry.
+const lsSearchBudget = 20000
+
+// lsSearch walks every feasible path of run(true) followed by run(false),
+// answering their comparisons, and returns word values on a path where
+// the two return different actions and ok accepts the input.
 func lsSearch(run func(buggy bool, decide lsDecide) Action, ok func(words map[lsWord]uint32) bool) (map[lsWord]uint32, bool) {
-	type choice struct {
-		val, forced bool
-	}
+	type choice struct{ val, forced bool }
 	var stack []choice
-	const budget = 20000
-	for runs := 0; runs < budget; runs++ {
+	for range lsSearchBudget {
 		atoms := map[lsWord][]lsAtom{}
 		depth, dead := 0, false
 		decide := func(w lsWord, mask uint32, t lsTest, datum uint32) bool {
@@ -732,26 +830,21 @@ func lsSearch(run func(buggy bool, decide lsDecide) Action, ok func(words map[ls
 				_, ok := lsSolve(append(slices.Clip(atoms[w]), lsAtom{mask, t, datum, v}))
 				return ok
 			}
-			var v bool
-			if depth < len(stack) {
-				v = stack[depth].val
-				if !feasible(v) {
-					dead = true
-					return false
-				}
-			} else {
+			if depth == len(stack) {
 				switch {
 				case feasible(true):
 					stack = append(stack, choice{val: true, forced: !feasible(false)})
-					v = true
 				case feasible(false):
 					stack = append(stack, choice{val: false, forced: true})
 				default:
 					dead = true
 					return false
 				}
-				v = stack[depth].val
+			} else if !feasible(stack[depth].val) {
+				dead = true
+				return false
 			}
+			v := stack[depth].val
 			depth++
 			atoms[w] = append(atoms[w], lsAtom{mask, t, datum, v})
 			return v
@@ -799,18 +892,6 @@ func lsArgs(words map[lsWord]uint32) [6]uint64 {
 	return args
 }
 
-// lsRunSys is the action of one entry on a call (nil decide: unconditional
-// entries only).
-func (s *lsSys) run(def Action, buggy bool, decide lsDecide, stale func(n, prev *lsNode)) Action {
-	if s.uncond {
-		return s.act
-	}
-	if act, ok := lsRun(s.tree, buggy, decide, stale); ok {
-		return act
-	}
-	return def
-}
-
 func concrete(args [6]uint64) lsDecide {
 	return func(w lsWord, mask uint32, t lsTest, datum uint32) bool {
 		var v uint32
@@ -822,7 +903,13 @@ func concrete(args [6]uint64) lsDecide {
 }
 
 // callText prints a call for a message: the arguments the entry tests.
-func callText(name string, args [6]uint64, used [6]bool) string {
+func callText(name string, args [6]uint64, words map[lsWord]uint32) string {
+	var used [6]bool
+	for w := range words {
+		if w >= 0 {
+			used[w/2] = true
+		}
+	}
 	var as []string
 	for i, v := range args {
 		if used[i] || v != 0 {
@@ -874,13 +961,14 @@ func (c *ociConv) lsRules(def Action) []lsRule {
 // lsSection is one arch section of libseccomp's filter: x86_64 and x32
 // share one when both are targets.
 type lsSection struct {
-	dbs []*lsDB
+	dbs     []*lsDB
+	entries []*lsSys // in the order of the code: priority, then number
 }
 
 // loadsNr reports whether the section loads the syscall number in the code
 // of its first entry (every section but x86_64's or x32's alone, which load
 // it in their ABI check).
-func (sec lsSection) loadsNr() bool {
+func (sec *lsSection) loadsNr() bool {
 	if len(sec.dbs) > 1 {
 		return true
 	}
@@ -888,43 +976,267 @@ func (sec lsSection) loadsNr() bool {
 	return n != "x86_64" && n != "x32"
 }
 
-// head returns the entries the section sorts first: those of the highest
-// priority (fewest nodes) in the first db that has one, real numbers before
-// placeholders.
-func (sec lsSection) head() []*lsSys {
-	best := -1
-	for _, db := range sec.dbs {
+// sort orders the entries as libseccomp does: by priority (0xffff minus
+// the node count: fewest nodes first), then the first db's before the
+// second's, each by number (placeholders last).
+func (sec *lsSection) sort() {
+	type ent struct {
+		s     *lsSys
+		nodes int
+		db    int
+	}
+	var es []ent
+	for i, db := range sec.dbs {
 		for _, s := range db.sys {
-			if n := s.count(); best < 0 || n < best {
-				best = n
-			}
+			es = append(es, ent{s, s.count(), i})
 		}
 	}
-	for _, db := range sec.dbs {
-		var real, pseudo []*lsSys
-		for _, nr := range db.order {
-			s := db.sys[nr]
-			if s.count() != best {
+	slices.SortFunc(es, func(a, b ent) int {
+		switch {
+		case a.nodes != b.nodes:
+			return a.nodes - b.nodes
+		case a.db != b.db:
+			return a.db - b.db
+		case a.s.nr < b.s.nr:
+			return -1
+		case a.s.nr > b.s.nr:
+			return 1
+		}
+		return 0
+	})
+	sec.entries = nil
+	for _, e := range es {
+		sec.entries = append(sec.entries, e.s)
+	}
+}
+
+// noNr reports whether the section's code never loads the syscall number:
+// the entry it puts first, which would load it, is a placeholder.
+func (sec *lsSection) noNr() bool {
+	return sec.loadsNr() && len(sec.entries) > 0 && sec.entries[0].pseudo
+}
+
+// lsFilter models the filter libseccomp 2.5.4 builds for the rules.
+type lsFilter struct {
+	def   Action
+	rules []lsRule
+	secs  []*lsSection
+	code  lsCode
+}
+
+// newLSFilter builds the model for the target arches (in libseccomp's
+// order: the native arch first), or fails where libseccomp does.
+func newLSFilter(arches []*arch.Arch, def Action, rules []lsRule) (*lsFilter, error) {
+	f := &lsFilter{def: def, rules: rules, code: lsCode{blocks: map[lsBlockKey]*lsBlock{}, memo: map[lsInst]lsTo{}}}
+	var x64 *lsSection // the section of x86_64 and x32
+	for _, a := range arches {
+		db, err := newLSDB(a, rules)
+		if err != nil {
+			return nil, err
+		}
+		if a.Name == "x86_64" || a.Name == "x32" {
+			if x64 != nil {
+				x64.dbs = append(x64.dbs, db)
 				continue
 			}
-			if s.pseudo {
-				pseudo = append(pseudo, s)
-			} else {
-				real = append(real, s)
+			x64 = &lsSection{}
+			x64.dbs = []*lsDB{db}
+			f.secs = append(f.secs, x64)
+			continue
+		}
+		f.secs = append(f.secs, &lsSection{dbs: []*lsDB{db}})
+	}
+	// The code, then its layout: from the last syscall of the filter to
+	// the first, each syscall test placing its entry's code.
+	var order []*lsSys
+	for _, sec := range f.secs {
+		sec.sort()
+		for _, s := range sec.entries {
+			switch {
+			case s.pseudo:
+				continue
+			case s.uncond:
+				s.code = lsTo{act: s.act}
+			default:
+				s.code = f.code.level(s.tree.lv, lsAcc{lsNone, ^uint32(0)}, lsTo{act: def})
 			}
-		}
-		if len(real) > 0 {
-			return real
-		}
-		if len(pseudo) > 0 {
-			return pseudo
+			order = append(order, s)
 		}
 	}
-	return nil
+	for i := len(order) - 1; i >= 0; i-- {
+		place(order[i].code, lsAcc{lsNr, ^uint32(0)})
+	}
+	return f, nil
+}
+
+// lsFinding is a call on which runc's filter and the profile differ.
+type lsFinding struct {
+	a      *arch.Arch
+	s      *lsSys
+	call   Call
+	words  map[lsWord]uint32
+	got    Action // runc's filter
+	want   Action // the profile
+	stale  *lsBlock
+	noNr   bool
+	merged bool // libseccomp's tree itself decides otherwise
+	other  bool // not a bug: libseccomp's per-arch rule handling
+}
+
+// find looks for a call of entry s (on arch a, in section sec) that runc's
+// filter decides otherwise than the profile, on which the entry's rules
+// agree and Eval agrees with them.
+func (f *lsFilter) find(p *Policy, sec *lsSection, a *arch.Arch, s *lsSys) (lsFinding, bool) {
+	noNr := sec.noNr()
+	got := func(decide lsDecide, stale func(*lsBlock)) Action {
+		switch {
+		case noNr:
+			return f.def // every call of the section
+		case s.uncond:
+			return s.act
+		}
+		return runCode(s.code, decide, stale)
+	}
+	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
+	var words map[lsWord]uint32
+	ok := false
+	// Rather a call the profile applies a rule to, if there is one.
+	for _, ruled := range []bool{true, false} {
+		words, ok = lsSearch(func(buggy bool, decide lsDecide) Action {
+			if buggy {
+				return got(decide, nil)
+			}
+			return s.meant(f.def, f.rules, decide)
+		}, func(w map[lsWord]uint32) bool {
+			call.Args = lsArgs(w)
+			d := concrete(call.Args)
+			want := s.meant(f.def, f.rules, d)
+			return want != lsAmbiguous && want != got(d, nil) && Eval(p, call) == want && (!ruled || want != f.def)
+		})
+		if ok {
+			break
+		}
+	}
+	if !ok {
+		return lsFinding{}, false
+	}
+	call.Args = lsArgs(words)
+	d := concrete(call.Args)
+	fd := lsFinding{a: a, s: s, call: call, words: words, want: s.meant(f.def, f.rules, d), noNr: noNr}
+	fd.got = got(d, func(b *lsBlock) {
+		if fd.stale == nil {
+			fd.stale = b
+		}
+	})
+	if !noNr && !s.uncond {
+		act, ok := runTree(s.tree.lv, d)
+		if !ok {
+			act = f.def
+		}
+		fd.merged = act != fd.want
+	}
+	return fd, true
+}
+
+// view is how Eval decides the entry's calls: the policy's rules for it,
+// compared as the arch compares them, the most restrictive action of those
+// that match. lsAmbiguous if rules with different actions match in 64 bits
+// too (ParseOCI's overlap warnings are about those).
+type lsView struct {
+	def   Action
+	rules []lsLive
+	full  []Expr // the rules' conditions, for the 64-bit check
+}
+
+func (f *lsFilter) view(p *Policy, db *lsDB, name string) lsView {
+	v := lsView{def: p.Default}
+	for _, r := range p.Rules {
+		if r.Syscall != name {
+			continue
+		}
+		var cs []*Cmp
+		walk(r.When, func(c *Cmp) { cs = append(cs, c) })
+		l := lsLive{conds: db.condsOf(cs), act: r.Action}
+		if len(l.conds) > 0 {
+			l.chain = db.chain(l)
+		}
+		v.rules = append(v.rules, l)
+		v.full = append(v.full, r.When)
+	}
+	return v
+}
+
+func (v lsView) decide(decide lsDecide) Action {
+	act, matched := v.def, false
+	for _, l := range v.rules {
+		if l.chain != nil {
+			if _, ok := runTree(l.chain.lv, decide); !ok {
+				continue
+			}
+		}
+		if !matched || MoreRestrictive(l.act, act) {
+			act, matched = l.act, true
+		}
+	}
+	return act
+}
+
+// ambiguous64 reports whether rules with different actions match args
+// when compared on all 64 bits.
+func (v lsView) ambiguous64(args *[6]uint64) bool {
+	var acts []Action
+	for i, l := range v.rules {
+		if (v.full[i] == nil || v.full[i].Eval(args)) && !slices.Contains(acts, l.act) {
+			acts = append(acts, l.act)
+		}
+	}
+	return len(acts) > 1
+}
+
+// findOther looks for a call of entry s that runc's filter decides
+// otherwise than Eval for another reason than the bugs: libseccomp's rule
+// database works per arch (on 32-bit arches on the low words, where a
+// condition can always hold or two rules can overlap), while ParseOCI's
+// model of it and its overlap warnings work on 64 bits.
+func (f *lsFilter) findOther(p *Policy, sec *lsSection, db *lsDB, s *lsSys) (lsFinding, bool) {
+	a := db.a
+	if mux, _, _ := a.Multiplexed(s.name); s.name == arch.Socketcall || s.name == arch.IPC || mux != "" && abiRewrite[a.Name] {
+		return lsFinding{}, false // ParseOCI's multiplexer warnings
+	}
+	if a.Name == "x32" && !p.X32LowWord {
+		return lsFinding{}, false // warnX32Args
+	}
+	v := f.view(p, db, s.name)
+	noNr := sec.noNr()
+	got := func(decide lsDecide) Action {
+		switch {
+		case noNr:
+			return f.def
+		case s.uncond:
+			return s.act
+		}
+		return runCode(s.code, decide, nil)
+	}
+	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
+	words, ok := lsSearch(func(buggy bool, decide lsDecide) Action {
+		if buggy {
+			return got(decide)
+		}
+		return v.decide(decide)
+	}, func(w map[lsWord]uint32) bool {
+		call.Args = lsArgs(w)
+		want := Eval(p, call)
+		return want == v.decide(concrete(call.Args)) && want != got(concrete(call.Args)) && !v.ambiguous64(&call.Args)
+	})
+	if !ok {
+		return lsFinding{}, false
+	}
+	call.Args = lsArgs(words)
+	return lsFinding{a: a, s: s, call: call, words: words, got: got(concrete(call.Args)), want: Eval(p, call), other: true}, true
 }
 
 // warnLibseccompBugs warns where the filter runc + libseccomp 2.5.4 would
-// install decides a call otherwise than the profile because of the two
+// install decides a call otherwise than the profile because of the
 // libseccomp bugs described at the top of this file; each warning names
 // such a call.
 func (c *ociConv) warnLibseccompBugs(p *Policy) {
@@ -932,149 +1244,134 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 	if len(rules) == 0 {
 		return
 	}
-	var secs []lsSection
-	x64 := -1 // the section of x86_64 and x32
-	for _, a := range p.Arches {
-		db, err := newLSDB(a, rules)
-		if err != nil {
-			return // runc fails (ParseOCI reports what it models of that)
-		}
-		if a.Name == "x86_64" || a.Name == "x32" {
-			if x64 >= 0 {
-				secs[x64].dbs = append(secs[x64].dbs, db)
-				continue
-			}
-			x64 = len(secs)
-		}
-		secs = append(secs, lsSection{dbs: []*lsDB{db}})
+	f, err := newLSFilter(p.Arches, p.Default, rules)
+	if err != nil {
+		return // runc fails (ParseOCI reports what it models of that)
 	}
-	for _, sec := range secs {
-		if sec.loadsNr() && c.warnMissingNrLoad(p, sec, rules) {
-			continue // the whole section is off: no need to say more
-		}
-		for _, db := range sec.dbs {
-			for _, nr := range db.order {
-				if s := db.sys[nr]; !s.pseudo && !s.uncond && mayStale(s.tree) {
-					c.warnStale(p, db, s, rules)
+	for _, sec := range f.secs {
+		if sec.noNr() {
+			// One warning for the section: the first entry, in the
+			// profile's order, with a call it should decide otherwise.
+			es := slices.Clone(sec.entries)
+			slices.SortStableFunc(es, func(a, b *lsSys) int { return a.first - b.first })
+			for _, s := range es {
+				if s.pseudo {
+					continue
+				}
+				if fd, ok := f.find(p, sec, f.archOf(sec, s), s); ok {
+					c.warnFinding(f, sec, fd)
+					break
 				}
 			}
-		}
-	}
-}
-
-// warnMissingNrLoad gives the warning for bug 2 if sec has it.
-func (c *ociConv) warnMissingNrLoad(p *Policy, sec lsSection, rules []lsRule) bool {
-	head := sec.head()
-	if len(head) == 0 || !head[0].pseudo {
-		return false
-	}
-	var names []string
-	first := head[0]
-	for _, s := range head {
-		names = append(names, s.name)
-		if s.first < first.first {
-			first = s
-		}
-	}
-	var arches []string
-	for _, db := range sec.dbs {
-		arches = append(arches, db.a.Name)
-	}
-	archText := strings.Join(arches, "/")
-	// A call the section should decide otherwise than by default: the
-	// first entry, in the profile's order, with one.
-	type cand struct {
-		db *lsDB
-		s  *lsSys
-	}
-	var cands []cand
-	for _, db := range sec.dbs {
-		for _, nr := range db.order {
-			if s := db.sys[nr]; !s.pseudo {
-				cands = append(cands, cand{db, s})
-			}
-		}
-	}
-	slices.SortStableFunc(cands, func(a, b cand) int { return a.s.first - b.s.first })
-	for _, cd := range cands {
-		s, a := cd.s, cd.db.a
-		call := Call{Arch: a.Audit, Nr: int32(s.nr)}
-		var words map[lsWord]uint32
-		if !s.uncond {
-			var ok bool
-			words, ok = lsSearch(func(buggy bool, decide lsDecide) Action {
-				if buggy {
-					return p.Default // every call of the section
-				}
-				return s.run(p.Default, false, decide, nil)
-			}, func(w map[lsWord]uint32) bool {
-				call.Args = lsArgs(w)
-				return Eval(p, call) != p.Default
-			})
-			if !ok {
-				continue
-			}
-		}
-		call.Args = lsArgs(words)
-		want := Eval(p, call)
-		if s.run(p.Default, false, concrete(call.Args), nil) == p.Default || want == p.Default {
 			continue
 		}
-		var used [6]bool
-		for w := range words {
-			used[w/2] = true
+		for _, s := range sec.entries {
+			if s.pseudo {
+				continue
+			}
+			if !s.uncond && len(s.always)+len(s.alone) >= 2 { // one rule alone is compiled right
+				if fd, ok := f.find(p, sec, f.archOf(sec, s), s); ok {
+					c.warnFinding(f, sec, fd)
+					continue
+				}
+			}
+			if fd, ok := f.findOther(p, sec, f.dbOf(sec, s), s); ok {
+				c.warnFinding(f, sec, fd)
+			}
 		}
-		c.problems = append(c.problems, Problem{Pos: rules[first.first].pos, Warning: true, Msg: fmt.Sprintf(
-			"libseccomp 2.5.4 leaves the load of the syscall number out of its %s code: the entry it sorts first there is %s (this rule), which %s lacks (libseccomp keeps a placeholder without code for it), so every %s call is compared with the arch value and gets the default action; runc's filter returns %s for %s on %s where the profile (and cbpf) return %s",
-			archText, strings.Join(names, ", "), archText, archText, p.Default, callText(s.name, call.Args, used), a.Name, want)})
-		return true
 	}
-	return false
 }
 
-// warnStale gives the warning for bug 1 on entry s if a call shows it.
-func (c *ociConv) warnStale(p *Policy, db *lsDB, s *lsSys, rules []lsRule) {
-	a := db.a
-	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
-	var hit, hitPrev *lsNode
-	words, ok := lsSearch(func(buggy bool, decide lsDecide) Action {
-		return s.run(p.Default, buggy, decide, nil)
-	}, func(w map[lsWord]uint32) bool {
-		call.Args = lsArgs(w)
-		got := s.run(p.Default, true, concrete(call.Args), nil)
-		return got != Eval(p, call)
-	})
-	if !ok {
-		return
-	}
-	call.Args = lsArgs(words)
-	got := s.run(p.Default, true, concrete(call.Args), func(n, prev *lsNode) {
-		if hit == nil {
-			hit, hitPrev = n, prev
+func (f *lsFilter) dbOf(sec *lsSection, s *lsSys) *lsDB {
+	for _, db := range sec.dbs {
+		if db.sys[s.nr] == s {
+			return db
 		}
-	})
-	if hit == nil {
-		return
 	}
-	var used [6]bool
-	for w := range words {
-		used[w/2] = true
-	}
-	wordText := func(w lsWord) string {
-		if db.bits == 32 {
-			return fmt.Sprintf("arg%d", w/2)
+	return nil
+}
+
+func (f *lsFilter) archOf(sec *lsSection, s *lsSys) *arch.Arch { return f.dbOf(sec, s).a }
+
+// warnFinding gives the warning for one finding, at the rule the profile
+// applies to its call (or, where the profile applies none, the first rule
+// of the entry with the action runc's filter takes).
+func (c *ociConv) warnFinding(f *lsFilter, sec *lsSection, fd lsFinding) {
+	s := fd.s
+	at := -1
+	for _, i := range s.always {
+		if f.rules[i].act == fd.want {
+			at = i
+			break
 		}
-		half := "low"
-		if w&1 == 1 {
-			half = "high"
+	}
+	for _, l := range s.alone {
+		if _, ok := runTree(l.chain.lv, concrete(fd.call.Args)); ok && l.act == fd.want && (at < 0 || l.rule < at) {
+			at = l.rule
+			break
 		}
-		return fmt.Sprintf("the %s word of arg%d", half, w/2)
 	}
-	other := ""
-	if hitPrev != nil && hitPrev.rule != hit.rule {
-		other = fmt.Sprintf(" and the rule at %s", rules[hitPrev.rule].pos)
+	if at < 0 { // the profile applies no rule: one with runc's action
+		for _, l := range s.alone {
+			if l.act == fd.got {
+				at = l.rule
+				break
+			}
+		}
 	}
-	c.problems = append(c.problems, Problem{Pos: rules[hit.rule].pos, Warning: true, Msg: fmt.Sprintf(
-		"libseccomp 2.5.4 miscompiles the tests of %s on %s (this rule%s): the code of a test of %s has no load of its own and also runs after a failed test of another word, whose value it then compares; runc's filter returns %s for %s on %s where the profile (and cbpf) return %s",
-		s.name, a.Name, other, wordText(hit.word), got, callText(s.name, call.Args, used), a.Name, Eval(p, call))})
+	if at < 0 {
+		at = s.first
+	}
+	var why string
+	switch {
+	case fd.other:
+		why = c.otherReason(f, fd)
+	case fd.noNr:
+		var names, arches []string
+		for _, e := range sec.entries {
+			if e.pseudo && e.count() == sec.entries[0].count() {
+				names = append(names, e.name)
+			}
+		}
+		for _, db := range sec.dbs {
+			arches = append(arches, db.a.Name)
+		}
+		as := strings.Join(arches, "/")
+		why = fmt.Sprintf("leaves the load of the syscall number out of its %s code: the entry it sorts first there (fewest tests) is %s, which %s lacks (libseccomp keeps a placeholder without code for it), so every %s call is compared with the arch value and gets the default action",
+			as, strings.Join(names, ", "), as, as)
+	case fd.merged:
+		why = fmt.Sprintf("merges the tests of the rules of %s on %s into one tree wrongly: where two rules start with the same test on a word, it loses the rest of one of them (or changes its action)", s.name, fd.a.Name)
+	default:
+		w := "arg" + strconv.Itoa(int(fd.stale.n.word/2))
+		if fd.a.Bits == 64 {
+			half := "low"
+			if fd.stale.n.hi() {
+				half = "high"
+			}
+			w = fmt.Sprintf("the %s word of %s", half, w)
+		}
+		why = fmt.Sprintf("miscompiles the tests of the rules of %s on %s: the code of a test of %s has no load of its own (the test before it reads the same word) but also runs after another rule's chain failed on another word, and compares that word's value", s.name, fd.a.Name, w)
+	}
+	c.problems = append(c.problems, Problem{Pos: f.rules[at].pos, Warning: true, Msg: fmt.Sprintf(
+		"libseccomp 2.5.4 %s; runc's filter returns %s for %s on %s where the profile (and cbpf) return %s",
+		why, fd.got, callText(s.name, fd.call.Args, fd.words), fd.a.Name, fd.want)})
+}
+
+// otherReason explains a finding of findOther.
+func (c *ociConv) otherReason(f *lsFilter, fd lsFinding) string {
+	a, s := fd.a, fd.s
+	db := &lsDB{a: a, bits: a.Bits}
+	for i, r := range f.rules {
+		if r.name != s.name {
+			continue
+		}
+		if _, dropped := db.condsDropped(r.conds); len(dropped) > 0 {
+			return fmt.Sprintf("compares only the low 32 bits of arguments on %s, where the condition %v of the rule at %s always holds, so it takes that rule as %s there (it keeps the first unconditional rule of a syscall and drops the others, and the rules ParseOCI's 64-bit view keeps differ)",
+				a.Name, dropped[0], f.rules[i].pos, map[bool]string{true: "unconditional", false: "shorter"}[len(db.condsOf(r.conds)) == 0])
+		}
+	}
+	if a.Bits == 32 {
+		return fmt.Sprintf("compares only the low 32 bits of arguments on %s, where rules of %s with different actions overlap (Eval takes the most restrictive; libseccomp's choice depends on its rule tree)", a.Name, s.name)
+	}
+	return fmt.Sprintf("builds the rules of %s on %s otherwise than ParseOCI's model of it", s.name, a.Name)
 }

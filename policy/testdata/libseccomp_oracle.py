@@ -3,7 +3,8 @@
 libseccomp (Debian's python3-seccomp), and run it on test vectors.
 
 This is the independent oracle for policy.ParseOCI: it shares no code with
-cbpf. It reads JSON on stdin:
+cbpf. It reads JSON on stdin (or {"batch": [request, ...]}, answered
+with a list of replies):
 
     {"spec": <runtime-spec linux.seccomp object>,
      "native": "x86_64",             # the arch libseccomp adds by itself
@@ -206,13 +207,19 @@ def run(prog, data, order):
 
 def main():
     req = json.load(sys.stdin)
+    if "batch" in req:
+        json.dump([answer(r) for r in req["batch"]], sys.stdout)
+    else:
+        json.dump(answer(req), sys.stdout)
+
+
+def answer(req):
     out = {"error": None, "unknown": [], "results": [], "names": []}
     try:
         f, out["unknown"] = build(req["spec"], req["native"])
     except RuncError as e:
         out["error"] = str(e)
-        json.dump(out, sys.stdout)
-        return
+        return out
     prog = export(f)
     out["prog"] = prog
     names = {}
@@ -228,7 +235,7 @@ def main():
         order = "<" if arch & 0x40000000 else ">"
         data = struct.pack(order + "iIQ6Q", nr, arch, 0, *args)
         out["results"].append(run(prog, data, order))
-    json.dump(out, sys.stdout)
+    return out
 
 
 if __name__ == "__main__":
