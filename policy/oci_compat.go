@@ -103,8 +103,9 @@ type lsNode struct {
 	orig   Op     // the operator of the rule it comes from (for sorting)
 	full   uint64 // the rule's 64-bit value
 	br     [2]lsEdge
-	rule   int      // index in lsDB.rules of the rule that made the node
-	lv     *lsLevel // the level the node is on
+	rule     int      // index in lsDB.rules of the rule that made the node
+	lv       *lsLevel // the level the node is on
+	detached bool     // removed from its level by pruning
 }
 
 // lsEdge is where a branch goes: a node below (and with it the level it
@@ -151,7 +152,6 @@ type lsSys struct {
 	name   string
 	uncond bool // an unconditional rule decides (act)
 	act    Action
-	rules  []lsLive // live conditional rules, in order
 	tree   *lsNode // the node the entry points to (its level is the top)
 	first  int     // index of the first rule that reached the entry
 
@@ -305,48 +305,222 @@ func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error
 		l.chain = db.chain(l)
 		s.alone = append(s.alone, l)
 	}
+	var n *lsNode
+	if len(conds) > 0 {
+		n = db.chain(lsLive{rule: i, conds: conds, act: act})
+	}
+	return s.addChain(n, act, name)
+}
+
+// addChain adds a rule's chain (nil: unconditional) to the entry, as
+// libseccomp's db_rule_add does: the first unconditional rule stays and
+// replaces the chains before it; otherwise the tree is pruned with the
+// new chain, the new chain is dropped if the pruning finds the tree
+// "shorter", and merged into it.
+func (s *lsSys) addChain(n *lsNode, act Action, name string) error {
 	switch {
 	case s.uncond:
-		return nil // the first unconditional rule stays
-	case len(conds) == 0:
-		s.uncond, s.act, s.rules, s.tree = true, act, nil, nil
+		return nil
+	case s.tree == nil:
+		s.tree = n
+		s.uncond, s.act = n == nil, act
+		return nil
+	case n == nil:
+		s.tree, s.uncond, s.act = nil, true, act
 		return nil
 	}
-	live := lsLive{rule: i, conds: conds, act: act}
-	// Rules with the same action: one whose conditions include all of
-	// another's is dropped (libseccomp prunes the longer tree).
-	for _, l := range s.rules {
-		if l.act == act && condSubset(l.conds, conds) {
-			return nil
-		}
+	pr := lsPruner{s: s, act: act}
+	var st lsFlags
+	pr.prune(s.tree, n, &st)
+	switch {
+	case pr.removed && s.tree == nil:
+		s.tree = n
+		return nil
+	case !pr.removed && st.match && st.xDone && st.nPre:
+		return nil // "redundant"
 	}
-	kept := s.rules[:0:0]
-	for _, l := range s.rules {
-		if l.act == act && condSubset(conds, l.conds) {
-			continue
-		}
-		kept = append(kept, l)
-	}
-	s.rules = append(kept, live)
-	s.tree = nil
-	for _, l := range s.rules {
-		n := db.chain(l)
-		if s.tree == nil {
-			s.tree = n
-		} else if err := lsAdd(&s.tree, n); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+	if err := lsAdd(&s.tree, n); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }
 
-func condSubset(a, b []lsCond) bool {
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
+// lsFlags is the state libseccomp's pruning carries down the trees.
+type lsFlags struct {
+	match, once  bool // matched; matched before (a broken match stops)
+	xDone, nDone bool // the existing / new tree ended on the match
+	xPre, nPre   bool // the existing / new tree has tests the other lacks
+}
+
+func (f *lsFlags) or(g lsFlags) {
+	f.match, f.once = f.match || g.match, f.once || g.once
+	f.xDone, f.nDone = f.xDone || g.xDone, f.nDone || g.nDone
+	f.xPre, f.nPre = f.xPre || g.xPre, f.nPre || g.nPre
+}
+
+// lsPruner models libseccomp 2.5.4's _db_tree_prune: it walks the
+// existing tree (from the level of x) and the new chain (from n) together
+// and removes the parts of the tree the new chain makes redundant. Its
+// bookkeeping is loose: a match of part of the new chain (a suffix of it,
+// even with other actions or branches) can make it report the whole new
+// rule redundant, and libseccomp then drops the rule.
+type lsPruner struct {
+	s       *lsSys
+	act     Action
+	removed bool
+}
+
+func hasBranch(e lsEdge) bool { return e.has || e.next != nil }
+
+func (pr *lsPruner) prune(x, n *lsNode, st *lsFlags) {
+	ns := *st
+	defer func() {
+		if ns.match {
+			st.or(ns)
+		} else {
+			st.match = false
+		}
+	}()
+	if n == nil || x == nil || st.once && !st.match {
+		return
+	}
+	leaf := func(m *lsNode) bool { return m.br[0].next == nil && m.br[1].next == nil }
+	x = x.lv.nodes[0]
+	for x != nil {
+		next := x.sibling()
+		switch {
+		case lsEqual(x, n):
+			ns.match, ns.once = true, true
+			ns.nDone = ns.nDone || leaf(n)
+			ns.xDone = ns.xDone || leaf(x)
+			if hasBranch(x.br[1]) && !hasBranch(n.br[1]) || hasBranch(x.br[0]) && !hasBranch(n.br[0]) {
+				return
+			}
+			if ns.nDone && ns.xDone && (n.br[1].has != x.br[1].has || n.br[1].act != x.br[1].act || n.br[0].has != x.br[0].has || n.br[0].act != x.br[0].act) {
+				return
+			}
+			gone := false
+			for b := 1; b >= 0 && !gone; b-- {
+				if n.br[b].next == nil {
+					continue
+				}
+				nxt := *st
+				nxt.match, nxt.once = true, true
+				pr.prune(x.br[b].next, n.br[b].next, &nxt)
+				if nxt.match {
+					ns.or(nxt)
+				}
+				gone = x.detached
+			}
+			if gone {
+				break
+			}
+			if lsActsAre(x.lv, pr.act) && ns.match {
+				switch {
+				case ns.nDone && ns.xPre:
+					pr.remove(&pr.s.tree, x)
+					if pr.s.tree == nil {
+						return
+					}
+				case ns.xDone && ns.nPre:
+					return
+				}
+			}
+		case lsBefore(x, n):
+			if st.nPre {
+				return
+			}
+			for b := 1; b >= 0; b-- {
+				if x.br[b].next == nil {
+					continue
+				}
+				nxt := *st
+				nxt.match, nxt.xPre = false, true
+				pr.prune(x.br[b].next, n, &nxt)
+				if nxt.match {
+					ns.or(nxt)
+					return
+				}
+				if x.detached {
+					break
+				}
+			}
+		default:
+			if st.xPre {
+				return
+			}
+			for b := 1; b >= 0; b-- {
+				if n.br[b].next == nil {
+					continue
+				}
+				nxt := *st
+				nxt.match, nxt.nPre = false, true
+				pr.prune(x, n.br[b].next, &nxt)
+				if nxt.match {
+					ns.or(nxt)
+					return
+				}
+				if x.detached {
+					break
+				}
+			}
+		}
+		x = next
+	}
+	ns.match = false
+}
+
+// remove takes target out of the tree below *ref (and nodes left with
+// neither a branch nor an action above it), as _db_tree_remove does; it
+// stops at the first removal.
+func (pr *lsPruner) remove(ref **lsNode, target *lsNode) bool {
+	if *ref == nil {
+		return false
+	}
+	for c := (*ref).lv.nodes[0]; c != nil; c = c.sibling() {
+		if c == target {
+			pr.unlink(ref, c)
+			return true
+		}
+		found := pr.remove(&c.br[1].next, target)
+		found = pr.remove(&c.br[0].next, target) || found
+		if c.br[0].next == nil && c.br[1].next == nil && !c.br[0].has && !c.br[1].has {
+			pr.unlink(ref, c)
+			return true
+		}
+		if found {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+func (pr *lsPruner) unlink(ref **lsNode, c *lsNode) {
+	pr.removed = true
+	lv := c.lv
+	i := slices.Index(lv.nodes, c)
+	if *ref == c {
+		switch {
+		case i > 0:
+			*ref = lv.nodes[i-1]
+		case i+1 < len(lv.nodes):
+			*ref = lv.nodes[i+1]
+		default:
+			*ref = nil
+		}
+	}
+	lv.nodes = slices.Delete(lv.nodes, i, i+1)
+	c.lv = &lsLevel{nodes: []*lsNode{c}}
+	c.detached = true
+}
+
+// sibling is the node after n on its level, or nil.
+func (n *lsNode) sibling() *lsNode {
+	i := slices.Index(n.lv.nodes, n)
+	if i+1 < len(n.lv.nodes) {
+		return n.lv.nodes[i+1]
+	}
+	return nil
 }
 
 // chain builds a rule's chain of tests; it returns its first node.
