@@ -945,6 +945,9 @@ func (a lsAtom) holds(v uint32) bool {
 // built from the constants (exact for comparisons of whole words; with
 // masks it may miss a solution, never invent one).
 func lsSolve(atoms []lsAtom) (uint32, bool) {
+	if !slices.ContainsFunc(atoms, func(a lsAtom) bool { return a.mask != ^uint32(0) }) {
+		return lsSolveWhole(atoms)
+	}
 	var fixed, bits uint32 // bits a true masked equality forces
 	for _, a := range atoms {
 		if a.test == lsJEQ && a.truth {
@@ -984,57 +987,110 @@ func lsSolve(atoms []lsAtom) (uint32, bool) {
 	return 0, false
 }
 
+// lsSolveWhole solves comparisons of a whole word exactly: an interval
+// less some excluded values.
+func lsSolveWhole(atoms []lsAtom) (uint32, bool) {
+	lo, hi := uint32(0), ^uint32(0)
+	var ne []uint32
+	for _, a := range atoms {
+		switch {
+		case a.test == lsJEQ && a.truth:
+			lo, hi = max(lo, a.datum), min(hi, a.datum)
+		case a.test == lsJEQ:
+			ne = append(ne, a.datum)
+		case a.test == lsJGT && a.truth:
+			if a.datum == ^uint32(0) {
+				return 0, false
+			}
+			lo = max(lo, a.datum+1)
+		case a.test == lsJGT:
+			hi = min(hi, a.datum)
+		case a.truth: // GE
+			lo = max(lo, a.datum)
+		default:
+			if a.datum == 0 {
+				return 0, false
+			}
+			hi = min(hi, a.datum-1)
+		}
+	}
+	if lo > hi {
+		return 0, false
+	}
+	slices.Sort(ne)
+	for _, x := range ne { // the smallest value of [lo, hi] not excluded
+		if x == lo {
+			if lo == hi {
+				return 0, false
+			}
+			lo++
+		}
+	}
+	return lo, true
+}
+
 // lsSearchBudget bounds the paths lsSearch walks for one entry.
 const lsSearchBudget = 20000
 
-// lsSearch walks every feasible path of run(true) followed by run(false),
-// answering their comparisons, and returns word values on a path where
-// the two return different actions and ok accepts the input.
-func lsSearch(run func(buggy bool, decide lsDecide) Action, ok func(words map[lsWord]uint32) bool) (map[lsWord]uint32, bool) {
+// lsSearch walks every feasible path through the runs (each run after the
+// other, on the same input), answering their comparisons, and returns the
+// word values of the best path where they do not all return the same
+// action: score rates a path's input (0: not wanted); a path with score
+// best ends the search.
+func lsSearch(runs []func(lsDecide) Action, score func(words map[lsWord]uint32) int, best int) (map[lsWord]uint32, int) {
 	type choice struct{ val, forced bool }
 	var stack []choice
+	var found map[lsWord]uint32
+	top := 0
 	for range lsSearchBudget {
 		atoms := map[lsWord][]lsAtom{}
+		sol := map[lsWord]uint32{} // a value meeting each word's atoms
 		depth, dead := 0, false
 		decide := func(w lsWord, mask uint32, t lsTest, datum uint32) bool {
 			if dead {
 				return false
 			}
-			feasible := func(v bool) bool {
-				_, ok := lsSolve(append(slices.Clip(atoms[w]), lsAtom{mask, t, datum, v}))
-				return ok
+			feasible := func(v bool) (uint32, bool) {
+				a := lsAtom{mask, t, datum, v}
+				if x, ok := sol[w]; ok && a.holds(x) {
+					return x, true
+				}
+				return lsSolve(append(slices.Clip(atoms[w]), a))
 			}
 			if depth == len(stack) {
+				_, okT := feasible(true)
+				_, okF := feasible(false)
 				switch {
-				case feasible(true):
-					stack = append(stack, choice{val: true, forced: !feasible(false)})
-				case feasible(false):
+				case okT:
+					stack = append(stack, choice{val: true, forced: !okF})
+				case okF:
 					stack = append(stack, choice{val: false, forced: true})
 				default:
 					dead = true
 					return false
 				}
-			} else if !feasible(stack[depth].val) {
+			}
+			v := stack[depth].val
+			x, ok := feasible(v)
+			if !ok {
 				dead = true
 				return false
 			}
-			v := stack[depth].val
 			depth++
 			atoms[w] = append(atoms[w], lsAtom{mask, t, datum, v})
+			sol[w] = x
 			return v
 		}
-		a := run(true, decide)
-		b := run(false, decide)
-		if !dead && a != b {
-			words := map[lsWord]uint32{}
-			solved := true
-			for w, as := range atoms {
-				v, ok := lsSolve(as)
-				solved = solved && ok
-				words[w] = v
-			}
-			if solved && ok(words) {
-				return words, true
+		var acts []Action
+		for _, run := range runs {
+			acts = append(acts, run(decide))
+		}
+		if !dead && slices.ContainsFunc(acts, func(a Action) bool { return a != acts[0] }) {
+			if sc := score(sol); sc > top {
+				found, top = sol, sc
+				if sc >= best {
+					break
+				}
 			}
 		}
 		// The next path: flip the deepest choice not yet flipped.
@@ -1043,11 +1099,11 @@ func lsSearch(run func(buggy bool, decide lsDecide) Action, ok func(words map[ls
 			stack = stack[:len(stack)-1]
 		}
 		if len(stack) == 0 {
-			return nil, false
+			break
 		}
 		stack[len(stack)-1] = choice{val: !stack[len(stack)-1].val, forced: true}
 	}
-	return nil, false
+	return found, top
 }
 
 // lsArgs turns word values into the six arguments.
@@ -1257,11 +1313,32 @@ type lsFinding struct {
 	other  bool // not a bug: libseccomp's per-arch rule handling
 }
 
-// find looks for a call of entry s (on arch a, in section sec) that runc's
-// filter decides otherwise than the profile, on which the entry's rules
-// agree and Eval agrees with them.
-func (f *lsFilter) find(p *Policy, sec *lsSection, a *arch.Arch, s *lsSys) (lsFinding, bool) {
+// Scores of the calls find looks for, best first.
+const (
+	scoreBug      = 4 // a bug, on a call the profile applies a rule to
+	scoreBugDef   = 3 // a bug, on a call the profile gives the default
+	scoreOther    = 2 // per-arch rule handling, on a ruled call
+	scoreOtherDef = 1
+)
+
+// find looks for a call of entry s (of db, in section sec) that runc's
+// filter decides otherwise than the profile: because of a bug (the entry's
+// rules, each on its own, agree on the call, and Eval agrees with them),
+// or else because libseccomp's rule database works per arch (on 32-bit
+// arches on the low words, where a condition can always hold, so that a
+// rule becomes unconditional there) while ParseOCI's model of it works on
+// 64 bits. Calls that rules with different actions match on 64 bits are
+// left to ParseOCI's overlap warnings, socketcall and ipc to its
+// multiplexer warnings, x32's 64-bit arguments to warnX32Args.
+func (f *lsFilter) find(p *Policy, sec *lsSection, db *lsDB, s *lsSys) (lsFinding, bool) {
+	a := db.a
 	noNr := sec.noNr()
+	bugs := noNr || !s.uncond && len(s.always)+len(s.alone) >= 2 // one rule alone is compiled right
+	mux, _, _ := a.Multiplexed(s.name)
+	others := s.name != arch.Socketcall && s.name != arch.IPC && !(mux != "" && abiRewrite[a.Name]) && !(a.Name == "x32" && !p.X32LowWord)
+	if !bugs && !others {
+		return lsFinding{}, false
+	}
 	got := func(decide lsDecide, stale func(*lsBlock)) Action {
 		switch {
 		case noNr:
@@ -1271,38 +1348,45 @@ func (f *lsFilter) find(p *Policy, sec *lsSection, a *arch.Arch, s *lsSys) (lsFi
 		}
 		return runCode(s.code, decide, stale)
 	}
-	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
-	var words map[lsWord]uint32
-	ok := false
-	// Rather a call the profile applies a rule to, if there is one.
-	for _, ruled := range []bool{true, false} {
-		words, ok = lsSearch(func(buggy bool, decide lsDecide) Action {
-			if buggy {
-				return got(decide, nil)
-			}
-			return s.meant(f.def, f.rules, decide)
-		}, func(w map[lsWord]uint32) bool {
-			call.Args = lsArgs(w)
-			d := concrete(call.Args)
-			want := s.meant(f.def, f.rules, d)
-			return want != lsAmbiguous && want != got(d, nil) && Eval(p, call) == want && (!ruled || want != f.def)
-		})
-		if ok {
-			break
-		}
+	v := f.view(p, db, s.name)
+	runs := []func(lsDecide) Action{
+		func(d lsDecide) Action { return got(d, nil) },
+		func(d lsDecide) Action { return s.meant(f.def, f.rules, d) },
 	}
-	if !ok {
+	if others && (db.bits == 32 || !f.sameRules(p, s.name)) {
+		// Eval's view can differ from what the rules mean on their own
+		// only through ParseOCI's merging or 32-bit overlaps.
+		runs = append(runs, v.decide)
+	}
+	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
+	words, sc := lsSearch(runs, func(w map[lsWord]uint32) int {
+		call.Args = lsArgs(w)
+		d := concrete(call.Args)
+		g, m, e := got(d, nil), s.meant(f.def, f.rules, d), Eval(p, call)
+		switch {
+		case bugs && m != lsAmbiguous && m != g && e == m && m != f.def:
+			return scoreBug
+		case bugs && m != lsAmbiguous && m != g && e == m:
+			return scoreBugDef
+		case others && e == v.decide(d) && e != g && !v.ambiguous64(&call.Args) && e != f.def:
+			return scoreOther
+		case others && e == v.decide(d) && e != g && !v.ambiguous64(&call.Args):
+			return scoreOtherDef
+		}
+		return 0
+	}, scoreBug)
+	if sc == 0 {
 		return lsFinding{}, false
 	}
 	call.Args = lsArgs(words)
 	d := concrete(call.Args)
-	fd := lsFinding{a: a, s: s, call: call, words: words, want: s.meant(f.def, f.rules, d), noNr: noNr}
+	fd := lsFinding{a: a, s: s, call: call, words: words, want: Eval(p, call), noNr: noNr, other: sc < scoreBugDef}
 	fd.got = got(d, func(b *lsBlock) {
 		if fd.stale == nil {
 			fd.stale = b
 		}
 	})
-	if !noNr && !s.uncond {
+	if !fd.other && !noNr && !s.uncond {
 		act, ok := runTree(s.tree.lv, d)
 		if !ok {
 			act = f.def
@@ -1340,6 +1424,40 @@ func (f *lsFilter) view(p *Policy, db *lsDB, name string) lsView {
 	return v
 }
 
+// sameRules reports whether the policy has the same rules for name as
+// runc adds (ParseOCI's merging changed nothing there).
+func (f *lsFilter) sameRules(p *Policy, name string) bool {
+	var mine []string
+	for _, r := range f.rules {
+		if r.name == name {
+			mine = append(mine, Rule{Syscall: name, When: condExpr(r.conds), Action: r.act}.String())
+		}
+	}
+	var theirs []string
+	for _, r := range p.Rules {
+		if r.Syscall == name {
+			theirs = append(theirs, r.String())
+		}
+	}
+	slices.Sort(mine)
+	slices.Sort(theirs)
+	return slices.Equal(mine, theirs)
+}
+
+func condExpr(cs []*Cmp) Expr {
+	switch len(cs) {
+	case 0:
+		return nil
+	case 1:
+		return cs[0]
+	}
+	and := make(And, len(cs))
+	for i, c := range cs {
+		and[i] = c
+	}
+	return and
+}
+
 func (v lsView) decide(decide lsDecide) Action {
 	act, matched := v.def, false
 	for _, l := range v.rules {
@@ -1367,48 +1485,6 @@ func (v lsView) ambiguous64(args *[6]uint64) bool {
 	return len(acts) > 1
 }
 
-// findOther looks for a call of entry s that runc's filter decides
-// otherwise than Eval for another reason than the bugs: libseccomp's rule
-// database works per arch (on 32-bit arches on the low words, where a
-// condition can always hold or two rules can overlap), while ParseOCI's
-// model of it and its overlap warnings work on 64 bits.
-func (f *lsFilter) findOther(p *Policy, sec *lsSection, db *lsDB, s *lsSys) (lsFinding, bool) {
-	a := db.a
-	if mux, _, _ := a.Multiplexed(s.name); s.name == arch.Socketcall || s.name == arch.IPC || mux != "" && abiRewrite[a.Name] {
-		return lsFinding{}, false // ParseOCI's multiplexer warnings
-	}
-	if a.Name == "x32" && !p.X32LowWord {
-		return lsFinding{}, false // warnX32Args
-	}
-	v := f.view(p, db, s.name)
-	noNr := sec.noNr()
-	got := func(decide lsDecide) Action {
-		switch {
-		case noNr:
-			return f.def
-		case s.uncond:
-			return s.act
-		}
-		return runCode(s.code, decide, nil)
-	}
-	call := Call{Arch: a.Audit, Nr: int32(s.nr)}
-	words, ok := lsSearch(func(buggy bool, decide lsDecide) Action {
-		if buggy {
-			return got(decide)
-		}
-		return v.decide(decide)
-	}, func(w map[lsWord]uint32) bool {
-		call.Args = lsArgs(w)
-		want := Eval(p, call)
-		return want == v.decide(concrete(call.Args)) && want != got(concrete(call.Args)) && !v.ambiguous64(&call.Args)
-	})
-	if !ok {
-		return lsFinding{}, false
-	}
-	call.Args = lsArgs(words)
-	return lsFinding{a: a, s: s, call: call, words: words, got: got(concrete(call.Args)), want: Eval(p, call), other: true}, true
-}
-
 // warnLibseccompBugs warns where the filter runc + libseccomp 2.5.4 would
 // install decides a call otherwise than the profile because of the
 // libseccomp bugs described at the top of this file; each warning names
@@ -1423,34 +1499,22 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 		return // runc fails (ParseOCI reports what it models of that)
 	}
 	for _, sec := range f.secs {
+		es := sec.entries
 		if sec.noNr() {
 			// One warning for the section: the first entry, in the
 			// profile's order, with a call it should decide otherwise.
-			es := slices.Clone(sec.entries)
+			es = slices.Clone(es)
 			slices.SortStableFunc(es, func(a, b *lsSys) int { return a.first - b.first })
-			for _, s := range es {
-				if s.pseudo {
-					continue
-				}
-				if fd, ok := f.find(p, sec, f.archOf(sec, s), s); ok {
-					c.warnFinding(f, sec, fd)
-					break
-				}
-			}
-			continue
 		}
-		for _, s := range sec.entries {
+		for _, s := range es {
 			if s.pseudo {
 				continue
 			}
-			if !s.uncond && len(s.always)+len(s.alone) >= 2 { // one rule alone is compiled right
-				if fd, ok := f.find(p, sec, f.archOf(sec, s), s); ok {
-					c.warnFinding(f, sec, fd)
-					continue
-				}
-			}
-			if fd, ok := f.findOther(p, sec, f.dbOf(sec, s), s); ok {
+			if fd, ok := f.find(p, sec, f.dbOf(sec, s), s); ok {
 				c.warnFinding(f, sec, fd)
+				if fd.noNr {
+					break
+				}
 			}
 		}
 	}
@@ -1465,7 +1529,6 @@ func (f *lsFilter) dbOf(sec *lsSection, s *lsSys) *lsDB {
 	return nil
 }
 
-func (f *lsFilter) archOf(sec *lsSection, s *lsSys) *arch.Arch { return f.dbOf(sec, s).a }
 
 // warnFinding gives the warning for one finding, at the rule the profile
 // applies to its call (or, where the profile applies none, the first rule
