@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,66 +14,111 @@ import (
 // says.
 //
 // cbpf compiles what a profile means (Eval is the reference). runc hands
-// the profile to libseccomp, and libseccomp 2.5.4 (Debian 12's) has two
-// code generation bugs that make its filter decide some calls otherwise.
-// ParseOCI warns where a profile hits one, with a call that shows it. The
-// two bugs, as found by reading libseccomp 2.5.4 (src/db.c, src/gen_bpf.c)
-// and by experiment with python3-seccomp:
+// the profile to libseccomp, and libseccomp 2.5.4 (Debian 12's) has code
+// generation bugs that make its filter decide some calls otherwise; and
+// its rule database works per arch in ways ParseOCI's model of runc
+// (which reasons on 64 bits, for every arch at once) does not follow.
+// ParseOCI warns where a profile hits either, naming a call that shows it
+// and what runc's filter and the profile return for it. What follows was
+// found by reading libseccomp 2.5.4 (src/db.c, src/gen_bpf.c) and checked
+// by experiment with python3-seccomp; the tests check every warning's
+// claim on the filter libseccomp exports.
 //
-// 1. A stale accumulator. libseccomp turns the rules of one syscall into
-// a tree of 32-bit word tests: each rule is a chain (a 64-bit GT, GE, LT or
-// LE on a 64-bit arch is three tests: high word >, high word ==, low word;
-// EQ, NE and MASKED_EQ two, high word then low word; on a 32-bit arch, x32
-// included, one test of the low word), chains share their equal leading
-// tests, and where they part the differing tests become siblings, sorted
-// (higher argument first, the high word before the low word, EQ/NE/
-// MASKED_EQ before LT/LE before GT/GE, then by value). When a chain fails
-// below a sibling, the filter goes on with the next sibling. Each sibling's
-// code loads its word only if the sibling before it tested another word:
-// two siblings on the same word share one load. But the next sibling is
-// also reached when the tests below the previous one fail, and those have
-// loaded other words (the low word of the argument, later arguments). The
-// layout pass repairs this only for the first jump that brings the block
-// into place (it lays blocks out depth first, the true branch before the
-// false one, and adds a load when that first predecessor left another word
-// in the accumulator), not for the others. So a test of the high word of
-// arg4 can compare a value loaded from the low word of arg4, or from
-// arg5. Example: close with arg4 LE 1 → ERRNO(5) and arg4 GE 0x100000001
-// → ERRNO(6) (both tests start with "high word > x"; the LE one comes
-// first, its "true" branch falls through to the GE one, which then needs
-// no load): for arg4 = 0xffffffff the LE chain fails on the low word and
-// the GE chain's first test reads 0xffffffff > 1 from the low word, so
-// runc's filter returns ERRNO(6) where the profile returns ERRNO(5). It
-// takes two or more rules on one syscall whose tests part on the same word,
-// the first of them with a failing path below it that loads another word
-// and is not the one the layout pass repairs; any operator can be
-// involved, on 64-bit arches (LE/LT/NE chains fall through on their "true"
-// branch and are hit most often) and on 32-bit ones (with several
-// arguments).
+// How libseccomp builds a filter. The rules of one syscall become a tree
+// of 32-bit word tests: each rule is a chain, its conditions by argument
+// (on a 64-bit arch a GT, GE, LT or LE is three tests: high word >, high
+// word ==, low word; EQ, NE and MASKED_EQ two, high word then low word; on
+// a 32-bit arch, x32 included, one test of the low word). A new chain is
+// merged into the tree from the top: a test equal to an existing one
+// (same word, operation, value and mask, whatever the rule's operator) is
+// shared, and where the chains part the new test becomes a sibling,
+// sorted (higher argument first, the high word before the low word,
+// EQ/NE/MASKED_EQ before LT/LE before GT/GE, then by value). When a chain
+// fails below a sibling the code goes on with the next sibling, and when
+// every sibling of a level fails, with the next sibling of the level
+// above. Before merging, libseccomp prunes: a new rule whose chain the
+// tree already covers is dropped, and parts of the tree a new, shorter
+// rule with the same action covers are removed. The code of a test loads
+// its word unless the test before it (its previous sibling, or for the
+// first of a level the test above) read the same word; identical blocks of
+// code are kept once for the whole filter; blocks are laid out depth
+// first from the end of the filter, the true branch before the false one,
+// and a block without a load of its own gets one when the block that
+// first jumps to it (the one it is laid out after) leaves another word in
+// the accumulator. Each arch section loads the syscall number in the code
+// of its first syscall (the one with the fewest tests; x86_64's own
+// section, without x32, loads it in its ABI check).
 //
-// 2. A missing load of the syscall number. Every arch section of the
-// filter but x86_64's own (when x32 is not a target) loads the number in
-// the code of its first syscall, the one with the highest priority
-// (fewest tests; unconditional rules first). A name the arch does not have
-// gets a placeholder entry (a negative pseudo number) on arches without
-// socketcall-style rewriting (aarch64, arm, riscv64, mipsel64, x32; not x86,
-// ppc64le, mipsel, s390x, which drop it); placeholders are left out of the
-// code. When the first entry is such a placeholder, as when an unconditional
-// rule names open (absent on aarch64) and every aarch64 syscall of the
-// profile has conditions, the number is never loaded: every syscall of the
-// section is compared with the arch value, none matches, and every call of
-// that arch gets the default action.
+// The bugs:
 //
-// The model below builds libseccomp's trees and layout decisions for the
-// rules runc adds (in runc's order: one rule per name, split when an entry
-// has several conditions on one argument, socketcall/ipc rewriting on the
-// arches that have it) and runs them with and without these bugs; a
-// warning is given only for a call on which the buggy filter returns
-// another action than both the bug-free one and the profile. Not modelled
-// (the random tests against libseccomp measure the effect): blocks that
-// libseccomp shares between syscalls or arches because their code is
-// identical, which can change which predecessor places a block, and the
-// rare pruning of partial chains beyond whole-rule absorption.
+//  1. A stale accumulator. A test without a load of its own is reached
+//     from its previous sibling, whose word it shares, but also when a
+//     chain below that sibling fails, after tests that loaded other words
+//     (the low word of the argument, later arguments); the layout pass
+//     repairs this only for the first jump it lays the block out after.
+//     Example: close with arg4 LE 1 → ERRNO(5) and arg4 GE 0x100000001 →
+//     ERRNO(6): both chains start with "high word > x", the LE one comes
+//     first and its true branch falls through to the GE one, which
+//     therefore has no load; for arg4 = 0xffffffff the LE chain fails on
+//     the low word and the GE chain's first test reads 0xffffffff > 1 from
+//     the low word, so runc's filter returns ERRNO(6) where the profile
+//     returns ERRNO(5). It takes two rules on one syscall whose tests part
+//     on the same word, the first with a failing path below it that loads
+//     another word and is not the one the layout repairs; any operator,
+//     on 64-bit arches (LE, LT and NE chains fall through on their true
+//     branch and are hit most) and on 32-bit ones (with several arguments).
+//     Because blocks are shared across syscalls and arches, whether a block
+//     is repaired can depend on another syscall's rules.
+//  2. A missing load of the syscall number. A name the arch lacks gets a
+//     placeholder entry (a negative pseudo number, left out of the code) on
+//     arches without socketcall-style rewriting (aarch64, arm, riscv64,
+//     mipsel64, x32; x86, ppc64le, mipsel and s390x drop such names). When
+//     such a placeholder has the fewest tests of its section, as when an
+//     unconditional rule names open (absent on aarch64) and every aarch64
+//     syscall of the profile has conditions, it is sorted first and the
+//     number is never loaded: every syscall of the section is compared
+//     with the arch value, none matches, and every call of that arch gets
+//     the default action.
+//  3. Merging loses rules. When a new chain's test equals an existing one
+//     whose true branch already ends in an action while the new chain goes
+//     on there, libseccomp stops merging and drops the rest of the new
+//     chain, its false branch included (for a 64-bit GT/GE the false
+//     branch holds the high word == and low word tests): after arg0 >
+//     0x80000000 → ALLOW, the rule arg0 >= 1 && arg1 < 3 → ALLOW is lost
+//     (both start with "high word of arg0 > 0"). Where two equal high-word
+//     tests carry different actions it also overwrites one with the other.
+//  4. Pruning drops rules. The pruning's bookkeeping can match a part of
+//     the new chain (a later argument's tests, whose nodes equal the
+//     tree's although the operators differ: NE and EQ give the same tests)
+//     and report the new rule covered: rule arg0 < 0x100000002 && arg2 != 3
+//     → TRACE is dropped after arg2 == 3 → TRAP.
+//  5. A corrupt tree. A chain can reach one test by two branches (the
+//     first test of the condition after a 64-bit GT or GE is reached from
+//     "high word >" and from the low word test; after LT, LE and NE from
+//     the other two). When merging makes both branches add that test as a
+//     sibling, libseccomp links the node into a list of siblings a second
+//     time, and its lists are corrupt from then on: on such profiles it
+//     can loop forever (runc hangs) or build a filter that decides
+//     otherwise. ParseOCI warns where the model meets this, without a
+//     call (the model stops there).
+//
+// Not bugs, but ParseOCI's model of runc does not follow them, and the
+// same warning reports them: on 32-bit arches libseccomp keeps the low 32
+// bits of each constant, so a MASKED_EQ whose mask has only high bits
+// always holds (the rule becomes unconditional there, and the first
+// unconditional rule of a syscall wins, per arch), and rules can overlap
+// in 32 bits that do not in 64 (ParseOCI's overlap warnings look at 64).
+//
+// The model below builds libseccomp's trees (merging and pruning as
+// described), its blocks and their layout for the rules runc adds (in
+// runc's order: one rule per name, split when an entry has several
+// conditions on one argument, socketcall/ipc rewriting on the arches that
+// have it), and searches each syscall for a call on which its code
+// returns another action than the rules (each on its own, where they
+// agree) and Eval. Not modelled: libseccomp's reference counts (a node
+// freed by pruning while another branch still uses it, and the node counts
+// that set the order of syscalls, can then differ); the random tests
+// against libseccomp measure what that misses.
 
 // lsWord names a 32-bit word of seccomp_data as libseccomp loads it:
 // argument i's low word is 2i, its high word 2i+1; lsNr is the syscall
@@ -95,14 +141,14 @@ const (
 
 // lsNode is one test of libseccomp's argument tree.
 type lsNode struct {
-	word   lsWord
-	test   lsTest
-	masked bool // from MASKED_EQ: a different node than EQ's for merging
-	datum  uint32
-	mask   uint32
-	orig   Op     // the operator of the rule it comes from (for sorting)
-	full   uint64 // the rule's 64-bit value
-	br     [2]lsEdge
+	word     lsWord
+	test     lsTest
+	masked   bool // from MASKED_EQ: a different node than EQ's for merging
+	datum    uint32
+	mask     uint32
+	orig     Op     // the operator of the rule it comes from (for sorting)
+	full     uint64 // the rule's 64-bit value
+	br       [2]lsEdge
 	rule     int      // index in lsDB.rules of the rule that made the node
 	lv       *lsLevel // the level the node is on
 	detached bool     // removed from its level by pruning
@@ -213,7 +259,7 @@ func newLSDB(a *arch.Arch, rules []lsRule) (*lsDB, error) {
 	db := &lsDB{a: a, bits: a.Bits, rules: rules, sys: map[uint32]*lsSys{}}
 	for i := range rules {
 		if err := db.addRule(i); err != nil {
-			return nil, err
+			return nil, &lsError{rule: i, arch: a, err: err}
 		}
 	}
 	return db, nil
@@ -332,6 +378,9 @@ func (s *lsSys) addChain(n *lsNode, act Action, name string) error {
 	pr := lsPruner{s: s, act: act}
 	var st lsFlags
 	pr.prune(s.tree, n, &st)
+	if pr.steps > lsWork {
+		return errLSWork
+	}
 	switch {
 	case pr.removed && s.tree == nil:
 		s.tree = n
@@ -342,7 +391,56 @@ func (s *lsSys) addChain(n *lsNode, act Action, name string) error {
 	if err := lsAdd(&s.tree, n); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	if !s.sound() {
+		return fmt.Errorf("%s: %w", name, errLSCorrupt)
+	}
 	return nil
+}
+
+// lsError is where the model of libseccomp stops: the rule it was adding.
+type lsError struct {
+	rule int
+	arch *arch.Arch
+	err  error
+}
+
+func (e *lsError) Error() string { return e.arch.Name + ": " + e.err.Error() }
+func (e *lsError) Unwrap() error { return e.err }
+
+// errLSWork: the model gave up on a tree too big to prune in bounded time.
+var errLSWork = fmt.Errorf("rule tree too big to model")
+
+// sound reports whether the entry's tree is one libseccomp can walk: every
+// node on the level it names, and no level below itself.
+func (s *lsSys) sound() bool {
+	const (
+		open = 1
+		done = 2
+	)
+	state := map[*lsLevel]int{}
+	var ok func(lv *lsLevel) bool
+	ok = func(lv *lsLevel) bool {
+		switch state[lv] {
+		case open:
+			return false // a cycle
+		case done:
+			return true
+		}
+		state[lv] = open
+		for _, n := range lv.nodes {
+			if n.lv != lv {
+				return false
+			}
+			for _, e := range n.br {
+				if e.next != nil && !ok(e.next.lv) {
+					return false
+				}
+			}
+		}
+		state[lv] = done
+		return true
+	}
+	return s.tree == nil || ok(s.tree.lv)
 }
 
 // lsFlags is the state libseccomp's pruning carries down the trees.
@@ -368,6 +466,7 @@ type lsPruner struct {
 	s       *lsSys
 	act     Action
 	removed bool
+	steps   int
 }
 
 func hasBranch(e lsEdge) bool { return e.has || e.next != nil }
@@ -381,7 +480,7 @@ func (pr *lsPruner) prune(x, n *lsNode, st *lsFlags) {
 			st.match = false
 		}
 	}()
-	if n == nil || x == nil || st.once && !st.match {
+	if pr.steps++; n == nil || x == nil || st.once && !st.match || pr.steps > lsWork {
 		return
 	}
 	leaf := func(m *lsNode) bool { return m.br[0].next == nil && m.br[1].next == nil }
@@ -634,17 +733,34 @@ func lsBefore(a, b *lsNode) bool {
 // errLSExist is libseccomp's EEXIST: two rules that cannot be merged.
 var errLSExist = fmt.Errorf("libseccomp refuses the rule (EEXIST)")
 
+// errLSCorrupt: libseccomp links a node that is already on a level into
+// another place (a node the new chain reaches by two branches, the first
+// test of the next condition after a 64-bit GT or GE, or after LT, LE, NE,
+// gets added as a sibling twice): its lists of siblings are corrupt from
+// then on (libseccomp can loop forever on them, and runc hang). The model
+// stops there.
+var errLSCorrupt = fmt.Errorf("libseccomp corrupts its tree of tests")
+
+// lsWork bounds the steps of one pruning (its walk can grow with the
+// product of the trees' sizes).
+const lsWork = 200000
+
 // lsAdd merges a new chain, starting at n, into the level of the node
 // *ref points to, looking from that node on (as libseccomp does: a
 // reference into the middle of a level skips the siblings before it).
 func lsAdd(ref **lsNode, n *lsNode) error {
 	lv := (*ref).lv
+	// Linking n where it already is linked corrupts libseccomp's lists.
+	linked := len(n.lv.nodes) > 1 || slices.Contains(lv.nodes, n)
 	for i := slices.Index(lv.nodes, *ref); i < len(lv.nodes); i++ {
 		x := lv.nodes[i]
 		if lsEqual(x, n) {
 			return lsMerge(x, n)
 		}
 		if lsBefore(x, n) {
+			if linked {
+				return errLSCorrupt
+			}
 			lv.nodes = slices.Insert(lv.nodes, i, n)
 			n.lv = lv
 			if *ref == x {
@@ -652,6 +768,9 @@ func lsAdd(ref **lsNode, n *lsNode) error {
 			}
 			return nil
 		}
+	}
+	if linked {
+		return errLSCorrupt
 	}
 	lv.nodes = append(lv.nodes, n)
 	n.lv = lv
@@ -1495,8 +1614,16 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 		return
 	}
 	f, err := newLSFilter(p.Arches, p.Default, rules)
-	if err != nil {
-		return // runc fails (ParseOCI reports what it models of that)
+	var le *lsError
+	switch {
+	case errors.As(err, &le) && errors.Is(err, errLSCorrupt):
+		r := rules[le.rule]
+		c.problems = append(c.problems, Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
+			"libseccomp 2.5.4 corrupts its tree of tests for the rules of %s on %s when it adds this rule (a test the rule reaches by two branches gets linked into a list of siblings twice): runc can hang building the filter, or install one that decides otherwise than the profile",
+			r.name, le.arch.Name)})
+		return
+	case err != nil:
+		return // runc fails (ParseOCI reports what it models of that), or too big
 	}
 	for _, sec := range f.secs {
 		es := sec.entries
@@ -1528,7 +1655,6 @@ func (f *lsFilter) dbOf(sec *lsSection, s *lsSys) *lsDB {
 	}
 	return nil
 }
-
 
 // warnFinding gives the warning for one finding, at the rule the profile
 // applies to its call (or, where the profile applies none, the first rule
@@ -1577,7 +1703,8 @@ func (c *ociConv) warnFinding(f *lsFilter, sec *lsSection, fd lsFinding) {
 		why = fmt.Sprintf("leaves the load of the syscall number out of its %s code: the entry it sorts first there (fewest tests) is %s, which %s lacks (libseccomp keeps a placeholder without code for it), so every %s call is compared with the arch value and gets the default action",
 			as, strings.Join(names, ", "), as, as)
 	case fd.merged:
-		why = fmt.Sprintf("merges the tests of the rules of %s on %s into one tree wrongly: where two rules start with the same test on a word, it loses the rest of one of them (or changes its action)", s.name, fd.a.Name)
+		why = fmt.Sprintf("builds a wrong tree of tests from the rules of %s on %s: it shares equal tests of different rules (NE and EQ, LT and GE... make equal tests), and where the tree already ends in an action, or its pruning takes a rule as covered, it drops the rest of a rule, or lets one rule's branch reach another's tests",
+			s.name, fd.a.Name)
 	default:
 		w := "arg" + strconv.Itoa(int(fd.stale.n.word/2))
 		if fd.a.Bits == 64 {
