@@ -112,11 +112,11 @@ func (e *OCIError) Error() string {
 //     for another test (two rules on one syscall part on one word), an
 //     arch section that never loads the syscall number (its first entry is
 //     a name the arch lacks), rules lost when it merges or prunes a
-//     syscall's rules, a corrupt tree on which it can loop forever (runc
-//     hangs). Also its per-arch rule handling on 32-bit arches,
-//     where a MASKED_EQ whose mask has only high bits always holds and
-//     rules can overlap in 32 bits. The warning names a call runc's filter
-//     decides otherwise and what each side returns.
+//     syscall's rules, and a corrupt tree on which it can loop forever
+//     (runc hangs). Also its per-arch rule handling on 32-bit arches, where
+//     a MASKED_EQ whose mask has only high bits always holds and rules can
+//     overlap in 32 bits. The warning names a call runc's filter decides
+//     otherwise and what each side returns.
 //
 // Not modelled: runc's ENOSYS stub for syscalls newer than the profile
 // (runc answers ENOSYS, not the default action, for numbers above the
