@@ -152,6 +152,15 @@ type lsNode struct {
 	rule     int      // index in lsDB.rules of the rule that made the node
 	lv       *lsLevel // the level the node is on
 	detached bool     // removed from its level by pruning
+	pos      int      // a hint: its index in lv.nodes
+}
+
+// index returns n's index on its level.
+func (n *lsNode) index() int {
+	if n.pos >= len(n.lv.nodes) || n.lv.nodes[n.pos] != n {
+		n.pos = slices.Index(n.lv.nodes, n)
+	}
+	return n.pos
 }
 
 // lsEdge is where a branch goes: a node below (and with it the level it
@@ -206,6 +215,7 @@ type lsSys struct {
 	always []int
 	alone  []lsLive
 	code   lsTo // the entry's code (after layout)
+	work   *lsBudget
 }
 
 // lsLive is a rule as one arch compiles it.
@@ -231,6 +241,22 @@ type lsDB struct {
 	rules []lsRule
 	sys   map[uint32]*lsSys
 	order []uint32 // entry numbers, as added
+	work  *lsBudget
+}
+
+// lsBudget bounds the work of the whole model for one profile: pruning
+// steps, tree checks and search decisions. It is far above what real
+// profiles take (Docker's default: about 125,000); a profile that uses it
+// up gets a warning that the check stopped (a few hundred rules on one
+// syscall do).
+type lsBudget struct{ left int }
+
+const lsWorkBudget = 10_000_000
+
+// spend takes n steps; false once the budget is gone.
+func (b *lsBudget) spend(n int) bool {
+	b.left -= n
+	return b.left >= 0
 }
 
 // lsPseudo numbers the placeholders of names an arch lacks (libseccomp's
@@ -255,8 +281,8 @@ func libseccompKnows(name string) bool {
 	return false
 }
 
-func newLSDB(a *arch.Arch, rules []lsRule) (*lsDB, error) {
-	db := &lsDB{a: a, bits: a.Bits, rules: rules, sys: map[uint32]*lsSys{}}
+func newLSDB(a *arch.Arch, rules []lsRule, work *lsBudget) (*lsDB, error) {
+	db := &lsDB{a: a, bits: a.Bits, rules: rules, sys: map[uint32]*lsSys{}, work: work}
 	for i := range rules {
 		if err := db.addRule(i); err != nil {
 			return nil, &lsError{rule: i, arch: a, err: err}
@@ -338,7 +364,7 @@ func (db *lsDB) condsDropped(cs []*Cmp) ([]lsCond, []*Cmp) {
 func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error {
 	s := db.sys[nr]
 	if s == nil {
-		s = &lsSys{nr: nr, pseudo: pseudo, name: name, first: i}
+		s = &lsSys{nr: nr, pseudo: pseudo, name: name, first: i, work: db.work}
 		db.sys[nr] = s
 		db.order = append(db.order, nr)
 	}
@@ -378,7 +404,7 @@ func (s *lsSys) addChain(n *lsNode, act Action, name string) error {
 	pr := lsPruner{s: s, act: act}
 	var st lsFlags
 	pr.prune(s.tree, n, &st)
-	if pr.steps > lsWork {
+	if !s.work.spend(pr.steps) {
 		return errLSWork
 	}
 	switch {
@@ -393,6 +419,9 @@ func (s *lsSys) addChain(n *lsNode, act Action, name string) error {
 	}
 	if !s.sound() {
 		return fmt.Errorf("%s: %w", name, errLSCorrupt)
+	}
+	if s.work.left < 0 {
+		return errLSWork
 	}
 	return nil
 }
@@ -420,6 +449,7 @@ func (s *lsSys) sound() bool {
 	state := map[*lsLevel]int{}
 	var ok func(lv *lsLevel) bool
 	ok = func(lv *lsLevel) bool {
+		s.work.spend(1)
 		switch state[lv] {
 		case open:
 			return false // a cycle
@@ -427,6 +457,7 @@ func (s *lsSys) sound() bool {
 			return true
 		}
 		state[lv] = open
+		s.work.spend(len(lv.nodes))
 		for _, n := range lv.nodes {
 			if n.lv != lv {
 				return false
@@ -469,6 +500,9 @@ type lsPruner struct {
 	steps   int
 }
 
+// s0 is what is left of a budget, for a loop bound.
+func s0(b *lsBudget) int { return max(b.left, 0) }
+
 func hasBranch(e lsEdge) bool { return e.has || e.next != nil }
 
 func (pr *lsPruner) prune(x, n *lsNode, st *lsFlags) {
@@ -480,7 +514,7 @@ func (pr *lsPruner) prune(x, n *lsNode, st *lsFlags) {
 			st.match = false
 		}
 	}()
-	if pr.steps++; n == nil || x == nil || st.once && !st.match || pr.steps > lsWork {
+	if pr.steps++; n == nil || x == nil || st.once && !st.match || pr.steps > s0(pr.s.work) {
 		return
 	}
 	leaf := func(m *lsNode) bool { return m.br[0].next == nil && m.br[1].next == nil }
@@ -597,7 +631,7 @@ func (pr *lsPruner) remove(ref **lsNode, target *lsNode) bool {
 func (pr *lsPruner) unlink(ref **lsNode, c *lsNode) {
 	pr.removed = true
 	lv := c.lv
-	i := slices.Index(lv.nodes, c)
+	i := c.index()
 	if *ref == c {
 		switch {
 		case i > 0:
@@ -615,9 +649,11 @@ func (pr *lsPruner) unlink(ref **lsNode, c *lsNode) {
 
 // sibling is the node after n on its level, or nil.
 func (n *lsNode) sibling() *lsNode {
-	i := slices.Index(n.lv.nodes, n)
+	i := n.index()
 	if i+1 < len(n.lv.nodes) {
-		return n.lv.nodes[i+1]
+		nx := n.lv.nodes[i+1]
+		nx.pos = i + 1
+		return nx
 	}
 	return nil
 }
@@ -741,10 +777,6 @@ var errLSExist = fmt.Errorf("libseccomp refuses the rule (EEXIST)")
 // stops there.
 var errLSCorrupt = fmt.Errorf("libseccomp corrupts its tree of tests")
 
-// lsWork bounds the steps of one pruning (its walk can grow with the
-// product of the trees' sizes).
-const lsWork = 200000
-
 // lsAdd merges a new chain, starting at n, into the level of the node
 // *ref points to, looking from that node on (as libseccomp does: a
 // reference into the middle of a level skips the siblings before it).
@@ -752,7 +784,7 @@ func lsAdd(ref **lsNode, n *lsNode) error {
 	lv := (*ref).lv
 	// Linking n where it already is linked corrupts libseccomp's lists.
 	linked := len(n.lv.nodes) > 1 || slices.Contains(lv.nodes, n)
-	for i := slices.Index(lv.nodes, *ref); i < len(lv.nodes); i++ {
+	for i := (*ref).index(); i < len(lv.nodes); i++ {
 		x := lv.nodes[i]
 		if lsEqual(x, n) {
 			return lsMerge(x, n)
@@ -904,6 +936,7 @@ type lsInst struct {
 type lsCode struct {
 	blocks map[lsBlockKey]*lsBlock
 	memo   map[lsInst]lsTo
+	work   *lsBudget
 }
 
 // level returns the code of lv entered with the accumulator in state in,
@@ -912,6 +945,11 @@ func (code *lsCode) level(lv *lsLevel, in lsAcc, cont lsTo) lsTo {
 	k := lsInst{lv, in, cont}
 	if t, ok := code.memo[k]; ok {
 		return t
+	}
+	// A level shared by several branches is made once per continuation,
+	// so blocks can multiply: they are charged dearly (at most 100,000).
+	if !code.work.spend(100 * len(lv.nodes)) {
+		return cont // the model stops: newLSFilter reports it
 	}
 	next := cont
 	for i := len(lv.nodes) - 1; i >= 0; i-- {
@@ -1156,7 +1194,7 @@ const lsSearchBudget = 20000
 // word values of the best path where they do not all return the same
 // action: score rates a path's input (0: not wanted); a path with score
 // best ends the search.
-func lsSearch(runs []func(lsDecide) Action, score func(words map[lsWord]uint32) int, best int) (map[lsWord]uint32, int) {
+func lsSearch(runs []func(lsDecide) Action, score func(words map[lsWord]uint32) int, best int, work *lsBudget) (map[lsWord]uint32, int) {
 	type choice struct{ val, forced bool }
 	var stack []choice
 	var found map[lsWord]uint32
@@ -1166,7 +1204,8 @@ func lsSearch(runs []func(lsDecide) Action, score func(words map[lsWord]uint32) 
 		sol := map[lsWord]uint32{} // a value meeting each word's atoms
 		depth, dead := 0, false
 		decide := func(w lsWord, mask uint32, t lsTest, datum uint32) bool {
-			if dead {
+			if dead || !work.spend(1+len(atoms[w])) {
+				dead = true
 				return false
 			}
 			feasible := func(v bool) (uint32, bool) {
@@ -1217,7 +1256,7 @@ func lsSearch(runs []func(lsDecide) Action, score func(words map[lsWord]uint32) 
 		for len(stack) > 0 && stack[len(stack)-1].forced {
 			stack = stack[:len(stack)-1]
 		}
-		if len(stack) == 0 {
+		if len(stack) == 0 || work.left < 0 {
 			break
 		}
 		stack[len(stack)-1] = choice{val: !stack[len(stack)-1].val, forced: true}
@@ -1371,15 +1410,17 @@ type lsFilter struct {
 	rules []lsRule
 	secs  []*lsSection
 	code  lsCode
+	work  *lsBudget
 }
 
 // newLSFilter builds the model for the target arches (in libseccomp's
 // order: the native arch first), or fails where libseccomp does.
 func newLSFilter(arches []*arch.Arch, def Action, rules []lsRule) (*lsFilter, error) {
-	f := &lsFilter{def: def, rules: rules, code: lsCode{blocks: map[lsBlockKey]*lsBlock{}, memo: map[lsInst]lsTo{}}}
+	f := &lsFilter{def: def, rules: rules, work: &lsBudget{lsWorkBudget}}
+	f.code = lsCode{blocks: map[lsBlockKey]*lsBlock{}, memo: map[lsInst]lsTo{}, work: f.work}
 	var x64 *lsSection // the section of x86_64 and x32
 	for _, a := range arches {
-		db, err := newLSDB(a, rules)
+		db, err := newLSDB(a, rules, f.work)
 		if err != nil {
 			return nil, err
 		}
@@ -1411,6 +1452,9 @@ func newLSFilter(arches []*arch.Arch, def Action, rules []lsRule) (*lsFilter, er
 			}
 			order = append(order, s)
 		}
+	}
+	if f.work.left < 0 {
+		return nil, errLSWork
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		place(order[i].code, lsAcc{lsNr, ^uint32(0)})
@@ -1493,7 +1537,7 @@ func (f *lsFilter) find(p *Policy, sec *lsSection, db *lsDB, s *lsSys) (lsFindin
 			return scoreOtherDef
 		}
 		return 0
-	}, scoreBug)
+	}, scoreBug, f.work)
 	if sc == 0 {
 		return lsFinding{}, false
 	}
@@ -1622,8 +1666,11 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 			"libseccomp 2.5.4 corrupts its tree of tests for the rules of %s on %s when it adds this rule (a test the rule reaches by two branches gets linked into a list of siblings twice): runc can hang building the filter, or install one that decides otherwise than the profile",
 			r.name, le.arch.Name)})
 		return
+	case errors.Is(err, errLSWork):
+		c.warnStopped()
+		return
 	case err != nil:
-		return // runc fails (ParseOCI reports what it models of that), or too big
+		return // runc fails (ParseOCI reports what it models of that)
 	}
 	for _, sec := range f.secs {
 		es := sec.entries
@@ -1643,8 +1690,17 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 					break
 				}
 			}
+			if f.work.left < 0 {
+				c.warnStopped()
+				return
+			}
 		}
 	}
+}
+
+// warnStopped says the check of libseccomp's bugs gave up on the profile.
+func (c *ociConv) warnStopped() {
+	c.warnf("", "the check for libseccomp 2.5.4's bugs (where runc's filter decides otherwise than the profile) stopped after %d steps: the profile has too many rules on one syscall to model, and some differences may go unreported", lsWorkBudget)
 }
 
 func (f *lsFilter) dbOf(sec *lsSection, s *lsSys) *lsDB {
