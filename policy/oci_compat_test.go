@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -528,4 +529,45 @@ func compatSeed() uint64 {
 		return s
 	}
 	return 9
+}
+
+// The model of libseccomp never loops (libseccomp itself does on the
+// first profile) and its work is bounded (the second has 400 rules on one
+// syscall); each gets its warning. No libseccomp needed.
+func TestLibseccompModelBounded(t *testing.T) {
+	var big strings.Builder
+	big.WriteString(`{"defaultAction":"SCMP_ACT_KILL","architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32","SCMP_ARCH_AARCH64"],"syscalls":[`)
+	for i := range 400 {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		fmt.Fprintf(&big, `{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":%d,"args":[{"index":0,"op":"SCMP_CMP_EQ","value":%d}]}`, 1+i, i)
+	}
+	big.WriteString("]}")
+	for _, tc := range []struct{ name, profile, warn string }{
+		{"hang", `{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[
+			{"names":["write"],"action":"SCMP_ACT_LOG","args":[{"index":1,"op":"SCMP_CMP_GT","value":2147483648},{"index":0,"op":"SCMP_CMP_NE","value":2147483647}]},
+			{"names":["write"],"action":"SCMP_ACT_TRACE","args":[{"index":0,"op":"SCMP_CMP_NE","value":2147483647},{"index":1,"op":"SCMP_CMP_MASKED_EQ","value":255,"valueTwo":2}]}]}`,
+			"corrupts its tree"},
+		{"400 rules", big.String(), "check for libseccomp 2.5.4's bugs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			done := make(chan []policy.Problem, 1)
+			go func() {
+				_, probs, err := policy.ParseOCI("p.json", []byte(tc.profile), policy.OCIOptions{Arch: "x86_64"})
+				if err != nil {
+					t.Error(err)
+				}
+				done <- probs
+			}()
+			select {
+			case probs := <-done:
+				if !slices.ContainsFunc(probs, func(p policy.Problem) bool { return strings.Contains(p.Msg, tc.warn) }) {
+					t.Errorf("no warning with %q", tc.warn)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("ParseOCI did not finish in 20 s")
+			}
+		})
+	}
 }
