@@ -72,7 +72,9 @@ import (
 //  2. A missing load of the syscall number. A name the arch lacks gets a
 //     placeholder entry (a negative pseudo number, left out of the code) on
 //     arches without socketcall-style rewriting (aarch64, arm, riscv64,
-//     mipsel64, x32; x86, ppc64le, mipsel and s390x drop such names). When
+//     mipsel64, x32); x86, ppc64le, mipsel and s390x drop such names, but
+//     for a socket or ipc call they lack as a syscall of its own (accept
+//     on x86) they add a placeholder besides the socketcall/ipc rule. When
 //     such a placeholder has the fewest tests of its section, as when an
 //     unconditional rule names open (absent on aarch64) and every aarch64
 //     syscall of the profile has conditions, it is sorted first and the
@@ -309,13 +311,12 @@ func (db *lsDB) addRule(i int) error {
 			if err := db.add(i, muxNr, false, mux, conds); err != nil {
 				return err
 			}
-			if !real {
-				return nil
-			}
+			// And the direct call, under a placeholder where the arch
+			// has none (libseccomp resolves the name to its pseudo
+			// number there).
 		} else if !real {
 			return nil // dropped: not a syscall of this arch
 		}
-		return db.add(i, nr, false, r.name, r.conds)
 	}
 	if !real {
 		// A placeholder, one per name.
