@@ -242,7 +242,6 @@ type lsDB struct {
 	bits  int // 64, or 32 (libseccomp treats x32 as 32-bit)
 	rules []lsRule
 	sys   map[uint32]*lsSys
-	order []uint32 // entry numbers, as added
 	work  *lsBudget
 }
 
@@ -367,7 +366,6 @@ func (db *lsDB) add(i int, nr uint32, pseudo bool, name string, cs []*Cmp) error
 	if s == nil {
 		s = &lsSys{nr: nr, pseudo: pseudo, name: name, first: i, work: db.work}
 		db.sys[nr] = s
-		db.order = append(db.order, nr)
 	}
 	act := db.rules[i].act
 	conds := db.condsOf(cs)
@@ -1762,6 +1760,8 @@ func (c *ociConv) warnFinding(f *lsFilter, sec *lsSection, fd lsFinding) {
 	case fd.merged:
 		why = fmt.Sprintf("builds a wrong tree of tests from the rules of %s on %s: it shares equal tests of different rules (NE and EQ, LT and GE... make equal tests), and where the tree already ends in an action, or its pruning takes a rule as covered, it drops the rest of a rule, or lets one rule's branch reach another's tests",
 			s.name, fd.a.Name)
+	case fd.stale == nil: // not expected: the code runs the tree's tests but for stale reads
+		why = fmt.Sprintf("compiles the rules of %s on %s into code that decides otherwise", s.name, fd.a.Name)
 	default:
 		w := "arg" + strconv.Itoa(int(fd.stale.n.word/2))
 		if fd.a.Bits == 64 {
