@@ -1665,11 +1665,17 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 			"libseccomp 2.5.4 corrupts its tree of tests for the rules of %s on %s when it adds this rule (a test the rule reaches by two branches gets linked into a list of siblings twice): runc can hang building the filter, or install one that decides otherwise than the profile",
 			r.name, le.arch.Name)})
 		return
+	case errors.As(err, &le) && errors.Is(err, errLSExist):
+		r := rules[le.rule]
+		c.problems = append(c.problems, Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
+			"libseccomp 2.5.4 refuses this rule (EEXIST: merged into the rules of %s on %s before it, one of its tests would need two actions), so runc fails to start the container",
+			r.name, le.arch.Name)})
+		return
 	case errors.Is(err, errLSWork):
 		c.warnStopped()
 		return
 	case err != nil:
-		return // runc fails (ParseOCI reports what it models of that)
+		return
 	}
 	for _, sec := range f.secs {
 		es := sec.entries
