@@ -104,6 +104,11 @@ import (
 //     otherwise. ParseOCI warns where the model meets this, without a
 //     call (the model stops there).
 //
+// ParseOCI also warns where libseccomp refuses a rule its model of runc
+// accepts (EEXIST: merged into the tree, one of the rule's tests would need
+// two actions, as when a rule with more conditions and another action came
+// first), so that runc fails.
+//
 // Not bugs, but ParseOCI's model of runc does not follow them, and the
 // same warning reports them: on 32-bit arches libseccomp keeps the low 32
 // bits of each constant, so a MASKED_EQ whose mask has only high bits
