@@ -119,6 +119,16 @@ func (e *OCIError) Error() string {
 //   - x32 arguments are compared on all 64 bits, as the kernel passes them;
 //     libseccomp compares their low 32 bits only (OCIOptions.X32LowWord
 //     does as libseccomp does).
+//   - libseccomp 2.5.4's code generation bugs, which cbpf does not copy
+//     (oci_compat.go describes them): a test that compares a word loaded
+//     for another test (two rules on one syscall part on one word), an
+//     arch section that never loads the syscall number (its first entry is
+//     a name the arch lacks), rules lost when it merges or prunes a
+//     syscall's rules, and a corrupt tree on which it can loop forever
+//     (runc hangs). Also its per-arch rule handling on 32-bit arches, where
+//     a MASKED_EQ whose mask has only high bits always holds and rules can
+//     overlap in 32 bits. The warning names a call runc's filter decides
+//     otherwise and what each side returns.
 //
 //   - An errnoRet that does not fit in the 16 data bits of a seccomp
 //     return value is an error: runc keeps its low 16 bits, so that
@@ -593,6 +603,7 @@ func (c *ociConv) policy() (*Policy, error) {
 		r.When = r.when()
 		p.Rules = append(p.Rules, r.Rule)
 	}
+	c.warnLibseccompBugs(p) // oci_compat.go
 	return p, nil
 }
 

@@ -3,7 +3,10 @@
 libseccomp (Debian's python3-seccomp), and run it on test vectors.
 
 This is the independent oracle for policy.ParseOCI: it shares no code with
-cbpf. It reads JSON on stdin:
+cbpf. It reads JSON on stdin (or {"batch": [request, ...], "timeout":
+seconds}, answered with a list of replies, each computed in a child
+process: a request libseccomp does not finish in time, default 10 s, gets
+{"hang": true}):
 
     {"spec": <runtime-spec linux.seccomp object>,
      "native": "x86_64",             # the arch libseccomp adds by itself
@@ -25,9 +28,12 @@ interpreter below (not cbpf's vm, which is under test).
 """
 import json
 import os
+import select
+import signal
 import struct
 import sys
 import tempfile
+import time
 
 import seccomp
 
@@ -206,13 +212,47 @@ def run(prog, data, order):
 
 def main():
     req = json.load(sys.stdin)
+    if "batch" in req:
+        json.dump([isolated(r, req.get("timeout", 10)) for r in req["batch"]], sys.stdout)
+    else:
+        json.dump(answer(req), sys.stdout)
+
+
+def isolated(req, timeout):
+    """answer(req) in a child process: libseccomp 2.5.4 can loop forever
+    on some rule sets; then the reply says "hang"."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        with os.fdopen(w, "w") as out:
+            json.dump(answer(req), out)
+        os._exit(0)
+    os.close(w)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    with os.fdopen(r, "rb") as inp:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([inp], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return {"error": None, "hang": True, "unknown": [], "results": [], "names": []}
+            chunk = os.read(inp.fileno(), 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks))
+
+
+def answer(req):
     out = {"error": None, "unknown": [], "results": [], "names": []}
     try:
         f, out["unknown"] = build(req["spec"], req["native"])
     except RuncError as e:
         out["error"] = str(e)
-        json.dump(out, sys.stdout)
-        return
+        return out
     prog = export(f)
     out["prog"] = prog
     names = {}
@@ -228,7 +268,7 @@ def main():
         order = "<" if arch & 0x40000000 else ">"
         data = struct.pack(order + "iIQ6Q", nr, arch, 0, *args)
         out["results"].append(run(prog, data, order))
-    json.dump(out, sys.stdout)
+    return out
 
 
 if __name__ == "__main__":
