@@ -1,6 +1,8 @@
 package policy
 
 import (
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -1316,9 +1318,16 @@ func (c *ociConv) lsRules(def Action) []lsRule {
 	saved := c.problems // the conversion's warnings are given once, by policy
 	defer func() { c.problems = saved }()
 	var out []lsRule
-	for _, e := range c.entries {
-		path := fmt.Sprintf("syscalls[%d]", e.index)
-		act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet")
+	defer func() { c.ent = nil }()
+	for _, index := range c.entries {
+		path := fmt.Sprintf("syscalls[%d]", index)
+		c.ent = c.indexEntry(index, c.entryOff[index], c.entryBytes(index), false)
+		de, err := c.entry(index)
+		if err != nil {
+			return nil
+		}
+		e := struct{ call specs.LinuxSyscall }{de.LinuxSyscall}
+		act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet", de.Errno, path+".errno")
 		if err != nil || act == def {
 			continue
 		}
@@ -1666,13 +1675,13 @@ func (c *ociConv) warnLibseccompBugs(p *Policy) {
 	switch {
 	case errors.As(err, &le) && errors.Is(err, errLSCorrupt):
 		r := rules[le.rule]
-		c.problems = append(c.problems, Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
+		c.problems.add(Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
 			"libseccomp 2.5.4 corrupts its tree of tests for the rules of %s on %s when it adds this rule (a test the rule reaches by two branches gets linked into a list of siblings twice): runc can hang building the filter, or install one that decides otherwise than the profile",
 			r.name, le.arch.Name)})
 		return
 	case errors.As(err, &le) && errors.Is(err, errLSExist):
 		r := rules[le.rule]
-		c.problems = append(c.problems, Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
+		c.problems.add(Problem{Pos: r.pos, Warning: true, Msg: fmt.Sprintf(
 			"libseccomp 2.5.4 refuses this rule (EEXIST: merged into the rules of %s on %s before it, one of its tests would need two actions), so runc fails to start the container",
 			r.name, le.arch.Name)})
 		return
@@ -1784,7 +1793,7 @@ func (c *ociConv) warnFinding(f *lsFilter, sec *lsSection, fd lsFinding) {
 		}
 		why = fmt.Sprintf("miscompiles the tests of the rules of %s on %s: the code of a test of %s has no load of its own (the test before it reads the same word) but also runs after another rule's chain failed on another word, and compares that word's value", s.name, fd.a.Name, w)
 	}
-	c.problems = append(c.problems, Problem{Pos: f.rules[at].pos, Warning: true, Msg: fmt.Sprintf(
+	c.problems.add(Problem{Pos: f.rules[at].pos, Warning: true, Msg: fmt.Sprintf(
 		"libseccomp 2.5.4 %s; runc's filter returns %s for %s on %s where the profile (and cbpf) return %s",
 		why, fd.got, callText(s.name, fd.call.Args, fd.words), fd.a.Name, fd.want)})
 }
