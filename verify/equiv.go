@@ -430,23 +430,9 @@ func conjOn(cs []constraint, name string) string {
 // nrSet describes the numbers meeting cs: as ranges when cs only compares
 // the whole word (an interval less some points), else as the constraints.
 func nrSet(cs []constraint) string {
-	lo, hi := uint64(0), uint64(0xffffffff)
-	var ne []uint64
-	for _, c := range cs {
-		if c.Mask != 0xffffffff {
-			return conjOn(cs, "nr")
-		}
-		k := uint64(c.C)
-		switch c.Op {
-		case opEQ:
-			lo, hi = max(lo, k), min(hi, k)
-		case opGT:
-			lo = max(lo, k+1)
-		case opLE:
-			hi = min(hi, k)
-		case opNE:
-			ne = append(ne, k)
-		}
+	lo, hi, ne, full := interval(cs, -1, nil)
+	if !full {
+		return conjOn(cs, "nr")
 	}
 	slices.Sort(ne)
 	var pieces []string

@@ -496,33 +496,14 @@ func solvePath(cs conj) (words [16]uint32, ok bool) {
 	for _, c := range cs {
 		on |= 1 << c.Word
 	}
-	var ne []uint32
+	var ne []uint64
 	for w := uint8(0); w < 16; w++ {
 		if on&(1<<w) == 0 {
 			continue
 		}
-		lo, hi, full := uint64(0), uint64(fullMask), true
-		ne = ne[:0]
-		for _, c := range cs {
-			if c.Word != w {
-				continue
-			}
-			if c.Mask != fullMask {
-				full = false
-				break
-			}
-			k := uint64(c.C)
-			switch c.Op {
-			case opEQ:
-				lo, hi = max(lo, k), min(hi, k)
-			case opGT:
-				lo = max(lo, k+1)
-			case opLE:
-				hi = min(hi, k)
-			case opNE:
-				ne = append(ne, c.C)
-			}
-		}
+		var lo, hi uint64
+		var full bool
+		lo, hi, ne, full = interval(cs, int(w), ne)
 		if !full {
 			v, found := solveWord(cs.onWord(w))
 			if !found {
@@ -531,16 +512,11 @@ func solvePath(cs conj) (words [16]uint32, ok bool) {
 			words[w] = v
 			continue
 		}
-		slices.Sort(ne)
-		for _, k := range ne {
-			if uint64(k) == lo {
-				lo++
-			}
-		}
-		if lo > hi {
+		v, found := smallest(lo, hi, ne)
+		if !found {
 			return words, false
 		}
-		words[w] = uint32(lo)
+		words[w] = v
 	}
 	return words, true
 }

@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,11 +165,18 @@ func solveWordMaxWithin(cs []constraint, lim *limit) (uint32, solveStatus) {
 	return ^v, st
 }
 
-// solveInterval handles unmasked constraints: an interval minus a set.
-func solveInterval(cs []constraint) (uint32, bool) {
-	lo, hi := uint64(0), uint64(0xffffffff)
-	ne := make(map[uint64]bool)
+// interval reads the constraints of cs on word w (all of cs when w < 0)
+// as [lo, hi] less the values in ne (appended to ne[:0], unsorted), when
+// none of them is masked; full is false otherwise.
+func interval(cs []constraint, w int, ne []uint64) (lo, hi uint64, _ []uint64, full bool) {
+	lo, hi, ne = 0, 0xffffffff, ne[:0]
 	for _, c := range cs {
+		if w >= 0 && int(c.Word) != w {
+			continue
+		}
+		if c.Mask != 0xffffffff {
+			return 0, 0, ne, false
+		}
 		k := uint64(c.C)
 		switch c.Op {
 		case opEQ:
@@ -178,16 +186,30 @@ func solveInterval(cs []constraint) (uint32, bool) {
 		case opLE:
 			hi = min(hi, k)
 		case opNE:
-			ne[k] = true
+			ne = append(ne, k)
 		}
 	}
-	for ne[lo] && lo <= hi {
-		lo++
+	return lo, hi, ne, true
+}
+
+// smallest is the least value of [lo, hi] not in ne (which it sorts).
+func smallest(lo, hi uint64, ne []uint64) (uint32, bool) {
+	slices.Sort(ne)
+	for _, k := range ne {
+		if k == lo {
+			lo++
+		}
 	}
 	if lo > hi {
 		return 0, false
 	}
 	return uint32(lo), true
+}
+
+// solveInterval handles unmasked constraints: an interval minus a set.
+func solveInterval(cs []constraint) (uint32, bool) {
+	lo, hi, ne, _ := interval(cs, -1, nil)
+	return smallest(lo, hi, ne)
 }
 
 // bitSolver decides masked constraints on one word as a problem over its
