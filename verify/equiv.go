@@ -808,12 +808,10 @@ func dataFromBytes(raw [64]byte, bo binary.ByteOrder) vm.SeccompData {
 	return d
 }
 
-// sampleSeccomp looks for a counterexample by running both programs on
-// inputs built from the constants they contain.
-func sampleSeccomp(ma, mb *vm.Machine, a, b []bpf.RawInstruction, n int) Equivalence {
-	consts := programConstants(a, b)
-	r := rand.New(rand.NewPCG(1, 2))
-	pick := func() uint32 {
+// picker draws word values for sampling: random, 0, or one of consts or
+// a neighbour of it.
+func picker(r *rand.Rand, consts []uint32) func() uint32 {
+	return func() uint32 {
 		switch r.IntN(4) {
 		case 0:
 			return r.Uint32()
@@ -823,6 +821,14 @@ func sampleSeccomp(ma, mb *vm.Machine, a, b []bpf.RawInstruction, n int) Equival
 		c := consts[r.IntN(len(consts))]
 		return c + uint32(r.IntN(3)) - 1
 	}
+}
+
+// sampleSeccomp looks for a counterexample by running both programs on
+// inputs built from the constants they contain.
+func sampleSeccomp(ma, mb *vm.Machine, a, b []bpf.RawInstruction, n int) Equivalence {
+	consts := programConstants(a, b)
+	r := rand.New(rand.NewPCG(1, 2))
+	pick := picker(r, consts)
 	for i := 0; i < n; i++ {
 		var w [16]uint32
 		for j := range w {
@@ -913,16 +919,7 @@ func (e *equiv) probe(prog []bpf.RawInstruction, div bool, s side, p path, cl *c
 func sampleRegions(ma, mb *vm.Machine, a, b []bpf.RawInstruction, rs []Region, n int, end time.Time) (Equivalence, int) {
 	consts := programConstants(a, b)
 	r := rand.New(rand.NewPCG(5, 6))
-	pick := func() uint32 {
-		switch r.IntN(4) {
-		case 0:
-			return r.Uint32()
-		case 1:
-			return 0
-		}
-		c := consts[r.IntN(len(consts))]
-		return c + uint32(r.IntN(3)) - 1
-	}
+	pick := picker(r, consts)
 	// Values of arch and nr in each region: its smallest solution, and
 	// the picks that meet it.
 	type cands struct{ nr, arch []uint32 }
