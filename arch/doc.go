@@ -61,8 +61,9 @@
 //     cannot read): a rule "connect with a0 == 3" becomes "socketcall with
 //     a0 == SYS_CONNECT", which matches every connect made through
 //     socketcall. policy.MuxPredicate models this.
-//   - The ipc test compares the whole first argument with the call number,
-//     while the kernel uses only its low 16 bits (IPCCallMask; the high
-//     bits are an interface version). A call number with version bits set
-//     does not match the rule.
+//   - libseccomp's ipc test compares the whole first argument with the
+//     call number, while the kernel uses only its low 16 bits (IPCCallMask;
+//     bits 16 to 31 are an interface version): a call number with version
+//     bits set escapes its rule. cbpf reads the call as the kernel does
+//     (MuxCall; policy.MuxCallPredicate).
 package arch

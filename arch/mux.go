@@ -51,6 +51,21 @@ func (a *Arch) Multiplexed(name string) (mux string, call int, ok bool) {
 	return "", 0, false
 }
 
+// MuxCall is the call number the kernel reads from the first argument of
+// multiplexer mux: socketcall takes an int (the low 32 bits; the kernel
+// refuses numbers outside 1..20), ipc an unsigned int of which it takes
+// the low 16 bits as the call and bits 16 to 31 as an interface version
+// (ksys_ipc), so ipc(SHMGET | 1<<16, ...) is shmget too.
+func MuxCall(mux string, arg0 uint64) int {
+	switch mux {
+	case IPC:
+		return int(uint32(arg0) & IPCCallMask)
+	case Socketcall:
+		return int(int32(uint32(arg0)))
+	}
+	return -1
+}
+
 // Demultiplex returns the name of call number call of multiplexer mux
 // ("socketcall" or "ipc") on a. It is the inverse of Multiplexed. For ipc,
 // call must already be masked with IPCCallMask.

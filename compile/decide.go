@@ -74,7 +74,7 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 		for _, name := range a.MultiplexedCalls(mux) {
 			_, call, _ := a.Multiplexed(name)
 			for _, r := range byName[name] {
-				var when policy.Expr = policy.Arg(0).Eq(uint64(call))
+				when := p.MuxCallPredicate(mux, call)
 				if w := policy.MuxPredicate(r.When); w != nil {
 					when = policy.And{when, w}
 				}

@@ -50,7 +50,7 @@ func TestOCIEquivalentToLibseccomp(t *testing.T) {
 			if caps == nil {
 				caps = policy.DockerDefaultCaps()
 			}
-			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Caps: caps, X32LowWord: true})
+			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Caps: caps, X32LowWord: true, MuxWholeArg0: true})
 			if err != nil {
 				t.Fatal(err)
 			}

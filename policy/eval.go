@@ -51,10 +51,14 @@ func Eval(p *Policy, c Call) Action {
 		}
 	}
 	var demuxed string
-	if name == arch.Socketcall || name == arch.IPC {
+	switch {
+	case name != arch.Socketcall && name != arch.IPC:
+	case p.MuxWholeArg0:
 		if args[0] <= 0x7fffffff {
 			demuxed, _ = a.Demultiplex(name, int(args[0]))
 		}
+	default:
+		demuxed, _ = a.Demultiplex(name, arch.MuxCall(name, args[0]))
 	}
 	matched := false
 	var best Action
@@ -132,6 +136,22 @@ func (p *Policy) abi(c Call) *arch.Arch {
 		return a
 	}
 	return nil
+}
+
+// MuxCallPredicate is the test that a call of multiplexer mux is call
+// number call, as the kernel reads arg0 (arch.MuxCall): its low 32 bits
+// for socketcall, the low 16 of those for ipc, whose bits 16 to 31 are an
+// interface version. libseccomp 2.5.4 compares the whole of arg0, so that
+// versioned ipc calls (and on 64-bit arches, socketcall and ipc calls
+// with high bits set) escape its rules; cbpf does not let them.
+func (p *Policy) MuxCallPredicate(mux string, call int) Expr {
+	if p.MuxWholeArg0 {
+		return Arg(0).Eq(uint64(call))
+	}
+	if mux == arch.IPC {
+		return Arg32(0).MaskedEq(arch.IPCCallMask, uint64(call))
+	}
+	return Arg32(0).Eq(uint64(call))
 }
 
 // MuxPredicate is the predicate of a rule on a multiplexed call (socket,

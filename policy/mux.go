@@ -173,10 +173,11 @@ type muxReasons struct {
 // where that is not what the rule says: the conditions (what the
 // registers they are compared with hold) and the calls the rule misses
 // because the filter compares the whole of arg0 with the call number,
-// when those get a less restrictive action. bits is the width the
-// filter compares a's arguments in (Policy.ArgBits); fb what calls that
-// miss the rule get.
-func muxNotes(a *arch.Arch, r Rule, bits int, fb muxFallback) []string {
+// when those get a less restrictive action (p.MuxWholeArg0; with runc,
+// for an OCI profile, what runc's filter misses where cbpf's does not).
+// bits is the width the filter compares a's arguments in
+// (Policy.ArgBits); fb what calls that miss the rule get.
+func muxNotes(a *arch.Arch, r Rule, bits int, fb muxFallback, p *Policy, runc bool) []string {
 	mux, call, ok := a.Multiplexed(r.Syscall)
 	if !ok {
 		return nil
@@ -259,8 +260,13 @@ func muxNotes(a *arch.Arch, r Rule, bits int, fb muxFallback) []string {
 	case a.ArgBits == 64:
 		bypass = fmt.Sprintf("calls whose arg0 has %d in its low 32 bits and higher bits set do not match this rule, since the filter compares all of arg0 with %d (the kernel reads only the low 32 bits and runs %s all the same)", call, call, r.Syscall)
 	}
-	if bypass != "" && MoreRestrictive(r.Action, fb.least) {
+	switch {
+	case bypass == "" || !MoreRestrictive(r.Action, fb.least):
+	case p.MuxWholeArg0:
 		notes = append(notes, fmt.Sprintf("%s %s: they get %s", through, bypass, fb.text(mux)))
+	case runc:
+		notes = append(notes, fmt.Sprintf("%s, in runc's filter (libseccomp 2.5.4), %s: they get %s there; cbpf's filter reads the call as the kernel does and applies the rule (OCIOptions.MuxWholeArg0, --mux-whole-arg0, does as runc does)",
+			through, strings.Replace(bypass, "the filter compares", "that filter compares", 1), fb.text(mux)))
 	}
 	return notes
 }

@@ -40,6 +40,11 @@ type OCIOptions struct {
 	// as the kernel passes them, and warns where a profile's x32 rules
 	// then mean something stricter than runc's filter.
 	X32LowWord bool
+	// MuxWholeArg0 compares the whole of arg0 of socketcall and ipc with
+	// the call number, as libseccomp 2.5.4 does (Policy.MuxWholeArg0). By
+	// default cbpf reads the call as the kernel does, so that versioned
+	// ipc calls cannot escape a rule.
+	MuxWholeArg0 bool
 	// TruncateErrno keeps the low 16 bits of an errnoRet (or Podman errno)
 	// that does not fit in them, with a warning, as runc does: the filter
 	// is then byte for byte runc's. By default such a value is an error,
@@ -119,6 +124,13 @@ func (e *OCIError) Error() string {
 //   - x32 arguments are compared on all 64 bits, as the kernel passes them;
 //     libseccomp compares their low 32 bits only (OCIOptions.X32LowWord
 //     does as libseccomp does).
+//
+//   - socketcall's and ipc's call number is read as the kernel reads it
+//     (arch.MuxCall: the low 32 bits; for ipc the low 16, bits 16 to 31
+//     being an interface version); libseccomp compares the whole of arg0,
+//     so runc's filter lets ipc(SHMGET | 1<<16, ...) escape a shmget rule
+//     (OCIOptions.MuxWholeArg0 does as libseccomp does).
+//
 //   - libseccomp 2.5.4's code generation bugs, which cbpf does not copy
 //     (oci_compat.go describes them): a test that compares a word loaded
 //     for another test (two rules on one syscall part on one word), an
@@ -187,6 +199,7 @@ type ociConv struct {
 	kernel   *seccomp.KernelVersion // nil: the running kernel's
 	newSys   bool                   // OCIOptions.NewSyscalls
 	x32Low   bool                   // OCIOptions.X32LowWord
+	muxWhole bool                   // OCIOptions.MuxWholeArg0
 	truncate bool                   // OCIOptions.TruncateErrno
 	arches   []*arch.Arch           // OCIOptions.Arches
 	lacking  map[*arch.Arch]*lacking
@@ -240,7 +253,7 @@ var ociArches = []specs.Arch{
 }
 
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
-	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord,
+	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord, muxWhole: opts.MuxWholeArg0,
 		truncate: opts.TruncateErrno, arches: opts.Arches, lines: newLineTable(data)}
 	if len(data) > maxProfile {
 		return nil, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
@@ -479,7 +492,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	if def == UserNotif {
 		return nil, c.errf("defaultAction", "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)")
 	}
-	p := &Policy{Default: def, BadArch: KillProcess, X32LowWord: c.x32Low}
+	p := &Policy{Default: def, BadArch: KillProcess, X32LowWord: c.x32Low, MuxWholeArg0: c.muxWhole}
 
 	// libseccomp's native arch first, then the profile's; or the arches
 	// the caller gives.
@@ -639,7 +652,7 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 				}
 				continue
 			}
-			for _, msg := range muxNotes(a, all[k], p.ArgBits(a), fb[mux]) {
+			for _, msg := range muxNotes(a, all[k], p.ArgBits(a), fb[mux], p, true) {
 				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
 			}
 		}

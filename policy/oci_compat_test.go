@@ -210,7 +210,7 @@ func TestLibseccompBugWarnings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := []byte(tc.profile)
-			p, probs, err := policy.ParseOCI("p.json", data, policy.OCIOptions{X32LowWord: true, Arch: "x86_64"})
+			p, probs, err := policy.ParseOCI("p.json", data, policy.OCIOptions{X32LowWord: true, MuxWholeArg0: true, Arch: "x86_64"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -427,7 +427,7 @@ func TestLibseccompBugsRandom(t *testing.T) {
 	refs, hung := libseccompProgs(t, python, datas)
 	for i, prof := range profs {
 		data := datas[i]
-		p, probs, err := policy.ParseOCI("random.json", data, policy.OCIOptions{X32LowWord: true, Arch: "x86_64"})
+		p, probs, err := policy.ParseOCI("random.json", data, policy.OCIOptions{X32LowWord: true, MuxWholeArg0: true, Arch: "x86_64"})
 		if err != nil {
 			refused++
 			continue

@@ -325,7 +325,7 @@ func (ps *textParser) checkMux() {
 			l, c, _ := strings.Cut(strings.TrimPrefix(r.Pos, ps.file+":"), ":")
 			line, _ := strconv.Atoi(l)
 			col, _ := strconv.Atoi(c)
-			for _, msg := range muxNotes(a, r, p.ArgBits(a), fb[mux]) {
+			for _, msg := range muxNotes(a, r, p.ArgBits(a), fb[mux], p, false) {
 				ps.warnAt(line, col, "%s", msg)
 			}
 		}

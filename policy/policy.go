@@ -27,6 +27,12 @@ type Policy struct {
 	// decide as runc's do). By default they are compared on all 64 bits,
 	// as the kernel passes them: x32 calls carry 64-bit registers.
 	X32LowWord bool
+	// MuxWholeArg0 compares the whole of arg0 of socketcall and ipc with
+	// the call number, as libseccomp 2.5.4 does (OCIOptions.MuxWholeArg0):
+	// a versioned ipc call (bits 16 to 31 set), or on 64-bit arches a call
+	// with high bits set, then escapes the rules of the call it makes. By
+	// default the call is read as the kernel reads it (MuxCallPredicate).
+	MuxWholeArg0 bool
 }
 
 // ArgBits is the width in which p compares the arguments of a's calls:

@@ -762,6 +762,9 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 		if j < 0 {
 			continue
 		}
+		if i == 0 && intCallArg(av, w.cs) {
+			continue
+		}
 		pc := w.pcs[j]
 		key := lintKey{LintArgHalf, pc}
 		if pc < 0 || l.done[key] {
@@ -794,6 +797,26 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 			g.more = append(g.more, pc)
 		}
 	}
+}
+
+// intCallArg reports whether the path's numbers are calls of socketcall
+// or ipc only, whose arg0 the kernel reads as a 32-bit int (the call
+// number): testing its low word only is right there.
+func intCallArg(audit uint32, cs conj) bool {
+	a := arch.ByAudit(audit)
+	lo, hi, ne, full := interval(cs, 0, nil)
+	if a == nil || !full || lo > hi || hi-lo > 64 {
+		return false
+	}
+	for v := lo; v <= hi; v++ {
+		if slices.Contains(ne, v) {
+			continue
+		}
+		if name, _ := a.SyscallName(uint32(v)); name != arch.Socketcall && name != arch.IPC {
+			return false
+		}
+	}
+	return true
 }
 
 // pick64 returns a 64-bit arch value (little endian first) satisfying the

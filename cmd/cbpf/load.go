@@ -13,6 +13,7 @@ import (
 type policyFlags struct {
 	lang, arches, caps, kernel *string
 	newSyscalls, x32LowWord    *bool
+	muxWholeArg0               *bool
 	truncateErrno              *bool
 }
 
@@ -23,6 +24,7 @@ func addPolicyFlags(fs *flags) *policyFlags {
 		caps:          fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
 		kernel:        fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
 		newSyscalls:   fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
+		muxWholeArg0:  fs.Bool("mux-whole-arg0", false, "compare the whole first argument of socketcall and ipc with the call number, as libseccomp 2.5.4 (runc) does; by default it is read as the kernel reads it (ipc's low 16 bits)"),
 		x32LowWord:    fs.Bool("x32-low-word", false, "compare x32 arguments on their low 32 bits, as libseccomp 2.5.4 (runc) does; by default all 64 bits, as the kernel passes them"),
 		truncateErrno: fs.Bool("truncate-errno", false, "keep the low 16 bits of a Docker/OCI profile's errnoRet that does not fit in them, as runc does (by default an error: the call would not return the errno written)"),
 	}
@@ -70,7 +72,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		}
 		p, warns, err = policy.ParseTextFor(name, data, targets)
 	case "oci", "docker", "json":
-		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord,
+		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0,
 			TruncateErrno: *pf.truncateErrno, Arches: targets}
 		if *pf.caps != "" {
 			opts.Caps = strings.Split(*pf.caps, ",")
@@ -100,5 +102,6 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		return nil, exitBad, false
 	}
 	p.X32LowWord = p.X32LowWord || *pf.x32LowWord
+	p.MuxWholeArg0 = p.MuxWholeArg0 || *pf.muxWholeArg0
 	return p, exitOK, true
 }
