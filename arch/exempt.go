@@ -31,3 +31,20 @@ func (a *Arch) Exempt(nr uint32) (Exemption, bool) {
 	e, ok := exemptions[a.Name][nr]
 	return e, ok
 }
+
+// CacheBound is one past the numbers the kernel's allow cache (5.11+)
+// covers for a: its bitmap has NR_syscalls bits, and a number from there
+// up always runs the filter (seccomp_cache_check_allow_bitmap). It is
+// taken as one past the table's highest number, x32's (bit 30 set) and
+// arm's private calls (from 0x0f0000) left out: the kernel numbers those
+// past NR_syscalls.
+func (a *Arch) CacheBound() uint32 {
+	var hi uint32
+	for _, sc := range a.table().list {
+		if sc.Number&X32SyscallBit != 0 || a.Name == "arm" && sc.Number >= 0x0f0000 {
+			continue
+		}
+		hi = max(hi, sc.Number+1)
+	}
+	return hi
+}

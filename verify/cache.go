@@ -4,6 +4,7 @@ import (
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
 )
 
@@ -13,8 +14,13 @@ import (
 // arch, jeq/jge/jgt/jset with constants, ja, and with a constant and
 // return of a constant, reaches "ret #SECCOMP_RET_ALLOW" (exactly
 // 0x7fff0000: ALLOW with data is not cached) for it. Such calls never run
-// the filter. This is kernel/seccomp.c's seccomp_is_const_allow.
+// the filter. This is kernel/seccomp.c's seccomp_is_const_allow, for the
+// numbers the cache covers (arch.Arch.CacheBound: not x32's, nor arm's
+// private calls, which the kernel numbers past its bitmap).
 func CacheAllows(prog []bpf.RawInstruction, audit, nr uint32) bool {
+	if ar := arch.ByAudit(audit); ar != nil && nr >= ar.CacheBound() {
+		return false
+	}
 	var a uint32
 	for pc := 0; pc < len(prog); pc++ {
 		ins := prog[pc]

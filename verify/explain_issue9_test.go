@@ -142,7 +142,14 @@ func TestExplainIssue9(t *testing.T) {
 		name: "shift by X counts modulo 32",
 		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x07, 0, 0, 0), ins(0x00, 0, 0, 1), ins(0x6c, 0, 0, 0), ins(0x15, 0, 1, 2), errno(6), errno(5)},
 		lines: map[string]string{
-			"read": "read: ERRNO(6) if 1 << (u32)args[0] == 2; else ERRNO(5)",
+			"read": "read: ERRNO(6) if 1 << ((u32)args[0] & 31) == 2; else ERRNO(5)",
+		},
+		nrs: []uint32{0},
+	}, {
+		name: "shift by a constant X of 44 is a shift by 12",
+		prog: []bpf.RawInstruction{ins(0x20, 0, 0, 16), ins(0x01, 0, 0, 44), ins(0x6c, 0, 0, 0), ins(0x15, 0, 1, 0x1000), errno(6), errno(5)},
+		lines: map[string]string{
+			"read": "read: ERRNO(6) if (u32)args[0] << 12 == 0x1000; else ERRNO(5)",
 		},
 		nrs: []uint32{0},
 	}, {

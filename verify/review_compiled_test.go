@@ -365,7 +365,7 @@ func TestReviewCacheCompiled(t *testing.T) {
 					allAllow = allAllow && r.Action == policy.Allow
 					uncond = uncond || r.Syscall == sc.Name && r.When == nil && r.Action == policy.Allow
 				}
-				if allAllow && uncond && !cached {
+				if allAllow && uncond && !cached && sc.Number < a.CacheBound() {
 					t.Fatalf("%s %s: always allowed, not cached\npolicy:\n%s", a.Name, sc.Name, p)
 				}
 				if cached {

@@ -503,6 +503,9 @@ func symALU(op uint16, a, src symVal, pc int, rich bool) symVal {
 			a, src = src, a
 		}
 	}
+	if src.Kind == symConst && (op == unix.BPF_LSH || op == unix.BPF_RSH) {
+		src = constVal(src.C & 31) // the kernel shifts by X mod 32
+	}
 	if src.Kind == symConst {
 		k := src.C
 		switch {
@@ -694,6 +697,10 @@ func (v symVal) write(words func(uint8) string) string {
 	case unix.BPF_AND, unix.BPF_OR, bpfXOR:
 		if e.r.Kind == symConst {
 			r = maskText(e.r.C)
+		}
+	case unix.BPF_LSH, unix.BPF_RSH:
+		if e.r.Kind != symConst {
+			r = "(" + r + " & 31)" // the kernel shifts by X mod 32
 		}
 	}
 	return e.l.operand(words) + " " + aluSym[e.op] + " " + r
