@@ -169,10 +169,16 @@ type Explanation struct {
 	Syscalls []Decision // the arch's named syscalls, by number
 	Other    []Case     // numbers without a name below 2^30 (x32: from 2^30 up, but -1), as cases over nr
 	X32      []Case     // on x86_64 (not x32 itself): calls with bit 30 of nr set
-	Over     bool       // the search hit its budget somewhere: results are partial
+	// High is the numbers no ABI of the arch value has, which a tracer can
+	// still put in nr: from 2^30 up (on x86_64, from 2^31 without bit 30;
+	// none for x32). Write prints them as their own line only where they
+	// are decided otherwise than Other.
+	High     []Case
+	HighName string // "nr 0x80000000 to 0xbfffffff (no syscall)", ...
+	Over     bool   // the search hit its budget somewhere: results are partial
 	// OtherOver and X32Over: the search for Other or X32 hit its budget
 	// (as Decision.Over).
-	OtherOver, X32Over bool
+	OtherOver, X32Over, HighOver bool
 }
 
 // Explain works out, for every syscall of arch a, the filter's decision:
@@ -248,6 +254,16 @@ func ExplainWith(prog []bpf.RawInstruction, a *arch.Arch, o ExplainOptions) (*Ex
 	if a.Audit == auditX86_64 && !x32 {
 		ex.X32, _, ex.X32Over = work.decideLine(1, prog, conj{archC, {Word: 0, Op: opNE, Mask: 0x40000000, C: 0}}, le, nil, nil)
 		ex.Over = ex.Over || ex.X32Over
+	}
+	if !x32 {
+		high := conj{archC, {Word: 0, Op: opGT, Mask: 0xffffffff, C: 0x3fffffff}}
+		ex.HighName = "nr 0x40000000 and up (no syscall)"
+		if a.Audit == auditX86_64 {
+			high = conj{archC, {Word: 0, Op: opGT, Mask: 0xffffffff, C: 0x7fffffff}, {Word: 0, Op: opLE, Mask: 0xffffffff, C: 0xbfffffff}}
+			ex.HighName = "nr 0x80000000 to 0xbfffffff (no syscall)"
+		}
+		ex.High, _, ex.HighOver = work.decideLine(1, prog, high, le, nil, nil)
+		ex.Over = ex.Over || ex.HighOver
 	}
 	return ex, nil
 }
@@ -665,6 +681,9 @@ func (ex *Explanation) Write(w io.Writer) error {
 	if len(ex.X32) > 0 {
 		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32, Over: ex.X32Over}).String() + "\n")
 	}
+	if len(ex.High) > 0 && !sameCases(ex.High, ex.Other) {
+		b.WriteString((Decision{Name: ex.HighName, Cases: ex.High, Over: ex.HighOver}).String() + "\n")
+	}
 	fmt.Fprintf(&b, "\n%d syscalls: %d decided on the arguments; %d served from the kernel's allow cache (never run the filter)\n",
 		len(ex.Syscalls), argDep, cached)
 	if allowNotCached > 0 {
@@ -672,7 +691,7 @@ func (ex *Explanation) Write(w io.Writer) error {
 			allowNotCached, strings.Join(notCachedNames, " "))
 	}
 	computed := false
-	for _, cs := range [][]Case{ex.Other, ex.X32} {
+	for _, cs := range [][]Case{ex.Other, ex.X32, ex.High} {
 		for _, c := range cs {
 			computed = computed || c.on != 0
 		}
@@ -690,6 +709,20 @@ func (ex *Explanation) Write(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sameCases reports whether two lines decide alike: the same actions on
+// the same predicates (a fixed action, usually).
+func sameCases(a, b []Case) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Action != b[i].Action || a[i].Predicate != b[i].Predicate || a[i].Computed != b[i].Computed {
+			return false
+		}
+	}
+	return true
 }
 
 // FilterArch returns the arch a filter is for when it compares arch with

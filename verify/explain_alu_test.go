@@ -293,6 +293,13 @@ func checkComputeExplain(t *testing.T, r *rand.Rand, prog []bpf.RawInstruction, 
 		if len(ex.X32) > 0 {
 			check("x32: "+(Decision{Name: "x32", Cases: ex.X32}).String(), ex.X32, nr|0x40000000, &st.x32)
 		}
+		if len(ex.High) > 0 {
+			h := nr | 0x40000000
+			if a.Audit == auditX86_64 {
+				h = nr&^0x40000000 | 0x80000000
+			}
+			check(ex.HighName+": "+(Decision{Name: "high", Cases: ex.High}).String(), ex.High, h, &st.other)
+		}
 	}
 }
 
@@ -462,6 +469,17 @@ func checkOperation(t *testing.T, r *rand.Rand, a *arch.Arch, op uint16, src int
 			nr    uint32
 			name  string
 		}{ex.X32, 0x40000000 | uint32(r.IntN(600)), "x32"})
+	}
+	if len(ex.High) > 0 {
+		h := 0x40000000 | r.Uint32()
+		if a.Audit == auditX86_64 {
+			h = 0x80000000 | r.Uint32()&0x3fffffff
+		}
+		lines = append(lines, struct {
+			cases []Case
+			nr    uint32
+			name  string
+		}{ex.High, h, ex.HighName})
 	}
 	wt := newWitnesser()
 	for _, l := range lines {
