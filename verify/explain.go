@@ -95,6 +95,10 @@ func (d Decision) String() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", name)
+	if len(d.Cases) == 0 {
+		b.WriteString("not decided: the search hit its budget before any path reached a return")
+		return b.String()
+	}
 	var maybe []string
 	var on uint16
 	blind := false
@@ -121,7 +125,11 @@ func (d Decision) String() string {
 			blind = blind || p.blind
 		}
 	}
-	if d.Exempt != nil {
+	refuses := false
+	for _, c := range d.Cases {
+		refuses = refuses || c.Computed != "" || c.Action&action.ActionFull != action.Allow
+	}
+	if d.Exempt != nil && refuses {
 		b.WriteString(" in the filter; not filtered by Linux " + d.Exempt.Since + "+")
 		if d.Exempt.Stable != "" {
 			b.WriteString(" (" + strings.ReplaceAll(d.Exempt.Stable, ",", "+,") + "+)")
@@ -402,7 +410,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 	}
 	sort.Slice(gs, func(i, j int) bool { return gs[i].order < gs[j].order })
 	if len(gs) == 0 {
-		return nil, true, e.over
+		return nil, false, e.over
 	}
 	// Is each outcome known to happen? Paths without computed conditions
 	// are (the solver proved them feasible); others need an input that
@@ -576,18 +584,22 @@ func nrPredicate(cs conj) string {
 
 // simplify drops constraints implied by an equality on the same word.
 func simplify(cs conj) conj {
+	// The first unmasked equality on each word, if any.
+	var eq [16]int
+	for i := range eq {
+		eq[i] = -1
+	}
+	for i, d := range cs {
+		if d.Op == opEQ && d.Mask == 0xffffffff && d.Word < 16 && eq[d.Word] < 0 {
+			eq[d.Word] = i
+		}
+	}
 	var out conj
-	for _, c := range cs {
-		implied := false
-		for _, d := range cs {
-			if d.Op == opEQ && d.Word == c.Word && d.Mask == 0xffffffff && c != d {
-				implied = c.holds(d.C)
-				break
-			}
+	for i, c := range cs {
+		if j := eq[c.Word]; j >= 0 && j != i && cs[j] != c && c.holds(cs[j].C) {
+			continue
 		}
-		if !implied {
-			out = append(out, c)
-		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -671,17 +683,17 @@ func (ex *Explanation) Write(w io.Writer) error {
 			allowNotCached++
 			notCachedNames = append(notCachedNames, d.Name)
 		}
-		if !d.Fixed() {
+		if len(d.Cases) > 1 {
 			argDep++
 		}
 	}
-	if len(ex.Other) > 0 {
+	if len(ex.Other) > 0 || ex.OtherOver {
 		b.WriteString((Decision{Name: "other numbers", Cases: ex.Other, Over: ex.OtherOver}).String() + "\n")
 	}
-	if len(ex.X32) > 0 {
+	if len(ex.X32) > 0 || ex.X32Over {
 		b.WriteString((Decision{Name: "x32 (nr | 0x40000000)", Cases: ex.X32, Over: ex.X32Over}).String() + "\n")
 	}
-	if len(ex.High) > 0 && !sameCases(ex.High, ex.Other) {
+	if len(ex.High) > 0 && !sameCases(ex.High, ex.Other) || ex.HighOver {
 		b.WriteString((Decision{Name: ex.HighName, Cases: ex.High, Over: ex.HighOver}).String() + "\n")
 	}
 	fmt.Fprintf(&b, "\n%d syscalls: %d decided on the arguments; %d served from the kernel's allow cache (never run the filter)\n",

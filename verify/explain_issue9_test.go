@@ -299,7 +299,16 @@ func TestExplainExempt(t *testing.T) {
 	if u.Exempt == nil || u.Exempt.Since != "6.14" {
 		t.Errorf("uretprobe: Exempt %+v", u.Exempt)
 	}
-	if p := decision(t, ex, "uprobe"); !strings.HasSuffix(p.String(), "in the filter; not filtered by Linux 6.18+, which runs it without seccomp") {
+	// uprobe is allowed: nothing the kernel's exemption changes.
+	if p := decision(t, ex, "uprobe"); p.Exempt == nil || p.String() != "uprobe: ALLOW" {
+		t.Errorf("uprobe: %s (%+v)", p, p.Exempt)
+	}
+	deny := []bpf.RawInstruction{ins(0x20, 0, 0, 0), ins(0x15, 0, 1, 336), retK(0x50001), retK(0x7fff0000)}
+	ex2, err := Explain(deny, x86)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := decision(t, ex2, "uprobe"); !strings.HasSuffix(p.String(), "in the filter; not filtered by Linux 6.18+, which runs it without seccomp") {
 		t.Errorf("uprobe: %s", p)
 	}
 	if r := decision(t, ex, "read"); r.Exempt != nil || r.String() != "read: ALLOW" {
@@ -368,4 +377,56 @@ func TestExplainBudget(t *testing.T) {
 		t.Errorf("read: %.300s", s)
 	}
 	agreesWithVM(t, q, x86, ex, []uint32{0, 1000}, [][6]uint64{{}, {1}, {1 << 31}, {3}})
+}
+
+// TestExplainLongChain: a deny-list of 2900 numbers that no syscall has.
+// Every line must be decided (branches that do not split a path cost the
+// budget nothing), the fall-through ALLOW must be found for the other
+// numbers, and the x32 line must be there.
+func TestExplainLongChain(t *testing.T) {
+	// Conditional jumps reach 255 at most: a KILL every 250 tests, which
+	// the chain jumps over, serves the tests before it.
+	const n = 2900
+	prog := []bpf.RawInstruction{ins(0x20, 0, 0, 4), ins(0x15, 1, 0, auditX86_64), retK(0x80000000), ins(0x20, 0, 0, 0)}
+	for i := 0; i < n; i++ {
+		if i%250 == 249 {
+			prog = append(prog, ins(0x05, 0, 0, 1), retK(0x80000000))
+		}
+		prog = append(prog, ins(0x15, 0, 0, uint32(100000+i)))
+	}
+	prog = append(prog, retK(0x7fff0000), retK(0x80000000))
+	for pc := 4; pc < len(prog); pc++ {
+		if prog[pc].Op != 0x15 {
+			continue
+		}
+		k := pc + 1
+		for prog[k] != retK(0x80000000) {
+			k++
+		}
+		prog[pc].Jt = uint8(k - pc - 1)
+	}
+	if ds := KernelCheck(prog, Seccomp); len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	ex, err := Explain(prog, lookupArch(t, "x86_64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	ex.Write(&b)
+	out := b.String()
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "not decided") {
+			t.Fatalf("undecided line: %s", l)
+		}
+	}
+	if r := decision(t, ex, "keyctl"); r.String() != "keyctl: ALLOW" {
+		t.Errorf("keyctl: %s", r)
+	}
+	if !strings.Contains(out, "x32 (nr | 0x40000000): ALLOW") {
+		t.Errorf("no x32 line:\n%s", out[len(out)-600:])
+	}
+	if len(ex.Other) == 0 || ex.Other[len(ex.Other)-1].Action != 0x7fff0000 {
+		t.Errorf("other numbers: %+v", (Decision{Name: "other", Cases: ex.Other}).String()[:200])
+	}
 }

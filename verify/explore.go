@@ -82,6 +82,45 @@ func (e *explorer) walk(st symState, cs conj, ecs []ecmp, blind bool) {
 		return
 	}
 	s := advanceIn(e.prog, &st, cs, true)
+	// Branches that do not split the path cost nothing more: a path is at
+	// most as long as the program, and only splits multiply paths.
+	for !s.ret && !s.zeroDiv {
+		if e.onBranch != nil && !s.decided {
+			e.onBranch(st.pc, s, cs)
+		}
+		switch {
+		case s.decided && !s.taken:
+			st.pc = s.jf
+		case s.decided || s.jt == s.jf:
+			st.pc = s.jt
+		case s.computed || s.unknown:
+			e.fork(s, cs, ecs, blind, e.next(st, s.jt), e.next(st, s.jf))
+			return
+		default:
+			neg := negated(s.cond)
+			t, f := cs.feasibleWith(s.cond), cs.feasibleWith(neg)
+			switch {
+			case t && f && s.cond.Op == opEQ:
+				// The fall-through of an equality first: a chain of
+				// them (a deny-list, say) ends at the default, which a
+				// budget cut then does not miss.
+				e.next(st, s.jf)(append(cs[:len(cs):len(cs)], neg), ecs, blind)
+				e.next(st, s.jt)(append(cs[:len(cs):len(cs)], s.cond), ecs, blind)
+				return
+			case t && f:
+				e.next(st, s.jt)(append(cs[:len(cs):len(cs)], s.cond), ecs, blind)
+				e.next(st, s.jf)(append(cs[:len(cs):len(cs)], neg), ecs, blind)
+				return
+			case t: // implied by cs: nothing to add
+				st.pc = s.jt
+			case f:
+				st.pc = s.jf
+			default:
+				return // cs admits no input (not the case for a feasible path)
+			}
+		}
+		s = advanceIn(e.prog, &st, cs, true)
+	}
 	if s.ret && e.weigh {
 		if e.nodes += len(cs) + len(ecs); e.nodes > e.budget {
 			e.over = true
@@ -91,9 +130,6 @@ func (e *explorer) walk(st symState, cs conj, ecs []ecmp, blind bool) {
 	if s.ret {
 		e.visit(leaf{cs: cs, ret: s.retVal, retPC: st.pc, inexact: blind || len(ecs) > 0, ecs: ecs, blind: blind})
 		return
-	}
-	if e.onBranch != nil && !s.decided && !s.zeroDiv {
-		e.onBranch(st.pc, s, cs)
 	}
 	if s.zeroDiv {
 		pc := st.pc
@@ -106,18 +142,15 @@ func (e *explorer) walk(st symState, cs conj, ecs []ecmp, blind bool) {
 		})
 		return
 	}
-	next := func(pc int) func(conj, []ecmp, bool) {
-		return func(cs conj, ecs []ecmp, blind bool) {
-			n := st
-			n.pc = pc
-			e.walk(n, cs, ecs, blind)
-		}
+}
+
+// next continues the walk from st at pc.
+func (e *explorer) next(st symState, pc int) func(conj, []ecmp, bool) {
+	return func(cs conj, ecs []ecmp, blind bool) {
+		n := st
+		n.pc = pc
+		e.walk(n, cs, ecs, blind)
 	}
-	if s.jt == s.jf && !s.decided {
-		next(s.jt)(cs, ecs, blind)
-		return
-	}
-	e.fork(s, cs, ecs, blind, next(s.jt), next(s.jf))
 }
 
 // fork follows each outcome of the condition of s that can happen: yes
