@@ -552,7 +552,7 @@ func (l *linter) mainWalk() {
 		if letsRun(ret.C) && w.inexact == 0 {
 			l.argHalf(w, retPC, ret.C)
 		}
-		if av, ok := pinned(w.cs, 1); ok && av == auditI386 && w.inexact == 0 {
+		if av, ok := pinned(w.cs, 1); (ok && av == auditI386 || !ok && w.feasible(constraint{Word: 1, Op: opEQ, Mask: fullMask, C: auditI386})) && w.inexact == 0 {
 			l.i386High(w, retPC)
 		}
 	}
@@ -592,7 +592,7 @@ func (l *linter) i386High(w *pathWalk, retPC int) {
 		if c.Word < 5 || c.Word%2 == 0 || pc < 0 || l.done[key] {
 			continue
 		}
-		words, ok := solvePath(w.cs)
+		words, ok := solvePath(append(w.cs[:len(w.cs):len(w.cs)], constraint{Word: 1, Op: opEQ, Mask: fullMask, C: auditI386}))
 		if !ok {
 			return
 		}

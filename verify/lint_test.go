@@ -147,6 +147,11 @@ var lintCases = map[string][]lintCase{
 			ldw(16), jeq(17, 0, 1), retK(kill), retK(allow),
 		}, nil},
 		{"x86_64 high word is the syscall's", goodDeny, nil},
+		{"arch not pinned: every arch but x86_64, i386 among them", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 7, 0), ldNr, jeq(359, 0, 5), // 0-3
+			ldw(20), jeq(0, 0, 3), ldw(16), jeq(17, 0, 1), retK(kill), // 4-8
+			retK(allow), // 9
+		}, []int{5}},
 	},
 	LintExempt: {
 		{"uretprobe refused", prog(head, []bpf.RawInstruction{
