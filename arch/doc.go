@@ -32,6 +32,14 @@
 // execve is 0x40000208, not 59), so a filter that does not mean to allow
 // x32 must send numbers with the bit set to its bad-arch action.
 //
+// # Argument widths
+//
+// seccomp_data.args are 64-bit on every arch, but a call may read fewer
+// bits: Arg32 reports the arguments that the kernel casts to a 32-bit type
+// (an fd, flags declared int, a pid, a mode) before the call sees them, so
+// that a filter testing only their low word decides as the call does. Its
+// table, arg32.txt, holds the facts of Linux 6.17's syscall declarations.
+//
 // # Multiplexed calls: socketcall and ipc
 //
 // On x86 (i386), mips (o32), ppc64 and s390x, socket calls can be made

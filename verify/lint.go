@@ -37,8 +37,8 @@ var Lints = []Lint{
 		"return one of KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW"},
 	{LintReadsIP, "the filter reads instruction_pointer, which the calling process controls and which differs between runs (ASLR)",
 		"decide on nr, arch and args only"},
-	{LintArgHalf, "a 64-bit argument is tested on its low 32 bits only; a value with other high bits passes the same test",
-		"test the high word too (usually high == 0), or make sure the argument is an int that the kernel truncates"},
+	{LintArgHalf, "an argument that the kernel reads as a 64-bit value (a pointer, size, offset or unsigned long, by the call's declaration) is tested on its low 32 bits only; a value with other high bits passes the same test and the call gets that other value",
+		"test the high word too (usually high == 0); arguments the kernel reads as 32-bit (an int fd or flags; arch.Arg32) need no such test and get no warning"},
 	{LintI386High, "on i386 the filter decides on the high word of an argument, which the i386 syscall ignores but which a 64-bit caller sets freely: on x86_64 kernels an INT $0x80 from 64-bit code hands seccomp its full 64-bit registers (measured on Linux 6.18), so the caller can change the filter's decision without changing the call",
 		"on i386 compare only the low word of each argument (as libseccomp and cbpf do)"},
 	{LintExempt, "the filter does not allow a syscall that some kernels run without consulting any seccomp filter; there its action has no effect",
@@ -419,7 +419,8 @@ type linter struct {
 	// arg-half findings, one diagnostic for each argument of a call
 	halves    map[halfKey]*halfGroup
 	halfOrder []halfKey
-	paths     [2][]int // run's scratch buffers
+	syscalls  map[*arch.Arch][]arch.Syscall // the tables argHalf searches, copied once
+	paths     [2][]int                      // run's scratch buffers
 }
 
 type halfKey struct {
@@ -730,9 +731,12 @@ func (l *linter) pickArch(cs conj, any bool) (uint32, bool) {
 // argHalf looks, on a path that ends in an action letting the call run,
 // for an argument whose low word is compared with == or <= (a test a value
 // with high bits set passes too, though a 64-bit test would refuse it)
-// while its high word is tested nowhere on the path; it points at that
-// comparison, and confirms with two inputs that differ only in the high
-// word and get the same result.
+// while its high word is tested nowhere on the path, in a call that reads
+// that argument as a 64-bit value (arch.Arg32 false: a pointer, a size, an
+// offset, an unsigned long; an int's high half never reaches the call, so
+// testing its low word is exact); it points at that comparison, and
+// confirms with two inputs of that call that differ only in the high word
+// and get the same result.
 func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 	av, ok := pinned(w.cs, 1)
 	if !ok {
@@ -762,16 +766,19 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 		if j < 0 {
 			continue
 		}
-		if i == 0 && intCallArg(av, w.cs) {
-			continue
-		}
 		pc := w.pcs[j]
 		key := lintKey{LintArgHalf, pc}
 		if pc < 0 || l.done[key] {
 			continue
 		}
+		// Not done yet when the path's calls all read the argument as
+		// 32-bit: another path through pc may be another call's.
+		nr, ok := l.wideCall(av, w.cs, i)
+		if !ok {
+			continue
+		}
 		l.done[key] = true
-		words, ok := solvePath(w.cs)
+		words, ok := solvePath(append(w.cs[:len(w.cs):len(w.cs)], constraint{Word: 0, Op: opEQ, Mask: fullMask, C: nr}))
 		if !ok {
 			continue
 		}
@@ -789,7 +796,7 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 		g := l.halves[k]
 		if g == nil {
 			g = &halfGroup{pc: pc, witness: []Witness{{a, ra}, {b, rb}},
-				detail: fmt.Sprintf("%s args[%d]: compared here on its low word (%s %#x), and its high word nowhere on the way to %s: %#x and %#x both get %s",
+				detail: fmt.Sprintf("%s args[%d], which the kernel reads as a 64-bit value: compared here on its low word (%s %#x), and its high word nowhere on the way to %s: %#x and %#x both get %s",
 					callDesc(a), i, c.Op, c.C, action.String(ret), a.Args[i], b.Args[i], action.String(ret))}
 			l.halves[k] = g
 			l.halfOrder = append(l.halfOrder, k)
@@ -799,24 +806,67 @@ func (l *linter) argHalf(w *pathWalk, retPC int, ret uint32) {
 	}
 }
 
-// intCallArg reports whether the path's numbers are calls of socketcall
-// or ipc only, whose arg0 the kernel reads as a 32-bit int (the call
-// number): testing its low word only is right there.
-func intCallArg(audit uint32, cs conj) bool {
-	a := arch.ByAudit(audit)
-	lo, hi, ne, full := interval(cs, 0, nil)
-	if a == nil || !full || lo > hi || hi-lo > 64 {
-		return false
-	}
-	for v := lo; v <= hi; v++ {
-		if slices.Contains(ne, v) {
-			continue
+// wideCall returns a syscall number that the path's constraints on nr
+// allow, of a call that reads argument i as a 64-bit value on arch av
+// (on x86_64, x32 numbers name x32 calls): the smallest, or the pinned
+// one. Numbers of no call the tables know are not candidates: the kernel
+// runs nothing there (ENOSYS), or a newer call whose argument types the
+// tables do not know. The multiplexers' call number (socketcall's and
+// ipc's arg0, an int) is 32-bit like any other int.
+func (l *linter) wideCall(av uint32, cs conj, i int) (uint32, bool) {
+	if nr, ok := pinned(cs, 0); ok {
+		a := callArch(av, nr)
+		if a == nil {
+			return 0, false
 		}
-		if name, _ := a.SyscallName(uint32(v)); name != arch.Socketcall && name != arch.IPC {
-			return false
+		name, known := a.SyscallName(nr)
+		return nr, known && !a.Arg32(name, i)
+	}
+	a := arch.ByAudit(av)
+	if a == nil {
+		return 0, false
+	}
+	as := []*arch.Arch{a}
+	if a.Name == "x86_64" {
+		if x, err := arch.Lookup("x32"); err == nil {
+			as = append(as, x)
 		}
 	}
-	return true
+	onNr := cs.onWord(0)
+	for _, a := range as {
+		if l.syscalls == nil {
+			l.syscalls = map[*arch.Arch][]arch.Syscall{}
+		}
+		list, ok := l.syscalls[a]
+		if !ok {
+			list = a.Syscalls()
+			l.syscalls[a] = list
+		}
+	next:
+		for _, s := range list {
+			for _, c := range onNr {
+				if !c.holds(s.Number) {
+					continue next
+				}
+			}
+			if !a.Arg32(s.Name, i) {
+				return s.Number, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// callArch is the arch whose table names syscall nr of arch value av: x32
+// for x86_64 numbers with X32SyscallBit; nil for an unknown arch.
+func callArch(av, nr uint32) *arch.Arch {
+	a := arch.ByAudit(av)
+	if a != nil && a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 && nr != nrNone {
+		if x, err := arch.Lookup("x32"); err == nil {
+			return x
+		}
+	}
+	return a
 }
 
 // pick64 returns a 64-bit arch value (little endian first) satisfying the
@@ -1020,14 +1070,9 @@ func archDesc(v uint32) string {
 // "x86 nr 1000".
 func callDesc(d vm.SeccompData) string {
 	nr := uint32(d.Nr)
-	a := arch.ByAudit(d.Arch)
+	a := callArch(d.Arch, nr)
 	if a == nil {
 		return fmt.Sprintf("arch %#x nr %d", d.Arch, nr)
-	}
-	if a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 && nr != nrNone {
-		if x, err := arch.Lookup("x32"); err == nil {
-			a = x
-		}
 	}
 	if n, ok := a.SyscallName(nr); ok {
 		return a.Name + " " + n

@@ -96,23 +96,77 @@ var lintCases = map[string][]lintCase{
 	},
 	LintArgHalf: {
 		// Tor: prctl's args[0] is tested on both words (high first), then
-		// openat's dirfd on its low word only; the finding is openat's
-		// test, not the first branch on args[0].
-		{"low word only after a full test of the same argument", prog(head, []bpf.RawInstruction{
+		// openat's dirfd on its low word only. dirfd is an int: the kernel
+		// reads its low word only, so the test is exact.
+		{"openat dirfd, an int, on its low word", prog(head, []bpf.RawInstruction{
 			jeq(157, 0, 4),        // 6 prctl
 			ldw(20), jeq(0, 0, 6), // 7-8 high word
 			ldw(16), jeq(4, 3, 4), // 9-10 low word
 			jeq(257, 0, 3),                 // 11 openat
 			ldw(16), jeq(0xffffff9c, 0, 1), // 12-13 low word only
 			retK(allow), retK(errno), // 14-15
+		}), nil},
+		// The same with mmap's length, a size_t: the finding is mmap's
+		// test, not the first branch on prctl's args[0].
+		{"mmap length on its low word after a full test of another call's argument", prog(head, []bpf.RawInstruction{
+			jeq(157, 0, 4),        // 6 prctl
+			ldw(20), jeq(0, 0, 6), // 7-8 high word
+			ldw(16), jeq(4, 3, 4), // 9-10 low word
+			jeq(9, 0, 3),             // 11 mmap
+			ldw(24), jeq(4096, 0, 1), // 12-13 args[1] low word only
+			retK(allow), retK(errno), // 14-15
 		}), []int{13}},
 		{"x32 arguments are 64-bit", []bpf.RawInstruction{
 			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldNr,
-			jeq(0x40000008, 0, 3), ldw(24), jeq(3, 0, 1), retK(allow), retK(errno), // x32 lseek
+			jeq(0x40000008, 0, 3), ldw(24), jeq(3, 0, 1), retK(allow), retK(errno), // x32 lseek offset
 		}, []int{6}},
-		{"low word <= a bound", prog(head, []bpf.RawInstruction{
-			jeq(8, 0, 3), ldw(32), jgt(2, 1, 0), retK(allow), retK(errno), // lseek whence
+		{"x32 ints are 32-bit", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldNr,
+			jeq(0x40000008, 0, 3), ldw(32), jeq(1, 0, 1), retK(allow), retK(errno), // x32 lseek whence
+		}, nil},
+		// x32's ioctl is compat_sys_ioctl, whose arg is a compat_ulong_t;
+		// x86_64's is an unsigned long.
+		{"x32 ioctl arg, a compat_ulong_t", []bpf.RawInstruction{
+			ldArch, jeq(auditX86_64, 1, 0), retK(kill), ldNr,
+			jeq(0x40000000|514, 0, 3), ldw(32), jeq(0, 0, 1), retK(allow), retK(errno),
+		}, nil},
+		{"x86_64 ioctl arg, an unsigned long", prog(head, []bpf.RawInstruction{
+			jeq(16, 0, 3), ldw(32), jeq(0, 0, 1), retK(allow), retK(errno),
 		}), []int{8}},
+		{"low word <= a bound", prog(head, []bpf.RawInstruction{
+			jeq(8, 0, 3), ldw(24), jgt(2, 1, 0), retK(allow), retK(errno), // lseek offset
+		}), []int{8}},
+		{"lseek whence, an unsigned int, <= a bound", prog(head, []bpf.RawInstruction{
+			jeq(8, 0, 3), ldw(32), jgt(2, 1, 0), retK(allow), retK(errno),
+		}), nil},
+		// A range of calls: read and write take an unsigned int fd, open a
+		// pointer; the witness is open's.
+		{"nr <= 1: read and write's fd", prog(head, []bpf.RawInstruction{
+			jgt(1, 3, 0), ldw(16), jeq(1, 0, 1), retK(allow), retK(errno),
+		}), nil},
+		{"nr <= 2: open's filename", prog(head, []bpf.RawInstruction{
+			jgt(2, 3, 0), ldw(16), jeq(1, 0, 1), retK(allow), retK(errno),
+		}), []int{8}},
+		// The multiplexers' call number is an int (socketcall) or an
+		// unsigned int (ipc); ppc64 is big endian: the low word of
+		// args[0] is at 20.
+		{"ppc64 socketcall call number", []bpf.RawInstruction{
+			ldArch, jeq(0x80000015, 1, 0), retK(kill), ldNr,
+			jeq(102, 0, 3), ldw(20), jeq(1, 0, 1), retK(allow), retK(errno),
+		}, nil},
+		{"ppc64 socketcall args pointer", []bpf.RawInstruction{
+			ldArch, jeq(0x80000015, 1, 0), retK(kill), ldNr,
+			jeq(102, 0, 3), ldw(28), jeq(0, 0, 1), retK(allow), retK(errno),
+		}, []int{6}},
+		{"s390x ipc call number", []bpf.RawInstruction{
+			ldArch, jeq(0x80000016, 1, 0), retK(kill), ldNr,
+			jeq(117, 0, 3), ldw(20), jeq(23, 0, 1), retK(allow), retK(errno),
+		}, nil},
+		// A number no table knows: nothing the kernel runs there is known
+		// to read the argument as 64-bit.
+		{"unknown call", prog(head, []bpf.RawInstruction{
+			jeq(1000, 0, 3), ldw(24), jeq(0, 0, 1), retK(allow), retK(errno),
+		}), nil},
 		// firejail: personality's low word is 0 or 0xffffffff, then the
 		// high word is checked before ALLOW; other values are killed (or
 		// refused: the path that ignores the high word lets nothing run).
@@ -293,6 +347,13 @@ func checkWitnesses(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 					if x>>32 == 0 || b.Input.Args[i]>>32 == 0 {
 						t.Errorf("%v: the witnesses differ in the low word of args[%d]", d, i)
 					}
+				}
+			}
+			for i := range a.Input.Args {
+				ca := callArch(a.Input.Arch, nr)
+				name, _ := ca.SyscallName(nr)
+				if a.Input.Args[i] != b.Input.Args[i] && (ca.Arg32(name, i) || name == "") {
+					t.Errorf("%v: args[%d] of %s %q is not read as a 64-bit value", d, i, ca.Name, name)
 				}
 			}
 			a.Input.Args, b.Input.Args = [6]uint64{}, [6]uint64{}
