@@ -61,7 +61,7 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 			out[nr] = d
 			continue
 		}
-		out[nr] = decide(rules, p.Default, p.ArgBits(a) == 32)
+		out[nr] = decide(rules, p.Default, lowerFor(p, a, name))
 	}
 	for _, mux := range []string{arch.Socketcall, arch.IPC} {
 		nr, ok := a.SyscallNumber(mux)
@@ -82,14 +82,20 @@ func decisions(p *policy.Policy, a *arch.Arch) map[uint32]*decision {
 			}
 		}
 		if len(rules) > 0 {
-			out[nr] = decide(rules, p.Default, p.ArgBits(a) == 32)
+			out[nr] = decide(rules, p.Default, lowerFor(p, a, mux))
 		}
 	}
 	return out
 }
 
-// decide orders the rules of one syscall into a decision.
-func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
+// lowerFor is policy.Policy.Lower for the rules of syscall on a.
+func lowerFor(p *policy.Policy, a *arch.Arch, syscall string) func(policy.Expr) policy.Expr {
+	return func(e policy.Expr) policy.Expr { return p.Lower(a, syscall, e) }
+}
+
+// decide orders the rules of one syscall into a decision; lower gives a
+// predicate as compared (policy.Policy.Lower).
+func decide(rules []policy.Rule, def policy.Action, lower func(policy.Expr) policy.Expr) *decision {
 	if len(rules) == 1 && rules[0].When == nil {
 		return &decision{els: rules[0].Action}
 	}
@@ -104,11 +110,7 @@ func decide(rules []policy.Rule, def policy.Action, narrow bool) *decision {
 			d.els = r.Action
 			break
 		}
-		w := r.When
-		if narrow {
-			w = policy.Narrow(w)
-		}
-		d.cases = append(d.cases, dcase{when: w, act: r.Action})
+		d.cases = append(d.cases, dcase{when: lower(r.When), act: r.Action})
 	}
 	// Neighbouring cases with the same action are one case: their
 	// predicates ORed, so that value sets are searched, not scanned.

@@ -18,10 +18,14 @@
 // the low half only. On 32-bit arches (x86, arm, mips o32) every
 // comparison is 32-bit, since the kernel passes 32-bit arguments there.
 // x32 is not one of them: its calls enter the kernel with 64-bit
-// registers, so x32 comparisons see all 64 bits (write (u32)arg1 for a
-// low-word test). libseccomp 2.5.4 compares x32 arguments on their low
-// word only; Policy.X32LowWord does the same, for filters that must
-// decide as runc's do.
+// registers, so x32 comparisons see all 64 bits of the arguments the
+// kernel reads as 64-bit values (an off_t, a pointer) and the low 32 bits
+// of those it reads as 32-bit (an int fd, and the arguments of x32's
+// compat calls 512 to 547, which it truncates: arch.Arch.Arg32), so that
+// no high word a caller sets changes the decision (Policy.Lower).
+// libseccomp 2.5.4 compares every x32 argument on its low word only;
+// Policy.X32LowWord does the same, for filters that must decide as runc's
+// do.
 //
 // Calls that an arch also offers through socketcall or ipc (i386, mips
 // o32, ppc64, s390x) are matched on both paths, the way libseccomp does it:

@@ -32,8 +32,12 @@ type Call struct {
 // On a 32-bit ABI the kernel gives 32-bit arguments (arch.Arch.ArgBits),
 // so comparisons there use the low 32 bits only, as libseccomp's filters
 // do. x32 is not one of them: its calls carry full 64-bit registers, and
-// comparisons see all 64 bits (libseccomp 2.5.4 compares only the low
-// word on x32; Policy.X32LowWord does the same).
+// comparisons see all 64 bits of the arguments the kernel reads as 64-bit
+// values (an off_t, a pointer), the low 32 of those it reads as 32-bit
+// (an fd, and every argument of x32's compat calls, which truncate them:
+// arch.Arch.Arg32). libseccomp 2.5.4 compares only the low word on x32;
+// Policy.X32LowWord does the same. Policy.Lower gives the predicate as
+// compared.
 func Eval(p *Policy, c Call) Action {
 	a := p.abi(c)
 	if a == nil {
@@ -66,11 +70,11 @@ func Eval(p *Policy, c Call) Action {
 		hit := false
 		switch {
 		case r.Syscall == name:
-			hit = r.When == nil || holds(r.When, &args, bits)
+			hit = r.When == nil || p.Lower(a, name, r.When).Eval(&args)
 		case demuxed != "" && r.Syscall == demuxed:
 			if mux, _, ok := a.Multiplexed(r.Syscall); ok && mux == name {
 				w := MuxPredicate(r.When)
-				hit = w == nil || holds(w, &args, bits)
+				hit = w == nil || p.Lower(a, name, w).Eval(&args)
 			}
 		}
 		if hit && (!matched || MoreRestrictive(r.Action, best)) {
@@ -83,20 +87,36 @@ func Eval(p *Policy, c Call) Action {
 	return best
 }
 
-// holds evaluates e; with 32-bit arguments every comparison is a 32-bit one.
-func holds(e Expr, args *[6]uint64, bits int) bool {
-	if bits == 64 {
-		return e.Eval(args)
+// Lower is predicate e of a rule on syscall as compared on a's calls: on
+// a 32-bit ABI every comparison 32-bit (Narrow); on x32 (unless
+// X32LowWord, which narrows them all) those of arguments the kernel reads
+// as 32-bit values (arch.Arch.Arg32); elsewhere e itself. The compiler
+// lowers rules this way, and Eval evaluates them so.
+func (p *Policy) Lower(a *arch.Arch, syscall string, e Expr) Expr {
+	switch {
+	case e == nil:
+		return nil
+	case p.ArgBits(a) == 32:
+		return Narrow(e)
+	case a.Name == "x32":
+		return NarrowArgs(e, func(i int) bool { return a.Arg32(syscall, i) })
 	}
-	return Narrow(e).Eval(args)
+	return e
 }
 
 // Narrow returns e with every comparison made 32-bit, its constants
 // truncated to 32 bits: what a predicate means on a 32-bit arch, whose
 // arguments are 32-bit (the compiler lowers this form there).
-func Narrow(e Expr) Expr {
+func Narrow(e Expr) Expr { return NarrowArgs(e, func(int) bool { return true }) }
+
+// NarrowArgs is Narrow for the comparisons of the arguments i for which
+// narrow(i) holds.
+func NarrowArgs(e Expr, narrow func(arg int) bool) Expr {
 	switch e := e.(type) {
 	case *Cmp:
+		if !narrow(e.Arg) {
+			return e
+		}
 		c := *e
 		c.Bits = 32
 		c.Value &= 0xffffffff
@@ -105,17 +125,17 @@ func Narrow(e Expr) Expr {
 	case And:
 		out := make(And, len(e))
 		for i, x := range e {
-			out[i] = Narrow(x)
+			out[i] = NarrowArgs(x, narrow)
 		}
 		return out
 	case Or:
 		out := make(Or, len(e))
 		for i, x := range e {
-			out[i] = Narrow(x)
+			out[i] = NarrowArgs(x, narrow)
 		}
 		return out
 	case *Not:
-		return &Not{X: Narrow(e.X)}
+		return &Not{X: NarrowArgs(e.X, narrow)}
 	}
 	return e
 }
