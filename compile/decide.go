@@ -1,9 +1,10 @@
 package compile
 
 import (
+	"bufio"
+	"crypto/sha256"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/policy"
@@ -19,7 +20,10 @@ import (
 type decision struct {
 	cases []dcase
 	els   policy.Action
-	key   string // canonical text: equal keys decide identically
+	// key is the SHA-256 of the decision's canonical text (writeKey):
+	// equal keys decide identically. A digest, not the text: a policy's
+	// predicates can be megabytes long, and every decision has a key.
+	key string
 }
 
 type dcase struct {
@@ -135,22 +139,24 @@ func decide(rules []policy.Rule, def policy.Action, lower func(policy.Expr) poli
 	if d.fixed() {
 		return d // compared by action; no key needed
 	}
-	var b strings.Builder
+	h := sha256.New()
+	b := bufio.NewWriterSize(h, 4096)
 	for _, c := range d.cases {
-		writeKey(&b, c.when)
+		writeKey(b, c.when)
 		b.WriteString(" => ")
 		b.WriteString(policy.ActionText(c.act))
 		b.WriteString("; ")
 	}
 	b.WriteString(policy.ActionText(d.els))
-	d.key = b.String()
+	b.Flush()
+	d.key = string(h.Sum(nil))
 	return d
 }
 
 // writeKey writes e's structure with every constant as a number: unlike
 // String, which prints constants by their source names, it never gives
 // two predicates that compare different values the same text.
-func writeKey(b *strings.Builder, e policy.Expr) {
+func writeKey(b *bufio.Writer, e policy.Expr) {
 	switch e := e.(type) {
 	case *policy.Cmp:
 		fmt.Fprintf(b, "c%d/%d/%d/%#x/%#x", e.Arg, e.Op, e.Bits, e.Mask, e.Value)
