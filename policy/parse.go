@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/cbpfkit/cbpf/arch"
@@ -101,8 +102,9 @@ type textParser struct {
 	cmpCache  *[cmpCacheSize]*Cmp
 	ruleCache *[ruleCacheSize]ruleSeen
 
-	warns   []textWarning // at most maxWarnings
-	dropped int
+	warns     []textWarning // at most maxWarnings
+	dropped   int
+	lackCache map[string]string // lackingMsg by syscall name
 }
 
 // textWarning is a warning and where it is.
@@ -503,8 +505,13 @@ var syscallNames = sync.OnceValues(func() (map[string]string, []string) {
 	return m, names
 })
 
+// suggestions counts the searches suggest makes, for the test that a
+// large file does not make one per warning.
+var suggestions atomic.Int64
+
 // suggest is closest, for names short enough to be typos of a candidate.
 func suggest(s string, candidates []string) string {
+	suggestions.Add(1)
 	if len(s) > maxQuoted {
 		return ""
 	}
@@ -1169,15 +1176,34 @@ func (ps *textParser) checkRules(calls []nameAt) {
 		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
 	}
 	for _, c := range calls {
-		if msg := lackingMsg(c.name, ps.targets); msg != "" {
+		if msg, ok := ps.lackCache[c.name]; ok {
+			if msg != "" {
+				ps.warn(c.col, "%s", msg)
+			}
+			continue
+		}
+		if len(ps.warns) >= maxWarnings {
+			// Not kept: count it without making the message and its
+			// suggestion (a large file repeats the same names).
+			if len(lackingArches(c.name, ps.targets)) > 0 {
+				ps.dropped++
+			}
+			continue
+		}
+		msg := lackingMsg(c.name, ps.targets)
+		if ps.lackCache == nil {
+			ps.lackCache = map[string]string{}
+		}
+		ps.lackCache[c.name] = msg // names are the tables' copies: few
+		if msg != "" {
 			ps.warn(c.col, "%s", msg)
 		}
 	}
 }
 
-// lackingMsg says which targets have no syscall name (directly or through
-// a multiplexer), or "" when all have it.
-func lackingMsg(name string, targets []*arch.Arch) string {
+// lackingArches returns the targets that have no syscall name, directly
+// or through a multiplexer.
+func lackingArches(name string, targets []*arch.Arch) []string {
 	var lack []string
 	for _, a := range targets {
 		if _, ok := a.SyscallNumber(name); ok {
@@ -1188,6 +1214,13 @@ func lackingMsg(name string, targets []*arch.Arch) string {
 		}
 		lack = append(lack, a.Name)
 	}
+	return lack
+}
+
+// lackingMsg says which targets have no syscall name (directly or through
+// a multiplexer), or "" when all have it.
+func lackingMsg(name string, targets []*arch.Arch) string {
+	lack := lackingArches(name, targets)
 	switch {
 	case len(lack) == 0:
 		return ""
