@@ -613,6 +613,11 @@ func (c *ociConv) policy() (*Policy, error) {
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
 	for _, r := range rules {
+		if msg := exemptNote(r.Syscall, r.Action, p.Arches); msg != "" {
+			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
+		}
+	}
+	for _, r := range rules {
 		r.When = r.when()
 		p.Rules = append(p.Rules, r.Rule)
 	}

@@ -654,7 +654,7 @@ func (ps *textParser) rule() error {
 			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: e, Action: act, Pos: ps.pos(ps.line, c.col)})
 		}
 	}
-	ps.checkRules(calls)
+	ps.checkRules(calls, act)
 	return nil
 }
 
@@ -1165,7 +1165,7 @@ func cmpText(arg string, c *Cmp) string {
 // checkRules adds the warnings about the rules one line made: syscalls
 // some targets lack, constants that 32-bit arches cut short, and what the
 // filter compares on the socketcall and ipc paths.
-func (ps *textParser) checkRules(calls []nameAt) {
+func (ps *textParser) checkRules(calls []nameAt, act Action) {
 	var narrow []string
 	for _, a := range ps.targets {
 		if a.ArgBits == 32 {
@@ -1176,6 +1176,9 @@ func (ps *textParser) checkRules(calls []nameAt) {
 		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
 	}
 	for _, c := range calls {
+		if msg := exemptNote(c.name, act, ps.targets); msg != "" {
+			ps.warn(c.col, "%s", msg)
+		}
 		if msg, ok := ps.lackCache[c.name]; ok {
 			if msg != "" {
 				ps.warn(c.col, "%s", msg)

@@ -383,6 +383,9 @@ func (p *Policy) validate(warnings bool) []Problem {
 			if msg != "" {
 				bad(r.Pos, true, "%s", msg)
 			}
+			if msg := exemptNote(r.Syscall, r.Action, targets); msg != "" {
+				bad(r.Pos, true, "%s", msg)
+			}
 		}
 		if r.When == nil {
 			continue
