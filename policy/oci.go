@@ -149,7 +149,9 @@ func (e *OCIError) Error() string {
 //     warning).
 //
 // Podman's profiles (containers/common pkg/seccomp) may give errno and
-// defaultErrno, an errno name ("EPERM", with the host's value) or a
+// defaultErrno, an errno name ("EPERM", with the host's value; with
+// OCIOptions.Arches, the value it has on all of them: a name whose value
+// differs between them, such as EDQUOT on mips, is an error) or a
 // decimal number; Podman then uses them instead of errnoRet and
 // defaultErrnoRet, and so does ParseOCI (with a warning when both are given
 // and differ: Docker reads errnoRet only). In a config.json, whose reader
@@ -1018,7 +1020,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	if errno != "" && c.prefix == "" {
 		// Podman (containers/common pkg/seccomp, getErrno): a decimal
 		// number, else a name of its errno table, with the host's value.
-		v, err := podmanErrno(errno, c.host)
+		v, err := podmanErrno(errno, c.host, c.arches)
 		if err != nil {
 			return 0, c.errf(errnoPath, "%v", err)
 		}
@@ -1074,15 +1076,30 @@ EIDRM ENOMSG ENOTSUP EBADMSG ENOTRECOVERABLE EOWNERDEAD`)
 
 // podmanErrno reads Podman's errno field: a decimal number below 2^32, or
 // one of its names, which takes the value it has on the host (Podman is
-// built for it).
-func podmanErrno(s string, host *arch.Arch) (uint, error) {
+// built for it). With explicit targets (OCIOptions.Arches) the name must
+// have one value on all of them, as constants must in the policy
+// language: EDQUOT and ENOTSUP, for instance, differ on mips.
+func podmanErrno(s string, host *arch.Arch, targets []*arch.Arch) (uint, error) {
 	if v, err := strconv.ParseUint(s, 10, 32); err == nil {
 		return uint(v), nil
 	}
 	if slices.Contains(podmanErrnos, s) {
-		if v, ok := constValue(s, host); ok && v >= 0 {
-			return uint(v), nil
+		if len(targets) == 0 {
+			targets = []*arch.Arch{host}
 		}
+		var first *arch.Arch
+		var n int64
+		for _, a := range targets {
+			v, ok := constValue(s, a)
+			if !ok || v < 0 {
+				return 0, fmt.Errorf("%s is not defined on %s: write the number", s, a.Name)
+			}
+			if first != nil && v != n {
+				return 0, fmt.Errorf("%s is %d on %s but %d on %s: write the number, or one profile per arch", s, n, first.Name, v, a.Name)
+			}
+			first, n = a, v
+		}
+		return uint(n), nil
 	}
 	msg := "unknown errno " + quote(s) + ": Podman refuses it (a decimal number, or a name such as EPERM"
 	if n := suggest(s, podmanErrnos); n != "" {
