@@ -168,15 +168,16 @@ func (e *OCIError) Error() string {
 // (runc answers ENOSYS, not the default action, for numbers above the
 // highest one the profile names), flags and the notify listener.
 //
-// Errors and warnings carry "name:line:col: JSON path".
+// Errors and warnings carry "name:line:col: JSON path". On an error, the
+// warnings found before it are returned with it.
 func ParseOCI(name string, data []byte, opts OCIOptions) (*Policy, []Problem, error) {
 	c, err := newOCIConv(name, data, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, c.problems.result(name), err
 	}
 	p, err := c.policy()
 	if err != nil {
-		return nil, nil, err
+		return nil, c.problems.result(name), err
 	}
 	return p, c.problems.result(name), nil
 }
@@ -254,15 +255,17 @@ var ociArches = []specs.Arch{
 	specs.ArchPARISC64, specs.ArchRISCV64, specs.ArchLOONGARCH64,
 }
 
+// newOCIConv reads the profile; on an error it returns the conversion so
+// far, with its warnings.
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord, muxWhole: opts.MuxWholeArg0,
 		truncate: opts.TruncateErrno, arches: opts.Arches, lines: newLineTable(data)}
 	if len(data) > maxProfile {
-		return nil, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
+		return c, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
 	}
 	var probe map[string]skipValue // which keys there are
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, c.jsonError("", 0, err)
+		return c, c.jsonError("", 0, err)
 	}
 
 	body := data
@@ -278,11 +281,11 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 					} `json:"linux"`
 				}
 				if err := json.Unmarshal(data, &cfg); err != nil {
-					return nil, c.jsonError("", 0, err)
+					return c, c.jsonError("", 0, err)
 				}
 				if cfg.Linux == nil || len(cfg.Linux.Seccomp) == 0 || string(cfg.Linux.Seccomp) == "null" {
 					start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
-					return nil, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
+					return c, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
 				}
 				c.prefix = "linux.seccomp."
 				body = cfg.Linux.Seccomp
@@ -294,10 +297,10 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		base = c.index["linux.seccomp"]
 	}
 	if err := json.Unmarshal(body, &c.top); err != nil {
-		return nil, c.jsonError("", base, err)
+		return c, c.jsonError("", base, err)
 	}
 	if len(c.entryOff) != len(c.top.Syscalls) {
-		return nil, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
+		return c, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
 	}
 
 	// The host arch, as libseccomp's native arch and Docker's filter key.
@@ -305,12 +308,12 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	if opts.Arch != "" {
 		a, err := arch.Lookup(opts.Arch)
 		if err != nil {
-			return nil, fmt.Errorf("policy: OCIOptions.Arch: %w", err)
+			return c, fmt.Errorf("policy: OCIOptions.Arch: %w", err)
 		}
 		c.host = a
 	}
 	if c.host == nil || c.host.GoArch == "" {
-		return nil, fmt.Errorf("policy: host arch %v: give OCIOptions.Arch, an arch Go runs on", c.host)
+		return c, fmt.Errorf("policy: host arch %v: give OCIOptions.Arch, an arch Go runs on", c.host)
 	}
 	c.native = goToDocker[c.host.GoArch]
 
@@ -329,12 +332,12 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		// Parsed as Docker parses the running kernel's release.
 		var kv seccomp.KernelVersion
 		if _, err := fmt.Sscanf(opts.Kernel, "%d.%d", &kv.Kernel, &kv.Major); err != nil {
-			return nil, fmt.Errorf("policy: OCIOptions.Kernel %q: want a version such as 6.1: %v", opts.Kernel, err)
+			return c, fmt.Errorf("policy: OCIOptions.Kernel %q: want a version such as 6.1: %v", opts.Kernel, err)
 		}
 		c.kernel = &kv
 	}
 	if err := c.expand(); err != nil {
-		return nil, err
+		return c, err
 	}
 	return c, nil
 }

@@ -30,7 +30,9 @@ func TestParseOCIErrno(t *testing.T) {
 		{"65537 truncated", head + `"errnoRet": 65537}]}`, true, "read: errno(1)",
 			[]string{"t.json:1:110: syscalls[0].errnoRet: warning: 65537 does not fit in 16 bits; runc keeps the low 16 bits, 1 (OCIOptions.TruncateErrno)"}},
 		{"70000 truncated, refused by libseccomp", head + `"errnoRet": 70000}]}`, true,
-			"t.json:1:110: syscalls[0].errnoRet: errno 4464: libseccomp refuses errno values above 4094, so runc fails", nil},
+			"t.json:1:110: syscalls[0].errnoRet: errno 4464: libseccomp refuses errno values above 4094, so runc fails",
+			// The warnings before the error come with it.
+			[]string{"t.json:1:110: syscalls[0].errnoRet: warning: 70000 does not fit in 16 bits; runc keeps the low 16 bits, 4464 (OCIOptions.TruncateErrno)"}},
 		{"2^64", head + `"errnoRet": 18446744073709551616}]}`, false,
 			"t.json:1:110: syscalls[0].errnoRet: bad value: number 18446744073709551616 where uint is expected", nil},
 		{"negative", head + `"errnoRet": -1}]}`, false,

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,19 +38,45 @@ func (e *ParseError) Error() string {
 // The rules one line makes for several syscalls share their predicate (or
 // the parts of it that do not depend on the syscall): treat the parsed
 // predicates as read-only.
+//
+// On an error, the warnings found before it are returned with it.
 func ParseText(name string, src []byte) (*Policy, []Problem, error) {
-	return ParseTextFor(name, src, nil)
+	return ParseTextWith(name, src, TextOptions{})
 }
 
 // ParseTextFor is ParseText for the given target arches, which replace the
 // file's arch lines (nil: keep them). Constants are resolved against the
 // arches given.
 func ParseTextFor(name string, src []byte, arches []*arch.Arch) (*Policy, []Problem, error) {
-	ps := &textParser{file: name, p: New(KillProcess), override: arches}
+	return ParseTextWith(name, src, TextOptions{Arches: arches})
+}
+
+// TextOptions tune ParseTextWith.
+type TextOptions struct {
+	// Arches, if set, replace the file's arch lines; constants are
+	// resolved against them.
+	Arches []*arch.Arch
+	// X32LowWord and MuxWholeArg0 set the Policy fields of those names,
+	// as the lines "option x32-low-word" and "option mux-whole-arg0" do
+	// (a file's option lines set them too): the warnings are then about
+	// the filter those options make.
+	X32LowWord, MuxWholeArg0 bool
+}
+
+// ParseTextWith is ParseText with options.
+func ParseTextWith(name string, src []byte, opts TextOptions) (*Policy, []Problem, error) {
+	ps := &textParser{file: name, p: New(KillProcess), override: opts.Arches}
+	ps.p.X32LowWord, ps.p.MuxWholeArg0 = opts.X32LowWord, opts.MuxWholeArg0
 	if err := ps.parse(src); err != nil {
-		return nil, nil, err
+		return nil, ps.warnings(), err
 	}
 	return ps.p, ps.warnings(), nil
+}
+
+// textOptions are the words of an option line, and what each sets.
+var textOptions = map[string]func(p *Policy) *bool{
+	"x32-low-word":   func(p *Policy) *bool { return &p.X32LowWord },
+	"mux-whole-arg0": func(p *Policy) *bool { return &p.MuxWholeArg0 },
 }
 
 // ParseAction reads one action as the policy language spells it
@@ -92,6 +119,7 @@ type textParser struct {
 	depth int // of "(" and "!" being parsed on this line
 
 	seenDefault, seenBadArch int // line numbers, 0: not yet
+	seenOption               map[string]bool
 
 	refs      []argRef // named arguments of the rule being parsed
 	wideCol   int      // column of the rule's first constant wider than 32 bits
@@ -345,16 +373,27 @@ func (ps *textParser) prescan(src []byte) {
 			statements++
 		}
 		t := bytes.TrimLeft(line, " \t\r\f\v")
-		if !bytes.HasPrefix(t, []byte("arch")) {
+		if !bytes.HasPrefix(t, []byte("arch")) && !bytes.HasPrefix(t, []byte("option")) {
 			return nil
 		}
 		s := unsafe.String(unsafe.SliceData(line), len(line))
 		lx := newLexer(s)
 		kw := lx.next()
-		if kw.kind != tIdent || kw.text != "arch" {
+		if kw.kind != tIdent || kw.text != "arch" && kw.text != "option" {
 			return nil
 		}
 		if t := lx.next(); t.kind == tPunct && (t.text == "," || t.text == ":") {
+			return nil
+		}
+		if kw.text == "option" {
+			// Known before the rules, whose warnings depend on them;
+			// the statement reports unknown ones.
+			archWords(s, kw, func(word string, col int) bool {
+				if field, ok := textOptions[word]; ok {
+					*field(ps.p) = true
+				}
+				return true
+			})
 			return nil
 		}
 		if ps.override != nil {
@@ -406,10 +445,12 @@ func (ps *textParser) statement(line string) error {
 		return ps.actionStatement(&ps.p.BadArch, "after the bad-arch action")
 	case t.kind == tIdent && t.text == "arch" && !ps.isAt(1, ",") && !ps.isAt(1, ":"):
 		return ps.archStatement(line, t)
+	case t.kind == tIdent && t.text == "option" && !ps.isAt(1, ",") && !ps.isAt(1, ":"):
+		return ps.optionStatement(line, t)
 	case t.kind == tIdent:
 		return ps.rule()
 	}
-	return ps.errTok(t, "expected a statement (default, bad-arch, arch or \"syscall: rule\"), found %s", t)
+	return ps.errTok(t, "expected a statement (default, bad-arch, arch, option or \"syscall: rule\"), found %s", t)
 }
 
 func (ps *textParser) actionStatement(dst *Action, what string) error {
@@ -422,13 +463,14 @@ func (ps *textParser) actionStatement(dst *Action, what string) error {
 	return ps.expectEOL(what)
 }
 
-// archWords calls f with each word after the arch keyword kw of line and
-// its column, until f returns false. Arch names are read as words, since
-// they are spelt in many ways ("x86-64", "386", "SCMP_ARCH_AARCH64",
-// "0xc000003e").
+// archWords calls f with each word after the keyword kw (arch, option)
+// of line and its column, until f returns false. Arch names are read as
+// words, since they are spelt in many ways ("x86-64", "386",
+// "SCMP_ARCH_AARCH64", "0xc000003e"), and so are options
+// ("x32-low-word").
 func archWords(line string, kw token, f func(word string, col int) bool) int {
 	rest := stripComment(line)
-	i := kw.col - 1 + len("arch")
+	i := kw.col - 1 + len(kw.text)
 	n := 0
 	for i < len(rest) {
 		c := rest[i]
@@ -472,6 +514,40 @@ func (ps *textParser) archStatement(line string, kw token) error {
 	}
 	if n == 0 {
 		return ps.errAt(ps.line, len(stripComment(line))+1, "expected arch names after \"arch\" (x86_64, aarch64, ...)")
+	}
+	return nil
+}
+
+// optionStatement reads "option" optname { [","] optname }.
+func (ps *textParser) optionStatement(line string, kw token) error {
+	var err error
+	n := archWords(line, kw, func(word string, col int) bool {
+		field, ok := textOptions[word]
+		if !ok {
+			names := slices.Sorted(maps.Keys(textOptions))
+			msg := "unknown option " + quote(word)
+			if s := suggest(word, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			err = ps.errAt(ps.line, col, "%s; options: %s", msg, strings.Join(names, ", "))
+			return false
+		}
+		if ps.seenOption[word] {
+			ps.warn(col, "option %s is given twice", word)
+		}
+		if ps.seenOption == nil {
+			ps.seenOption = map[string]bool{}
+		}
+		ps.seenOption[word] = true
+		*field(ps.p) = true
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		names := slices.Sorted(maps.Keys(textOptions))
+		return ps.errAt(ps.line, len(stripComment(line))+1, "expected option names after \"option\" (%s)", strings.Join(names, ", "))
 	}
 	return nil
 }

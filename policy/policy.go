@@ -172,6 +172,12 @@ func (p *Policy) write(b textWriter) {
 		}
 		b.WriteByte('\n')
 	}
+	if p.X32LowWord {
+		b.WriteString("option x32-low-word\n")
+	}
+	if p.MuxWholeArg0 {
+		b.WriteString("option mux-whole-arg0\n")
+	}
 	var names []string
 	var in map[string]bool // names, once there are many
 	for i := 0; i < len(p.Rules); {
