@@ -325,18 +325,6 @@ func readCallLines(r io.Reader, f func(n int, fields []callField, length int) er
 // maxQuoted bounds the input a message quotes.
 const maxQuoted = 40
 
-// quote quotes s for a message, cut to maxQuoted bytes.
-func quote(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + fmt.Sprintf("... (%d bytes)", len(s))
-}
-
 // colError is an error at a 1-based column; it prints as "COL: msg".
 type colError struct {
 	col int
