@@ -617,9 +617,19 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
+	narrowed := map[string]bool{}
 	for _, r := range rules {
 		if msg := exemptNote(r.Syscall, r.Action, p.Arches); msg != "" {
 			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
+		}
+		on := narrowArches(p, p.Arches, func(a *arch.Arch) bool { return hasSyscall(a, r.Syscall) })
+		for _, x := range r.conds {
+			msg := narrowNote(x, fmt.Sprintf("arg%d", x.Arg), on)
+			if msg == "" || narrowed[msg] {
+				continue
+			}
+			narrowed[msg] = true // once, for the entry's first name
+			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: r.Syscall + ": " + msg})
 		}
 	}
 	for _, r := range rules {

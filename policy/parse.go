@@ -121,12 +121,12 @@ type textParser struct {
 	seenDefault, seenBadArch int // line numbers, 0: not yet
 	seenOption               map[string]bool
 
-	refs      []argRef // named arguments of the rule being parsed
-	wideCol   int      // column of the rule's first constant wider than 32 bits
-	texts     []string // scratch: the terms of the value being read
-	ops       []Expr   // scratch: the operands of the Ands and Ors being read
-	cmps      []Cmp    // the block newCmp takes comparisons from
-	posBuf    []byte   // the block pos cuts positions from
+	refs      []argRef     // named arguments of the rule being parsed
+	narrows   []narrowCand // the rule's comparisons that may mean something else on 32 bits
+	texts     []string     // scratch: the terms of the value being read
+	ops       []Expr       // scratch: the operands of the Ands and Ors being read
+	cmps      []Cmp        // the block newCmp takes comparisons from
+	posBuf    []byte       // the block pos cuts positions from
 	cmpCache  *[cmpCacheSize]*Cmp
 	ruleCache *[ruleCacheSize]ruleSeen
 
@@ -669,7 +669,7 @@ func (ps *textParser) rule() error {
 	}
 
 	ps.refs = ps.refs[:0]
-	ps.wideCol = 0
+	ps.narrows = ps.narrows[:0]
 	var when Expr
 	act := Allow
 	switch t := ps.peek(); {
@@ -1224,11 +1224,27 @@ func (ps *textParser) checkCmp(col int, arg string, c *Cmp) {
 	case c.Op == GT && c.Value == max:
 		ps.warn(col, "%s never holds: no %d-bit argument is greater", cmpText(arg, c), c.Bits)
 	case c.Op == MaskedEQ && c.Value&^c.Mask != 0:
-		ps.warn(col, "%s never holds: the value has bits outside the mask", cmpText(arg, c))
+		on := ""
+		if c.Bits == 64 && (c.Value&^c.Mask)&0xffffffff == 0 {
+			on = " on 64 bits" // the low halves may hold (narrowNote)
+		}
+		ps.warn(col, "%s never holds%s: the value has bits outside the mask", cmpText(arg, c), on)
 	}
-	if ps.wideCol == 0 && c.Bits == 64 && c.Op != MaskedEQ && c.Value>>32 != 0 && c.Value>>31 != 0x1ffffffff {
-		ps.wideCol = col
+	if c.Bits == 64 && narrowNote(c, arg, []string{"?"}) != "" {
+		if len(ps.narrows) < maxWarnings {
+			ps.narrows = append(ps.narrows, narrowCand{col, strings.Clone(arg), c})
+		} else {
+			ps.dropped++
+		}
 	}
+}
+
+// narrowCand is a comparison narrowNote has something to say about, once
+// the arches it applies on are known.
+type narrowCand struct {
+	col int
+	arg string
+	c   *Cmp
 }
 
 // cmpText prints c with its argument as written.
@@ -1242,14 +1258,15 @@ func cmpText(arg string, c *Cmp) string {
 // some targets lack, constants that 32-bit arches cut short, and what the
 // filter compares on the socketcall and ipc paths.
 func (ps *textParser) checkRules(calls []nameAt, act Action) {
-	var narrow []string
-	for _, a := range ps.targets {
-		if a.ArgBits == 32 {
-			narrow = append(narrow, a.Name)
+	if len(ps.narrows) > 0 && !ps.noResolve {
+		on := narrowArches(ps.p, ps.targets, func(a *arch.Arch) bool {
+			return slices.ContainsFunc(calls, func(c nameAt) bool { return hasSyscall(a, c.name) })
+		})
+		for _, n := range ps.narrows {
+			if msg := narrowNote(n.c, n.arg, on); msg != "" {
+				ps.warn(n.col, "%s", msg)
+			}
 		}
-	}
-	if ps.wideCol > 0 && len(narrow) > 0 {
-		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
 	}
 	for _, c := range calls {
 		if msg := exemptNote(c.name, act, ps.targets); msg != "" {
