@@ -67,7 +67,9 @@
 //	statement = "default" action
 //	          | "bad-arch" action
 //	          | "arch" archname { [","] archname }
+//	          | "option" optname { [","] optname }
 //	          | rule .
+//	optname   = "x32-low-word" | "mux-whole-arg0" .
 //	rule      = syscall { "," syscall } ":" body .
 //	body      = action                        (unconditional)
 //	          | expr [ "=>" action ] .        (action defaults to allow)
@@ -114,6 +116,15 @@
 // SCMP_ARCH_AARCH64, an AUDIT_ARCH number); several arch lines add up.
 // Without one the policy targets the host. A file needs one default line;
 // bad-arch defaults to kill_process.
+//
+// option lines set the Policy fields that make the filter decide as
+// libseccomp 2.5.4's do, wherever they are in the file: x32-low-word
+// (Policy.X32LowWord: x32 arguments compared on their low 32 bits) and
+// mux-whole-arg0 (Policy.MuxWholeArg0: the whole of socketcall's and ipc's
+// arg0 compared with the call number). Policy.String prints them, one a
+// line, so that a policy read from an OCI profile with those options (or
+// cbpf's --x32-low-word and --mux-whole-arg0) prints as text that
+// compiles to the same filter.
 //
 // A named argument is one of the kernel's parameter names for the rule's
 // syscall (socket: family type protocol; openat: dfd filename flags mode;

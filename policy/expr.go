@@ -132,17 +132,22 @@ type textWriter interface {
 
 // writeCmpArg writes c, with arg for its argument.
 func writeCmpArg(b textWriter, c *Cmp, arg string) {
-	if c.Bits == 32 {
-		b.WriteString("(u32)")
-	}
 	if c.Op == MaskedEQ {
+		// ((u32)arg2 & 4) == 0: the cast belongs to the argument, inside
+		// the parentheses, as the parser reads it.
 		b.WriteByte('(')
+		if c.Bits == 32 {
+			b.WriteString("(u32)")
+		}
 		b.WriteString(arg)
 		b.WriteString(" & ")
 		writeConst(b, c.Mask, c.MaskName)
 		b.WriteString(") == ")
 		writeConst(b, c.Value, c.ValueName)
 		return
+	}
+	if c.Bits == 32 {
+		b.WriteString("(u32)")
 	}
 	b.WriteString(arg)
 	b.WriteByte(' ')

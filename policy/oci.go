@@ -149,7 +149,9 @@ func (e *OCIError) Error() string {
 //     warning).
 //
 // Podman's profiles (containers/common pkg/seccomp) may give errno and
-// defaultErrno, an errno name ("EPERM", with the host's value) or a
+// defaultErrno, an errno name ("EPERM", with the host's value; with
+// OCIOptions.Arches, the value it has on all of them: a name whose value
+// differs between them, such as EDQUOT on mips, is an error) or a
 // decimal number; Podman then uses them instead of errnoRet and
 // defaultErrnoRet, and so does ParseOCI (with a warning when both are given
 // and differ: Docker reads errnoRet only). In a config.json, whose reader
@@ -166,15 +168,16 @@ func (e *OCIError) Error() string {
 // (runc answers ENOSYS, not the default action, for numbers above the
 // highest one the profile names), flags and the notify listener.
 //
-// Errors and warnings carry "name:line:col: JSON path".
+// Errors and warnings carry "name:line:col: JSON path". On an error, the
+// warnings found before it are returned with it.
 func ParseOCI(name string, data []byte, opts OCIOptions) (*Policy, []Problem, error) {
 	c, err := newOCIConv(name, data, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, c.problems.result(name), err
 	}
 	p, err := c.policy()
 	if err != nil {
-		return nil, nil, err
+		return nil, c.problems.result(name), err
 	}
 	return p, c.problems.result(name), nil
 }
@@ -252,15 +255,17 @@ var ociArches = []specs.Arch{
 	specs.ArchPARISC64, specs.ArchRISCV64, specs.ArchLOONGARCH64,
 }
 
+// newOCIConv reads the profile; on an error it returns the conversion so
+// far, with its warnings.
 func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord, muxWhole: opts.MuxWholeArg0,
 		truncate: opts.TruncateErrno, arches: opts.Arches, lines: newLineTable(data)}
 	if len(data) > maxProfile {
-		return nil, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
+		return c, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
 	}
 	var probe map[string]skipValue // which keys there are
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, c.jsonError("", 0, err)
+		return c, c.jsonError("", 0, err)
 	}
 
 	body := data
@@ -276,11 +281,11 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 					} `json:"linux"`
 				}
 				if err := json.Unmarshal(data, &cfg); err != nil {
-					return nil, c.jsonError("", 0, err)
+					return c, c.jsonError("", 0, err)
 				}
 				if cfg.Linux == nil || len(cfg.Linux.Seccomp) == 0 || string(cfg.Linux.Seccomp) == "null" {
 					start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
-					return nil, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
+					return c, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
 				}
 				c.prefix = "linux.seccomp."
 				body = cfg.Linux.Seccomp
@@ -292,10 +297,10 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		base = c.index["linux.seccomp"]
 	}
 	if err := json.Unmarshal(body, &c.top); err != nil {
-		return nil, c.jsonError("", base, err)
+		return c, c.jsonError("", base, err)
 	}
 	if len(c.entryOff) != len(c.top.Syscalls) {
-		return nil, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
+		return c, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
 	}
 
 	// The host arch, as libseccomp's native arch and Docker's filter key.
@@ -303,12 +308,12 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	if opts.Arch != "" {
 		a, err := arch.Lookup(opts.Arch)
 		if err != nil {
-			return nil, fmt.Errorf("policy: OCIOptions.Arch: %w", err)
+			return c, fmt.Errorf("policy: OCIOptions.Arch: %w", err)
 		}
 		c.host = a
 	}
 	if c.host == nil || c.host.GoArch == "" {
-		return nil, fmt.Errorf("policy: host arch %v: give OCIOptions.Arch, an arch Go runs on", c.host)
+		return c, fmt.Errorf("policy: host arch %v: give OCIOptions.Arch, an arch Go runs on", c.host)
 	}
 	c.native = goToDocker[c.host.GoArch]
 
@@ -327,12 +332,12 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		// Parsed as Docker parses the running kernel's release.
 		var kv seccomp.KernelVersion
 		if _, err := fmt.Sscanf(opts.Kernel, "%d.%d", &kv.Kernel, &kv.Major); err != nil {
-			return nil, fmt.Errorf("policy: OCIOptions.Kernel %q: want a version such as 6.1: %v", opts.Kernel, err)
+			return c, fmt.Errorf("policy: OCIOptions.Kernel %q: want a version such as 6.1: %v", opts.Kernel, err)
 		}
 		c.kernel = &kv
 	}
 	if err := c.expand(); err != nil {
-		return nil, err
+		return c, err
 	}
 	return c, nil
 }
@@ -612,6 +617,21 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
+	narrowed := map[string]bool{}
+	for _, r := range rules {
+		if msg := exemptNote(r.Syscall, r.Action, p.Arches); msg != "" {
+			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
+		}
+		on := narrowArches(p, p.Arches, func(a *arch.Arch) bool { return hasSyscall(a, r.Syscall) })
+		for _, x := range r.conds {
+			msg := narrowNote(x, fmt.Sprintf("arg%d", x.Arg), on)
+			if msg == "" || narrowed[msg] {
+				continue
+			}
+			narrowed[msg] = true // once, for the entry's first name
+			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: r.Syscall + ": " + msg})
+		}
+	}
 	for _, r := range rules {
 		r.When = r.when()
 		p.Rules = append(p.Rules, r.Rule)
@@ -1013,7 +1033,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	if errno != "" && c.prefix == "" {
 		// Podman (containers/common pkg/seccomp, getErrno): a decimal
 		// number, else a name of its errno table, with the host's value.
-		v, err := podmanErrno(errno, c.host)
+		v, err := podmanErrno(errno, c.host, c.arches)
 		if err != nil {
 			return 0, c.errf(errnoPath, "%v", err)
 		}
@@ -1069,15 +1089,30 @@ EIDRM ENOMSG ENOTSUP EBADMSG ENOTRECOVERABLE EOWNERDEAD`)
 
 // podmanErrno reads Podman's errno field: a decimal number below 2^32, or
 // one of its names, which takes the value it has on the host (Podman is
-// built for it).
-func podmanErrno(s string, host *arch.Arch) (uint, error) {
+// built for it). With explicit targets (OCIOptions.Arches) the name must
+// have one value on all of them, as constants must in the policy
+// language: EDQUOT and ENOTSUP, for instance, differ on mips.
+func podmanErrno(s string, host *arch.Arch, targets []*arch.Arch) (uint, error) {
 	if v, err := strconv.ParseUint(s, 10, 32); err == nil {
 		return uint(v), nil
 	}
 	if slices.Contains(podmanErrnos, s) {
-		if v, ok := constValue(s, host); ok && v >= 0 {
-			return uint(v), nil
+		if len(targets) == 0 {
+			targets = []*arch.Arch{host}
 		}
+		var first *arch.Arch
+		var n int64
+		for _, a := range targets {
+			v, ok := constValue(s, a)
+			if !ok || v < 0 {
+				return 0, fmt.Errorf("%s is not defined on %s: write the number", s, a.Name)
+			}
+			if first != nil && v != n {
+				return 0, fmt.Errorf("%s is %d on %s but %d on %s: write the number, or one profile per arch", s, n, first.Name, v, a.Name)
+			}
+			first, n = a, v
+		}
+		return uint(n), nil
 	}
 	msg := "unknown errno " + quote(s) + ": Podman refuses it (a decimal number, or a name such as EPERM"
 	if n := suggest(s, podmanErrnos); n != "" {

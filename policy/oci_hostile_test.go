@@ -30,7 +30,9 @@ func TestParseOCIErrno(t *testing.T) {
 		{"65537 truncated", head + `"errnoRet": 65537}]}`, true, "read: errno(1)",
 			[]string{"t.json:1:110: syscalls[0].errnoRet: warning: 65537 does not fit in 16 bits; runc keeps the low 16 bits, 1 (OCIOptions.TruncateErrno)"}},
 		{"70000 truncated, refused by libseccomp", head + `"errnoRet": 70000}]}`, true,
-			"t.json:1:110: syscalls[0].errnoRet: errno 4464: libseccomp refuses errno values above 4094, so runc fails", nil},
+			"t.json:1:110: syscalls[0].errnoRet: errno 4464: libseccomp refuses errno values above 4094, so runc fails",
+			// The warnings before the error come with it.
+			[]string{"t.json:1:110: syscalls[0].errnoRet: warning: 70000 does not fit in 16 bits; runc keeps the low 16 bits, 4464 (OCIOptions.TruncateErrno)"}},
 		{"2^64", head + `"errnoRet": 18446744073709551616}]}`, false,
 			"t.json:1:110: syscalls[0].errnoRet: bad value: number 18446744073709551616 where uint is expected", nil},
 		{"negative", head + `"errnoRet": -1}]}`, false,
@@ -157,5 +159,42 @@ func TestParseOCIHostile(t *testing.T) {
 				t.Errorf("%d rules, %d warnings; want %d, %d: %s", len(p.Rules), len(warns), tc.rules, tc.warns, quote(fmt.Sprint(warns)))
 			}
 		})
+	}
+}
+
+// TestParseOCIErrnoArches: a Podman errno name takes the host's value, and
+// with explicit targets (OCIOptions.Arches, cbpf's --arch) it must have
+// one value on all of them, as a constant must in the policy language.
+func TestParseOCIErrnoArches(t *testing.T) {
+	x86_64, _ := arch.Lookup("x86_64")
+	mipsel, _ := arch.Lookup("mipsel")
+	entry := `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errno": "%s"}]}`
+	def := `{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrno": "%s", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`
+	for _, tc := range []struct {
+		json   string
+		arches []*arch.Arch
+		want   string // the rule's or default's action, or the error
+	}{
+		{fmt.Sprintf(entry, "EDQUOT"), nil, "errno(122)"},
+		{fmt.Sprintf(entry, "EDQUOT"), []*arch.Arch{mipsel}, "errno(1133)"},
+		{fmt.Sprintf(entry, "EDQUOT"), []*arch.Arch{x86_64, mipsel}, "t.json:1:107: syscalls[0].errno: EDQUOT is 122 on x86_64 but 1133 on mipsel: write the number, or one profile per arch"},
+		{fmt.Sprintf(def, "ENOTSUP"), []*arch.Arch{x86_64, mipsel}, "t.json:1:53: defaultErrno: ENOTSUP is 95 on x86_64 but 122 on mipsel: write the number, or one profile per arch"},
+		{fmt.Sprintf(entry, "EPERM"), []*arch.Arch{x86_64, mipsel}, "errno(1)"},
+		{fmt.Sprintf(entry, "1133"), []*arch.Arch{x86_64, mipsel}, "errno(1133)"},
+	} {
+		opts := OCIOptions{Arch: "x86_64", Arches: tc.arches}
+		p, _, err := ParseOCI("t.json", []byte(tc.json), opts)
+		var got string
+		switch {
+		case err != nil:
+			got = err.Error()
+		case len(p.Rules) == 1 && p.Default == Allow:
+			got = ActionText(p.Rules[0].Action)
+		default:
+			got = ActionText(p.Default)
+		}
+		if got != tc.want {
+			t.Errorf("%s on %v:\ngot  %s\nwant %s", tc.json, tc.arches, got, tc.want)
+		}
 	}
 }

@@ -3,11 +3,13 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/cbpfkit/cbpf/arch"
@@ -36,19 +38,45 @@ func (e *ParseError) Error() string {
 // The rules one line makes for several syscalls share their predicate (or
 // the parts of it that do not depend on the syscall): treat the parsed
 // predicates as read-only.
+//
+// On an error, the warnings found before it are returned with it.
 func ParseText(name string, src []byte) (*Policy, []Problem, error) {
-	return ParseTextFor(name, src, nil)
+	return ParseTextWith(name, src, TextOptions{})
 }
 
 // ParseTextFor is ParseText for the given target arches, which replace the
 // file's arch lines (nil: keep them). Constants are resolved against the
 // arches given.
 func ParseTextFor(name string, src []byte, arches []*arch.Arch) (*Policy, []Problem, error) {
-	ps := &textParser{file: name, p: New(KillProcess), override: arches}
+	return ParseTextWith(name, src, TextOptions{Arches: arches})
+}
+
+// TextOptions tune ParseTextWith.
+type TextOptions struct {
+	// Arches, if set, replace the file's arch lines; constants are
+	// resolved against them.
+	Arches []*arch.Arch
+	// X32LowWord and MuxWholeArg0 set the Policy fields of those names,
+	// as the lines "option x32-low-word" and "option mux-whole-arg0" do
+	// (a file's option lines set them too): the warnings are then about
+	// the filter those options make.
+	X32LowWord, MuxWholeArg0 bool
+}
+
+// ParseTextWith is ParseText with options.
+func ParseTextWith(name string, src []byte, opts TextOptions) (*Policy, []Problem, error) {
+	ps := &textParser{file: name, p: New(KillProcess), override: opts.Arches}
+	ps.p.X32LowWord, ps.p.MuxWholeArg0 = opts.X32LowWord, opts.MuxWholeArg0
 	if err := ps.parse(src); err != nil {
-		return nil, nil, err
+		return nil, ps.warnings(), err
 	}
 	return ps.p, ps.warnings(), nil
+}
+
+// textOptions are the words of an option line, and what each sets.
+var textOptions = map[string]func(p *Policy) *bool{
+	"x32-low-word":   func(p *Policy) *bool { return &p.X32LowWord },
+	"mux-whole-arg0": func(p *Policy) *bool { return &p.MuxWholeArg0 },
 }
 
 // ParseAction reads one action as the policy language spells it
@@ -91,18 +119,20 @@ type textParser struct {
 	depth int // of "(" and "!" being parsed on this line
 
 	seenDefault, seenBadArch int // line numbers, 0: not yet
+	seenOption               map[string]bool
 
-	refs      []argRef // named arguments of the rule being parsed
-	wideCol   int      // column of the rule's first constant wider than 32 bits
-	texts     []string // scratch: the terms of the value being read
-	ops       []Expr   // scratch: the operands of the Ands and Ors being read
-	cmps      []Cmp    // the block newCmp takes comparisons from
-	posBuf    []byte   // the block pos cuts positions from
+	refs      []argRef     // named arguments of the rule being parsed
+	narrows   []narrowCand // the rule's comparisons that may mean something else on 32 bits
+	texts     []string     // scratch: the terms of the value being read
+	ops       []Expr       // scratch: the operands of the Ands and Ors being read
+	cmps      []Cmp        // the block newCmp takes comparisons from
+	posBuf    []byte       // the block pos cuts positions from
 	cmpCache  *[cmpCacheSize]*Cmp
 	ruleCache *[ruleCacheSize]ruleSeen
 
-	warns   []textWarning // at most maxWarnings
-	dropped int
+	warns     []textWarning // at most maxWarnings
+	dropped   int
+	lackCache map[string]string // lackingMsg by syscall name
 }
 
 // textWarning is a warning and where it is.
@@ -343,16 +373,27 @@ func (ps *textParser) prescan(src []byte) {
 			statements++
 		}
 		t := bytes.TrimLeft(line, " \t\r\f\v")
-		if !bytes.HasPrefix(t, []byte("arch")) {
+		if !bytes.HasPrefix(t, []byte("arch")) && !bytes.HasPrefix(t, []byte("option")) {
 			return nil
 		}
 		s := unsafe.String(unsafe.SliceData(line), len(line))
 		lx := newLexer(s)
 		kw := lx.next()
-		if kw.kind != tIdent || kw.text != "arch" {
+		if kw.kind != tIdent || kw.text != "arch" && kw.text != "option" {
 			return nil
 		}
 		if t := lx.next(); t.kind == tPunct && (t.text == "," || t.text == ":") {
+			return nil
+		}
+		if kw.text == "option" {
+			// Known before the rules, whose warnings depend on them;
+			// the statement reports unknown ones.
+			archWords(s, kw, func(word string, col int) bool {
+				if field, ok := textOptions[word]; ok {
+					*field(ps.p) = true
+				}
+				return true
+			})
 			return nil
 		}
 		if ps.override != nil {
@@ -404,10 +445,12 @@ func (ps *textParser) statement(line string) error {
 		return ps.actionStatement(&ps.p.BadArch, "after the bad-arch action")
 	case t.kind == tIdent && t.text == "arch" && !ps.isAt(1, ",") && !ps.isAt(1, ":"):
 		return ps.archStatement(line, t)
+	case t.kind == tIdent && t.text == "option" && !ps.isAt(1, ",") && !ps.isAt(1, ":"):
+		return ps.optionStatement(line, t)
 	case t.kind == tIdent:
 		return ps.rule()
 	}
-	return ps.errTok(t, "expected a statement (default, bad-arch, arch or \"syscall: rule\"), found %s", t)
+	return ps.errTok(t, "expected a statement (default, bad-arch, arch, option or \"syscall: rule\"), found %s", t)
 }
 
 func (ps *textParser) actionStatement(dst *Action, what string) error {
@@ -420,13 +463,14 @@ func (ps *textParser) actionStatement(dst *Action, what string) error {
 	return ps.expectEOL(what)
 }
 
-// archWords calls f with each word after the arch keyword kw of line and
-// its column, until f returns false. Arch names are read as words, since
-// they are spelt in many ways ("x86-64", "386", "SCMP_ARCH_AARCH64",
-// "0xc000003e").
+// archWords calls f with each word after the keyword kw (arch, option)
+// of line and its column, until f returns false. Arch names are read as
+// words, since they are spelt in many ways ("x86-64", "386",
+// "SCMP_ARCH_AARCH64", "0xc000003e"), and so are options
+// ("x32-low-word").
 func archWords(line string, kw token, f func(word string, col int) bool) int {
 	rest := stripComment(line)
-	i := kw.col - 1 + len("arch")
+	i := kw.col - 1 + len(kw.text)
 	n := 0
 	for i < len(rest) {
 		c := rest[i]
@@ -474,6 +518,40 @@ func (ps *textParser) archStatement(line string, kw token) error {
 	return nil
 }
 
+// optionStatement reads "option" optname { [","] optname }.
+func (ps *textParser) optionStatement(line string, kw token) error {
+	var err error
+	n := archWords(line, kw, func(word string, col int) bool {
+		field, ok := textOptions[word]
+		if !ok {
+			names := slices.Sorted(maps.Keys(textOptions))
+			msg := "unknown option " + quote(word)
+			if s := suggest(word, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			err = ps.errAt(ps.line, col, "%s; options: %s", msg, strings.Join(names, ", "))
+			return false
+		}
+		if ps.seenOption[word] {
+			ps.warn(col, "option %s is given twice", word)
+		}
+		if ps.seenOption == nil {
+			ps.seenOption = map[string]bool{}
+		}
+		ps.seenOption[word] = true
+		*field(ps.p) = true
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		names := slices.Sorted(maps.Keys(textOptions))
+		return ps.errAt(ps.line, len(stripComment(line))+1, "expected option names after \"option\" (%s)", strings.Join(names, ", "))
+	}
+	return nil
+}
+
 // nameAt is a syscall name of a rule and its column.
 type nameAt struct {
 	name string
@@ -503,8 +581,13 @@ var syscallNames = sync.OnceValues(func() (map[string]string, []string) {
 	return m, names
 })
 
+// suggestions counts the searches suggest makes, for the test that a
+// large file does not make one per warning.
+var suggestions atomic.Int64
+
 // suggest is closest, for names short enough to be typos of a candidate.
 func suggest(s string, candidates []string) string {
+	suggestions.Add(1)
 	if len(s) > maxQuoted {
 		return ""
 	}
@@ -586,7 +669,7 @@ func (ps *textParser) rule() error {
 	}
 
 	ps.refs = ps.refs[:0]
-	ps.wideCol = 0
+	ps.narrows = ps.narrows[:0]
 	var when Expr
 	act := Allow
 	switch t := ps.peek(); {
@@ -647,7 +730,7 @@ func (ps *textParser) rule() error {
 			ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, When: e, Action: act, Pos: ps.pos(ps.line, c.col)})
 		}
 	}
-	ps.checkRules(calls)
+	ps.checkRules(calls, act)
 	return nil
 }
 
@@ -1141,11 +1224,27 @@ func (ps *textParser) checkCmp(col int, arg string, c *Cmp) {
 	case c.Op == GT && c.Value == max:
 		ps.warn(col, "%s never holds: no %d-bit argument is greater", cmpText(arg, c), c.Bits)
 	case c.Op == MaskedEQ && c.Value&^c.Mask != 0:
-		ps.warn(col, "%s never holds: the value has bits outside the mask", cmpText(arg, c))
+		on := ""
+		if c.Bits == 64 && (c.Value&^c.Mask)&0xffffffff == 0 {
+			on = " on 64 bits" // the low halves may hold (narrowNote)
+		}
+		ps.warn(col, "%s never holds%s: the value has bits outside the mask", cmpText(arg, c), on)
 	}
-	if ps.wideCol == 0 && c.Bits == 64 && c.Op != MaskedEQ && c.Value>>32 != 0 && c.Value>>31 != 0x1ffffffff {
-		ps.wideCol = col
+	if c.Bits == 64 && narrowNote(c, arg, []string{"?"}) != "" {
+		if len(ps.narrows) < maxWarnings {
+			ps.narrows = append(ps.narrows, narrowCand{col, strings.Clone(arg), c})
+		} else {
+			ps.dropped++
+		}
 	}
+}
+
+// narrowCand is a comparison narrowNote has something to say about, once
+// the arches it applies on are known.
+type narrowCand struct {
+	col int
+	arg string
+	c   *Cmp
 }
 
 // cmpText prints c with its argument as written.
@@ -1158,26 +1257,49 @@ func cmpText(arg string, c *Cmp) string {
 // checkRules adds the warnings about the rules one line made: syscalls
 // some targets lack, constants that 32-bit arches cut short, and what the
 // filter compares on the socketcall and ipc paths.
-func (ps *textParser) checkRules(calls []nameAt) {
-	var narrow []string
-	for _, a := range ps.targets {
-		if a.ArgBits == 32 {
-			narrow = append(narrow, a.Name)
+func (ps *textParser) checkRules(calls []nameAt, act Action) {
+	if len(ps.narrows) > 0 && !ps.noResolve {
+		on := narrowArches(ps.p, ps.targets, func(a *arch.Arch) bool {
+			return slices.ContainsFunc(calls, func(c nameAt) bool { return hasSyscall(a, c.name) })
+		})
+		for _, n := range ps.narrows {
+			if msg := narrowNote(n.c, n.arg, on); msg != "" {
+				ps.warn(n.col, "%s", msg)
+			}
 		}
 	}
-	if ps.wideCol > 0 && len(narrow) > 0 {
-		ps.warn(ps.wideCol, "on %s arguments are 32-bit; a constant wider than 32 bits is compared by its low half", strings.Join(narrow, ", "))
-	}
 	for _, c := range calls {
-		if msg := lackingMsg(c.name, ps.targets); msg != "" {
+		if msg := exemptNote(c.name, act, ps.targets); msg != "" {
+			ps.warn(c.col, "%s", msg)
+		}
+		if msg, ok := ps.lackCache[c.name]; ok {
+			if msg != "" {
+				ps.warn(c.col, "%s", msg)
+			}
+			continue
+		}
+		if len(ps.warns) >= maxWarnings {
+			// Not kept: count it without making the message and its
+			// suggestion (a large file repeats the same names).
+			if len(lackingArches(c.name, ps.targets)) > 0 {
+				ps.dropped++
+			}
+			continue
+		}
+		msg := lackingMsg(c.name, ps.targets)
+		if ps.lackCache == nil {
+			ps.lackCache = map[string]string{}
+		}
+		ps.lackCache[c.name] = msg // names are the tables' copies: few
+		if msg != "" {
 			ps.warn(c.col, "%s", msg)
 		}
 	}
 }
 
-// lackingMsg says which targets have no syscall name (directly or through
-// a multiplexer), or "" when all have it.
-func lackingMsg(name string, targets []*arch.Arch) string {
+// lackingArches returns the targets that have no syscall name, directly
+// or through a multiplexer.
+func lackingArches(name string, targets []*arch.Arch) []string {
 	var lack []string
 	for _, a := range targets {
 		if _, ok := a.SyscallNumber(name); ok {
@@ -1188,6 +1310,13 @@ func lackingMsg(name string, targets []*arch.Arch) string {
 		}
 		lack = append(lack, a.Name)
 	}
+	return lack
+}
+
+// lackingMsg says which targets have no syscall name (directly or through
+// a multiplexer), or "" when all have it.
+func lackingMsg(name string, targets []*arch.Arch) string {
+	lack := lackingArches(name, targets)
 	switch {
 	case len(lack) == 0:
 		return ""

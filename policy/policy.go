@@ -172,6 +172,12 @@ func (p *Policy) write(b textWriter) {
 		}
 		b.WriteByte('\n')
 	}
+	if p.X32LowWord {
+		b.WriteString("option x32-low-word\n")
+	}
+	if p.MuxWholeArg0 {
+		b.WriteString("option mux-whole-arg0\n")
+	}
 	var names []string
 	var in map[string]bool // names, once there are many
 	for i := 0; i < len(p.Rules); {
@@ -356,6 +362,7 @@ func (p *Policy) validate(warnings bool) []Problem {
 	}
 	known, _ := syscallNames()
 	checked := map[exprKey]bool{} // predicates shared by several rules are checked once
+	lacks := map[string]string{}  // lackingMsg by syscall name
 	targets := p.Targets()
 	for _, r := range p.Rules {
 		if !r.Action.Valid() {
@@ -367,7 +374,22 @@ func (p *Policy) validate(warnings bool) []Problem {
 		if _, ok := known[r.Syscall]; !ok {
 			bad(r.Pos, false, "%s", unknownSyscall(r.Syscall))
 		} else if warnings {
-			if msg := lackingMsg(r.Syscall, targets); msg != "" {
+			msg, ok := lacks[r.Syscall]
+			switch {
+			case ok:
+			case len(ps.list) >= maxWarnings:
+				// Not kept: counted without its message and suggestion.
+				if len(lackingArches(r.Syscall, targets)) > 0 {
+					ps.dropped++
+				}
+			default:
+				msg = lackingMsg(r.Syscall, targets)
+				lacks[r.Syscall] = msg
+			}
+			if msg != "" {
+				bad(r.Pos, true, "%s", msg)
+			}
+			if msg := exemptNote(r.Syscall, r.Action, targets); msg != "" {
 				bad(r.Pos, true, "%s", msg)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
@@ -33,8 +34,9 @@ warnings, mostly names of other arches' syscalls, are not shown).
 The output is the program in any format of "cbpf asm -h": on a terminal by
 default the pseudo listing, otherwise ddd. The pseudo listing ends with a
 summary: the length, and for each arch the mean and maximum instructions
-executed over its syscall numbers (with zero arguments), and how many
-unconditional allows the kernel's action cache serves.
+executed over its syscall numbers (with zero arguments), and how many of
+the syscalls the filter allows whatever their arguments (by a rule or by
+the default action) the kernel's action cache serves.
 
 Actions on the command line are written as in the policy language:
 kill_process, kill_thread, errno(1), trap(2), log, allow, ...
@@ -119,15 +121,6 @@ func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
 	if err != nil {
 		return
 	}
-	unconditional := map[string]bool{}
-	for _, r := range p.Rules {
-		if _, seen := unconditional[r.Syscall]; !seen {
-			unconditional[r.Syscall] = true
-		}
-		if r.When != nil || r.Action != policy.Allow {
-			unconditional[r.Syscall] = false
-		}
-	}
 	for _, a := range p.Targets() {
 		scs := a.Syscalls()
 		lo, hi := scs[0].Number, scs[len(scs)-1].Number
@@ -138,6 +131,7 @@ func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
 			most = max(most, n)
 		}
 		allowed, cached := 0, 0
+		unconditional := unconditionalAllows(p, a)
 		for _, sc := range scs {
 			if unconditional[sc.Name] {
 				allowed++
@@ -159,4 +153,43 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && fi.Mode()&os.ModeDevice != 0
+}
+
+// unconditionalAllows returns the syscalls of a that p allows whatever
+// their arguments: those whose rules (with, for socketcall and ipc, the
+// rules on the calls made through them) all allow, and of which one has
+// no condition or the default allows.
+func unconditionalAllows(p *policy.Policy, a *arch.Arch) map[string]bool {
+	type state struct{ deny, always bool }
+	st := map[string]*state{}
+	get := func(name string) *state {
+		s := st[name]
+		if s == nil {
+			s = &state{}
+			st[name] = s
+		}
+		return s
+	}
+	for _, r := range p.Rules {
+		s := get(r.Syscall)
+		if r.Action != policy.Allow {
+			s.deny = true
+		} else if r.When == nil {
+			s.always = true
+		}
+		if mux, _, ok := a.Multiplexed(r.Syscall); ok && r.Action != policy.Allow {
+			get(mux).deny = true
+		}
+	}
+	out := map[string]bool{}
+	for _, sc := range a.Syscalls() {
+		s := st[sc.Name]
+		switch {
+		case s == nil:
+			out[sc.Name] = p.Default == policy.Allow
+		default:
+			out[sc.Name] = !s.deny && (s.always || p.Default == policy.Allow)
+		}
+	}
+	return out
 }

@@ -70,7 +70,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls || *pf.truncateErrno {
 			return nil, fs.usageError("--caps, --kernel, --new-syscalls and --truncate-errno are for Docker/OCI profiles"), false
 		}
-		p, warns, err = policy.ParseTextFor(name, data, targets)
+		p, warns, err = policy.ParseTextWith(name, data, policy.TextOptions{Arches: targets, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0})
 	case "oci", "docker", "json":
 		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0,
 			TruncateErrno: *pf.truncateErrno, Arches: targets}
@@ -85,6 +85,15 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		return nil, fs.usageError("--lang %q: want text or oci", l), false
 	}
 	if err != nil {
+		// The warnings found before the error first: they may explain it.
+		for _, w := range warns {
+			if w.Pos == "" {
+				w.Pos = name
+			}
+			if !quiet || !w.Warning {
+				fmt.Fprintf(e.stderr, "%s\n", w)
+			}
+		}
 		fmt.Fprintf(e.stderr, "%v\n", err)
 		return nil, exitBad, false
 	}

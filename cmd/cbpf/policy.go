@@ -33,7 +33,7 @@ position.
 With --eval, read calls instead, one a line,
   ARCH NR [A0 .. A5 [IP]]
 (ARCH a name such as x86_64 or an AUDIT_ARCH number, NR a number or a syscall
-name, missing arguments 0, # comments), and print for each what the policy
+name, missing arguments 0, # starts a comment), and print for each what the policy
 decides, as the filter's return value and its action:
   0x7fff0000 ALLOW
 
@@ -92,32 +92,17 @@ error.`)
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		c, ok, err := parseCallLine(sc.Text())
+	err = readCallLines(in, func(n int, fields []callField, length int) error {
+		d, ok, err := parseCallFields(fields, length)
+		c := policy.Call{Arch: d.Arch, Nr: d.Nr, IP: d.InstructionPointer, Args: d.Args}
 		if err != nil {
-			w.Flush()
-			fmt.Fprintf(e.stderr, "%s:%d:%v\n", inName, n, err)
-			return exitBad
+			return &lineError{n, err}
 		}
-		if !ok {
-			continue
+		if ok {
+			ret := uint32(policy.Eval(p, c))
+			fmt.Fprintf(w, "0x%08x %s\n", ret, action.String(ret))
 		}
-		ret := uint32(policy.Eval(p, c))
-		fmt.Fprintf(w, "0x%08x %s\n", ret, action.String(ret))
-	}
-	if err := sc.Err(); err != nil {
-		w.Flush()
-		fmt.Fprintf(e.stderr, "cbpf policy: %s: %v\n", inName, err)
-		return exitUsage
-	}
-	return exitOK
-}
-
-// parseCallLine reads "ARCH NR [A0 .. A5 [IP]]" as cbpf run does; ok is
-// false for blank and comment lines.
-func parseCallLine(line string) (c policy.Call, ok bool, err error) {
-	d, ok, err := parseSeccompLine(line)
-	return policy.Call{Arch: d.Arch, Nr: d.Nr, IP: d.InstructionPointer, Args: d.Args}, ok, err
+		return nil
+	})
+	return callLinesDone(e, w, "policy", inName, err)
 }

@@ -39,7 +39,8 @@ one a line:
 ARCH is an arch name (x86_64, i386, aarch64, ...) or an AUDIT_ARCH value.
 Numbers are decimal, 0x hex, or negative decimal (two's complement: 32 bits
 for NR, 64 bits for the arguments and IP). Missing arguments and IP are 0.
-Blank lines and lines starting with # are skipped. Output, one line an input:
+# starts a comment, at the start of a line or after its fields; blank
+lines are skipped. Output, one line an input:
 
   0x00050001 ERRNO(1) insns=9
 
@@ -122,43 +123,207 @@ func runRun(e *env, args []string) int {
 }
 
 func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) int {
-	name, data, err := readInput(e, path)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
-		return exitUsage
-	}
-	for n, rest := 1, data; len(rest) > 0; n++ {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		rest = after
-		d, ok, err := parseSeccompLine(string(line))
+	name, in := "<stdin>", io.Reader(e.stdin)
+	if path != "" && path != "-" {
+		f, err := os.Open(path)
 		if err != nil {
-			w.Flush()
-			fmt.Fprintf(e.stderr, "%s:%d:%v\n", name, n, err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
+			return exitUsage
 		}
-		if !ok {
+		defer f.Close()
+		name, in = path, f
+	}
+	err := readCallLines(in, func(n int, fields []callField, length int) error {
+		d, ok, err := parseCallFields(fields, length)
+		if err != nil {
+			return &lineError{n, err}
+		}
+		if ok {
+			r := m.RunSeccompOpts(d, opts)
+			fmt.Fprintf(w, "0x%08x %s insns=%d\n", r.Ret, action.String(r.Ret), r.Insns)
+		}
+		return nil
+	})
+	return callLinesDone(e, w, "run", name, err)
+}
+
+// lineError is an error in line n of the inputs; Err is a *colError, and
+// the error prints as "N:COL: msg".
+type lineError struct {
+	n   int
+	Err error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("%d:%v", e.n, e.Err) }
+
+// callLinesDone reports how reading the inputs ended: a bad line is
+// exitBad, at its position; an I/O error exitUsage.
+func callLinesDone(e *env, w *bufio.Writer, cmd, name string, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	w.Flush()
+	var le *lineError
+	if errors.As(err, &le) {
+		fmt.Fprintf(e.stderr, "%s:%v\n", name, le)
+		return exitBad
+	}
+	fmt.Fprintf(e.stderr, "cbpf %s: %s: %v\n", cmd, name, err)
+	return exitUsage
+}
+
+// maxField is how much of an input field is kept: a valid one is at most
+// a few dozen bytes, and of a longer one messages quote the start and give
+// the length.
+const maxField = 256
+
+// callField is one field of an input line: its text (its first maxField
+// bytes, if it is longer), its length and its 1-based column.
+type callField struct {
+	s      string
+	n, col int
+}
+
+// quote quotes the field for a message, with its length if it is long.
+func (f callField) quote() string {
+	if f.n <= maxQuoted {
+		return strconv.Quote(f.s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(f.s[cut]) {
+		cut--
+	}
+	return strconv.Quote(f.s[:cut]) + fmt.Sprintf("... (%d bytes)", f.n)
+}
+
+// maxFields is how many fields of a line are kept: one more than a valid
+// line has, to say where the extra ones start.
+const maxFields = 10
+
+// fieldScanner splits a line into fields (separated by blanks and tabs) as
+// its bytes come, cutting it at its # comment and dropping the \r's that
+// end it, keeping at most maxFields fields of maxField bytes: memory is
+// bounded whatever the line's length.
+type fieldScanner struct {
+	fields  []callField
+	n       int  // bytes of the line before its comment
+	cr      int  // \r bytes that end them
+	in      bool // in a field
+	stored  bool // the field is one of fields
+	comment bool
+	cur     []byte
+}
+
+func (s *fieldScanner) reset() {
+	*s = fieldScanner{fields: s.fields[:0], cur: s.cur[:0]}
+}
+
+func (s *fieldScanner) feed(b []byte) {
+	for _, c := range b {
+		if s.comment {
+			return
+		}
+		switch c {
+		case '#':
+			s.close()
+			s.comment = true
+			continue
+		case ' ', '\t':
+			s.close()
+			s.n++
+			s.cr = 0
+			continue
+		case '\r':
+			s.cr++
+		default:
+			s.cr = 0
+		}
+		s.n++
+		if !s.in {
+			s.in = true
+			s.cur = s.cur[:0]
+			s.stored = len(s.fields) < maxFields
+			if s.stored {
+				s.fields = append(s.fields, callField{col: s.n})
+			}
+		}
+		if !s.stored {
 			continue
 		}
-		r := m.RunSeccompOpts(d, opts)
-		fmt.Fprintf(w, "0x%08x %s insns=%d\n", r.Ret, action.String(r.Ret), r.Insns)
+		s.fields[len(s.fields)-1].n++
+		if len(s.cur) < maxField {
+			s.cur = append(s.cur, c)
+		}
 	}
-	return exitOK
+}
+
+// close ends the field being read.
+func (s *fieldScanner) close() {
+	if s.in && s.stored {
+		s.fields[len(s.fields)-1].s = string(s.cur)
+	}
+	s.in = false
+}
+
+// end ends the line: the \r's that end it are not part of it.
+func (s *fieldScanner) end() {
+	if s.comment {
+		return
+	}
+	if s.in && s.stored {
+		f := &s.fields[len(s.fields)-1]
+		f.n -= min(s.cr, f.n)
+		s.cur = s.cur[:min(len(s.cur), f.n)]
+		if f.n == 0 {
+			s.fields = s.fields[:len(s.fields)-1]
+			s.in = false
+		}
+	}
+	s.n -= s.cr
+	s.close()
+}
+
+// readCallLines calls f with the fields of each line of r and the length
+// of the line before its comment, and the line's number, until f fails;
+// it returns f's error or the error reading r. Memory is bounded whatever
+// the lines' length (fieldScanner).
+func readCallLines(r io.Reader, f func(n int, fields []callField, length int) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var sc fieldScanner
+	for n := 1; ; n++ {
+		sc.reset()
+		read, eof := 0, false
+		for {
+			chunk, err := br.ReadSlice('\n')
+			read += len(chunk)
+			sc.feed(bytes.TrimSuffix(chunk, []byte("\n")))
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				return err
+			}
+			break
+		}
+		if eof && read == 0 {
+			return nil
+		}
+		sc.end()
+		if err := f(n, sc.fields, sc.n); err != nil {
+			return err
+		}
+		if eof {
+			return nil
+		}
+	}
 }
 
 // maxQuoted bounds the input a message quotes.
 const maxQuoted = 40
-
-// quote quotes s for a message, cut to maxQuoted bytes.
-func quote(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + fmt.Sprintf("... (%d bytes)", len(s))
-}
 
 // colError is an error at a 1-based column; it prints as "COL: msg".
 type colError struct {
@@ -168,47 +333,38 @@ type colError struct {
 
 func (e *colError) Error() string { return fmt.Sprintf("%d: %s", e.col, e.msg) }
 
-// parseSeccompLine parses "ARCH NR [A0..A5 [IP]]". ok is false for blank
-// and comment lines.
+// parseSeccompLine parses "ARCH NR [A0..A5 [IP]] [# comment]". ok is false
+// for blank and comment lines.
 func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
-	line = strings.TrimRight(line, "\r")
-	type field struct {
-		s   string
-		col int
-	}
-	var fields []field
-	for i := 0; i < len(line) && len(fields) < 10; {
-		if line[i] == ' ' || line[i] == '\t' {
-			i++
-			continue
-		}
-		j := i
-		for j < len(line) && line[j] != ' ' && line[j] != '\t' {
-			j++
-		}
-		fields = append(fields, field{line[i:j], i + 1})
-		i = j
-	}
-	if len(fields) == 0 || strings.HasPrefix(fields[0].s, "#") {
+	var sc fieldScanner
+	sc.feed([]byte(line))
+	sc.end()
+	return parseCallFields(sc.fields, sc.n)
+}
+
+// parseCallFields parses the fields of a line, of the given length before
+// its comment.
+func parseCallFields(fields []callField, length int) (d vm.SeccompData, ok bool, err error) {
+	if len(fields) == 0 {
 		return d, false, nil
 	}
 	if len(fields) < 2 {
-		return d, false, &colError{len(line) + 1, "want ARCH NR [A0..A5 [IP]]: missing NR"}
+		return d, false, &colError{length + 1, "want ARCH NR [A0..A5 [IP]]: missing NR"}
 	}
 	if len(fields) > 9 {
 		return d, false, &colError{fields[9].col, "too many fields: want ARCH NR, six arguments and IP at most (9)"}
 	}
-	d.Arch, err = parseArch(fields[0].s)
+	d.Arch, err = parseArch(fields[0])
 	if err != nil {
 		return d, false, &colError{fields[0].col, err.Error()}
 	}
-	nr, err := parseNum(fields[1].s, 32)
+	nr, err := parseNum(fields[1], 32)
 	if err != nil {
 		// A syscall name of the arch's table (x32 names on x86_64 need the
 		// x32 arch name).
 		a, lerr := arch.Lookup(fields[0].s)
 		n, ok := uint32(0), false
-		if lerr == nil {
+		if lerr == nil && fields[1].n == len(fields[1].s) {
 			n, ok = a.SyscallNumber(fields[1].s)
 		}
 		if !ok {
@@ -218,7 +374,7 @@ func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
 	}
 	d.Nr = int32(uint32(nr))
 	for i, f := range fields[2:] {
-		v, err := parseNum(f.s, 64)
+		v, err := parseNum(f, 64)
 		if err != nil {
 			what := "IP"
 			if i < 6 {
@@ -235,25 +391,31 @@ func parseSeccompLine(line string) (d vm.SeccompData, ok bool, err error) {
 	return d, true, nil
 }
 
-func parseArch(s string) (uint32, error) {
-	if a, err := arch.Lookup(s); err == nil && a != nil {
-		return a.Audit, nil
+func parseArch(f callField) (uint32, error) {
+	if f.n == len(f.s) {
+		if a, err := arch.Lookup(f.s); err == nil && a != nil {
+			return a.Audit, nil
+		}
+		// Any AUDIT_ARCH value, known to the table or not (to try a
+		// filter's bad-arch path).
+		if v, err := parseNum(f, 32); err == nil && !strings.HasPrefix(f.s, "-") {
+			return uint32(v), nil
+		}
 	}
-	// Any AUDIT_ARCH value, known to the table or not (to try a filter's
-	// bad-arch path).
-	if v, err := parseNum(s, 32); err == nil && !strings.HasPrefix(s, "-") {
-		return uint32(v), nil
-	}
-	return 0, fmt.Errorf("unknown arch %s (a name such as x86_64, or an AUDIT_ARCH value)", quote(s))
+	return 0, fmt.Errorf("unknown arch %s (a name such as x86_64, or an AUDIT_ARCH value)", f.quote())
 }
 
 // parseNum reads decimal, 0x hex, or negative decimal as two's complement
 // in bits (32 or 64).
-func parseNum(s string, bits int) (uint64, error) {
-	if strings.HasPrefix(s, "-") {
+func parseNum(f callField, bits int) (uint64, error) {
+	s := f.s
+	if f.n > len(s) {
+		s = "" // cut: not a number
+	}
+	if strings.HasPrefix(f.s, "-") {
 		v, err := strconv.ParseInt(s, 10, bits)
 		if err != nil {
-			return 0, fmt.Errorf("bad number %s (negative numbers must fit in %d bits, decimal)", quote(s), bits)
+			return 0, fmt.Errorf("bad number %s (negative numbers must fit in %d bits, decimal)", f.quote(), bits)
 		}
 		if bits == 32 {
 			return uint64(uint32(v)), nil
@@ -267,7 +429,7 @@ func parseNum(s string, bits int) (uint64, error) {
 	}
 	v, err := strconv.ParseUint(t, base, bits)
 	if err != nil {
-		return 0, fmt.Errorf("bad number %s (want decimal, 0x hex or negative decimal within %d bits)", quote(s), bits)
+		return 0, fmt.Errorf("bad number %s (want decimal, 0x hex or negative decimal within %d bits)", f.quote(), bits)
 	}
 	return v, nil
 }

@@ -1,0 +1,15 @@
+package policy_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/cbpfkit/cbpf/internal/kernel"
+)
+
+// TestMain lets the kernel oracle re-execute this test binary as the child
+// that installs seccomp filters (never this process).
+func TestMain(m *testing.M) {
+	kernel.MaybeChild()
+	os.Exit(m.Run())
+}
