@@ -1122,12 +1122,18 @@ func podmanErrno(s string, host *arch.Arch, targets []*arch.Arch) (uint, error) 
 }
 
 func (c *ociConv) warnf(path, format string, a ...any) {
+	if c.problems.full() {
+		return // counted, not built: a file of many problems
+	}
 	c.problems.add(Problem{Pos: c.pos(path), Warning: true, Msg: fmt.Sprintf(format, a...)})
 }
 
 // warnAt warns at an offset, about a full path (with the config.json
 // prefix).
 func (c *ociConv) warnAt(off int, path, format string, a ...any) {
+	if c.problems.full() {
+		return // counted, not built: a file of many problems
+	}
 	c.problems.add(Problem{Pos: c.at(off, path), Warning: true, Msg: fmt.Sprintf(format, a...)})
 }
 

@@ -275,10 +275,13 @@ const lsPseudo = 0xffff0000
 // ipc calls to socketcall/ipc and drop names the arch lacks.
 var abiRewrite = map[string]bool{"x86": true, "mips": true, "mipsel": true, "ppc64": true, "ppc64le": true, "s390x": true}
 
+// allArches is arch.All, read only.
+var allArches = arch.All()
+
 // libseccompKnows reports whether libseccomp 2.5.4 resolves name at all
 // (runc skips names it does not).
 func libseccompKnows(name string) bool {
-	for _, a := range arch.All() {
+	for _, a := range allArches {
 		if a.Name == "loongarch64" {
 			continue
 		}
@@ -1319,6 +1322,7 @@ func (c *ociConv) lsRules(def Action) []lsRule {
 	defer func() { c.problems = saved }()
 	var out []lsRule
 	defer func() { c.ent = nil }()
+	knows := map[string]bool{} // libseccompKnows, once a name
 	for _, index := range c.entries {
 		path := fmt.Sprintf("syscalls[%d]", index)
 		c.ent = c.indexEntry(index, c.entryOff[index], c.entryBytes(index), false)
@@ -1342,8 +1346,18 @@ func (c *ociConv) lsRules(def Action) []lsRule {
 			conds = append(conds, cmp)
 		}
 		split := slices.ContainsFunc(count[:], func(n int) bool { return n > 1 })
+		seen := map[string]bool{}
 		for j, name := range e.call.Names {
-			if !libseccompKnows(name) {
+			if seen[name] {
+				continue // the same rule again: libseccomp adds it once
+			}
+			seen[name] = true
+			k, ok := knows[name]
+			if !ok {
+				k = libseccompKnows(name)
+				knows[name] = k
+			}
+			if !k {
 				continue
 			}
 			pos := c.pos(fmt.Sprintf("%s.names[%d]", path, j))

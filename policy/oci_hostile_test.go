@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -145,9 +146,21 @@ func TestParseOCIHostile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			p, warns, err := ParseOCI("t.json", []byte(tc.json), ociX86)
+			runtime.ReadMemStats(&after)
 			if d := time.Since(start); d > 20*time.Second {
 				t.Errorf("took %v", d)
+			}
+			// Memory in proportion to the input: everything the parse
+			// allocates, garbage included, within 50 bytes a byte of
+			// input (1 MB of "read", "write"... names took 120 before
+			// the libseccomp check read each name once).
+			if total := after.TotalAlloc - before.TotalAlloc; total > 50*uint64(len(tc.json))+16<<20 {
+				t.Errorf("allocated %d MB for %d KB of input", total>>20, len(tc.json)>>10)
+			} else {
+				t.Logf("allocated %.1f MB for %d KB of input", float64(total)/(1<<20), len(tc.json)>>10)
 			}
 			if tc.err != "" || err != nil {
 				if err == nil || err.Error() != tc.err {

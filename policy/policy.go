@@ -298,6 +298,16 @@ type problemList struct {
 	dropped int
 }
 
+// full reports whether the list is at its bound, counting one more
+// problem left out if so: callers skip building the message.
+func (l *problemList) full() bool {
+	if len(l.list) >= maxWarnings {
+		l.dropped++
+		return true
+	}
+	return false
+}
+
 func (l *problemList) add(p Problem) {
 	if len(l.list) >= maxWarnings {
 		l.dropped++
