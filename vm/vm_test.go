@@ -517,3 +517,26 @@ func TestOneShot(t *testing.T) {
 		t.Errorf("RunPacket = %+v, %v", r, err)
 	}
 }
+
+// TestMachineMode: a Machine reports the mode it was prepared for, and the
+// mode decides which input it runs (the other Run method returns the zero
+// Result).
+func TestMachineMode(t *testing.T) {
+	prog := []bpf.RawInstruction{{Op: 0x06, K: 7}} // ret #7
+	for _, mode := range []Mode{Seccomp, Packet} {
+		m, err := New(prog, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Mode() != mode {
+			t.Errorf("New(_, %v).Mode() = %v", mode, m.Mode())
+		}
+		s, p := m.RunSeccomp(SeccompData{}), m.RunPacket([]byte{1}, nil)
+		if (mode == Seccomp) != (s.Ret == 7) || (mode == Packet) != (p.Ret == 7) {
+			t.Errorf("mode %v: RunSeccomp %+v, RunPacket %+v", mode, s, p)
+		}
+	}
+	if _, err := New(prog, Mode(7)); err == nil {
+		t.Error("New accepts mode 7")
+	}
+}
