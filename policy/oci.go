@@ -659,6 +659,9 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 	}
 	for k, r := range rules {
 		for _, a := range p.Arches {
+			if msg := structArgNote(a, r.Syscall, all[k].When); msg != "" {
+				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg + " (runc installs the filter all the same)"})
+			}
 			mux, call, ok := a.Multiplexed(r.Syscall)
 			if !ok {
 				continue
