@@ -121,3 +121,14 @@ func (a *Arch) MultiplexedCalls(mux string) []string {
 	}
 	return ns
 }
+
+// IPCVersions reports whether a's ipc(2) accepts an interface version in
+// bits 16 to 31 of its first argument (ksys_ipc). s390x's refuses any
+// with EINVAL (arch/s390/kernel/syscall.c, s390_ipc). It is false where a
+// has no ipc.
+func (a *Arch) IPCVersions() bool {
+	if _, ok := a.SyscallNumber(IPC); !ok {
+		return false
+	}
+	return a.Name != "s390x"
+}

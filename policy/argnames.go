@@ -1,8 +1,12 @@
 package policy
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cbpfkit/cbpf/arch"
 )
 
 // argNamesText names the arguments of common syscalls, as the kernel does
@@ -207,4 +211,93 @@ func argIndex(syscall, archName, name string) int {
 		}
 	}
 	return -1
+}
+
+// structCall is a call whose kernel entry on an arch takes one argument,
+// the address of a struct that holds the call's arguments: the registers
+// a filter sees do not hold them.
+type structCall struct {
+	entry, str string // the kernel's function and struct
+	use        string // a call of the same job with its arguments in registers, or ""
+}
+
+// structCalls lists them by call and arch, from the kernel's syscall
+// tables: x86's mmap (90) is old_mmap (arch/x86/kernel/sys_ia32.c for the
+// compat entry, mm/mmap.c) and its select (82) old_select (fs/select.c);
+// s390x's mmap is old_mmap too (arch/s390/kernel/syscall.c), and s390x has
+// no mmap2.
+var structCalls = map[string]map[string]structCall{
+	"mmap":   {"x86": {"old_mmap", "struct mmap_arg_struct", "mmap2"}, "s390x": {"old_mmap", "struct s390_mmap_arg_struct", ""}},
+	"select": {"x86": {"old_select", "struct sel_arg_struct", "_newselect"}},
+}
+
+// structArgCall returns the struct call syscall is on the named arch.
+func structArgCall(syscall, archName string) (structCall, bool) {
+	s, ok := structCalls[syscall][archName]
+	return s, ok
+}
+
+// namedStructArg is the error for argument name of syscall on an arch
+// where the kernel reads it from memory, or "".
+func namedStructArg(syscall, archName, name string) string {
+	s, ok := structArgCall(syscall, archName)
+	if !ok {
+		return ""
+	}
+	instead := fmt.Sprintf("; no call there has them in registers: leave %s out of the targets", archName)
+	if s.use != "" {
+		instead = fmt.Sprintf("; on %s use %s, whose arguments are in registers, or leave %s out of the targets", archName, s.use, archName)
+	}
+	return fmt.Sprintf("%s of %s cannot be compared on %s: the kernel's %s there is %s, which takes one argument, the address of a %s holding the arguments, so no register holds %s%s",
+		quote(name), syscall, archName, syscall, s.entry, s.str, name, instead)
+}
+
+// structArgNote is the warning for a rule with conditions on syscall on
+// arch a where the kernel reads the arguments from memory, or "".
+func structArgNote(a *arch.Arch, syscall string, when Expr) string {
+	s, ok := structArgCall(syscall, a.Name)
+	if !ok || when == nil {
+		return ""
+	}
+	var used [6]bool
+	walk(when, func(c *Cmp) {
+		if c != nil && c.Arg >= 0 && c.Arg < 6 {
+			used[c.Arg] = true
+		}
+	})
+	var parts []string
+	for k, u := range used {
+		switch {
+		case !u:
+		case k == 0:
+			parts = append(parts, "arg0 with the address of the struct")
+		default:
+			parts = append(parts, fmt.Sprintf("arg%d with a register the kernel ignores for it (the caller sets it as it likes)", k))
+		}
+	}
+	msg := fmt.Sprintf("%s: on %s the kernel's %s is %s, which takes one argument, the address of a %s holding the arguments: the filter compares %s",
+		syscall, a.Name, syscall, s.entry, s.str, strings.Join(parts, ", and "))
+	if s.use != "" {
+		msg += fmt.Sprintf("; use %s, whose arguments are in registers", s.use)
+	}
+	return msg
+}
+
+// checkStructArgs warns where a rule compares arguments of a call that a
+// target's kernel reads from memory (structCalls).
+func (ps *textParser) checkStructArgs() {
+	for _, r := range ps.p.Rules {
+		if _, ok := structCalls[r.Syscall]; !ok || r.When == nil {
+			continue
+		}
+		for _, a := range ps.targets {
+			if msg := structArgNote(a, r.Syscall, r.When); msg != "" {
+				// Pos is ps.pos(line, col).
+				l, c, _ := strings.Cut(strings.TrimPrefix(r.Pos, ps.file+":"), ":")
+				line, _ := strconv.Atoi(l)
+				col, _ := strconv.Atoi(c)
+				ps.warnAt(line, col, "%s", msg)
+			}
+		}
+	}
 }

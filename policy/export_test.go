@@ -1,12 +1,14 @@
 package policy
 
+import "github.com/cbpfkit/cbpf/arch"
+
 // For the external tests (mux_vm_test.go), which use the compiler.
 
 // MuxSlotsForTest returns what each of the multiplexer's registers holds
 // for call name: "call", "arg N", "addr" or "ignored".
-func MuxSlotsForTest(mux, name string) [6]string {
+func MuxSlotsForTest(a *arch.Arch, mux, name string) [6]string {
 	var out [6]string
-	for i, s := range muxSlots(mux, name) {
+	for i, s := range muxSlots(a, mux, name) {
 		switch s.kind {
 		case slotCall:
 			out[i] = "call"

@@ -38,10 +38,11 @@ var ignored = muxSlot{kind: slotIgnored}
 
 // ipcSlots maps each call of ipc(call, first, second, third, ptr, fifth) to
 // what ipc's arguments 1 to 5 carry, as Linux's ipc/syscall.c reads them
-// (ksys_ipc, and compat_ksys_ipc for i386 on a 64-bit kernel, which agree).
-// For msgrcv it is the form with interface version 0 (the high 16 bits of
-// arg0), the only one a rule's filter code matches: arg0 must equal the
-// call number.
+// (ksys_ipc, and compat_ksys_ipc for i386 on a 64-bit kernel, which agree)
+// on x86, ppc64 and mips o32. s390x differs (ipcSlotsS390x). For msgrcv it
+// is the form with interface version 0 (bits 16 to 31 of arg0), which
+// reads msgp and msgtyp from a struct ipc_kludge at ptr; msgrcvVersioned
+// is the form of the other versions.
 var ipcSlots = map[string][5]muxSlot{
 	// ksys_semtimedop(first, ptr, second, NULL)
 	"semop": {inArg(0), inArg(2), ignored, inArg(1), ignored},
@@ -70,10 +71,25 @@ var ipcSlots = map[string][5]muxSlot{
 	"shmctl": {inArg(0), inArg(1), ignored, inArg(2), ignored},
 }
 
-// muxSlots returns what the six registers of multiplexer mux hold for
-// call name: socketcall(call, args) has the call's arguments in memory at
-// args and ignores its other registers.
-func muxSlots(mux, name string) [6]muxSlot {
+// msgrcvVersioned is msgrcv's form for an interface version other than 0:
+// ksys_msgrcv(first, ptr, second, fifth, third).
+var msgrcvVersioned = [5]muxSlot{inArg(0), inArg(2), inArg(4), inArg(1), inArg(3)}
+
+// ipcSlotsS390x overrides ipcSlots on s390x, whose ipc takes five
+// arguments (arch/s390/kernel/syscall.c, s390_ipc): it calls ksys_ipc with
+// third as fifth too, so semtimedop's timeout is in third, and its own
+// arg5 is a register it ignores for every call. It also refuses any
+// version (EINVAL when bits 16 to 31 of arg0 are set), so msgrcv has only
+// the struct form.
+var ipcSlotsS390x = map[string][5]muxSlot{
+	"semtimedop": {inArg(0), inArg(2), inArg(3), inArg(1), ignored},
+}
+
+// muxSlots returns what the six registers of multiplexer mux hold on a
+// for call name (for msgrcv, the version 0 form): socketcall(call, args)
+// has the call's arguments in memory at args and ignores its other
+// registers.
+func muxSlots(a *arch.Arch, mux, name string) [6]muxSlot {
 	out := [6]muxSlot{{kind: slotCall}}
 	if mux == arch.Socketcall {
 		out[1] = addrOf("the address of " + name + "'s arguments")
@@ -82,9 +98,40 @@ func muxSlots(mux, name string) [6]muxSlot {
 		}
 		return out
 	}
-	sl := ipcSlots[name]
+	sl, ok := ipcSlots[name]
+	if a.Name == "s390x" {
+		if o, over := ipcSlotsS390x[name]; over {
+			sl = o
+		}
+	}
+	if !ok {
+		return out
+	}
 	copy(out[1:], sl[:])
 	return out
+}
+
+// muxForm is one way the kernel reads the multiplexer's registers for a
+// call that the filter matches as the rule's: when says which calls ("" if
+// the form is the only one).
+type muxForm struct {
+	when  string
+	slots [6]muxSlot
+}
+
+// muxForms returns the forms of call name through mux on a that the
+// filter matches: msgrcv has two where the kernel accepts ipc versions
+// and the filter reads the call number as the kernel does (bits 16 to 31
+// of arg0 may be set); every other call has one.
+func muxForms(a *arch.Arch, mux, name string, whole bool) []muxForm {
+	f := []muxForm{{slots: muxSlots(a, mux, name)}}
+	if mux == arch.IPC && name == "msgrcv" && !whole && a.IPCVersions() {
+		v := f[0].slots
+		copy(v[1:], msgrcvVersioned[:])
+		f[0].when = "for version 0 (bits 16 to 31 of arg0 clear)"
+		f = append(f, muxForm{when: "for other versions", slots: v})
+	}
+	return f
 }
 
 // muxCallName is the constant that names call name in the multiplexer's
@@ -154,103 +201,43 @@ func (f muxFallback) text(mux string) string {
 	return mux + "'s own rules or the default action"
 }
 
-// tri is a truth value that may be unknown.
-type tri uint8
-
-const (
-	triFalse tri = iota
-	triTrue
-	triUnknown
-)
-
-// why a comparison on the multiplexer's path is unknown.
-type muxReasons struct {
-	asWritten, otherArg, addr, caller bool
-}
-
 // muxNotes says, for a rule on a call that arch a also offers through
 // socketcall or ipc, what a filter compares on the multiplexer's path
-// where that is not what the rule says: the conditions (what the
-// registers they are compared with hold) and the calls the rule misses
-// because the filter compares the whole of arg0 with the call number,
-// when those get a less restrictive action (p.MuxWholeArg0; with runc,
-// for an OCI profile, what runc's filter misses where cbpf's does not).
-// bits is the width the filter compares a's arguments in
-// (Policy.ArgBits); fb what calls that miss the rule get.
+// where that is not what the rule says: the conditions that decide the
+// outcome there (what the registers they are compared with hold), those
+// that cannot, and the calls the rule misses because the filter compares
+// the whole of arg0 with the call number, when those get a less
+// restrictive action (p.MuxWholeArg0; with runc, for an OCI profile, what
+// runc's filter misses where cbpf's does not). bits is the width the
+// filter compares a's arguments in (Policy.ArgBits); fb what calls that
+// miss the rule get.
 func muxNotes(a *arch.Arch, r Rule, bits int, fb muxFallback, p *Policy, runc bool) []string {
 	mux, call, ok := a.Multiplexed(r.Syscall)
 	if !ok {
 		return nil
 	}
-	slots := muxSlots(mux, r.Syscall)
 	through := fmt.Sprintf("%s: on %s, through %s(%s)", r.Syscall, a.Name, mux, muxCallName(mux, r.Syscall))
 	var notes []string
 	if r.When != nil && nesting(r.When, MaxNesting) <= MaxNesting {
-		var count [6]int
-		var first [6]*Cmp
-		walk(r.When, func(c *Cmp) {
-			if c != nil && c.Arg >= 0 && c.Arg < 6 {
-				if count[c.Arg] == 0 {
-					first[c.Arg] = c
-				}
-				count[c.Arg]++
-			}
-		})
-		var parts []string
-		misread := false
-		for k := range 6 {
-			if count[k] == 0 {
-				continue
-			}
-			conds := first[k].String()
-			if count[k] > 1 {
-				conds = fmt.Sprintf("the %d conditions on arg%d (%s, ...)", count[k], k, conds)
-			}
-			s := slots[k]
-			switch {
-			case s.kind == slotCall:
-				where := ""
-				for j, t := range slots {
-					if t.kind == slotArg && t.arg == 0 {
-						where = fmt.Sprintf("; %s's arg0 is in %s's arg%d", r.Syscall, mux, j)
-					}
-				}
-				parts = append(parts, fmt.Sprintf("does not check arg0 (%s's arg0 is the call number%s)", mux, where))
-				misread = true
-			case s.kind == slotArg && s.arg == k:
-				parts = append(parts, fmt.Sprintf("checks %s as written (%s's arg%d holds %s's arg%d too)", conds, mux, k, r.Syscall, k))
-			case s.kind == slotArg:
-				how := "in other registers"
-				if s.arg == k-1 {
-					how = "shifted by one"
-				}
-				parts = append(parts, fmt.Sprintf("compares %s with %s's arg%d, which holds %s's arg%d (%s passes the arguments %s)", conds, mux, k, r.Syscall, s.arg, mux, how))
-				misread = true
-			case s.kind == slotAddr:
-				parts = append(parts, fmt.Sprintf("compares %s with %s's arg%d, %s", conds, mux, k, s.desc))
-				misread = true
-			default:
-				parts = append(parts, fmt.Sprintf("compares %s with %s's arg%d, a register %s ignores for %s, which the caller sets as it likes", conds, mux, k, mux, r.Syscall))
-				misread = true
-			}
-		}
-		if misread {
-			var why muxReasons
-			v := muxTruth(r.When, &slots, bits, &why)
-			notes = append(notes, fmt.Sprintf("%s the filter %s: %s", through, joinAnd(parts), verdict(v, why, r.Syscall)))
+		if s := muxCondNote(a, mux, r, bits, p.MuxWholeArg0); s != "" {
+			notes = append(notes, through+" the filter "+s)
 		}
 	}
 	// The filter compares the whole of arg0 with the call number; the
 	// kernel reads less of it.
 	var bypass string
 	switch {
+	case mux == arch.IPC && !a.IPCVersions():
+		if a.ArgBits == 64 {
+			bypass = fmt.Sprintf("calls whose arg0 has %d in its low 32 bits and higher bits set do not match this rule, since the filter compares all of arg0 with %d (the kernel reads only the low 32 bits, refusing a version in bits 16 to 31, and runs %s all the same)", call, call, r.Syscall)
+		}
 	case mux == arch.IPC:
 		runs := "runs " + r.Syscall + " all the same"
 		switch r.Syscall {
 		case "shmat":
 			runs = "runs shmat for every version but 1"
 		case "msgrcv":
-			runs = "runs msgrcv for every version but 0, with msgp in ipc's arg4 and msgtyp in its arg5"
+			runs = "runs msgrcv all the same, for a version other than 0 with msgp in ipc's arg4 and msgtyp in its arg5"
 		}
 		high := ""
 		if a.ArgBits == 64 {
@@ -271,6 +258,137 @@ func muxNotes(a *arch.Arch, r Rule, bits int, fb muxFallback, p *Policy, runc bo
 	return notes
 }
 
+// muxCondNote says what the filter does with the conditions of rule r on
+// the path through mux, or "" when it checks them as written.
+func muxCondNote(a *arch.Arch, mux string, r Rule, bits int, whole bool) string {
+	var count [6]int
+	var first [6]*Cmp
+	walk(r.When, func(c *Cmp) {
+		if c != nil && c.Arg >= 0 && c.Arg < 6 {
+			if count[c.Arg] == 0 {
+				first[c.Arg] = c
+			}
+			count[c.Arg]++
+		}
+	})
+	forms := muxForms(a, mux, r.Syscall, whole)
+	// The predicate as the filter compares it on that path.
+	w := MuxPredicate(r.When)
+	if w != nil && bits == 32 {
+		w = Narrow(w)
+	}
+	type formEval struct{ in, full muxEval }
+	evs := make([]formEval, len(forms))
+	var dep [6]bool
+	exact := true
+	for i, f := range forms {
+		var addr [6]bool
+		for k, s := range f.slots {
+			addr[k] = s.kind == slotAddr
+		}
+		evs[i] = formEval{analyseMux(w, &addr, true, bits), analyseMux(w, &addr, false, bits)}
+		for k := range 6 {
+			dep[k] = dep[k] || evs[i].full.dep[k] // what the filter compares: any value
+		}
+		exact = exact && evs[i].full.exact
+	}
+	var parts []string
+	misread := len(forms) > 1
+	for k := range 6 {
+		if count[k] == 0 {
+			continue
+		}
+		conds := first[k].String()
+		if count[k] > 1 {
+			conds = fmt.Sprintf("the %d conditions on arg%d (%s, ...)", count[k], k, conds)
+		}
+		if k == 0 {
+			where := ""
+			for j, t := range forms[0].slots {
+				if t.kind == slotArg && t.arg == 0 {
+					where = fmt.Sprintf("; %s's arg0 is in %s's arg%d", r.Syscall, mux, j)
+				}
+			}
+			parts = append(parts, fmt.Sprintf("does not check arg0 (%s's arg0 is the call number%s)", mux, where))
+			misread = true
+			continue
+		}
+		verb := "compares"
+		switch {
+		case !dep[k] && exact:
+			parts = append(parts, fmt.Sprintf("does not depend on %s there", conds))
+			misread = true
+			continue
+		case !dep[k]:
+			verb = "may compare"
+		}
+		asWritten := true
+		for _, f := range forms {
+			s := f.slots[k]
+			asWritten = asWritten && s.kind == slotArg && s.arg == k
+		}
+		if asWritten {
+			parts = append(parts, fmt.Sprintf("checks %s as written (%s's arg%d holds %s's arg%d too)", conds, mux, k, r.Syscall, k))
+			continue
+		}
+		misread = true
+		held := slotText(forms[0].slots[k], mux, r.Syscall, k)
+		if len(forms) > 1 && forms[0].slots[k] != forms[1].slots[k] {
+			var alt []string
+			for _, f := range forms {
+				alt = append(alt, f.when+" is "+slotNoun(f.slots[k], mux, r.Syscall))
+			}
+			held = "which " + strings.Join(alt, ", and ")
+		}
+		parts = append(parts, fmt.Sprintf("%s %s with %s's arg%d, %s", verb, conds, mux, k, held))
+	}
+	if !misread {
+		return ""
+	}
+	var vs []string
+	for i, f := range forms {
+		v := verdictOf(evs[i].in, evs[i].full, &f.slots, r.Syscall)
+		if f.when != "" {
+			v = f.when + ", " + v
+		}
+		vs = append(vs, v)
+	}
+	if len(vs) == 2 && strings.TrimPrefix(vs[0], forms[0].when+", ") == strings.TrimPrefix(vs[1], forms[1].when+", ") {
+		vs = []string{strings.TrimPrefix(vs[0], forms[0].when+", ")}
+	}
+	return joinAnd(parts) + ": " + strings.Join(vs, "; ")
+}
+
+// slotText says what a register of the multiplexer holds, as compared by
+// a condition on arg k of call name.
+func slotText(s muxSlot, mux, name string, k int) string {
+	switch s.kind {
+	case slotArg:
+		how := "in other registers"
+		if s.arg == k-1 {
+			how = "shifted by one"
+		}
+		if s.arg == k {
+			return fmt.Sprintf("which holds %s's arg%d", name, s.arg)
+		}
+		return fmt.Sprintf("which holds %s's arg%d (%s passes the arguments %s)", name, s.arg, mux, how)
+	case slotAddr:
+		return s.desc
+	}
+	return fmt.Sprintf("a register %s ignores for %s, which the caller sets as it likes", mux, name)
+}
+
+// slotNoun names what a register of the multiplexer holds.
+func slotNoun(s muxSlot, mux, name string) string {
+	switch s.kind {
+	case slotArg:
+		return fmt.Sprintf("%s's arg%d", name, s.arg)
+	case slotAddr:
+		return s.desc
+	}
+	return fmt.Sprintf("a register %s ignores for %s (the caller sets it as it likes)", mux, name)
+}
+
 // joinAnd joins "a", "a and b", "a; b; and c" (the parts may hold commas).
 func joinAnd(parts []string) string {
 	switch len(parts) {
@@ -284,163 +402,61 @@ func joinAnd(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], "; ") + "; and " + parts[len(parts)-1]
 }
 
-// verdict says what the truth of the predicate on the multiplexer's path
-// means for the rule.
-func verdict(v tri, why muxReasons, name string) string {
-	switch v {
-	case triFalse:
-		if why.addr {
-			return fmt.Sprintf("the rule is effectively never met there (no address from %d up, where Linux maps user memory, satisfies it)", minAddr)
-		}
+// verdictOf says what the outcomes of the predicate on the multiplexer's
+// path mean for the rule: in with addresses from minAddr up where the
+// slots hold addresses, full with any register values.
+func verdictOf(in, full muxEval, slots *[6]muxSlot, name string) string {
+	switch {
+	case in.exact && !in.canTrue && !full.canTrue:
 		return "the rule is never met there"
-	case triTrue:
-		if why.addr {
-			return fmt.Sprintf("the rule is met there whatever %s's arguments, at any address from %d up", name, minAddr)
-		}
+	case in.exact && !in.canTrue:
+		return fmt.Sprintf("the rule is effectively never met there (no address from %d up, where Linux maps user memory, satisfies it)", minAddr)
+	case in.exact && !in.canFalse && !full.canFalse:
 		return fmt.Sprintf("the rule is met there whatever %s's arguments", name)
+	case in.exact && !in.canFalse:
+		return fmt.Sprintf("the rule is met there whatever %s's arguments, at any address from %d up", name, minAddr)
+	}
+	var caller, addr, other, written bool
+	for k, d := range in.dep {
+		if !d && in.exact {
+			continue
+		}
+		switch s := slots[k]; {
+		case k == 0:
+		case s.kind == slotIgnored:
+			caller = caller || d || !in.exact
+		case s.kind == slotAddr:
+			addr = true
+		case s.arg == k:
+			written = true
+		default:
+			other = true
+		}
 	}
 	var on []string
-	if why.caller {
+	if caller {
 		on = append(on, "registers the caller sets as it likes")
 	}
-	if why.addr {
+	if addr {
 		on = append(on, "where the caller puts the arguments in memory")
 	}
-	if why.otherArg {
+	if other {
 		on = append(on, fmt.Sprintf("arguments of %s other than those the conditions name", name))
 	}
-	if why.asWritten {
+	if written {
 		on = append(on, "the arguments checked as written")
+	}
+	if !in.exact {
+		return "whether the rule is met there may depend on " + joinAnd(on)
 	}
 	return "whether the rule is met there depends on " + joinAnd(on)
 }
 
-// muxTruth evaluates e on the multiplexer's path, where the registers
-// hold what slots says: a condition on arg0 holds (MuxPredicate drops
-// it), one compared with an address is decided when every user address
-// gives it the same value, and the others are unknown, for the reasons
-// noted in why.
-func muxTruth(e Expr, slots *[6]muxSlot, bits int, why *muxReasons) tri {
-	switch e := e.(type) {
-	case *Cmp:
-		return cmpTruth(e, slots, bits, why)
-	case And:
-		v := triTrue
-		for _, x := range e {
-			switch muxTruth(x, slots, bits, why) {
-			case triFalse:
-				v = triFalse
-			case triUnknown:
-				if v == triTrue {
-					v = triUnknown
-				}
-			}
-		}
-		return v
-	case Or:
-		v := triFalse
-		for _, x := range e {
-			switch muxTruth(x, slots, bits, why) {
-			case triTrue:
-				v = triTrue
-			case triUnknown:
-				if v == triFalse {
-					v = triUnknown
-				}
-			}
-		}
-		return v
-	case *Not:
-		switch muxTruth(e.X, slots, bits, why) {
-		case triTrue:
-			return triFalse
-		case triFalse:
-			return triTrue
-		}
-	}
-	return triUnknown
-}
+// tri is a truth value that may be unknown.
+type tri uint8
 
-func cmpTruth(c *Cmp, slots *[6]muxSlot, bits int, why *muxReasons) tri {
-	if c == nil || c.Arg < 0 || c.Arg > 5 {
-		return triUnknown
-	}
-	s := slots[c.Arg]
-	switch s.kind {
-	case slotCall:
-		return triTrue
-	case slotArg:
-		if s.arg == c.Arg {
-			why.asWritten = true
-		} else {
-			why.otherArg = true
-		}
-		return triUnknown
-	case slotIgnored:
-		why.caller = true
-		return triUnknown
-	}
-	// An address: the comparison sees it whole, or its low word.
-	k := *c
-	lo, hi := uint64(minAddr), ^uint64(0)-minAddr
-	if bits == 32 {
-		k.Bits = 32
-		hi = maxAddr32
-	}
-	if k.Bits == 32 {
-		k.Value &= 0xffffffff
-		k.Mask &= 0xffffffff
-		if bits == 64 {
-			lo, hi = 0, 0xffffffff // the low word of a 64-bit address
-		}
-	}
-	why.addr = true
-	v, m := k.Value, k.Mask
-	in := func(x uint64) bool { return lo <= x && x <= hi }
-	switch k.Op {
-	case EQ:
-		if !in(v) {
-			return triFalse
-		}
-	case NE:
-		if !in(v) {
-			return triTrue
-		}
-	case LT:
-		if hi < v {
-			return triTrue
-		}
-		if lo >= v {
-			return triFalse
-		}
-	case LE:
-		if hi <= v {
-			return triTrue
-		}
-		if lo > v {
-			return triFalse
-		}
-	case GT:
-		if lo > v {
-			return triTrue
-		}
-		if hi <= v {
-			return triFalse
-		}
-	case GE:
-		if lo >= v {
-			return triTrue
-		}
-		if hi < v {
-			return triFalse
-		}
-	case MaskedEQ:
-		if v&^m != 0 {
-			return triFalse
-		}
-		if m == 0 {
-			return triTrue
-		}
-	}
-	return triUnknown
-}
+const (
+	triFalse tri = iota
+	triTrue
+	triUnknown
+)

@@ -25,7 +25,7 @@ func TestIPCSlots(t *testing.T) {
 		"shmat": 3, "shmdt": 1, "shmget": 3, "shmctl": 3}
 	x86, _ := arch.Lookup("x86")
 	for _, name := range x86.MultiplexedCalls(arch.IPC) {
-		slots := policy.MuxSlotsForTest(arch.IPC, name)
+		slots := policy.MuxSlotsForTest(x86, arch.IPC, name)
 		if slots[0] != "call" {
 			t.Errorf("%s: arg0 %s", name, slots[0])
 		}

@@ -659,6 +659,9 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 	}
 	for k, r := range rules {
 		for _, a := range p.Arches {
+			if msg := structArgNote(a, r.Syscall, all[k].When); msg != "" {
+				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg + " (runc installs the filter all the same)"})
+			}
 			mux, call, ok := a.Multiplexed(r.Syscall)
 			if !ok {
 				continue
@@ -674,6 +677,32 @@ func (c *ociConv) warnMultiplexed(p *Policy, rules []*ociRule) {
 			}
 			for _, msg := range muxNotes(a, all[k], p.ArgBits(a), fb[mux], p, true) {
 				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: msg})
+			}
+			// Conditional rules on the multiplexer with another action
+			// that can match the same call.
+			for j, u := range rules {
+				if u.Syscall != mux || u.Action == r.Action || len(u.conds) == 0 {
+					continue
+				}
+				w := And{p.MuxCallPredicate(mux, call), all[j].When}
+				if m := MuxPredicate(all[k].When); m != nil {
+					w = append(w, m)
+				}
+				width := p.ArgBits(a)
+				if width == 32 {
+					w = Narrow(w).(And)
+				}
+				var none [6]bool
+				if !analyseMux(w, &none, false, width).canTrue {
+					continue
+				}
+				act := r.Action
+				if MoreRestrictive(u.Action, act) {
+					act = u.Action
+				}
+				c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
+					"%s on %s: a call through %s(%s) can match both this rule (%s) and the %s rule at %s (%s): cbpf's filter gives it %s, the more restrictive, unless a more restrictive rule matches too; which one runc's filter (libseccomp 2.5.4) applies depends on how it merges the two",
+					r.Syscall, a.Name, mux, muxCallName(mux, r.Syscall), ActionText(r.Action), mux, u.Pos, ActionText(u.Action), ActionText(act))})
 			}
 		}
 	}

@@ -324,6 +324,7 @@ func (ps *textParser) parse(src []byte) error {
 		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
 	}
 	ps.checkMux()
+	ps.checkStructArgs() // argnames.go
 	return nil
 }
 
@@ -778,6 +779,9 @@ func (ps *textParser) namedArg(syscall string, ref argRef) (int, error) {
 	idx, first := -1, ""
 	if !ps.noResolve {
 		for _, a := range ps.targets {
+			if msg := namedStructArg(syscall, a.Name, ref.name); msg != "" {
+				return 0, ps.errAt(ps.line, ref.col, "%s", msg) // argnames.go
+			}
 			i := argIndex(syscall, a.Name, ref.name)
 			if i < 0 {
 				return 0, ps.errAt(ps.line, ref.col, "%q is not an argument of %s on %s; use arg0..arg5", ref.name, syscall, a.Name)
