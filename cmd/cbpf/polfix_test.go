@@ -15,17 +15,20 @@ import (
 // TestPolicyOptionsRoundTrip: what "cbpf policy FLAG" prints compiles to
 // the filter "cbpf compile FLAG" makes, for --x32-low-word and
 // --mux-whole-arg0, from the policy language and from an OCI profile: the
-// options are printed as option lines.
+// options are printed as option lines. (read's arg0 is an int, compared on
+// its low word on x32 whatever the flag: pread64's offset is 64 bits.)
 func TestPolicyOptionsRoundTrip(t *testing.T) {
 	text := writePolicyTemp(t, "p.policy", `default errno(EPERM)
 arch x86_64 x32 x86
 read: arg0 == 0x100000001 => allow
+pread64: arg3 == 0x100000001 => allow
 lseek: (u32)arg2 <= 2
 shmget: arg2 == 0 => kill_process
 socket: arg1 == 3 => allow
 `)
 	oci := writePolicyTemp(t, "p.json", `{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[
 {"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967297,"op":"SCMP_CMP_EQ"}]},
+{"names":["pread64"],"action":"SCMP_ACT_ALLOW","args":[{"index":3,"value":4294967297,"op":"SCMP_CMP_EQ"}]},
 {"names":["shmget"],"action":"SCMP_ACT_KILL_PROCESS"},
 {"names":["lseek"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":2,"op":"SCMP_CMP_LE"}]}]}`)
 	for _, file := range []string{text, oci} {
