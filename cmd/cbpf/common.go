@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -135,4 +136,43 @@ func modeFlag(s string) (vm.Mode, error) {
 		return vm.Packet, nil
 	}
 	return 0, fmt.Errorf("unknown mode %q (want seccomp or packet)", s)
+}
+
+// runInputLine writes d as a line "cbpf run" reads back: the arch by name,
+// the syscall by name where the arch has one (x32's for an x86_64 number
+// with bit 30 set), else the number, then the arguments and IP in hex.
+func runInputLine(d vm.SeccompData) string {
+	nr := uint32(d.Nr)
+	an := fmt.Sprintf("%#x", d.Arch)
+	if a := arch.ByAudit(d.Arch); a != nil {
+		an = a.Name
+		if a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 {
+			if x32, err := arch.Lookup("x32"); err == nil {
+				if name, ok := x32.SyscallName(nr); ok {
+					return formatRunLine(x32.Name, name, d)
+				}
+			}
+		}
+		if name, ok := a.SyscallName(nr); ok {
+			return formatRunLine(an, name, d)
+		}
+	}
+	n := fmt.Sprintf("%#x", nr)
+	switch {
+	case nr < 0x10000:
+		n = fmt.Sprintf("%d", nr)
+	case d.Nr < 0:
+		n = fmt.Sprintf("%d", d.Nr) // -1 reads better than 0xffffffff
+	}
+	return formatRunLine(an, n, d)
+}
+
+func formatRunLine(archName, nr string, d vm.SeccompData) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", archName, nr)
+	for _, v := range d.Args {
+		fmt.Fprintf(&b, " %#x", v)
+	}
+	fmt.Fprintf(&b, " %#x", d.InstructionPointer)
+	return b.String()
 }
