@@ -7,12 +7,11 @@ import (
 	"github.com/cbpfkit/cbpf/verify"
 )
 
-func verifyCommand() *command {
-	return &command{
-		name:    "verify",
-		summary: "check a program as the kernel would, and lint seccomp filters",
-		run: func(e *env, args []string) int {
-			fs := newFlags(e, "verify", "PROG", `Check a program the way the kernel checks it when it is installed: with
+var verifyCommand = &command{
+	name:    "verify",
+	args:    "PROG",
+	summary: "check a program as the kernel would, and lint seccomp filters",
+	about: `Check a program the way the kernel checks it when it is installed: with
 seccomp(2) in seccomp mode, with setsockopt(SO_ATTACH_FILTER) in packet mode.
 Errors are exactly the kernel's reasons to reject it; for a program the kernel
 accepts, the lints print warnings (seccomp: arch checks, x32 bypasses, foreign
@@ -28,35 +27,37 @@ computed it; "echo 'LINE' | cbpf run PROG" repeats it):
     input: ARCH NR A0 A1 A2 A3 A4 A5 IP => RET
 
 Exit status: 0 the kernel accepts the program (warnings or not), 1 it rejects
-it, 2 usage or I/O error.`)
-			mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
-			in := fs.String("i", "", "input `format` (empty: detect)")
-			if code, ok := fs.parse(args); !ok {
-				return code
-			}
-			m, err := modeFlag(*mode)
-			if err != nil {
-				return fs.usageError("%v", err)
-			}
-			if len(fs.positional) != 1 {
-				return fs.usageError("want one PROG (a file, or - for stdin)")
-			}
-			prog, name, code, ok := readProgram(e, "verify", fs.positional[0], *in)
-			if !ok {
-				return code
-			}
-			bad := false
-			for _, d := range verify.Check(prog, m) {
-				fmt.Fprintf(e.stdout, "%s: %s\n", name, d)
-				for _, w := range d.Witness {
-					fmt.Fprintf(e.stdout, "    input: %s => 0x%08x %s\n", runInputLine(w.Input), w.Ret, action.String(w.Ret))
-				}
-				bad = bad || d.Severity == verify.Error
-			}
-			if bad {
-				return exitBad
-			}
-			return exitOK
-		},
+it, 2 usage or I/O error.`,
+	run: runVerify,
+}
+
+func runVerify(e *env, fs *flags, args []string) error {
+	mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
+	in := fs.String("i", "", "input `format` (empty: detect)")
+	if err := fs.parse(args); err != nil {
+		return err
 	}
+	m, err := modeFlag(*mode)
+	if err != nil {
+		return fs.usageError("%v", err)
+	}
+	if len(fs.positional) != 1 {
+		return fs.usageError("want one PROG (a file, or - for stdin)")
+	}
+	prog, name, err := readProgram(e, "verify", fs.positional[0], *in)
+	if err != nil {
+		return err
+	}
+	bad := false
+	for _, d := range verify.Check(prog, m) {
+		fmt.Fprintf(e.stdout, "%s: %s\n", name, d)
+		for _, w := range d.Witness {
+			fmt.Fprintf(e.stdout, "    input: %s => 0x%08x %s\n", runInputLine(w.Input), w.Ret, action.String(w.Ret))
+		}
+		bad = bad || d.Severity == verify.Error
+	}
+	if bad {
+		return status(exitBad)
+	}
+	return nil
 }
