@@ -44,28 +44,27 @@ Formats:
             the same notes): cbpf disasm -o dot F | dot -Tsvg
 `
 
-func asmCommand() *command {
-	return &command{
-		name:    "asm",
-		summary: "assemble bpf_asm text (or any text format) into a program",
-		run: func(e *env, args []string) int {
-			return convert(e, "asm", args, asm.Asm, asm.DDD, `Assemble a program. The input is bpf_asm text unless -i names another
+var asmCommand = &command{
+	name:    "asm",
+	args:    "[FILE|-]",
+	summary: "assemble bpf_asm text (or any text format) into a program",
+	about: `Assemble a program. The input is bpf_asm text unless -i names another
 format; the output is tcpdump -ddd text unless -o names another. FILE is
 read, or stdin when it is absent or "-".
 
 Example:
   printf 'ld [0]\njeq #39, ok, deny\nok: ret #0x7fff0000\ndeny: ret #0\n' | cbpf asm -o c
-`+formatHelp)
-		},
-	}
+` + formatHelp,
+	run: func(e *env, fs *flags, args []string) error {
+		return convert(e, fs, args, asm.Asm, asm.DDD)
+	},
 }
 
-func disasmCommand() *command {
-	return &command{
-		name:    "disasm",
-		summary: "disassemble a program into bpf_asm text or another format",
-		run: func(e *env, args []string) int {
-			return convert(e, "disasm", args, "", asm.Asm, `Disassemble a program. The input format is detected from the content (raw
+var disasmCommand = &command{
+	name:    "disasm",
+	args:    "[FILE|-]",
+	summary: "disassemble a program into bpf_asm text or another format",
+	about: `Disassemble a program. The input format is detected from the content (raw
 binary versus the text formats) unless -i names it; the output is bpf_asm text
 unless -o names another format. FILE is read, or stdin when it is absent or
 "-".
@@ -73,22 +72,25 @@ unless -o names another format. FILE is read, or stdin when it is absent or
 Examples:
   cbpf disasm --example -o pseudo
   tcpdump -ddd -y EN10MB 'tcp port 22' | cbpf disasm -o tcpdump
-`+formatHelp)
-		},
-	}
+` + formatHelp,
+	run: func(e *env, fs *flags, args []string) error {
+		return convert(e, fs, args, "", asm.Asm)
+	},
 }
 
-// convert reads a program in one format and writes it in another.
-func convert(e *env, name string, args []string, defIn, defOut asm.Format, about string) int {
-	fs := newFlags(e, name, "[FILE|-]", about)
+// convert reads a program in one format and writes it in another: asm
+// and disasm, which differ in their default formats (and disasm has
+// --example).
+func convert(e *env, fs *flags, args []string, defIn, defOut asm.Format) error {
+	name := fs.name
 	in := fs.String("i", string(defIn), "input `format` ("+formatList(true)+"; empty: detect)")
 	out := fs.String("o", string(defOut), "output `format` ("+formatList(false)+")")
 	var example *bool
 	if name == "disasm" {
 		example = fs.Bool("example", false, "use the embedded example x86_64 seccomp filter instead of FILE")
 	}
-	if code, ok := fs.parse(args); !ok {
-		return code
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if len(fs.positional) > 1 {
 		return fs.usageError("at most one FILE, got %d", len(fs.positional))
@@ -106,29 +108,21 @@ func convert(e *env, name string, args []string, defIn, defOut asm.Format, about
 	}
 	var prog []bpf.RawInstruction
 	if example != nil && *example {
-		var err error
 		if prog, err = asm.Assemble("example.asm", exampleProgram); err != nil {
-			fmt.Fprintf(e.stderr, "cbpf %s: embedded example: %v\n", name, err)
-			return exitBad
+			return fail(exitBad, "cbpf %s: embedded example: %v", name, err)
 		}
-	} else {
-		var code int
-		var ok bool
-		if prog, _, code, ok = readProgram(e, name, path, *in); !ok {
-			return code
-		}
+	} else if prog, _, err = readProgram(e, name, path, *in); err != nil {
+		return err
 	}
 	w := bufio.NewWriter(e.stdout)
 	if err := asm.Write(w, prog, of); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", name, err)
-		return exitBad
+		return fail(exitBad, "cbpf %s: %v", name, err)
 	}
 	if err := w.Flush(); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", name, err)
-		return exitUsage
+		return ioError(name, err)
 	}
 	warnDropped(e, name, prog, of)
-	return exitOK
+	return nil
 }
 
 // maxDropLines bounds the instructions a lossy-output warning lists.

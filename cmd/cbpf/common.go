@@ -10,15 +10,15 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-// flags wraps flag.FlagSet with cbpf's conventions: -h prints help on
-// stdout and exits 0; a bad flag prints the error and exits 2.
+// flags wraps flag.FlagSet with cbpf's conventions: -h prints the help on
+// stdout and is a success; a bad flag is a usage error (exit 2).
 type flags struct {
 	*flag.FlagSet
-	e     *env
 	name  string
 	args  string // the synopsis after the flags, e.g. "[FILE|-]"
 	about string
@@ -26,17 +26,37 @@ type flags struct {
 	positional []string // the arguments left after parse
 }
 
-func newFlags(e *env, name, args, about string) *flags {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// newFlags returns the flag set of command c, without flags yet.
+func newFlags(c *command) *flags {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return &flags{FlagSet: fs, e: e, name: name, args: args, about: about}
+	return &flags{FlagSet: fs, name: c.name, args: c.args, about: c.about}
 }
 
-func (f *flags) usage(w io.Writer) {
-	fmt.Fprintf(w, "Usage: cbpf %s [flags] %s\n\n%s\n", f.name, f.args, strings.TrimSpace(f.about))
+// usageLine is "cbpf NAME [flags] ARGS", without "[flags]" for a command
+// that has none and without ARGS for one that takes none.
+func (f *flags) usageLine() string {
+	line := "cbpf " + f.name
+	if f.hasFlags() {
+		line += " [flags]"
+	}
+	if f.args != "" {
+		line += " " + f.args
+	}
+	return line
+}
+
+// hasFlags reports whether the command has any flag (besides -h).
+func (f *flags) hasFlags() bool {
 	n := 0
 	f.VisitAll(func(*flag.Flag) { n++ })
-	if n > 0 {
+	return n > 0
+}
+
+// usage prints the help of "cbpf NAME -h".
+func (f *flags) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", f.usageLine(), strings.TrimSpace(f.about))
+	if f.hasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n")
 		f.SetOutput(w)
 		f.PrintDefaults()
@@ -44,20 +64,18 @@ func (f *flags) usage(w io.Writer) {
 	}
 }
 
-// parse parses args. When ok is false the command must return code.
-func (f *flags) parse(args []string) (code int, ok bool) {
+// parse parses args, leaving the arguments that are not flags in
+// f.positional. The error is flag.ErrHelp for -h, else a usage error.
+func (f *flags) parse(args []string) error {
 	// Allow flags after positional arguments, as most users expect.
 	var pos []string
 	rest := args
 	for {
 		if err := f.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				f.usage(f.e.stdout)
-				return exitOK, false
+				return flag.ErrHelp
 			}
-			fmt.Fprintf(f.e.stderr, "cbpf %s: %v\n", f.name, err)
-			fmt.Fprintf(f.e.stderr, "run \"cbpf %s -h\" for usage\n", f.name)
-			return exitUsage, false
+			return f.usageError("%v", err)
 		}
 		rest = f.Args()
 		if len(rest) == 0 {
@@ -71,14 +89,13 @@ func (f *flags) parse(args []string) (code int, ok bool) {
 		rest = rest[1:]
 	}
 	f.positional = pos
-	return exitOK, true
+	return nil
 }
 
-// usageError reports a usage problem and returns exitUsage.
-func (f *flags) usageError(format string, a ...any) int {
-	fmt.Fprintf(f.e.stderr, "cbpf %s: %s\n", f.name, fmt.Sprintf(format, a...))
-	fmt.Fprintf(f.e.stderr, "run \"cbpf %s -h\" for usage\n", f.name)
-	return exitUsage
+// usageError is the exitUsage error of a usage problem: the message and a
+// pointer to -h.
+func (f *flags) usageError(format string, a ...any) error {
+	return fail(exitUsage, "cbpf %s: %s\nrun \"cbpf %s -h\" for usage", f.name, fmt.Sprintf(format, a...), f.name)
 }
 
 // readInput reads the named file, or stdin for "" or "-". The name returned
@@ -93,21 +110,19 @@ func readInput(e *env, path string) (name string, data []byte, err error) {
 }
 
 // readProgram reads a program from path (or stdin) in format in ("" detects).
-// It returns the exit code to use on failure: exitUsage for I/O and format
-// name errors, exitBad for malformed programs.
-func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, int, bool) {
+// The error is exitUsage for I/O and format name errors, exitBad for
+// malformed programs.
+func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, error) {
 	var f asm.Format
 	if in != "" {
 		var err error
 		if f, err = asm.ParseFormat(in); err != nil {
-			fmt.Fprintf(e.stderr, "cbpf %s: %v\n", cmd, err)
-			return nil, "", exitUsage, false
+			return nil, "", fail(exitUsage, "cbpf %s: %v", cmd, err)
 		}
 	}
 	name, data, err := readInput(e, path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "cbpf %s: %v\n", cmd, err)
-		return nil, "", exitUsage, false
+		return nil, "", ioError(cmd, err)
 	}
 	prog, err := asm.Read(name, data, f)
 	if err != nil {
@@ -120,10 +135,9 @@ func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, in
 			}
 			err = &c
 		}
-		fmt.Fprintf(e.stderr, "%v\n", err)
-		return nil, "", exitBad, false
+		return nil, "", fail(exitBad, "%v", err)
 	}
-	return prog, name, exitOK, true
+	return prog, name, nil
 }
 
 // modeFlag parses a --mode value.
@@ -135,4 +149,43 @@ func modeFlag(s string) (vm.Mode, error) {
 		return vm.Packet, nil
 	}
 	return 0, fmt.Errorf("unknown mode %q (want seccomp or packet)", s)
+}
+
+// runInputLine writes d as a line "cbpf run" reads back: the arch by name,
+// the syscall by name where the arch has one (x32's for an x86_64 number
+// with bit 30 set), else the number, then the arguments and IP in hex.
+func runInputLine(d vm.SeccompData) string {
+	nr := uint32(d.Nr)
+	an := fmt.Sprintf("%#x", d.Arch)
+	if a := arch.ByAudit(d.Arch); a != nil {
+		an = a.Name
+		if a.Name == "x86_64" && nr&arch.X32SyscallBit != 0 {
+			if x32, err := arch.Lookup("x32"); err == nil {
+				if name, ok := x32.SyscallName(nr); ok {
+					return formatRunLine(x32.Name, name, d)
+				}
+			}
+		}
+		if name, ok := a.SyscallName(nr); ok {
+			return formatRunLine(an, name, d)
+		}
+	}
+	n := fmt.Sprintf("%#x", nr)
+	switch {
+	case nr < 0x10000:
+		n = fmt.Sprintf("%d", nr)
+	case d.Nr < 0:
+		n = fmt.Sprintf("%d", d.Nr) // -1 reads better than 0xffffffff
+	}
+	return formatRunLine(an, n, d)
+}
+
+func formatRunLine(archName, nr string, d vm.SeccompData) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", archName, nr)
+	for _, v := range d.Args {
+		fmt.Fprintf(&b, " %#x", v)
+	}
+	fmt.Fprintf(&b, " %#x", d.InstructionPointer)
+	return b.String()
 }

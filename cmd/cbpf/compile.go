@@ -16,16 +16,11 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-func compileCommand() *command {
-	return &command{
-		name:    "compile",
-		summary: "compile a seccomp policy (default: Docker's default profile) into a filter",
-		run:     runCompile,
-	}
-}
-
-func runCompile(e *env, args []string) int {
-	fs := newFlags(e, "compile", "[POLICY]", `Compile a seccomp policy into a filter. POLICY is a file in the policy
+var compileCommand = &command{
+	name:    "compile",
+	args:    "[POLICY]",
+	summary: "compile a seccomp policy (default: Docker's default profile) into a filter",
+	about: `Compile a seccomp policy into a filter. POLICY is a file in the policy
 language (see "go doc github.com/cbpfkit/cbpf/policy") or a Docker/OCI JSON
 profile; without it cbpf compiles Docker's default profile for the host arch
 (as github.com/moby/profiles/seccomp builds it, read as runc would; its
@@ -44,13 +39,17 @@ kill_process, kill_thread, errno(1), trap(2), log, allow, ...
 Examples:
   cbpf compile
   cbpf compile --lang oci --bad-arch kill_thread -o raw profile.json > filter.bpf
-  cbpf compile --arch x86_64,aarch64 -o c policy.txt`)
+  cbpf compile --arch x86_64,aarch64 -o c policy.txt`,
+	run: runCompile,
+}
+
+func runCompile(e *env, fs *flags, args []string) error {
 	pf := addPolicyFlags(fs)
 	badArch := fs.String("bad-arch", "", "`action` for calls from arches the policy does not target (default: the policy's, kill_process)")
 	out := fs.String("o", "", "output `format` ("+formatList(false)+"; default pseudo with a summary on a terminal, else ddd)")
 	enosys := fs.Bool("enosys", false, "return ENOSYS for numbers just above each arch's newest known syscall, instead of the default action")
-	if code, ok := fs.parse(args); !ok {
-		return code
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if len(fs.positional) > 1 {
 		return fs.usageError("at most one POLICY, got %d", len(fs.positional))
@@ -61,15 +60,13 @@ Examples:
 	if len(fs.positional) == 0 {
 		name = "docker-default.json"
 		if data, err = dockerDefault(); err != nil {
-			fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
-			return exitUsage
+			return fail(exitUsage, "cbpf compile: %v", err)
 		}
 		if *pf.lang == "" {
 			*pf.lang = "oci"
 		}
 	} else if name, data, err = readInput(e, fs.positional[0]); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
-		return exitUsage
+		return ioError("compile", err)
 	}
 	format := asm.DDD
 	if *out == "" {
@@ -80,9 +77,9 @@ Examples:
 		return fs.usageError("-o: %v", err)
 	}
 	summary := format == asm.Pseudo
-	p, code, ok := pf.load(e, fs, name, data, len(fs.positional) == 0)
-	if !ok {
-		return code
+	p, err := pf.load(e, fs, name, data, len(fs.positional) == 0)
+	if err != nil {
+		return err
 	}
 	opts := compile.Options{ENOSYSNew: *enosys}
 	if *badArch != "" {
@@ -94,23 +91,20 @@ Examples:
 	}
 	prog, err := compile.Compile(p, opts)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
-		return exitBad
+		return fail(exitBad, "%s: %v", name, err)
 	}
 	warnDropped(e, "compile", prog, format)
 	w := bufio.NewWriter(e.stdout)
 	if err := asm.Write(w, prog, format); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
-		return exitBad
+		return fail(exitBad, "cbpf compile: %v", err)
 	}
 	if summary {
 		writeSummary(w, prog, p)
 	}
 	if err := w.Flush(); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf compile: %v\n", err)
-		return exitUsage
+		return ioError("compile", err)
 	}
-	return exitOK
+	return nil
 }
 
 // writeSummary prints the length and, per target arch, how many

@@ -3,9 +3,12 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
@@ -79,5 +82,50 @@ func TestCompileFile(t *testing.T) {
 	}
 	if _, e, code := cli(t, "", "compile", path); code != exitBad || !strings.Contains(e, "p.policy:2:") {
 		t.Errorf("bad policy: exit %d, stderr %q", code, e)
+	}
+}
+
+// TestCompileSummaryAllows: the summary counts the syscalls the filter
+// allows whatever their arguments, the default's included; checked in the
+// VM on arguments that hit the rules.
+func TestCompileSummaryAllows(t *testing.T) {
+	for _, src := range []string{
+		"default allow\narch x86_64 x86\nread: arg0 == 1 => errno(1)\nsocket: arg0 == 2 => errno(1)\nwrite: arg0 == 1\n",
+		"default errno(1)\narch x86_64 x86\nread: allow\nwrite: arg0 == 1\nclose: allow\nclose: arg0 == 2 => errno(9)\nconnect: allow\n",
+	} {
+		file := writePolicyTemp(t, "p.policy", src)
+		out, e, code := cli(t, "", "compile", "-o", "pseudo", file)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, e)
+		}
+		ddd, _, _ := cli(t, "", "compile", "-o", "ddd", file)
+		prog, err := asm.Read("p", []byte(ddd), asm.DDD)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := vm.New(prog, vm.Seccomp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"x86_64", "x86"} {
+			a, _ := arch.Lookup(name)
+			want := 0
+			for _, sc := range a.Syscalls() {
+				allowed := true
+				for _, args := range [][6]uint64{{}, {1}, {2}, {3, 1}, {1, 0xbfff0000}, {2, 0xbfff0000}, {0xffffffff, 2, 3}} {
+					if r := m.RunSeccomp(vm.SeccompData{Arch: a.Audit, Nr: int32(sc.Number), Args: args}); r.Ret != uint32(policy.Allow) {
+						allowed = false
+					}
+				}
+				if allowed {
+					want++
+				}
+			}
+			re := regexp.MustCompile(`// ` + name + `: .*; (\d+) of (\d+) unconditional allows`)
+			got := re.FindStringSubmatch(out)
+			if got == nil || got[2] != strconv.Itoa(want) {
+				t.Errorf("%s on %s: summary %q, want %d unconditional allows\n%s", src, name, got, want, out)
+			}
+		}
 	}
 }

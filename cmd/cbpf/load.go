@@ -47,12 +47,12 @@ func (pf *policyFlags) targets() ([]*arch.Arch, error) {
 }
 
 // load parses a policy (name and data already read). It prints the
-// warnings on stderr (unless quiet) and returns the exit code to use on
-// failure.
-func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet bool) (*policy.Policy, int, bool) {
+// warnings on stderr (unless quiet); the error is exitBad for a malformed
+// policy, exitUsage for bad flags.
+func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet bool) (*policy.Policy, error) {
 	targets, err := pf.targets()
 	if err != nil {
-		return nil, fs.usageError("--arch: %v", err), false
+		return nil, fs.usageError("--arch: %v", err)
 	}
 	l := *pf.lang
 	if l == "" {
@@ -68,7 +68,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 	switch l {
 	case "text":
 		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls || *pf.truncateErrno {
-			return nil, fs.usageError("--caps, --kernel, --new-syscalls and --truncate-errno are for Docker/OCI profiles"), false
+			return nil, fs.usageError("--caps, --kernel, --new-syscalls and --truncate-errno are for Docker/OCI profiles")
 		}
 		p, warns, err = policy.ParseTextWith(name, data, policy.TextOptions{Arches: targets, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0})
 	case "oci", "docker", "json":
@@ -82,7 +82,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		}
 		p, warns, err = policy.ParseOCI(name, data, opts)
 	default:
-		return nil, fs.usageError("--lang %q: want text or oci", l), false
+		return nil, fs.usageError("--lang %q: want text or oci", l)
 	}
 	if err != nil {
 		// The warnings found before the error first: they may explain it.
@@ -94,8 +94,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 				fmt.Fprintf(e.stderr, "%s\n", w)
 			}
 		}
-		fmt.Fprintf(e.stderr, "%v\n", err)
-		return nil, exitBad, false
+		return nil, fail(exitBad, "%v", err)
 	}
 	bad := false
 	for _, w := range warns {
@@ -108,9 +107,9 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		bad = bad || !w.Warning
 	}
 	if bad {
-		return nil, exitBad, false
+		return nil, status(exitBad)
 	}
 	p.X32LowWord = p.X32LowWord || *pf.x32LowWord
 	p.MuxWholeArg0 = p.MuxWholeArg0 || *pf.muxWholeArg0
-	return p, exitOK, true
+	return p, nil
 }

@@ -2,13 +2,19 @@
 // programs, first of all Linux seccomp filters.
 //
 // Run "cbpf help" for the list of commands and "cbpf COMMAND -h" for one.
+//
+// Each command is declared once, as a [command] in the file of its name
+// (compile in compile.go, ...), and listed in [commands]. A command returns
+// an error that carries its exit status ([exitError]); cbpf prints the
+// message and maps the error to the status in one place, [command.main].
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 )
 
@@ -25,36 +31,64 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// command is one subcommand of cbpf.
+// command is one subcommand of cbpf: what "cbpf help" lists, what
+// "cbpf NAME -h" prints, and what runs it.
 type command struct {
 	name    string
+	args    string // the arguments after the flags in the usage line, e.g. "[FILE|-]"
 	summary string // one line for "cbpf help"
-	run     func(e *env, args []string) int
+	about   string // the help "cbpf NAME -h" prints before the flags
+
+	// run declares the command's flags on fs (made from the fields
+	// above), parses args with fs.parse and runs the command. The error
+	// it returns, an *exitError, says how the command ended; nil is
+	// success.
+	run func(e *env, fs *flags, args []string) error
 }
 
-// commands lists every subcommand. Each lives in a file of its own name.
-func commands() []*command {
-	cs := []*command{
-		asmCommand(),
-		compileCommand(),
-		disasmCommand(),
-		runCommand(),
-		syscallsCommand(),
-		verifyCommand(),
-		explainCommand(),
-		equivCommand(),
-		versionCommand(),
-		policyCommand(),
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
-	return cs
+// commands lists every subcommand, sorted by name.
+var commands = []*command{
+	asmCommand,
+	compileCommand,
+	disasmCommand,
+	equivCommand,
+	explainCommand,
+	policyCommand,
+	runCommand,
+	syscallsCommand,
+	verifyCommand,
+	versionCommand,
+}
+
+// exitError ends a command with exit status Code, after printing Msg on
+// stderr (nothing when it is empty: the command said what there was to
+// say). A command never exits itself: it returns an exitError.
+type exitError struct {
+	Code int
+	Msg  string
+}
+
+func (e *exitError) Error() string { return e.Msg }
+
+// fail returns an exitError with the status code and the message.
+func fail(code int, format string, a ...any) error {
+	return &exitError{Code: code, Msg: fmt.Sprintf(format, a...)}
+}
+
+// status returns an exitError with the status code and no message.
+func status(code int) error { return &exitError{Code: code} }
+
+// ioError is the exitUsage error of an I/O failure of command cmd.
+func ioError(cmd string, err error) error {
+	return fail(exitUsage, "cbpf %s: %v", cmd, err)
 }
 
 func main() {
 	os.Exit(cbpf(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
 }
 
-// cbpf runs the command line args (without the program name).
+// cbpf runs the command line args (without the program name) and returns
+// the exit status.
 func cbpf(e *env, args []string) int {
 	if len(args) == 0 {
 		usage(e.stderr)
@@ -64,7 +98,7 @@ func cbpf(e *env, args []string) int {
 	case "-h", "-help", "--help", "help":
 		if len(args) > 1 && args[0] == "help" {
 			if c := lookup(args[1]); c != nil {
-				return c.run(e, []string{"-h"})
+				return c.main(e, []string{"-h"})
 			}
 			fmt.Fprintf(e.stderr, "cbpf: unknown command %q\n", args[1])
 			return exitUsage
@@ -79,11 +113,34 @@ func cbpf(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "cbpf: unknown command %q; run \"cbpf help\" for the list\n", args[0])
 		return exitUsage
 	}
-	return c.run(e, args[1:])
+	return c.main(e, args[1:])
+}
+
+// main runs c with args and returns the exit status: the one the error c
+// returns carries, after its message. -h prints the help on stdout and is
+// a success. An error without a status (none should be) is an I/O error.
+func (c *command) main(e *env, args []string) int {
+	fs := newFlags(c)
+	err := c.run(e, fs, args)
+	var xe *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		fs.usage(e.stdout)
+		return exitOK
+	case errors.As(err, &xe):
+		if xe.Msg != "" {
+			fmt.Fprintln(e.stderr, xe.Msg)
+		}
+		return xe.Code
+	}
+	fmt.Fprintln(e.stderr, ioError(c.name, err))
+	return exitUsage
 }
 
 func lookup(name string) *command {
-	for _, c := range commands() {
+	for _, c := range commands {
 		if c.name == name {
 			return c
 		}
@@ -102,7 +159,7 @@ Usage:
 Commands:
 
 `)
-	for _, c := range commands() {
+	for _, c := range commands {
 		fmt.Fprintf(&b, "\t%-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString(`

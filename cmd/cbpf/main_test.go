@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,7 +21,7 @@ func TestHelp(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("help: exit %d", code)
 	}
-	for _, c := range commands() {
+	for _, c := range commands {
 		if !strings.Contains(out, "\t"+c.name+" ") {
 			t.Errorf("help does not list %q:\n%s", c.name, out)
 		}
@@ -37,6 +39,81 @@ func TestHelp(t *testing.T) {
 	}
 	if o, _, code := cli(t, "", "version"); code != exitOK || !strings.HasPrefix(o, "cbpf ") {
 		t.Errorf("version: exit %d, stdout %q", code, o)
+	}
+}
+
+// TestCommandHelp: every command's -h, and "cbpf help NAME", exits 0 and
+// prints on stdout a usage line made from the command's declaration,
+// "Usage: cbpf NAME [flags] ARGS" ("[flags]" once, and only for a command
+// that has flags; no ARGS for one that takes none), its help, and its
+// flags; nothing on stderr; no line ends in a blank.
+func TestCommandHelp(t *testing.T) {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+		if c.summary == "" || c.about == "" || c.run == nil {
+			t.Errorf("%s: declared without summary, help or run", c.name)
+		}
+		if strings.Contains(c.args, "flags") {
+			t.Errorf("%s: args %q name the flags, which the usage line adds", c.name, c.args)
+		}
+		for _, args := range [][]string{{c.name, "-h"}, {c.name, "--help"}, {"help", c.name}, {c.name, "x", "-h"}} {
+			out, e, code := cli(t, "", args...)
+			if code != exitOK || e != "" {
+				t.Errorf("cbpf %s: exit %d, stderr %q", strings.Join(args, " "), code, e)
+			}
+			first, rest, _ := strings.Cut(out, "\n")
+			want := "Usage: cbpf " + c.name
+			if strings.Contains(out, "\nFlags:\n") {
+				want += " [flags]"
+			}
+			if c.args != "" {
+				want += " " + c.args
+			}
+			if first != want {
+				t.Errorf("cbpf %s: usage line %q, want %q", strings.Join(args, " "), first, want)
+			}
+			f := strings.Fields(first)
+			for i := 1; i < len(f); i++ {
+				if f[i] == f[i-1] {
+					t.Errorf("cbpf %s: %q twice in the usage line %q", strings.Join(args, " "), f[i], first)
+				}
+			}
+			if !strings.HasPrefix(rest, "\n"+strings.TrimSpace(c.about)+"\n") {
+				t.Errorf("cbpf %s: the usage line is not followed by the help:\n%s", strings.Join(args, " "), out)
+			}
+			for i, l := range strings.Split(out, "\n") {
+				if strings.TrimRight(l, " \t") != l {
+					t.Errorf("cbpf %s: line %d ends in a blank: %q", strings.Join(args, " "), i+1, l)
+				}
+			}
+		}
+	}
+	if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+		t.Errorf("commands are not sorted, or a name is declared twice: %q", names)
+	}
+}
+
+// TestExitErrors: cbpf maps the error a command returns to its exit status
+// and message in one place.
+func TestExitErrors(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		code   int
+		stderr string
+	}{
+		{nil, exitOK, ""},
+		{status(exitBad), exitBad, ""},
+		{status(exitInvalid), exitInvalid, ""},
+		{fail(exitUnknown, "x: %d", 3), exitUnknown, "x: 3\n"},
+		{errors.New("disk on fire"), exitUsage, "cbpf test: disk on fire\n"},
+	} {
+		c := &command{name: "test", summary: "s", about: "a", run: func(*env, *flags, []string) error { return tc.err }}
+		var o, e bytes.Buffer
+		code := c.main(&env{stdin: strings.NewReader(""), stdout: &o, stderr: &e}, nil)
+		if code != tc.code || e.String() != tc.stderr || o.Len() != 0 {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit %d, stderr %q", tc.err, code, e.String(), o.String(), tc.code, tc.stderr)
+		}
 	}
 }
 

@@ -10,16 +10,11 @@ import (
 	"github.com/cbpfkit/cbpf/policy"
 )
 
-func policyCommand() *command {
-	return &command{
-		name:    "policy",
-		summary: "check a seccomp policy and print it normalised, or evaluate calls against it",
-		run:     runPolicy,
-	}
-}
-
-func runPolicy(e *env, args []string) int {
-	fs := newFlags(e, "policy", "FILE", `Read a seccomp policy, in the policy language (see "go doc
+var policyCommand = &command{
+	name:    "policy",
+	args:    "FILE",
+	summary: "check a seccomp policy and print it normalised, or evaluate calls against it",
+	about: `Read a seccomp policy, in the policy language (see "go doc
 github.com/cbpfkit/cbpf/policy") or as a Docker/OCI JSON profile, check it and
 print it in the policy language, normalised: one rule a line, constants by
 name. Warnings (syscalls a target arch lacks, comparisons that never hold,
@@ -38,13 +33,17 @@ decides, as the filter's return value and its action:
   0x7fff0000 ALLOW
 
 Exit status: 0 success, 1 a malformed policy or input line, 2 usage or I/O
-error.`)
+error.`,
+	run: runPolicy,
+}
+
+func runPolicy(e *env, fs *flags, args []string) error {
 	pf := addPolicyFlags(fs)
 	eval := fs.Bool("eval", false, "evaluate the calls read from stdin (or --input)")
 	input := fs.String("input", "", "with --eval, read the calls from `file`")
 	badArch := fs.String("bad-arch", "", "with --eval, the `action` for calls from other arches (default: the policy's, kill_process)")
-	if code, ok := fs.parse(args); !ok {
-		return code
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if len(fs.positional) != 1 {
 		return fs.usageError("want one policy FILE (or - for stdin)")
@@ -54,12 +53,11 @@ error.`)
 	}
 	name, data, err := readInput(e, fs.positional[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
-		return exitUsage
+		return ioError("policy", err)
 	}
-	p, code, ok := pf.load(e, fs, name, data, false)
-	if !ok {
-		return code
+	p, err := pf.load(e, fs, name, data, false)
+	if err != nil {
+		return err
 	}
 	if !*eval {
 		w := bufio.NewWriter(e.stdout)
@@ -68,10 +66,9 @@ error.`)
 			err = w.Flush()
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
-			return exitUsage
+			return ioError("policy", err)
 		}
-		return exitOK
+		return nil
 	}
 	if *badArch != "" {
 		a, err := policy.ParseAction(*badArch, p.Targets())
@@ -84,8 +81,7 @@ error.`)
 	if *input != "" && *input != "-" {
 		f, err := os.Open(*input)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cbpf policy: %v\n", err)
-			return exitUsage
+			return ioError("policy", err)
 		}
 		defer f.Close()
 		inName, in = *input, f
@@ -104,5 +100,5 @@ error.`)
 		}
 		return nil
 	})
-	return callLinesDone(e, w, "policy", inName, err)
+	return callLinesDone(w, "policy", inName, err)
 }

@@ -148,3 +148,78 @@ aarch64 read
 		t.Errorf("bad line: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestPolicyOptionsRoundTrip: what "cbpf policy FLAG" prints compiles to
+// the filter "cbpf compile FLAG" makes, for --x32-low-word and
+// --mux-whole-arg0, from the policy language and from an OCI profile: the
+// options are printed as option lines. (read's arg0 is an int, compared on
+// its low word on x32 whatever the flag: pread64's offset is 64 bits.)
+func TestPolicyOptionsRoundTrip(t *testing.T) {
+	text := writePolicyTemp(t, "p.policy", `default errno(EPERM)
+arch x86_64 x32 x86
+read: arg0 == 0x100000001 => allow
+pread64: arg3 == 0x100000001 => allow
+lseek: (u32)arg2 <= 2
+shmget: arg2 == 0 => kill_process
+socket: arg1 == 3 => allow
+`)
+	oci := writePolicyTemp(t, "p.json", `{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[
+{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967297,"op":"SCMP_CMP_EQ"}]},
+{"names":["pread64"],"action":"SCMP_ACT_ALLOW","args":[{"index":3,"value":4294967297,"op":"SCMP_CMP_EQ"}]},
+{"names":["shmget"],"action":"SCMP_ACT_KILL_PROCESS"},
+{"names":["lseek"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":2,"op":"SCMP_CMP_LE"}]}]}`)
+	for _, file := range []string{text, oci} {
+		for _, flags := range [][]string{{}, {"--x32-low-word"}, {"--mux-whole-arg0"}, {"--x32-low-word", "--mux-whole-arg0"}} {
+			args := append([]string{"compile", "-o", "ddd"}, flags...)
+			want, e, code := cli(t, "", append(args, file)...)
+			if code != exitOK {
+				t.Fatalf("compile %v %s: exit %d: %s", flags, file, code, e)
+			}
+			printed, e, code := cli(t, "", append(append([]string{"policy"}, flags...), file)...)
+			if code != exitOK {
+				t.Fatalf("policy %v %s: exit %d: %s", flags, file, code, e)
+			}
+			for _, f := range flags {
+				if line := "option " + strings.TrimPrefix(f, "--") + "\n"; !strings.Contains(printed, line) {
+					t.Errorf("policy %v %s: no %q in\n%s", flags, file, line, printed)
+				}
+			}
+			got, e, code := cli(t, printed, "compile", "-o", "ddd", "-")
+			if code != exitOK {
+				t.Fatalf("compile of the printed policy: exit %d: %s\n%s", code, e, printed)
+			}
+			if got != want {
+				t.Errorf("%s with %v: the printed policy compiles to another filter\n%s", file, flags, printed)
+			}
+			// And the flag applies once, not twice, over a printed option.
+			again, e, code := cli(t, printed, append(append([]string{"compile", "-o", "ddd"}, flags...), "-")...)
+			if code != exitOK || again != want {
+				t.Errorf("%s with %v, printed and compiled with the flags again: exit %d %s", file, flags, code, e)
+			}
+		}
+	}
+	// Without the flags, the filters differ: the options mean something.
+	plain, _, _ := cli(t, "", "compile", "-o", "ddd", text)
+	for _, f := range []string{"--x32-low-word", "--mux-whole-arg0"} {
+		if with, _, _ := cli(t, "", "compile", "-o", "ddd", f, text); with == plain {
+			t.Errorf("%s makes no difference", f)
+		}
+	}
+}
+
+// TestWarningsBeforeError: the warnings a parser found before an error are
+// printed, then the error.
+func TestWarningsBeforeError(t *testing.T) {
+	for _, tc := range []struct{ src, warn, err string }{
+		{`{"defaultAction":"SCMP_ACT_ALLOW","foo":1,"syscalls":[{"names":["read"],"action":"SCMP_ACT_BAD"}]}`,
+			`<stdin>:1:41: foo: warning: unknown field "foo": ignored`, `<stdin>:1:82: syscalls[0].action: unknown action "SCMP_ACT_BAD"`},
+		{"default allow\narch x86_64 x86_64\nread: nope\n",
+			"<stdin>:2:13: warning: arch x86_64 is listed twice", `<stdin>:3:7: unknown action "nope"`},
+	} {
+		_, e, code := cli(t, tc.src, "policy", "-")
+		w, er := strings.Index(e, tc.warn), strings.Index(e, tc.err)
+		if code != exitBad || w < 0 || er < 0 || w > er {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant %q before %q", tc.src, code, e, tc.warn, tc.err)
+		}
+	}
+}

@@ -18,12 +18,12 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-func runCommand() *command {
-	return &command{
-		name:    "run",
-		summary: "run a program on seccomp_data inputs or on the packets of a pcap file",
-		run:     runRun,
-	}
+var runCommand = &command{
+	name:    "run",
+	args:    "PROG",
+	summary: "run a program on seccomp_data inputs or on the packets of a pcap file",
+	about:   runAbout,
+	run:     runRun,
 }
 
 const runAbout = `
@@ -57,15 +57,14 @@ Example:
   cbpf run --mode packet --pcap capture.pcap prog.ddd
 `
 
-func runRun(e *env, args []string) int {
-	fs := newFlags(e, "run", "[flags] PROG", runAbout)
+func runRun(e *env, fs *flags, args []string) error {
 	mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
 	in := fs.String("i", "", "program `format` ("+formatList(true)+"; empty: detect)")
 	input := fs.String("input", "", "seccomp inputs `file` (default stdin)")
 	pcapFile := fs.String("pcap", "", "pcap `file` of packets (packet mode)")
 	trace := fs.Bool("trace", false, "print every step")
-	if code, ok := fs.parse(args); !ok {
-		return code
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if len(fs.positional) != 1 {
 		return fs.usageError("want one PROG, got %d arguments", len(fs.positional))
@@ -90,14 +89,13 @@ func runRun(e *env, args []string) int {
 			return fs.usageError("--input is for seccomp mode; packet mode reads --pcap")
 		}
 	}
-	prog, progName, code, ok := readProgram(e, "run", fs.positional[0], *in)
-	if !ok {
-		return code
+	prog, progName, err := readProgram(e, "run", fs.positional[0], *in)
+	if err != nil {
+		return err
 	}
 	mach, err := vm.New(prog, m)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", progName, err)
-		return exitBad
+		return fail(exitBad, "%s: %v", progName, err)
 	}
 	w := bufio.NewWriter(e.stdout)
 	var opts *vm.Options
@@ -111,24 +109,22 @@ func runRun(e *env, args []string) int {
 		}}
 	}
 	if m == vm.Seccomp {
-		code = runSeccompInputs(e, w, mach, *input, opts)
+		err = runSeccompInputs(e, w, mach, *input, opts)
 	} else {
-		code = runPcap(e, w, mach, *pcapFile, opts)
+		err = runPcap(w, mach, *pcapFile, opts)
 	}
 	if err := w.Flush(); err != nil {
-		fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
-		return exitUsage
+		return ioError("run", err)
 	}
-	return code
+	return err
 }
 
-func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) int {
+func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) error {
 	name, in := "<stdin>", io.Reader(e.stdin)
 	if path != "" && path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
-			return exitUsage
+			return ioError("run", err)
 		}
 		defer f.Close()
 		name, in = path, f
@@ -144,7 +140,7 @@ func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts 
 		}
 		return nil
 	})
-	return callLinesDone(e, w, "run", name, err)
+	return callLinesDone(w, "run", name, err)
 }
 
 // lineError is an error in line n of the inputs; Err is a *colError, and
@@ -158,18 +154,16 @@ func (e *lineError) Error() string { return fmt.Sprintf("%d:%v", e.n, e.Err) }
 
 // callLinesDone reports how reading the inputs ended: a bad line is
 // exitBad, at its position; an I/O error exitUsage.
-func callLinesDone(e *env, w *bufio.Writer, cmd, name string, err error) int {
+func callLinesDone(w *bufio.Writer, cmd, name string, err error) error {
 	if err == nil {
-		return exitOK
+		return nil
 	}
 	w.Flush()
 	var le *lineError
 	if errors.As(err, &le) {
-		fmt.Fprintf(e.stderr, "%s:%v\n", name, le)
-		return exitBad
+		return fail(exitBad, "%s:%v", name, le)
 	}
-	fmt.Fprintf(e.stderr, "cbpf %s: %s: %v\n", cmd, name, err)
-	return exitUsage
+	return fail(exitUsage, "cbpf %s: %s: %v", cmd, name, err)
 }
 
 // maxField is how much of an input field is kept: a valid one is at most
@@ -434,28 +428,25 @@ func parseNum(f callField, bits int) (uint64, error) {
 	return v, nil
 }
 
-func runPcap(e *env, w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) int {
+func runPcap(w *bufio.Writer, m *vm.Machine, path string, opts *vm.Options) error {
 	f, err := os.Open(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "cbpf run: %v\n", err)
-		return exitUsage
+		return ioError("run", err)
 	}
 	defer f.Close()
 	rd, err := pcap.NewReader(f) // one packet at a time
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", path, err)
-		return exitBad
+		return fail(exitBad, "%s: %v", path, err)
 	}
 	meta := &vm.Meta{NetOffset: netOffset(rd.Header().LinkType)}
 	for i := 1; ; i++ {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return exitOK
+			return nil
 		}
 		if err != nil {
 			w.Flush()
-			fmt.Fprintf(e.stderr, "%s: packet %d: %v\n", path, i, err)
-			return exitBad
+			return fail(exitBad, "%s: packet %d: %v", path, i, err)
 		}
 		meta.WireLen = rec.OrigLen
 		if rec.OrigLen < uint32(len(rec.Data)) {

@@ -166,3 +166,49 @@ func FuzzSeccompLine(f *testing.F) {
 		}
 	})
 }
+
+// TestCallLines: the input lines of "cbpf run" and "cbpf policy --eval"
+// take a trailing # comment and may be of any length (read with bounded
+// memory: fieldScanner): a long field is an error at its position that
+// quotes its start and gives its length, not bufio's "token too long".
+func TestCallLines(t *testing.T) {
+	prog := writePolicyTemp(t, "p.asm", "ld [0]\njeq #1, e1, e2\ne1: ret #0x50001\ne2: ret #0x50002\n")
+	pol := writePolicyTemp(t, "p.policy", "default errno(2)\narch x86_64\nwrite: errno(1)\n")
+	long := strings.Repeat(" ", 70000)
+	for _, tc := range []struct {
+		name, in string
+		want     []string // the results, as errno values
+		err      string
+	}{
+		{"comment", "x86_64 1 0 # write\n# alone\nx86_64 0 #0\n", []string{"1", "2"}, ""},
+		{"long comment", "x86_64 1 # " + strings.Repeat("#x", 1<<20) + "\nx86_64 1\n", []string{"1", "1"}, ""},
+		{"long blanks", "x86_64" + long + "1" + long + "7\n", []string{"1"}, ""},
+		{"no newline", "x86_64 0\nx86_64 1", []string{"2", "1"}, ""},
+		{"long line", "x86_64 1\nx86_64 1 " + strings.Repeat(" ", 3<<20) + "1\r\n", []string{"1", "1"}, ""},
+		{"long number", "x86_64 1\nx86_64 1 " + strings.Repeat("9", 3<<20) + "\r\n", []string{"1"}, `<stdin>:2:10: A0: bad number "9999999999999999999999999999999999999999"... (3145728 bytes)`},
+		{"long name", "x86_64 " + strings.Repeat("r", 300) + "\n", nil, `<stdin>:1:8: NR: bad number "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"... (300 bytes)`},
+		{"far fields", "x86_64 0 1 2 3 4 5 6 7" + strings.Repeat(" 8", 1<<20) + "\n", nil, "<stdin>:1:24: too many fields"},
+		{"missing NR", "x86_64   \r\r\n", nil, "<stdin>:1:10: want ARCH NR"},
+		{"CR inside", "x86_64 1\r2\n", nil, `<stdin>:1:8: NR: bad number "1\r2"`},
+		{"bad after comment", "x86_64 1 # ok\nx86_64 1 zz # bad\n", []string{"1"}, `<stdin>:2:10: A0: bad number "zz"`},
+	} {
+		for _, cmd := range [][]string{{"run", "--input", "-", prog}, {"policy", "--eval", pol}} {
+			out, e, code := cli(t, tc.in, cmd...)
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				if f := strings.Fields(l); len(f) > 1 {
+					got = append(got, strings.TrimSuffix(strings.TrimPrefix(f[1], "ERRNO("), ")"))
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("%s, %s: results %q, want %q (stderr %q)", tc.name, cmd[0], got, tc.want, e)
+			}
+			switch {
+			case tc.err == "" && (code != exitOK || e != ""):
+				t.Errorf("%s, %s: exit %d, stderr %q", tc.name, cmd[0], code, e)
+			case tc.err != "" && (code != exitBad || !strings.HasPrefix(e, tc.err)):
+				t.Errorf("%s, %s: exit %d, stderr %q, want %q", tc.name, cmd[0], code, e, tc.err)
+			}
+		}
+	}
+}

@@ -10,16 +10,11 @@ import (
 	"github.com/cbpfkit/cbpf/arch"
 )
 
-func syscallsCommand() *command {
-	return &command{
-		name:    "syscalls",
-		summary: "list and resolve syscall names and numbers of an architecture",
-		run:     runSyscalls,
-	}
-}
-
-func runSyscalls(e *env, args []string) int {
-	fs := newFlags(e, "syscalls", "[NAME|NUMBER...]", `List the syscall table of an architecture, or resolve names and numbers.
+var syscallsCommand = &command{
+	name:    "syscalls",
+	args:    "[NAME|NUMBER...]",
+	summary: "list and resolve syscall names and numbers of an architecture",
+	about: `List the syscall table of an architecture, or resolve names and numbers.
 
 With no arguments, print every "name number" pair of the table, sorted by
 number. With arguments, resolve each: a name gives its number, a number
@@ -42,11 +37,15 @@ Exit status 1 for an unknown name, number or arch.
 Examples:
   cbpf syscalls --arch aarch64 openat newfstatat 56
   cbpf syscalls --arch i386 | grep socket
-`)
+`,
+	run: runSyscalls,
+}
+
+func runSyscalls(e *env, fs *flags, args []string) error {
 	archName := fs.String("arch", "", "architecture `NAME` (default: the host's)")
 	list := fs.Bool("arches", false, "list the architectures and exit")
-	if code, ok := fs.parse(args); !ok {
-		return code
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
@@ -65,39 +64,37 @@ Examples:
 			}
 			fmt.Fprintf(w, "%-12s 0x%08x %-6s %d %s\n", a.Name, a.Audit, order, a.Bits, goName)
 		}
-		return exitOK
+		return nil
 	}
 	var a *arch.Arch
 	if *archName == "" {
 		if a = arch.Host(); a == nil {
-			fmt.Fprintf(e.stderr, "cbpf syscalls: the host architecture is not a Linux architecture cbpf knows; use --arch\n")
-			return exitBad
+			return fail(exitBad, "cbpf syscalls: the host architecture is not a Linux architecture cbpf knows; use --arch")
 		}
 	} else {
 		var err error
 		if a, err = arch.Lookup(*archName); err != nil {
-			fmt.Fprintf(e.stderr, "cbpf syscalls: %v\n", err)
-			return exitBad
+			return fail(exitBad, "cbpf syscalls: %v", err)
 		}
 	}
 	if len(fs.positional) == 0 {
 		for _, s := range a.Syscalls() {
 			fmt.Fprintf(w, "%s %d\n", s.Name, s.Number)
 		}
-		return exitOK
+		return nil
 	}
-	code := exitOK
+	var failed error
 	for _, arg := range fs.positional {
 		out, err := resolveSyscall(a, arg)
 		if err != nil {
 			w.Flush()
 			fmt.Fprintf(e.stderr, "cbpf syscalls: %v\n", err)
-			code = exitBad
+			failed = status(exitBad) // the other arguments are resolved all the same
 			continue
 		}
 		fmt.Fprintln(w, out)
 	}
-	return code
+	return failed
 }
 
 // resolveSyscall turns a name into its number or a number into its name,
