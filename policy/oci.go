@@ -617,6 +617,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
+	c.warnArg32(p, rules) // arg32note.go
 	narrowed := map[string]bool{}
 	for _, r := range rules {
 		if msg := exemptNote(r.Syscall, r.Action, p.Arches); msg != "" {

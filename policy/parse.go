@@ -324,6 +324,7 @@ func (ps *textParser) parse(src []byte) error {
 		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
 	}
 	ps.checkMux()
+	ps.checkArg32() // arg32note.go
 	return nil
 }
 
