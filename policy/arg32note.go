@@ -343,11 +343,7 @@ func arg32OCIFix(arg int) string {
 
 // warnArg32 is checkArg32 for a profile's rules.
 func (c *ociConv) warnArg32(p *Policy, rules []*ociRule) {
-	all := make([]Rule, len(rules))
-	for i, r := range rules {
-		all[i] = r.Rule
-		all[i].When = r.when()
-	}
+	all := ociRules(rules)
 	k := newArg32Check(p, all, p.Arches)
 	for _, r := range all {
 		if k.budget <= 0 {
@@ -357,4 +353,103 @@ func (c *ociConv) warnArg32(p *Policy, rules []*ociRule) {
 			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: m})
 		}
 	}
+}
+
+// ociRules are a profile's rules with their predicates.
+func ociRules(rules []*ociRule) []Rule {
+	all := make([]Rule, len(rules))
+	for i, r := range rules {
+		all[i] = r.Rule
+		all[i].When = r.when()
+	}
+	return all
+}
+
+// posMsg is a warning and where.
+type posMsg struct{ pos, msg string }
+
+// x32Notes says, for the rules of p (rules, on its arches) that test on
+// x32 an argument the kernel reads as 64-bit, which call p's filter and
+// libseccomp 2.5.4's (p with X32LowWord) decide differently.
+func x32Notes(p *Policy, x32 *arch.Arch, rules []Rule) []posMsg {
+	cb := newArg32Check(p, rules, p.Arches)
+	low := *p
+	low.X32LowWord = true
+	lw := newArg32Check(&low, rules, p.Arches)
+	var out []posMsg
+	for _, r := range rules {
+		nr, ok := x32.SyscallNumber(r.Syscall)
+		if r.When == nil || !ok || r.Syscall == arch.Socketcall || r.Syscall == arch.IPC || cb.budget <= 0 {
+			continue
+		}
+		var args []int // tested, read by the call as 64-bit
+		arg32Walk(r.When, func(c *Cmp) {
+			if c.Bits == 64 && !x32.Arg32(r.Syscall, c.Arg) && !slices.Contains(args, c.Arg) {
+				args = append(args, c.Arg)
+			}
+		})
+		if len(args) == 0 {
+			continue
+		}
+		slices.Sort(args)
+		sc, sl := cb.sub(r.Syscall), lw.sub(r.Syscall)
+		eval := func(s *Policy, v [6]uint64) Action {
+			cb.budget -= len(s.Rules)
+			return Eval(s, Call{Arch: x32.Audit, Nr: int32(nr), Args: v})
+		}
+		// A call the rule decides in one filter or the other, and those
+		// that differ from it in the high words of args.
+		var found bool
+		var call [6]uint64
+		var ca, la Action
+		cands := arg32Candidates(r.When)
+		for q := range arg32Points {
+			if found || cb.budget <= 0 {
+				break
+			}
+			var u [6]uint64
+			k := q
+			for j, c := range cands {
+				u[j] = c[k%len(c)]
+				k /= len(c)
+			}
+			if k > 0 {
+				break // all tried
+			}
+			tries := [][6]uint64{u}
+			for _, j := range args {
+				for _, x := range arg32Variants(u[j]) {
+					v := u
+					v[j] = x
+					tries = append(tries, v)
+				}
+			}
+			for _, v := range tries {
+				if a, b := eval(sc, v), eval(sl, v); a != b {
+					found, call, ca, la = true, v, a, b
+					break
+				}
+			}
+		}
+		if !found {
+			continue
+		}
+		names := argNamesOf(r.Syscall, x32.Name)
+		var what []string
+		for _, j := range args {
+			s := "arg" + strconv.Itoa(j)
+			if j < len(names) {
+				s += " (" + names[j] + ")"
+			}
+			what = append(what, s)
+		}
+		verb := "a 64-bit value"
+		if len(what) > 1 {
+			verb = "64-bit values"
+		}
+		out = append(out, posMsg{r.Pos, fmt.Sprintf(
+			"%s on x32: the kernel reads %s as %s, and cbpf compares all 64 bits where libseccomp 2.5.4 (runc) compares only the low 32, so %s gets %s from cbpf's filter and %s from runc's (OCIOptions.X32LowWord, --x32-low-word, compares as runc does)",
+			r.Syscall, strings.Join(what, " and "), verb, arg32Call(r.Syscall, names, call), ActionText(ca), ActionText(la))})
+	}
+	return out
 }
