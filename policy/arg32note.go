@@ -22,6 +22,9 @@ import (
 // (its first rules are checked, the others not).
 const arg32Budget = 1 << 22
 
+// arg32Stopped says where the budget ran out.
+var arg32Stopped = fmt.Sprintf("stopped looking for calls whose high argument words get past the rules (a budget of %d rule evaluations) at this rule: it and the later rules are not checked", arg32Budget)
+
 // arg32Points bounds the calls tried per rule and arch: the combinations
 // of a few values per argument taken from the rule's constants.
 const arg32Points = 256
@@ -95,12 +98,13 @@ func arg32Walk(e Expr, f func(*Cmp)) {
 
 // arg32Pair is what the check found for a rule on one arch: two calls
 // that differ only in the high word of arguments the kernel reads as
-// 32-bit (args), one (in) that the rule decides, the other (out) that the
-// filter decides otherwise.
+// 32-bit (args), in and out, out with the more permissive action; the
+// rule decides in (inRule) or out.
 type arg32Pair struct {
 	in, out       [6]uint64
 	inAct, outAct Action
 	args          []int
+	inRule        bool
 }
 
 // notes returns the warnings about r, a rule of the policy, one per
@@ -164,22 +168,19 @@ func arg32Variants(v uint64) []uint64 {
 	return out
 }
 
-// arg32FindPair tries calls u that predicate w (a rule's, as compared) holds
-// for and that the filter (eval) gives the rule's action act, and for
-// each the calls variants makes of it by changing arguments args (alone,
-// then together): the first whose action differs, with u, is the pair.
+// arg32FindPair looks for two calls that differ only in the high words
+// of arguments args, read by the call as 32-bit (the same call for the
+// kernel), where the filter (eval) gives the second a more permissive
+// action than the first, and the rule (predicate w as compared, action
+// act) decides one of them: a call that gets past the rule's denial, or
+// that the rule lets through though the filter denies its twin. It tries
+// calls made of a few values per argument from w's constants, and for
+// each the calls variants makes of it by changing args (one, then all);
 // more reports whether the budget allows another call.
 func arg32FindPair(w Expr, act Action, args []int, eval func([6]uint64) Action, more func() bool, variants func(uint64) []uint64) (arg32Pair, bool) {
 	cands := arg32Candidates(w)
-	n := 1
-	for _, c := range cands {
-		n *= len(c)
-		if n >= arg32Points {
-			n = arg32Points
-			break
-		}
-	}
-	for p := range n {
+	decides := func(v *[6]uint64, got Action) bool { return got == act && w.Eval(v) }
+	for p := range arg32Points {
 		if !more() {
 			break
 		}
@@ -189,12 +190,14 @@ func arg32FindPair(w Expr, act Action, args []int, eval func([6]uint64) Action, 
 			u[i] = c[q%len(c)]
 			q /= len(c)
 		}
-		if !w.Eval(&u) || eval(u) != act {
-			continue
+		if q > 0 {
+			break // all tried
 		}
+		ua := eval(u)
 		try := func(v [6]uint64, changed []int) (arg32Pair, bool) {
-			if got := eval(v); got != act {
-				return arg32Pair{in: u, out: v, inAct: act, outAct: got, args: changed}, true
+			va := eval(v)
+			if MoreRestrictive(ua, va) && (decides(&u, ua) || decides(&v, va)) {
+				return arg32Pair{in: u, out: v, inAct: ua, outAct: va, args: changed, inRule: decides(&u, ua)}, true
 			}
 			return arg32Pair{}, false
 		}
@@ -269,10 +272,14 @@ func arg32Msg(syscall, archName string, pr arg32Pair, fix func(int) string) stri
 	for _, i := range pr.args {
 		fixes = append(fixes, fix(i))
 	}
-	return fmt.Sprintf("%s: on \x00 the kernel %s and ignores %s, but this rule compares all 64 bits: %s gets %s from this rule and %s, the same call for the kernel, gets %s; %s",
+	inBy, outBy := " from this rule", ""
+	if !pr.inRule {
+		inBy, outBy = "", " from this rule"
+	}
+	return fmt.Sprintf("%s: on \x00 the kernel %s and ignores %s, but this rule compares all 64 bits: %s gets %s%s and %s, the same call for the kernel, gets %s%s; %s",
 		syscall, verb, its,
-		arg32Call(syscall, names, pr.in), ActionText(pr.inAct),
-		arg32Call(syscall, names, pr.out), ActionText(pr.outAct),
+		arg32Call(syscall, names, pr.in), ActionText(pr.inAct), inBy,
+		arg32Call(syscall, names, pr.out), ActionText(pr.outAct), outBy,
 		strings.Join(fixes, "; "))
 }
 
@@ -318,19 +325,21 @@ func arg32TextFix(arg int) string {
 func (ps *textParser) checkArg32() {
 	k := newArg32Check(ps.p, ps.p.Rules, ps.targets)
 	for _, r := range ps.p.Rules {
+		msgs := k.notes(r, arg32TextFix)
+		if k.budget <= 0 {
+			msgs = append(msgs, arg32Stopped)
+		}
+		if len(msgs) > 0 {
+			// Pos is ps.pos(line, col).
+			l, c, _ := strings.Cut(strings.TrimPrefix(r.Pos, ps.file+":"), ":")
+			line, _ := strconv.Atoi(l)
+			col, _ := strconv.Atoi(c)
+			for _, m := range msgs {
+				ps.warnAt(line, col, "%s", m)
+			}
+		}
 		if k.budget <= 0 {
 			return
-		}
-		msgs := k.notes(r, arg32TextFix)
-		if len(msgs) == 0 {
-			continue
-		}
-		// Pos is ps.pos(line, col).
-		l, c, _ := strings.Cut(strings.TrimPrefix(r.Pos, ps.file+":"), ":")
-		line, _ := strconv.Atoi(l)
-		col, _ := strconv.Atoi(c)
-		for _, m := range msgs {
-			ps.warnAt(line, col, "%s", m)
 		}
 	}
 }
@@ -346,11 +355,12 @@ func (c *ociConv) warnArg32(p *Policy, rules []*ociRule) {
 	all := ociRules(rules)
 	k := newArg32Check(p, all, p.Arches)
 	for _, r := range all {
-		if k.budget <= 0 {
-			return
-		}
 		for _, m := range k.notes(r, arg32OCIFix) {
 			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: m})
+		}
+		if k.budget <= 0 {
+			c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: arg32Stopped})
+			return
 		}
 	}
 }
@@ -379,7 +389,11 @@ func x32Notes(p *Policy, x32 *arch.Arch, rules []Rule) []posMsg {
 	var out []posMsg
 	for _, r := range rules {
 		nr, ok := x32.SyscallNumber(r.Syscall)
-		if r.When == nil || !ok || r.Syscall == arch.Socketcall || r.Syscall == arch.IPC || cb.budget <= 0 {
+		if cb.budget <= 0 {
+			out = append(out, posMsg{r.Pos, "x32: " + arg32Stopped})
+			break
+		}
+		if r.When == nil || !ok || r.Syscall == arch.Socketcall || r.Syscall == arch.IPC {
 			continue
 		}
 		var args []int // tested, read by the call as 64-bit
