@@ -137,7 +137,7 @@ func (k *arg32Check) notes(r Rule, fix func(arg int) string) []string {
 			k.budget -= len(sub.Rules)
 			return Eval(sub, Call{Arch: a.Audit, Nr: int32(nr), Args: v})
 		}
-		pair, ok := arg32FindPair(w, r.Action, args, eval, func() bool { return k.budget > 0 }, arg32Variants)
+		pair, ok := arg32FindPair(w, r.Action, args, arg32Candidates(w, sub.Rules), eval, func() bool { return k.budget > 0 }, arg32Variants)
 		if !ok {
 			continue
 		}
@@ -171,14 +171,14 @@ func arg32Variants(v uint64) []uint64 {
 // arg32FindPair looks for two calls that differ only in the high words
 // of arguments args, read by the call as 32-bit (the same call for the
 // kernel), where the filter (eval) gives the second a more permissive
-// action than the first, and the rule (predicate w as compared, action
-// act) decides one of them: a call that gets past the rule's denial, or
-// that the rule lets through though the filter denies its twin. It tries
-// calls made of a few values per argument from w's constants, and for
+// action than the first, whose arguments args are zero- or sign-extended
+// (arg32Canonical), and the rule (predicate w as compared, action act)
+// decides one of them: a call that gets past the rule's denial, or that
+// the rule lets through though the filter denies its twin. It tries
+// calls made of a few values per argument (cands), and for
 // each the calls variants makes of it by changing args (one, then all);
 // more reports whether the budget allows another call.
-func arg32FindPair(w Expr, act Action, args []int, eval func([6]uint64) Action, more func() bool, variants func(uint64) []uint64) (arg32Pair, bool) {
-	cands := arg32Candidates(w)
+func arg32FindPair(w Expr, act Action, args []int, cands [6][]uint64, eval func([6]uint64) Action, more func() bool, variants func(uint64) []uint64) (arg32Pair, bool) {
 	decides := func(v *[6]uint64, got Action) bool { return got == act && w.Eval(v) }
 	for p := range arg32Points {
 		if !more() {
@@ -195,9 +195,12 @@ func arg32FindPair(w Expr, act Action, args []int, eval func([6]uint64) Action, 
 		}
 		ua := eval(u)
 		try := func(v [6]uint64, changed []int) (arg32Pair, bool) {
-			va := eval(v)
-			if MoreRestrictive(ua, va) && (decides(&u, ua) || decides(&v, va)) {
-				return arg32Pair{in: u, out: v, inAct: ua, outAct: va, args: changed, inRule: decides(&u, ua)}, true
+			in, out, ia, oa := u, v, ua, eval(v)
+			if MoreRestrictive(oa, ia) {
+				in, out, ia, oa = v, u, oa, ia
+			}
+			if ia != oa && arg32Canonical(in, changed) && (decides(&in, ia) || decides(&out, oa)) {
+				return arg32Pair{in: in, out: out, inAct: ia, outAct: oa, args: changed, inRule: decides(&in, ia)}, true
 			}
 			return arg32Pair{}, false
 		}
@@ -223,32 +226,50 @@ func arg32FindPair(w Expr, act Action, args []int, eval func([6]uint64) Action, 
 	return arg32Pair{}, false
 }
 
+// arg32Canonical reports whether the arguments args of v are 32-bit
+// values as a program passes them: zero- or sign-extended. A call whose
+// high words are something else and that the filter denies more than its
+// twin is no bypass (the twin is the call as meant).
+func arg32Canonical(v [6]uint64, args []int) bool {
+	for _, i := range args {
+		if h := v[i] >> 32; h != 0 && (h != 0xffffffff || v[i]&0x80000000 == 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // arg32Candidates are, per argument, the values worth trying for predicate
-// w: 0 and, from its comparisons of that argument, each constant and its
-// neighbours (a few of them).
-func arg32Candidates(w Expr) [6][]uint64 {
+// w among the rules of its syscall: 0 and, from the comparisons of that
+// argument (w's first), each constant, its low word and its neighbours
+// (a few of them).
+func arg32Candidates(w Expr, rules []Rule) [6][]uint64 {
 	var c [6][]uint64
 	for i := range c {
 		c[i] = []uint64{0}
 	}
 	add := func(i int, vs ...uint64) {
 		for _, v := range vs {
-			if len(c[i]) < 7 && !slices.Contains(c[i], v) {
+			if len(c[i]) < 9 && !slices.Contains(c[i], v) {
 				c[i] = append(c[i], v)
 			}
 		}
 	}
-	arg32Walk(w, func(x *Cmp) {
+	f := func(x *Cmp) {
 		v, m := x.Value, x.Mask
 		if x.Bits == 32 {
 			v, m = v&0xffffffff, m&0xffffffff
 		}
 		if x.Op == MaskedEQ {
-			add(x.Arg, v, v|^m&0xffffffff, v|m&^(m-1))
+			add(x.Arg, v, v&0xffffffff, v|^m&0xffffffff, v|m&^(m-1))
 			return
 		}
-		add(x.Arg, v, v+1, v-1)
-	})
+		add(x.Arg, v, v&0xffffffff, v+1, v-1)
+	}
+	arg32Walk(w, f)
+	for _, r := range rules {
+		arg32Walk(r.When, f)
+	}
 	return c
 }
 
@@ -416,7 +437,7 @@ func x32Notes(p *Policy, x32 *arch.Arch, rules []Rule) []posMsg {
 		var found bool
 		var call [6]uint64
 		var ca, la Action
-		cands := arg32Candidates(r.When)
+		cands := arg32Candidates(r.When, sc.Rules)
 		for q := range arg32Points {
 			if found || cb.budget <= 0 {
 				break
