@@ -173,8 +173,9 @@ func arg32Variants(v uint64) []uint64 {
 // kernel), where the filter (eval) gives the second a more permissive
 // action than the first, whose arguments args are zero- or sign-extended
 // (arg32Canonical), and the rule (predicate w as compared, action act)
-// decides one of them: a call that gets past the rule's denial, or that
-// the rule lets through though the filter denies its twin. It tries
+// decides one of them: a call that gets past the rule's denial, or a
+// call with other high words that the rule lets through though the
+// filter denies its twin. It tries
 // calls made of a few values per argument (cands), and for
 // each the calls variants makes of it by changing args (one, then all);
 // more reports whether the budget allows another call.
@@ -199,8 +200,15 @@ func arg32FindPair(w Expr, act Action, args []int, cands [6][]uint64, eval func(
 			if MoreRestrictive(oa, ia) {
 				in, out, ia, oa = v, u, oa, ia
 			}
-			if ia != oa && arg32Canonical(in, changed) && (decides(&in, ia) || decides(&out, oa)) {
-				return arg32Pair{in: in, out: out, inAct: ia, outAct: oa, args: changed, inRule: decides(&in, ia)}, true
+			if ia == oa || !arg32Canonical(in, changed) {
+				return arg32Pair{}, false
+			}
+			// The rule denies a call as meant, and a twin gets past it;
+			// or it lets through a spelling nobody means of a call that
+			// the filter denies (a canonical twin it lets through is the
+			// call as the rule means it, denied in another spelling).
+			if inRule := decides(&in, ia); inRule || decides(&out, oa) && !arg32Canonical(out, changed) {
+				return arg32Pair{in: in, out: out, inAct: ia, outAct: oa, args: changed, inRule: inRule}, true
 			}
 			return arg32Pair{}, false
 		}

@@ -101,11 +101,15 @@ func checkArg32Claims(t *testing.T, p *policy.Policy, ws []policy.Problem) int {
 			if slices.Contains(c.args, i) && !canonical(c.in[i]) {
 				t.Errorf("%s: arg%d of the first call is not a zero- or sign-extended 32-bit value", w, i)
 			}
+
 			same := c.in[i] == c.out[i]
 			lowSame := uint32(c.in[i]) == uint32(c.out[i])
 			if !lowSame || !same && !slices.Contains(c.args, i) {
 				t.Errorf("%s: the calls differ in more than the high words of %v", w, c.args)
 			}
+		}
+		if !c.inRule && !slices.ContainsFunc(c.args, func(i int) bool { return !canonical(c.out[i]) }) {
+			t.Errorf("%s: the rule lets through a call as meant", w)
 		}
 		for _, a := range c.arches {
 			for _, i := range c.args {
@@ -298,6 +302,13 @@ func TestArg32WarningsRandom(t *testing.T) {
 	t.Logf("%d warnings checked", warnings)
 }
 
+// ruled reports whether a rule of p on syscall matches c with action act.
+func ruled(p *policy.Policy, syscall string, c policy.Call, act policy.Action) bool {
+	return slices.ContainsFunc(p.Rules, func(r policy.Rule) bool {
+		return r.Syscall == syscall && r.Action == act && (r.When == nil || r.When.Eval(&c.Args))
+	})
+}
+
 // canonical reports whether x is a 32-bit value zero- or sign-extended.
 func canonical(x uint64) bool {
 	return x>>32 == 0 || x>>32 == 0xffffffff && x&0x80000000 != 0
@@ -307,7 +318,8 @@ func canonical(x uint64) bool {
 // neighbours, their low words and 0, for two calls of one syscall on a
 // that differ only in the high word of one argument the kernel reads as
 // 32-bit, the first's zero- or sign-extended, the second with a more
-// permissive action.
+// permissive action, and with another extension or the first decided by
+// a rule.
 func arg32Bypass(p *policy.Policy, a *arch.Arch) (policy.Call, policy.Call, bool) {
 	vals := map[string]*[6][]uint64{}
 	var names []string
@@ -360,7 +372,7 @@ func arg32Bypass(p *policy.Policy, a *arch.Arch) (policy.Call, policy.Call, bool
 					for _, h := range []uint64{0, 1, 0xffffffff} {
 						w := u
 						w.Args[j] = h<<32 | args[j]&0xffffffff
-						if canonical(args[j]) && policy.MoreRestrictive(ua, policy.Eval(p, w)) {
+						if canonical(args[j]) && policy.MoreRestrictive(ua, policy.Eval(p, w)) && (!canonical(w.Args[j]) || ruled(p, name, u, ua)) {
 							return u, w, true
 						}
 					}
