@@ -617,6 +617,7 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	c.warnMultiplexed(p, rules)
 	c.warnX32Args(p, rules)
+	c.warnArg32(p, rules) // arg32note.go
 	narrowed := map[string]bool{}
 	for _, r := range rules {
 		if msg := exemptNote(r.Syscall, r.Action, p.Arches); msg != "" {
@@ -723,27 +724,19 @@ func (r *ociRule) when() Expr {
 	return and
 }
 
-// warnX32Args warns, once, where the profile's x32 rules mean something
-// else than in runc's filter: libseccomp 2.5.4 compares x32 arguments on
-// their low 32 bits, cbpf on all 64 (the kernel passes 64-bit registers),
-// so a call whose argument has high bits set, or a constant wider than 32
-// bits, is decided differently.
+// warnX32Args warns where a rule tests, on x32, an argument the kernel
+// reads as a 64-bit value (not arch.Arch.Arg32: an off_t, a pointer):
+// cbpf compares it on all 64 bits, libseccomp 2.5.4 (runc, and
+// OCIOptions.X32LowWord) on its low word only, so that some call is
+// decided differently; the warning names one, found with Eval. On the
+// arguments the kernel reads as 32-bit both compare the low word.
 func (c *ociConv) warnX32Args(p *Policy, rules []*ociRule) {
 	i := slices.IndexFunc(p.Arches, func(a *arch.Arch) bool { return a.Name == "x32" })
 	if p.X32LowWord || i < 0 {
 		return
 	}
-	for _, r := range rules {
-		if len(r.conds) == 0 {
-			continue
-		}
-		if _, ok := p.Arches[i].SyscallNumber(r.Syscall); !ok {
-			continue
-		}
-		c.problems.add(Problem{Pos: r.Pos, Warning: true, Msg: fmt.Sprintf(
-			"%s on x32: cbpf compares the arguments on all 64 bits, as the kernel passes them; libseccomp 2.5.4 (runc) compares only their low 32 bits, so x32 calls with high argument bits set are decided differently (OCIOptions.X32LowWord, --x32-low-word, does as runc does); further x32 rules with conditions are not reported",
-			r.Syscall)})
-		return
+	for _, msg := range x32Notes(p, p.Arches[i], ociRules(rules)) {
+		c.problems.add(Problem{Pos: msg.pos, Warning: true, Msg: msg.msg})
 	}
 }
 

@@ -209,6 +209,7 @@ func TestParseOCIWarnings(t *testing.T) {
 				`t.json:1:109: syscalls[0].errnoRet: warning: ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it`,
 				`t.json:2:47: syscalls[0].args[0].valueTwo: warning: valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored`,
 				`t.json:2:72: syscalls[0].args[1]: warning: valueTwo 0x2 has bits outside the mask 0x1; libseccomp ignores them and tests (arg1 & 0x1) == 0x0`,
+				`t.json:1:61: syscalls[0].names[0]: warning: read: on x86_64 the kernel reads arg0 (fd) as a 32-bit value and ignores its high word, but this rule compares all 64 bits: read(1, 0, 0) gets trap(0) from this rule and read(0x100000001, 0, 0), the same call for the kernel, gets allow; to test arg0's low word for equality, use SCMP_CMP_MASKED_EQ with value 0xffffffff`,
 			}},
 		{"same argument twice", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG",
 "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 5, "op": "SCMP_CMP_LE"}]}]}`,
@@ -230,6 +231,7 @@ func TestParseOCIWarnings(t *testing.T) {
 				`t.json:2:21: defaultErrnoRet: warning: ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it`,
 				`t.json:3:90: syscalls[0].errnoRet: warning: ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it`,
 				`t.json:4:71: syscalls[0].args[0].valueTwo: warning: valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored`,
+				`t.json:3:26: syscalls[0].names[0]: warning: read: on x86_64 the kernel reads arg0 (fd) as a 32-bit value and ignores its high word, but this rule compares all 64 bits: read(1, 0, 0) gets log from this rule and read(0x100000001, 0, 0), the same call for the kernel, gets allow; to test arg0's low word for equality, use SCMP_CMP_MASKED_EQ with value 0xffffffff`,
 			}},
 		{"unconditional rule wins", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
 {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
@@ -244,7 +246,9 @@ func TestParseOCIWarnings(t *testing.T) {
 {"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": 10, "op": "SCMP_CMP_LE"}]},
 {"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [{"index": 0, "value": 4, "op": "SCMP_CMP_LT"}]}]}`,
 			[]string{`t.json:3:12: syscalls[1].names[0]: warning: read: ambiguous: this rule (kill_thread) and the rule at t.json:2:12: syscalls[0].names[0] (allow) can both match; Eval takes the most restrictive, kill_thread, while libseccomp's choice depends on its rule tree`,
-				`t.json:4:12: syscalls[2].names[0]: warning: read: ambiguous: this rule (trap(0)) and the rule at t.json:3:12: syscalls[1].names[0] (kill_thread) can both match; Eval takes the most restrictive, kill_thread, while libseccomp's choice depends on its rule tree`}},
+				`t.json:4:12: syscalls[2].names[0]: warning: read: ambiguous: this rule (trap(0)) and the rule at t.json:3:12: syscalls[1].names[0] (kill_thread) can both match; Eval takes the most restrictive, kill_thread, while libseccomp's choice depends on its rule tree`,
+				`t.json:2:12: syscalls[0].names[0]: warning: read: on x86_64 the kernel reads arg0 (fd) as a 32-bit value and ignores its high word, but this rule compares all 64 bits: read(0, 0, 0) gets kill_thread and read(0x100000000, 0, 0), the same call for the kernel, gets allow from this rule; to test arg0's low word for equality, use SCMP_CMP_MASKED_EQ with value 0xffffffff`,
+				`t.json:3:12: syscalls[1].names[0]: warning: read: on x86_64 the kernel reads arg0 (fd) as a 32-bit value and ignores its high word, but this rule compares all 64 bits: read(0, 0, 0) gets kill_thread from this rule and read(0x100000000, 0, 0), the same call for the kernel, gets allow; to test arg0's low word for equality, use SCMP_CMP_MASKED_EQ with value 0xffffffff`}},
 		{"socketcall", `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
 {"names": ["connect"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 16, "op": "SCMP_CMP_LE"}]}]}`,
 			[]string{`t.json:2:12: syscalls[0].names[0]: warning: connect: on x86, through socketcall(SYS_CONNECT) the filter compares arg2 <= 16 with socketcall's arg2, a register socketcall ignores for connect, which the caller sets as it likes: whether the rule is met there depends on registers the caller sets as it likes`}},
