@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -152,7 +153,7 @@ func fieldDiff(ins, shown bpf.RawInstruction) string {
 		parts = append(parts, fmt.Sprintf("jf=%d", ins.Jf))
 	}
 	if ins.K != shown.K {
-		parts = append(parts, "k="+hexNum(ins.K))
+		parts = append(parts, "k="+opcode.Hex(ins.K))
 	}
 	return strings.Join(parts, " ")
 }

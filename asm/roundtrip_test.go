@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/bpf"
@@ -138,7 +139,7 @@ func TestRoundTripEveryFormat(t *testing.T) {
 	}
 }
 
-func tcpdumpOpsKnown(op uint16) bool { _, ok := tcpdumpOps[op]; return ok }
+func tcpdumpOpsKnown(op uint16) bool { _, ok := tcpdumpOps[opcode.Op(op)]; return ok }
 
 // rtCheckListing checks that a pseudo or dot listing shows every field set
 // that the kernel ignores, on the instruction's line.
