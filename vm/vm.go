@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"unsafe"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -42,7 +43,7 @@ type SeccompData struct {
 
 // SeccompDataSize is sizeof(struct seccomp_data): what "ld len" reads in
 // seccomp mode.
-const SeccompDataSize = 64
+const SeccompDataSize = opcode.SeccompDataSize
 
 // auditArchLE is __AUDIT_ARCH_LE: set in the AUDIT_ARCH value of every
 // little-endian arch.
