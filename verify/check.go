@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/vm"
@@ -75,8 +76,8 @@ const (
 	CodeSeccompLoad   = vm.CodeSeccompLoad   // a load outside seccomp_data or misaligned
 )
 
-// MaxInsns is the kernel's BPF_MAXINSNS.
-const MaxInsns = 4096
+// MaxInsns is the kernel's BPF_MAXINSNS (opcode.MaxInsns).
+const MaxInsns = opcode.MaxInsns
 
 // Check returns the reasons the kernel would reject prog in mode (errors),
 // or, for a program it accepts, the lints' warnings (see LintProgram). A
@@ -108,10 +109,3 @@ func KernelCheck(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 func Valid(prog []bpf.RawInstruction, mode Mode) bool {
 	return len(KernelCheck(prog, mode)) == 0
 }
-
-// BPF_MOD and BPF_XOR, which golang.org/x/sys/unix defines on Linux only:
-// the analyses run anywhere.
-const (
-	bpfMOD = 0x90
-	bpfXOR = 0xa0
-)
