@@ -105,11 +105,11 @@ func TestRoundTripEveryFormat(t *testing.T) {
 			last := -1
 			for _, d := range drops {
 				sawDrop = true
-				if d.Index <= last || d.Index >= len(prog) || d.Insn != prog[d.Index] || d.Read == d.Insn {
+				if d.PC <= last || d.PC >= len(prog) || d.Insn != prog[d.PC] || d.Read == d.Insn {
 					t.Fatalf("%s: bad drop %+v", f, d)
 				}
-				last = d.Index
-				want[d.Index] = d.Read
+				last = d.PC
+				want[d.PC] = d.Read
 				if fs := d.Fields(); fs == "" || (d.Insn.Jt != d.Read.Jt) != strings.Contains(fs, "jt=") ||
 					(d.Insn.Jf != d.Read.Jf) != strings.Contains(fs, "jf=") || (d.Insn.K != d.Read.K) != strings.Contains(fs, "k=") {
 					t.Errorf("%s: drop %+v names fields %q", f, d, fs)

@@ -36,7 +36,7 @@ func (s Severity) String() string {
 
 // Diagnostic is one finding about a program.
 type Diagnostic struct {
-	Pc       int // instruction index; -1 for the program as a whole
+	PC       int // instruction index; -1 for the program as a whole
 	Severity Severity
 	Code     string // stable identifier, e.g. "jump-range"
 	Msg      string
@@ -54,10 +54,10 @@ type Witness struct {
 }
 
 func (d Diagnostic) String() string {
-	if d.Pc < 0 {
+	if d.PC < 0 {
 		return fmt.Sprintf("%s: %s: %s", d.Severity, d.Code, d.Msg)
 	}
-	return fmt.Sprintf("insn %d: %s: %s: %s", d.Pc, d.Severity, d.Code, d.Msg)
+	return fmt.Sprintf("insn %d: %s: %s: %s", d.PC, d.Severity, d.Code, d.Msg)
 }
 
 // Stable codes of the errors Check reports: the kernel's reasons to
@@ -100,9 +100,9 @@ func KernelCheck(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	}
 	e, ok := err.(*vm.Error)
 	if !ok {
-		return []Diagnostic{{Pc: -1, Severity: Error, Code: CodeOpcode, Msg: err.Error()}}
+		return []Diagnostic{{PC: -1, Severity: Error, Code: CodeOpcode, Msg: err.Error()}}
 	}
-	return []Diagnostic{{Pc: e.Index, Severity: Error, Code: e.Code, Msg: e.Msg}}
+	return []Diagnostic{{PC: e.PC, Severity: Error, Code: e.Code, Msg: e.Msg}}
 }
 
 // Valid reports whether the kernel accepts prog in mode.

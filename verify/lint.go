@@ -105,7 +105,7 @@ func warn(pc int, code, detail string) Diagnostic {
 	if detail != "" {
 		msg = detail + ": " + msg
 	}
-	return Diagnostic{Pc: pc, Severity: Warning, Code: code, Msg: msg + "; fix: " + l.Fix}
+	return Diagnostic{PC: pc, Severity: Warning, Code: code, Msg: msg + "; fix: " + l.Fix}
 }
 
 // LintProgram returns the warnings for a program the kernel accepts. In
@@ -151,7 +151,7 @@ func CheckStack(progs [][]bpf.RawInstruction) []Diagnostic {
 }
 
 func sortDiags(ds []Diagnostic) []Diagnostic {
-	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Pc < ds[j].Pc })
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].PC < ds[j].PC })
 	return ds
 }
 

@@ -86,13 +86,13 @@ const (
 func Check(prog []bpf.RawInstruction, mode Mode) error {
 	n := len(prog)
 	if n == 0 {
-		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("empty program: the kernel needs 1 to %d instructions", opcode.MaxInsns)}
+		return &Error{PC: -1, Code: CodeLength, Msg: fmt.Sprintf("empty program: the kernel needs 1 to %d instructions", opcode.MaxInsns)}
 	}
 	if n > opcode.MaxInsns {
-		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("%d instructions: the kernel allows at most %d", n, opcode.MaxInsns)}
+		return &Error{PC: -1, Code: CodeLength, Msg: fmt.Sprintf("%d instructions: the kernel allows at most %d", n, opcode.MaxInsns)}
 	}
 	bad := func(pc int, code, format string, a ...any) error {
-		return &Error{Index: pc, Insn: prog[pc], Code: code, Msg: fmt.Sprintf(format, a...)}
+		return &Error{PC: pc, Insn: prog[pc], Code: code, Msg: fmt.Sprintf(format, a...)}
 	}
 	for pc, ri := range prog {
 		if ri.Op > 0xff || !classicOK[ri.Op] {
@@ -186,7 +186,7 @@ func checkMem(prog []bpf.RawInstruction) error {
 			valid |= 1 << ri.K
 		case opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM:
 			if valid&(1<<ri.K) == 0 {
-				return &Error{Index: pc, Insn: ri, Code: CodeScratchUninit, Msg: fmt.Sprintf("M[%d] is read but not written on every path to here", ri.K)}
+				return &Error{PC: pc, Insn: ri, Code: CodeScratchUninit, Msg: fmt.Sprintf("M[%d] is read but not written on every path to here", ri.K)}
 			}
 		case opcode.JMP | opcode.JA:
 			masks[pc+1+int(ri.K)] &= valid

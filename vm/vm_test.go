@@ -133,8 +133,8 @@ func TestNewRejects(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("New: err = %v, want *Error at %d", err, tt.index)
 			}
-			if e.Index != tt.index {
-				t.Errorf("New: error at %d (%v), want at %d", e.Index, e, tt.index)
+			if e.PC != tt.index {
+				t.Errorf("New: error at %d (%v), want at %d", e.PC, e, tt.index)
 			}
 		})
 	}
