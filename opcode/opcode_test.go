@@ -2,6 +2,7 @@ package opcode_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -113,6 +114,16 @@ func TestOpString(t *testing.T) {
 	}
 }
 
+// farJa is where "ja +0xffffffff" at 1 goes: 2^32+1, or math.MaxInt
+// where int is 32 bits.
+func farJa() int {
+	t := uint64(1) + 1 + 0xffffffff
+	if t > math.MaxInt {
+		return math.MaxInt
+	}
+	return int(t)
+}
+
 func TestSuccessors(t *testing.T) {
 	for _, tc := range []struct {
 		ins  bpf.RawInstruction
@@ -122,7 +133,7 @@ func TestSuccessors(t *testing.T) {
 		{bpf.RawInstruction{Op: 0x06}, 3, nil},
 		{bpf.RawInstruction{Op: 0x16}, 3, nil},
 		{bpf.RawInstruction{Op: 0x05, K: 7}, 2, []int{10}},
-		{bpf.RawInstruction{Op: 0x05, K: 0xffffffff}, 1, []int{1 + 1 + 0xffffffff}},
+		{bpf.RawInstruction{Op: 0x05, K: 0xffffffff}, 1, []int{farJa()}},
 		{bpf.RawInstruction{Op: 0x15, Jt: 0, Jf: 4}, 5, []int{6, 10}},
 		{bpf.RawInstruction{Op: 0x4d, Jt: 255, Jf: 1}, 0, []int{256, 2}},
 		{bpf.RawInstruction{Op: 0x20, K: 4}, 9, []int{10}},
