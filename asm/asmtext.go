@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -28,7 +29,7 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 	spellAt := func(pc int, mark bool) (mn, ops string, ok bool) {
 		var used [2]int64
 		k := 0
-		mn, ops, ok = spell(prog[pc], pc, func(t int64) (string, bool) {
+		mn, ops, ok = opcode.Spell(prog[pc], pc, func(t int64) (string, bool) {
 			if t < 0 || t >= int64(n) {
 				return "", false
 			}
@@ -63,7 +64,7 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 		mn, ops, ok := spellAt(pc, false)
 		note := ""
 		if !ok {
-			mn, ops, note = ".insn", strings.TrimPrefix(rawInsn(ins), ".insn "), insnNote(ins, pc)
+			mn, ops, note = ".insn", strings.TrimPrefix(opcode.RawString(ins), ".insn "), insnNote(ins, pc)
 		}
 		sb.Reset()
 		if target[pc] {
@@ -103,7 +104,7 @@ func Disassemble(w io.Writer, prog []bpf.RawInstruction) error {
 // has no spelling at all.
 func insnNote(ins bpf.RawInstruction, pc int) string {
 	text := func(c bpf.RawInstruction) (string, bool) {
-		mn, ops, ok := spell(c, pc, func(t int64) (string, bool) {
+		mn, ops, ok := opcode.Spell(c, pc, func(t int64) (string, bool) {
 			return "L" + strconv.FormatInt(t, 10), true
 		})
 		if ops != "" {
@@ -114,8 +115,8 @@ func insnNote(ins bpf.RawInstruction, pc int) string {
 	if s, ok := text(ins); ok {
 		return s + ": jumps past the end"
 	}
-	switch ins.Op {
-	case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
+	switch opcode.Op(ins.Op) {
+	case opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX:
 		return "scratch index beyond M[15]"
 	}
 	c := ins

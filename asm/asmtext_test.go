@@ -197,10 +197,10 @@ func asmCleanInsn(r *rand.Rand, pc, n int) bpf.RawInstruction {
 	case op == 0x60 || op == 0x61 || op == 0x02 || op == 0x03:
 		ins.K %= 16
 	case op == 0x80 || op == 0x81 || op == 0x84 || op == 0x16 || op == 0x0e || op == 0x07 || op == 0x87,
-		op&0x07 == clsALU && op&srcX != 0, op&0x07 == clsJMP && op&srcX != 0:
+		op&0x07 == 0x04 && op&0x08 != 0, op&0x07 == 0x05 && op&0x08 != 0:
 		ins.K = 0
 	}
-	if op&0x07 == clsJMP {
+	if op&0x07 == 0x05 {
 		room := n - pc - 1
 		if room <= 0 {
 			return bpf.RawInstruction{Op: 0x06}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -18,23 +19,18 @@ type dotEdge struct {
 // dotSuccs returns where control goes after instruction pc; -1 stands for a
 // jump past the end of the program.
 func dotSuccs(prog []bpf.RawInstruction, pc int) []dotEdge {
-	ins := prog[pc]
-	target := func(off uint64) int {
-		to := uint64(pc) + 1 + off
-		if to >= uint64(len(prog)) {
-			return -1
+	succ := opcode.Successors(prog[pc], pc)
+	edges := make([]dotEdge, len(succ))
+	for i, to := range succ {
+		if to >= len(prog) {
+			to = -1
 		}
-		return int(to)
+		edges[i].to = to
+		if len(succ) == 2 {
+			edges[i].label = [2]string{"true", "false"}[i]
+		}
 	}
-	switch {
-	case ins.Op&0x07 == 0x06:
-		return nil
-	case ins.Op&0x07 == 0x05 && ins.Op&0xf0 == 0x00:
-		return []dotEdge{{target(uint64(ins.K)), ""}}
-	case ins.Op&0x07 == 0x05:
-		return []dotEdge{{target(uint64(ins.Jt)), "true"}, {target(uint64(ins.Jf)), "false"}}
-	}
-	return []dotEdge{{target(0), ""}}
+	return edges
 }
 
 // dotEscape quotes s for a Graphviz string, each line left-justified.
@@ -49,19 +45,7 @@ func dotEscape(s string) string {
 // dashed red. Edges carry no text labels: Graphviz lays out labelled edges
 // orders of magnitude slower on filters with a hundred blocks.
 func writeDot(w io.Writer, prog []bpf.RawInstruction) error {
-	leaders := make([]bool, len(prog)+1)
-	leaders[0] = true
-	for pc := range prog {
-		ins := prog[pc]
-		if ins.Op&0x07 == 0x05 || ins.Op&0x07 == 0x06 {
-			leaders[pc+1] = true
-			for _, e := range dotSuccs(prog, pc) {
-				if e.to >= 0 {
-					leaders[e.to] = true
-				}
-			}
-		}
-	}
+	leaders := opcode.Program(prog).Leaders()
 	var starts []int
 	for pc := range prog {
 		if leaders[pc] {

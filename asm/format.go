@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -130,9 +131,9 @@ func Write(w io.Writer, prog []bpf.RawInstruction, f Format) error {
 // Drop is an instruction that a format cannot write with every bit: the
 // text reads back as Read, not as Insn.
 type Drop struct {
-	Index int                // in the program
-	Insn  bpf.RawInstruction // as in the program
-	Read  bpf.RawInstruction // as the text reads back
+	PC   int                // its index in the program
+	Insn bpf.RawInstruction // as in the program
+	Read bpf.RawInstruction // as the text reads back
 }
 
 // Fields names the fields the text loses, with their values: "jf=1",
@@ -152,7 +153,7 @@ func fieldDiff(ins, shown bpf.RawInstruction) string {
 		parts = append(parts, fmt.Sprintf("jf=%d", ins.Jf))
 	}
 	if ins.K != shown.K {
-		parts = append(parts, "k="+hexNum(ins.K))
+		parts = append(parts, "k="+opcode.Hex(ins.K))
 	}
 	return strings.Join(parts, " ")
 }
@@ -173,7 +174,7 @@ func Dropped(prog []bpf.RawInstruction, f Format, max int) (drops []Drop, total 
 	for i, ins := range prog {
 		if c := tcpdumpCanonical(ins); c != ins {
 			if max < 0 || total < max {
-				drops = append(drops, Drop{Index: i, Insn: ins, Read: c})
+				drops = append(drops, Drop{PC: i, Insn: ins, Read: c})
 			}
 			total++
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
 )
@@ -44,7 +45,7 @@ func FuzzAssemble(f *testing.F) {
 			}
 			return
 		}
-		if len(prog) == 0 || len(prog) > maxInsns {
+		if len(prog) == 0 || len(prog) > opcode.MaxInsns {
 			t.Fatalf("accepted a program of %d instructions", len(prog))
 		}
 		var buf bytes.Buffer
@@ -68,7 +69,7 @@ func FuzzDisassemble(f *testing.F) {
 	f.Add([]byte{0x15, 0, 1, 2, 5, 0, 0, 0, 0x06, 0, 0, 0, 1, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0, 0})
 	f.Add([]byte{0x05, 0, 0, 0, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		n := min(len(raw)/8, maxInsns)
+		n := min(len(raw)/8, opcode.MaxInsns)
 		if n == 0 {
 			return
 		}

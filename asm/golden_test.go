@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
 
@@ -170,8 +171,8 @@ func TestTcpdumpGoldenAsm(t *testing.T) {
 func fmtCanonical(prog []bpf.RawInstruction) []bpf.RawInstruction {
 	out := make([]bpf.RawInstruction, len(prog))
 	for i, ins := range prog {
-		op, known := tcpdumpOps[ins.Op]
-		cond := pcapCondJump(ins.Op)
+		op, known := tcpdumpOps[opcode.Op(ins.Op)]
+		cond := opcode.Op(ins.Op).IsCondJump()
 		if !cond {
 			ins.Jt, ins.Jf = 0, 0
 		}
@@ -283,7 +284,7 @@ func fmtBuildBpfDump(t *testing.T) string {
 func fmtOracleProgram(r *rand.Rand, n int) []bpf.RawInstruction {
 	var codes []uint16
 	for c := range tcpdumpOps {
-		codes = append(codes, c)
+		codes = append(codes, uint16(c))
 	}
 	ks := []uint32{0, 1, 12, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffff000, 0xfffff004, 0xfffff030,
 		0xfffff03c, 0xfffff040, 0xfffff001, 0xffffefff, 1000000}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -34,7 +35,7 @@ import (
 // for a ja) are raw offsets, not labels: they count instructions of the
 // output, so Assemble refuses to insert a trampoline inside their span.
 func Assemble(name string, src []byte) ([]bpf.RawInstruction, error) {
-	p := &parser{name: name, lex: newLexer(name, src), labels: map[string]labelDef{}, items: make([]item, 0, min(len(src)/8+1, maxInsns))}
+	p := &parser{name: name, lex: newLexer(name, src), labels: map[string]labelDef{}, items: make([]item, 0, min(len(src)/8+1, opcode.MaxInsns))}
 	if err := p.parse(); err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ type labelDef struct {
 // maxLabels bounds the label table: a program has at most 4096
 // instructions, so more names than 4 per instruction is no program, and an
 // input of nothing but labels must not grow the table without end.
-const maxLabels = 4 * maxInsns
+const maxLabels = 4 * opcode.MaxInsns
 
 type parser struct {
 	name    string
@@ -159,14 +160,14 @@ func (p *parser) parse() error {
 				return p.errAt(t, "label %s already defined at line %d", quoteSnippet(t.text), d.tok.line)
 			}
 			if len(p.labels) >= maxLabels {
-				return p.errAt(t, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, maxInsns)
+				return p.errAt(t, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, opcode.MaxInsns)
 			}
 			p.labels[t.text] = labelDef{idx: len(p.items), tok: t}
 			p.pending = append(p.pending, t)
 			continue
 		}
-		if len(p.items) >= maxInsns {
-			return p.errAt(t, "more than %d instructions", maxInsns)
+		if len(p.items) >= opcode.MaxInsns {
+			return p.errAt(t, "more than %d instructions", opcode.MaxInsns)
 		}
 		it := item{tok: t}
 		var err error
@@ -252,7 +253,7 @@ func (p *parser) hashWord(match func(string) bool) (string, bool) {
 	return "", false
 }
 
-func isLen(s string) bool { _, ok := extensions[s]; return s == "len" || ok }
+func isLen(s string) bool { _, ok := opcode.AncillaryByName(s); return s == "len" || ok }
 
 // memIndex reads "M[k]" after its mnemonic.
 func (p *parser) memIndex(mn string) (uint32, error) {
@@ -268,7 +269,7 @@ func (p *parser) memIndex(mn string) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	if k >= memWords {
+	if k >= opcode.MemWords {
 		return 0, p.errAt(nt, "M[%s]: scratch index must be 0..15", snippet(nt.text))
 	}
 	return k, p.expect("]", "after scratch index")
@@ -276,10 +277,10 @@ func (p *parser) memIndex(mn string) (uint32, error) {
 
 // packet reads "[k]" or "[x + k]" (the '[' already consumed) and returns the
 // mode and offset.
-func (p *parser) packet() (uint16, uint32, error) {
-	mode := uint16(mdABS)
+func (p *parser) packet() (opcode.Op, uint32, error) {
+	mode := opcode.ABS
 	if p.register("x") {
-		mode = mdIND
+		mode = opcode.IND
 		if err := p.expect("+", "after x in [x + k]"); err != nil {
 			return 0, 0, err
 		}
@@ -336,22 +337,22 @@ func (p *parser) target() (ref, error) {
 	return ref{label: t.text, tok: t}, nil
 }
 
-var condOps = map[string]uint16{
-	"jeq": jmpJEQ, "jneq": jmpJEQ, "jne": jmpJEQ, "jlt": jmpJGE, "jle": jmpJGT,
-	"jgt": jmpJGT, "jge": jmpJGE, "jset": jmpJSET,
+var condOps = map[string]opcode.Op{
+	"jeq": opcode.JEQ, "jneq": opcode.JEQ, "jne": opcode.JEQ, "jlt": opcode.JGE, "jle": opcode.JGT,
+	"jgt": opcode.JGT, "jge": opcode.JGE, "jset": opcode.JSET,
 }
 
-var aluOps = map[string]uint16{
-	"add": aluADD, "sub": aluSUB, "mul": aluMUL, "div": aluDIV, "mod": aluMOD,
-	"and": aluAND, "or": aluOR, "xor": aluXOR, "lsh": aluLSH, "rsh": aluRSH,
+var aluOps = map[string]opcode.Op{
+	"add": opcode.ADD, "sub": opcode.SUB, "mul": opcode.MUL, "div": opcode.DIV, "mod": opcode.MOD,
+	"and": opcode.AND, "or": opcode.OR, "xor": opcode.XOR, "lsh": opcode.LSH, "rsh": opcode.RSH,
 }
 
 func (p *parser) instruction(mn string, it *item) error {
 	ins := &it.ins
 	if op, ok := aluOps[mn]; ok {
-		ins.Op = clsALU | op
+		ins.Op = uint16(opcode.ALU | op)
 		if p.register("x") {
-			ins.Op |= srcX
+			ins.Op |= uint16(opcode.X)
 			return nil
 		}
 		if !p.isPunct(p.peek(), "#") {
@@ -367,16 +368,17 @@ func (p *parser) instruction(mn string, it *item) error {
 	}
 	switch mn {
 	case "ld", "ldh", "ldb":
-		size := map[string]uint16{"ld": szW, "ldh": szH, "ldb": szB}[mn]
+		size := map[string]opcode.Op{"ld": opcode.W, "ldh": opcode.H, "ldb": opcode.B}[mn]
 		if name, ok := p.hashWord(isLen); ok {
 			if name == "len" {
 				if mn != "ld" {
 					return p.errAt(it.tok, "%s cannot load the packet length; use ld #len", mn)
 				}
-				ins.Op = clsLD | szW | mdLEN
+				ins.Op = uint16(opcode.LD | opcode.W | opcode.LEN)
 				return nil
 			}
-			ins.Op, ins.K = clsLD|size|mdABS, skfAdOff+extensions[name]
+			off, _ := opcode.AncillaryByName(name)
+			ins.Op, ins.K = uint16(opcode.LD|size|opcode.ABS), opcode.SkfAdOff+off
 			return nil
 		}
 		t := p.peek()
@@ -384,16 +386,16 @@ func (p *parser) instruction(mn string, it *item) error {
 		case p.isPunct(t, "["):
 			p.next()
 			mode, k, err := p.packet()
-			ins.Op, ins.K = clsLD|size|mode, k
+			ins.Op, ins.K = uint16(opcode.LD|size|mode), k
 			return err
 		case mn == "ld" && p.isPunct(t, "#"):
 			p.next()
 			k, err := p.number("a number, len or an extension after '#'")
-			ins.Op, ins.K = clsLD|mdIMM, k
+			ins.Op, ins.K = uint16(opcode.LD|opcode.IMM), k
 			return err
 		case mn == "ld" && t.kind == tIdent && strings.ToLower(t.text) == "m":
 			k, err := p.memIndex(mn)
-			ins.Op, ins.K = clsLD|mdMEM, k
+			ins.Op, ins.K = uint16(opcode.LD|opcode.MEM), k
 			return err
 		}
 		if mn == "ld" {
@@ -405,11 +407,11 @@ func (p *parser) instruction(mn string, it *item) error {
 			p.next()
 		}
 		k, err := p.number("a number after " + mn)
-		ins.Op, ins.K = map[string]uint16{"ldi": clsLD, "ldxi": clsLDX}[mn]|mdIMM, k
+		ins.Op, ins.K = uint16(map[string]opcode.Op{"ldi": opcode.LD, "ldxi": opcode.LDX}[mn]|opcode.IMM), k
 		return err
 	case "ldx":
 		if _, ok := p.hashWord(func(s string) bool { return s == "len" }); ok {
-			ins.Op = clsLDX | szW | mdLEN
+			ins.Op = uint16(opcode.LDX | opcode.W | opcode.LEN)
 			return nil
 		}
 		t := p.peek()
@@ -417,51 +419,51 @@ func (p *parser) instruction(mn string, it *item) error {
 		case p.isPunct(t, "#"):
 			p.next()
 			k, err := p.number("a number or len after '#'")
-			ins.Op, ins.K = clsLDX|mdIMM, k
+			ins.Op, ins.K = uint16(opcode.LDX|opcode.IMM), k
 			return err
 		case t.kind == tIdent && strings.ToLower(t.text) == "m":
 			k, err := p.memIndex(mn)
-			ins.Op, ins.K = clsLDX|mdMEM, k
+			ins.Op, ins.K = uint16(opcode.LDX|opcode.MEM), k
 			return err
 		case t.kind == tNum:
 			k, err := p.msh()
-			ins.Op, ins.K = clsLDX|szB|mdMSH, k
+			ins.Op, ins.K = uint16(opcode.LDX|opcode.B|opcode.MSH), k
 			return err
 		}
 		return p.errAt(t, "expected #k, #len, M[k] or 4*([k]&0xf) after ldx, found %s", t)
 	case "ldxb":
 		k, err := p.msh()
-		ins.Op, ins.K = clsLDX|szB|mdMSH, k
+		ins.Op, ins.K = uint16(opcode.LDX|opcode.B|opcode.MSH), k
 		return err
 	case "st", "stx":
 		k, err := p.memIndex(mn)
-		ins.Op, ins.K = map[string]uint16{"st": clsST, "stx": clsSTX}[mn], k
+		ins.Op, ins.K = uint16(map[string]opcode.Op{"st": opcode.ST, "stx": opcode.STX}[mn]), k
 		return err
 	case "ja", "jmp":
 		r, err := p.target()
-		ins.Op, it.kind, it.t = clsJMP|jmpJA, kJA, r
+		ins.Op, it.kind, it.t = uint16(opcode.JMP|opcode.JA), kJA, r
 		return err
 	case "neg":
-		ins.Op = clsALU | aluNEG
+		ins.Op = uint16(opcode.ALU | opcode.NEG)
 		return nil
 	case "tax":
-		ins.Op = clsMISC | miscTAX
+		ins.Op = uint16(opcode.MISC | opcode.TAX)
 		return nil
 	case "txa":
-		ins.Op = clsMISC | miscTXA
+		ins.Op = uint16(opcode.MISC | opcode.TXA)
 		return nil
 	case "ret":
 		switch {
 		case p.register("a"):
-			ins.Op = clsRET | retA
+			ins.Op = uint16(opcode.RET | opcode.A)
 			return nil
 		case p.register("x"):
-			ins.Op = clsRET | retX
+			ins.Op = uint16(opcode.RET | opcode.X)
 			return nil
 		case p.isPunct(p.peek(), "#"):
 			p.next()
 			k, err := p.number("a number after '#'")
-			ins.Op, ins.K = clsRET|retK, k
+			ins.Op, ins.K = uint16(opcode.RET|opcode.K), k
 			return err
 		}
 		return p.errAt(p.peek(), "expected #k, a or x after ret, found %s", p.peek())
@@ -469,11 +471,11 @@ func (p *parser) instruction(mn string, it *item) error {
 	return p.errAt(it.tok, "unknown mnemonic %s", quoteSnippet(it.tok.text))
 }
 
-func (p *parser) condJump(mn string, op uint16, it *item) error {
+func (p *parser) condJump(mn string, op opcode.Op, it *item) error {
 	it.kind = kCond
-	it.ins.Op = clsJMP | op
+	it.ins.Op = uint16(opcode.JMP | op)
 	if p.register("x") {
-		it.ins.Op |= srcX
+		it.ins.Op |= uint16(opcode.X)
 	} else if p.isPunct(p.peek(), "#") {
 		p.next()
 		k, err := p.number("a number after '#'")
@@ -654,10 +656,10 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		}
 	}
 	total := pos[n]
-	if total > maxInsns {
+	if total > opcode.MaxInsns {
 		for i := range p.items {
-			if pos[i]+1+tramps(i) > maxInsns {
-				return nil, p.errAt(p.items[i].tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", total, total-n, maxInsns)
+			if pos[i]+1+tramps(i) > opcode.MaxInsns {
+				return nil, p.errAt(p.items[i].tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", total, total-n, opcode.MaxInsns)
 			}
 		}
 	}
@@ -669,11 +671,11 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		inserted[i+1] = inserted[i] + tramps(i)
 	}
 	for i, it := range p.items {
-		if it.kind != kRaw || it.ins.Op&0x07 != clsJMP {
+		if it.kind != kRaw || !opcode.Op(it.ins.Op).IsJump() {
 			continue
 		}
 		offs := []uint64{uint64(it.ins.Jt), uint64(it.ins.Jf)}
-		if it.ins.Op&0xf0 == jmpJA {
+		if opcode.Op(it.ins.Op) == opcode.Ja {
 			offs = append(offs, uint64(it.ins.K))
 		}
 		for _, off := range offs {
@@ -715,7 +717,7 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 		list, k := owned(i)
 		for s := range k {
 			at := pos[i] + 1 + s
-			out = append(out, bpf.RawInstruction{Op: clsJMP | jmpJA, K: uint32(pos[list[s]] - at - 1)})
+			out = append(out, bpf.RawInstruction{Op: uint16(opcode.Ja), K: uint32(pos[list[s]] - at - 1)})
 		}
 	}
 	return out, nil

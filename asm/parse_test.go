@@ -4,97 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 )
-
-// The opcode fields must be the kernel's; x/sys/unix copies them from the
-// uapi headers, so it is an independent source.
-func TestOpcodeFieldsMatchKernel(t *testing.T) {
-	pairs := []struct {
-		name      string
-		ours, uap int
-	}{
-		{"BPF_LD", clsLD, unix.BPF_LD}, {"BPF_LDX", clsLDX, unix.BPF_LDX},
-		{"BPF_ST", clsST, unix.BPF_ST}, {"BPF_STX", clsSTX, unix.BPF_STX},
-		{"BPF_ALU", clsALU, unix.BPF_ALU}, {"BPF_JMP", clsJMP, unix.BPF_JMP},
-		{"BPF_RET", clsRET, unix.BPF_RET}, {"BPF_MISC", clsMISC, unix.BPF_MISC},
-		{"BPF_W", szW, unix.BPF_W}, {"BPF_H", szH, unix.BPF_H}, {"BPF_B", szB, unix.BPF_B},
-		{"BPF_IMM", mdIMM, unix.BPF_IMM}, {"BPF_ABS", mdABS, unix.BPF_ABS},
-		{"BPF_IND", mdIND, unix.BPF_IND}, {"BPF_MEM", mdMEM, unix.BPF_MEM},
-		{"BPF_LEN", mdLEN, unix.BPF_LEN}, {"BPF_MSH", mdMSH, unix.BPF_MSH},
-		{"BPF_K", srcK, unix.BPF_K}, {"BPF_X", srcX, unix.BPF_X},
-		{"BPF_ADD", aluADD, unix.BPF_ADD}, {"BPF_SUB", aluSUB, unix.BPF_SUB},
-		{"BPF_MUL", aluMUL, unix.BPF_MUL}, {"BPF_DIV", aluDIV, unix.BPF_DIV},
-		{"BPF_OR", aluOR, unix.BPF_OR}, {"BPF_AND", aluAND, unix.BPF_AND},
-		{"BPF_LSH", aluLSH, unix.BPF_LSH}, {"BPF_RSH", aluRSH, unix.BPF_RSH},
-		{"BPF_NEG", aluNEG, unix.BPF_NEG}, {"BPF_MOD", aluMOD, unix.BPF_MOD},
-		{"BPF_XOR", aluXOR, unix.BPF_XOR},
-		{"BPF_JA", jmpJA, unix.BPF_JA}, {"BPF_JEQ", jmpJEQ, unix.BPF_JEQ},
-		{"BPF_JGT", jmpJGT, unix.BPF_JGT}, {"BPF_JGE", jmpJGE, unix.BPF_JGE},
-		{"BPF_JSET", jmpJSET, unix.BPF_JSET},
-		{"BPF_A", retA, unix.BPF_A}, {"BPF_TAX", miscTAX, unix.BPF_TAX}, {"BPF_TXA", miscTXA, unix.BPF_TXA},
-		{"BPF_MAXINSNS", maxInsns, unix.BPF_MAXINSNS}, {"BPF_MEMWORDS", memWords, unix.BPF_MEMWORDS},
-	}
-	for _, p := range pairs {
-		if p.ours != p.uap {
-			t.Errorf("%s = %#x, kernel says %#x", p.name, p.ours, p.uap)
-		}
-	}
-}
-
-// The SKF_AD_* offsets are not in x/sys/unix: read them from the kernel's
-// uapi header (linux-libc-dev, a dependency of libc6-dev).
-func TestExtensionsMatchKernelHeader(t *testing.T) {
-	const header = "/usr/include/linux/filter.h"
-	text, err := os.ReadFile(header)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%v (install linux-libc-dev)", err)
-		}
-		t.Skip(err)
-	}
-	defs := map[string]int64{}
-	re := regexp.MustCompile(`(?m)^#define\s+(SKF_AD_\w+)\s+\(?(-?(?:0x[0-9a-fA-F]+|\d+))\)?`)
-	for _, m := range re.FindAllStringSubmatch(string(text), -1) {
-		v, err := strconv.ParseInt(m[2], 0, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defs[m[1]] = v
-	}
-	if got, want := uint32(defs["SKF_AD_OFF"]), uint32(skfAdOff); got != want {
-		t.Errorf("SKF_AD_OFF = %#x in %s, ours %#x", got, header, want)
-	}
-	ext := map[string]string{
-		"proto": "SKF_AD_PROTOCOL", "type": "SKF_AD_PKTTYPE", "ifidx": "SKF_AD_IFINDEX",
-		"nla": "SKF_AD_NLATTR", "nlan": "SKF_AD_NLATTR_NEST", "mark": "SKF_AD_MARK",
-		"queue": "SKF_AD_QUEUE", "hatype": "SKF_AD_HATYPE", "rxhash": "SKF_AD_RXHASH",
-		"cpu": "SKF_AD_CPU", "vlan_tci": "SKF_AD_VLAN_TAG",
-		"vlan_avail": "SKF_AD_VLAN_TAG_PRESENT", "vlan_pr": "SKF_AD_VLAN_TAG_PRESENT",
-		"poff": "SKF_AD_PAY_OFFSET", "rand": "SKF_AD_RANDOM", "vlan_tpid": "SKF_AD_VLAN_TPID",
-	}
-	if len(ext) != len(extensions) {
-		t.Errorf("%d extensions, want %d", len(extensions), len(ext))
-	}
-	for name, macro := range ext {
-		want, ok := defs[macro]
-		if !ok {
-			t.Errorf("%s not found in %s", macro, header)
-			continue
-		}
-		if got, ok := extensions[name]; !ok || int64(got) != want {
-			t.Errorf("extension %s = %d (present %v), %s = %d", name, got, ok, macro, want)
-		}
-	}
-}
 
 type asmRI bpf.RawInstruction
 

@@ -8,17 +8,12 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
 // Offsets in struct seccomp_data.
 const (
-	seccompNr   = 0
-	seccompArch = 4
-	seccompIP   = 8
-	seccompArgs = 16
-	seccompEnd  = 64
-
 	auditArchLE = 0x40000000 // __AUDIT_ARCH_LE
 
 	auditArchX86_64 = 0xc000003e
@@ -105,53 +100,44 @@ func pseudoFlow(prog []bpf.RawInstruction) []pseudoState {
 	if len(prog) > 0 {
 		st[0].reached = true
 	}
-	flow := func(to uint64, s pseudoState) {
-		if to < uint64(len(prog)) {
-			st[to] = st[to].join(s)
-		}
-	}
 	for pc, ins := range prog {
 		s := st[pc]
 		if !s.reached {
 			continue
 		}
-		switch ins.Op & 0x07 {
-		case 0x00: // ld
+		op := opcode.Op(ins.Op)
+		switch op.Class() {
+		case opcode.LD:
 			s.a = pvUnknown
-			if ins.Op == 0x20 && ins.K == seccompNr {
+			if op == opcode.LdAbsW && ins.K == opcode.SeccompNr {
 				s.a = pvNr
-			} else if ins.Op == 0x20 && ins.K == seccompArch {
+			} else if op == opcode.LdAbsW && ins.K == opcode.SeccompArch {
 				s.a = pvArch
 			}
-		case 0x01: // ldx
+		case opcode.LDX:
 			s.x = pvUnknown
-		case 0x04: // alu
+		case opcode.ALU:
 			s.a = pvUnknown
-		case 0x07: // misc
-			switch ins.Op {
-			case 0x87: // txa
+		case opcode.MISC:
+			switch op {
+			case opcode.MISC | opcode.TXA:
 				s.a = s.x
-			case 0x07: // tax
+			case opcode.MISC | opcode.TAX:
 				s.x = s.a
 			default:
 				s.a, s.x = pvUnknown, pvUnknown
 			}
-		case 0x06: // ret
-			continue
-		case 0x05: // jmp
-			if ins.Op&0xf0 == 0x00 {
-				flow(uint64(pc)+1+uint64(ins.K), s)
+		}
+		for i, to := range opcode.Successors(ins, pc) {
+			if to >= len(prog) {
 				continue
 			}
 			t := s
-			if ins.Op == 0x15 && s.a == pvArch {
+			if i == 0 && op == opcode.JMP|opcode.JEQ|opcode.K && s.a == pvArch {
 				t.archOK, t.archVal = true, ins.K
 			}
-			flow(uint64(pc)+1+uint64(ins.Jt), t)
-			flow(uint64(pc)+1+uint64(ins.Jf), s)
-			continue
+			st[to] = st[to].join(t)
 		}
-		flow(uint64(pc)+1, s)
 	}
 	return st
 }
@@ -170,7 +156,7 @@ const (
 func programOrder(prog []bpf.RawInstruction, st []pseudoState) pseudoOrder {
 	le, be := false, false
 	for pc, ins := range prog {
-		if st[pc].reached && st[pc].a == pvArch && ins.Op&0x0f == 0x05 && ins.Op&0xf0 != 0 {
+		if op := opcode.Op(ins.Op); st[pc].reached && st[pc].a == pvArch && op.IsCondJump() && op.Src() == opcode.K {
 			if ins.K&auditArchLE != 0 {
 				le = true
 			} else {
@@ -197,19 +183,19 @@ func pseudoConst(v uint32) string {
 // seccompField names a 32-bit load from seccomp_data at k.
 func seccompField(k uint32, s pseudoState, order pseudoOrder) string {
 	switch {
-	case k == seccompNr:
+	case k == opcode.SeccompNr:
 		return "nr"
-	case k == seccompArch:
+	case k == opcode.SeccompArch:
 		return "arch"
-	case k%4 != 0 || k >= seccompEnd:
+	case k%4 != 0 || k >= opcode.SeccompDataSize:
 		return fmt.Sprintf("*(u32 *)(data + %d)", int32(k))
 	}
 	field := "instruction_pointer"
-	base := uint32(seccompIP)
-	if k >= seccompArgs {
-		i := (k - seccompArgs) / 8
+	base := uint32(opcode.SeccompIP)
+	if k >= opcode.SeccompArgs {
+		i := (k - opcode.SeccompArgs) / 8
 		field = fmt.Sprintf("args[%d]", i)
-		base = seccompArgs + 8*i
+		base = opcode.SeccompArgs + 8*i
 	}
 	if s.archOK {
 		order = orderBE
@@ -229,21 +215,25 @@ func seccompField(k uint32, s pseudoState, order pseudoOrder) string {
 	return field + " (high)"
 }
 
-var pseudoALU = map[uint16]string{0x00: "+=", 0x10: "-=", 0x20: "*=", 0x30: "/=", 0x40: "|=", 0x50: "&=", 0x60: "<<=", 0x70: ">>=", 0x90: "%=", 0xa0: "^="}
+var pseudoALU = map[opcode.Op]string{
+	opcode.ADD: "+=", opcode.SUB: "-=", opcode.MUL: "*=", opcode.DIV: "/=", opcode.OR: "|=",
+	opcode.AND: "&=", opcode.LSH: "<<=", opcode.RSH: ">>=", opcode.MOD: "%=", opcode.XOR: "^=",
+}
 
 // pseudoOperand is K of a comparison, named by what A holds.
 func pseudoOperand(ins bpf.RawInstruction, s pseudoState) string {
-	if ins.Op&0x08 != 0 {
+	op := opcode.Op(ins.Op)
+	if op.Src() == opcode.X {
 		return "X"
 	}
 	switch s.a {
 	case pvArch:
 		return auditArchName(ins.K)
 	case pvNr:
-		if s.archOK && s.archVal == auditArchX86_64 && ins.K == x32SyscallBit && ins.Op&0x08 == 0 {
+		if s.archOK && s.archVal == auditArchX86_64 && ins.K == x32SyscallBit && op.Src() == opcode.K {
 			return "X32_SYSCALL_BIT"
 		}
-		if s.archOK && ins.Op&0xf0 == 0x10 { // only jeq compares a syscall number
+		if s.archOK && op.JumpOp() == opcode.JEQ { // only jeq compares a syscall number
 			if a := arch.ByAudit(s.archVal); a != nil {
 				if name, ok := a.SyscallName(ins.K); ok {
 					return name
@@ -251,21 +241,21 @@ func pseudoOperand(ins bpf.RawInstruction, s pseudoState) string {
 			}
 		}
 	}
-	if ins.Op&0xf0 == 0x40 {
+	if op.JumpOp() == opcode.JSET {
 		return fmt.Sprintf("0x%x", ins.K)
 	}
 	return pseudoConst(ins.K)
 }
 
-func pseudoCond(op uint16, v string, negate bool) string {
+func pseudoCond(op opcode.Op, v string, negate bool) string {
 	type pair struct{ pos, neg string }
-	forms := map[uint16]pair{
-		0x10: {"A == %s", "A != %s"},
-		0x20: {"A > %s", "A <= %s"},
-		0x30: {"A >= %s", "A < %s"},
-		0x40: {"A & %s", "!(A & %s)"},
+	forms := map[opcode.Op]pair{
+		opcode.JEQ:  {"A == %s", "A != %s"},
+		opcode.JGT:  {"A > %s", "A <= %s"},
+		opcode.JGE:  {"A >= %s", "A < %s"},
+		opcode.JSET: {"A & %s", "!(A & %s)"},
 	}
-	f := forms[op&0xf0]
+	f := forms[op.JumpOp()]
 	if negate {
 		return fmt.Sprintf(f.neg, v)
 	}
@@ -277,11 +267,11 @@ func pseudoCond(op uint16, v string, negate bool) string {
 // returns are byte counts, not actions.
 func isPacketFilter(prog []bpf.RawInstruction) bool {
 	for _, ins := range prog {
-		switch ins.Op {
-		case 0x28, 0x30, 0x40, 0x48, 0x50, 0xb1:
+		switch opcode.Op(ins.Op) {
+		case opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS, opcode.LD | opcode.W | opcode.IND, opcode.LD | opcode.H | opcode.IND, opcode.LD | opcode.B | opcode.IND, opcode.LDX | opcode.B | opcode.MSH:
 			return true
-		case 0x20:
-			if ins.K >= seccompEnd {
+		case opcode.LdAbsW:
+			if ins.K >= opcode.SeccompDataSize {
 				return true
 			}
 		}
@@ -298,85 +288,92 @@ func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOr
 		}
 		return fmt.Sprintf("L%d", to)
 	}
-	sizes := map[uint16]string{0x00: "u32", 0x08: "u16", 0x10: "u8"}
+	sizes := map[opcode.Op]string{opcode.W: "u32", opcode.H: "u16", opcode.B: "u8"}
 	k := ins.K
-	switch ins.Op {
-	case 0x20:
-		if k >= pcapAdOff {
-			if name, ok := pcapAdNames[k-pcapAdOff]; ok {
+	switch opcode.Op(ins.Op) {
+	case opcode.LdAbsW:
+		if k >= opcode.SkfAdOff {
+			if name, ok := pcapAdNames[k-opcode.SkfAdOff]; ok {
 				return "A = ancillary[" + name + "]"
 			}
 		}
 		return "A = " + seccompField(k, s, order)
-	case 0x28, 0x30:
-		if k >= pcapAdOff {
-			if name, ok := pcapAdNames[k-pcapAdOff]; ok {
+	case opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS:
+		if k >= opcode.SkfAdOff {
+			if name, ok := pcapAdNames[k-opcode.SkfAdOff]; ok {
 				return "A = ancillary[" + name + "]"
 			}
 		}
-		return fmt.Sprintf("A = *(%s *)(data + %d)", sizes[ins.Op&0x18], int32(k))
-	case 0x40, 0x48, 0x50:
-		return fmt.Sprintf("A = *(%s *)(data + X + %d)", sizes[ins.Op&0x18], int32(k))
-	case 0x80:
+		return fmt.Sprintf("A = *(%s *)(data + %d)", sizes[opcode.Op(ins.Op).Size()], int32(k))
+	case opcode.LD | opcode.W | opcode.IND, opcode.LD | opcode.H | opcode.IND, opcode.LD | opcode.B | opcode.IND:
+		return fmt.Sprintf("A = *(%s *)(data + X + %d)", sizes[opcode.Op(ins.Op).Size()], int32(k))
+	case opcode.LD | opcode.W | opcode.LEN:
 		return "A = len"
-	case 0x81:
+	case opcode.LDX | opcode.W | opcode.LEN:
 		return "X = len"
-	case 0x00:
+	case opcode.LdImm:
 		return "A = " + pseudoConst(k)
-	case 0x01:
+	case opcode.LdxImm:
 		return "X = " + pseudoConst(k)
-	case 0xb1:
+	case opcode.LDX | opcode.B | opcode.MSH:
 		return fmt.Sprintf("X = 4 * (*(u8 *)(data + %d) & 0xf)", int32(k))
-	case 0x60:
+	case opcode.LD | opcode.MEM:
 		return fmt.Sprintf("A = M[%d]", k)
-	case 0x61:
+	case opcode.LDX | opcode.MEM:
 		return fmt.Sprintf("X = M[%d]", k)
-	case 0x02:
+	case opcode.ST:
 		return fmt.Sprintf("M[%d] = A", k)
-	case 0x03:
+	case opcode.STX:
 		return fmt.Sprintf("M[%d] = X", k)
-	case 0x84:
+	case opcode.ALU | opcode.NEG:
 		return "A = -A"
-	case 0x07:
+	case opcode.MISC | opcode.TAX:
 		return "X = A"
-	case 0x87:
+	case opcode.MISC | opcode.TXA:
 		return "A = X"
-	case 0x06:
+	case opcode.RetK:
 		if packet {
 			return fmt.Sprintf("return %d", k)
 		}
 		return "return " + action.String(k)
-	case 0x16:
+	case opcode.RetA:
 		return "return A"
-	case 0x0e:
+	case opcode.RET | opcode.X:
 		return "return X"
-	case 0x05:
+	case opcode.Ja:
 		return "goto " + label(k)
 	}
-	if ins.Op&0x07 == 0x04 && ins.Op <= 0xff {
-		if op, ok := pseudoALU[ins.Op&0xf0]; ok {
-			if ins.Op&0x08 != 0 {
+	code := opcode.Op(ins.Op)
+	if code.Class() == opcode.ALU && code <= 0xff {
+		if op, ok := pseudoALU[code.ALUOp()]; ok {
+			if code.Src() == opcode.X {
 				return "A " + op + " X"
 			}
-			if ins.Op&0xf0 == 0x40 || ins.Op&0xf0 == 0x50 || ins.Op&0xf0 == 0xa0 {
+			if alu := code.ALUOp(); alu == opcode.OR || alu == opcode.AND || alu == opcode.XOR {
 				return fmt.Sprintf("A %s 0x%x", op, k)
 			}
 			return "A " + op + " " + pseudoConst(k)
 		}
 	}
-	if ins.Op&0x07 == 0x05 && ins.Op <= 0xff && ins.Op&0xf0 >= 0x10 && ins.Op&0xf0 <= 0x40 {
+	if isPseudoCond(code) {
 		v := pseudoOperand(ins, s)
 		switch {
 		case ins.Jt != 0 && ins.Jf != 0:
-			return fmt.Sprintf("if (%s) goto %s else goto %s", pseudoCond(ins.Op, v, false), label(uint32(ins.Jt)), label(uint32(ins.Jf)))
+			return fmt.Sprintf("if (%s) goto %s else goto %s", pseudoCond(code, v, false), label(uint32(ins.Jt)), label(uint32(ins.Jf)))
 		case ins.Jf == 0 && ins.Jt != 0:
-			return fmt.Sprintf("if (%s) goto %s", pseudoCond(ins.Op, v, false), label(uint32(ins.Jt)))
+			return fmt.Sprintf("if (%s) goto %s", pseudoCond(code, v, false), label(uint32(ins.Jt)))
 		case ins.Jt == 0 && ins.Jf != 0:
-			return fmt.Sprintf("if (%s) goto %s", pseudoCond(ins.Op, v, true), label(uint32(ins.Jf)))
+			return fmt.Sprintf("if (%s) goto %s", pseudoCond(code, v, true), label(uint32(ins.Jf)))
 		}
-		return fmt.Sprintf("if (%s) {} /* both branches go to L%d */", pseudoCond(ins.Op, v, false), pc+1)
+		return fmt.Sprintf("if (%s) {} /* both branches go to L%d */", pseudoCond(code, v, false), pc+1)
 	}
 	return fmt.Sprintf("invalid instruction: code=0x%x jt=%d jf=%d k=0x%x", ins.Op, ins.Jt, ins.Jf, ins.K)
+}
+
+// isPseudoCond reports whether op is a conditional jump the listing
+// writes as an if: jeq, jgt, jge or jset.
+func isPseudoCond(op opcode.Op) bool {
+	return op.IsCondJump() && op <= 0xff && op.JumpOp() <= opcode.JSET
 }
 
 // pseudoCanonical is ins with the fields pseudoStmt does not print set to
@@ -385,22 +382,23 @@ func pseudoStmt(prog []bpf.RawInstruction, pc int, s pseudoState, order pseudoOr
 // the listing calls invalid prints every field.
 func pseudoCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
 	c := ins
-	if ins.Op&0x07 == 0x05 && ins.Op <= 0xff && ins.Op&0xf0 >= 0x10 && ins.Op&0xf0 <= 0x40 {
-		if ins.Op&0x08 != 0 {
+	code := opcode.Op(ins.Op)
+	if isPseudoCond(code) {
+		if code.Src() == opcode.X {
 			c.K = 0
 		}
 		return c
 	}
 	c.Jt, c.Jf = 0, 0
-	switch ins.Op {
-	case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50, 0x00, 0x01, 0xb1, 0x60, 0x61, 0x02, 0x03, 0x06, 0x05:
+	switch opcode.Op(ins.Op) {
+	case opcode.LdAbsW, opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS, opcode.LD | opcode.W | opcode.IND, opcode.LD | opcode.H | opcode.IND, opcode.LD | opcode.B | opcode.IND, opcode.LdImm, opcode.LdxImm, opcode.LDX | opcode.B | opcode.MSH, opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX, opcode.RetK, opcode.Ja:
 		return c
-	case 0x80, 0x81, 0x84, 0x07, 0x87, 0x16, 0x0e:
+	case opcode.LD | opcode.W | opcode.LEN, opcode.LDX | opcode.W | opcode.LEN, opcode.ALU | opcode.NEG, opcode.MISC | opcode.TAX, opcode.MISC | opcode.TXA, opcode.RetA, opcode.RET | opcode.X:
 		c.K = 0
 		return c
 	}
-	if _, ok := pseudoALU[ins.Op&0xf0]; ok && ins.Op&0x07 == 0x04 && ins.Op <= 0xff {
-		if ins.Op&0x08 != 0 {
+	if _, ok := pseudoALU[code.ALUOp()]; ok && code.Class() == opcode.ALU && code <= 0xff {
+		if code.Src() == opcode.X {
 			c.K = 0
 		}
 		return c
@@ -412,11 +410,11 @@ func pseudoCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
 func pseudoTargets(prog []bpf.RawInstruction) []bool {
 	t := make([]bool, len(prog)+256)
 	for pc, ins := range prog {
-		if ins.Op&0x07 != 0x05 {
+		if !opcode.Op(ins.Op).IsJump() {
 			continue
 		}
 		// fall-through needs no label
-		if ins.Op&0xf0 == 0x00 {
+		if opcode.Op(ins.Op) == opcode.Ja {
 			if to := uint64(pc) + 1 + uint64(ins.K); ins.K != 0 && to < uint64(len(prog)) {
 				t[int(to)] = true
 			}

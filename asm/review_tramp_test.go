@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/cbpfkit/cbpf/opcode"
 )
 
 // TestTrampolineSemantics assembles random programs with conditional jumps
@@ -70,12 +72,12 @@ func TestTrampolineSemantics(t *testing.T) {
 		pos := make([]int, n)
 		next := 0
 		for pc, in := range prog {
-			if next < n && in.K == uint32(0x10000+next) && in.Op != clsJMP|jmpJA {
+			if next < n && in.K == uint32(0x10000+next) && in.Op != uint16(opcode.Ja) {
 				pos[next] = pc
 				next++
 				continue
 			}
-			if in.Op != clsJMP|jmpJA {
+			if in.Op != uint16(opcode.Ja) {
 				t.Fatalf("output %d is %+v: neither a source instruction nor a trampoline", pc, in)
 			}
 			tramps++
@@ -86,7 +88,7 @@ func TestTrampolineSemantics(t *testing.T) {
 		// follow goes to out[pc+1+off] and through trampolines.
 		follow := func(pc int, off uint8) int {
 			to := pc + 1 + int(off)
-			for to < len(prog) && prog[to].Op == clsJMP|jmpJA && prog[to].K < 0x10000 {
+			for to < len(prog) && prog[to].Op == uint16(opcode.Ja) && prog[to].K < 0x10000 {
 				to = to + 1 + int(prog[to].K)
 			}
 			return to

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/bpf"
@@ -104,11 +105,11 @@ func TestRoundTripEveryFormat(t *testing.T) {
 			last := -1
 			for _, d := range drops {
 				sawDrop = true
-				if d.Index <= last || d.Index >= len(prog) || d.Insn != prog[d.Index] || d.Read == d.Insn {
+				if d.PC <= last || d.PC >= len(prog) || d.Insn != prog[d.PC] || d.Read == d.Insn {
 					t.Fatalf("%s: bad drop %+v", f, d)
 				}
-				last = d.Index
-				want[d.Index] = d.Read
+				last = d.PC
+				want[d.PC] = d.Read
 				if fs := d.Fields(); fs == "" || (d.Insn.Jt != d.Read.Jt) != strings.Contains(fs, "jt=") ||
 					(d.Insn.Jf != d.Read.Jf) != strings.Contains(fs, "jf=") || (d.Insn.K != d.Read.K) != strings.Contains(fs, "k=") {
 					t.Errorf("%s: drop %+v names fields %q", f, d, fs)
@@ -138,7 +139,7 @@ func TestRoundTripEveryFormat(t *testing.T) {
 	}
 }
 
-func tcpdumpOpsKnown(op uint16) bool { _, ok := tcpdumpOps[op]; return ok }
+func tcpdumpOpsKnown(op uint16) bool { _, ok := tcpdumpOps[opcode.Op(op)]; return ok }
 
 // rtCheckListing checks that a pseudo or dot listing shows every field set
 // that the kernel ignores, on the instruction's line.

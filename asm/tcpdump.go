@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -35,89 +36,82 @@ type tcpdumpOp struct {
 
 // tcpdumpOps lists every opcode bpf_image knows, keyed by the full opcode:
 // any other value (including a known one with stray bits) prints as unimp.
-var tcpdumpOps = map[uint16]tcpdumpOp{
-	0x06: {"ret", pkRetK},
-	0x16: {"ret", pkNone},
-	0x20: {"ld", pkAbs},
-	0x28: {"ldh", pkAbs},
-	0x30: {"ldb", pkAbs},
-	0x80: {"ld", pkPktLen},
-	0x40: {"ld", pkInd},
-	0x48: {"ldh", pkInd},
-	0x50: {"ldb", pkInd},
-	0x00: {"ld", pkImmHex},
-	0x01: {"ldx", pkImmHex},
-	0xb1: {"ldxb", pkMsh},
-	0x60: {"ld", pkMem},
-	0x61: {"ldx", pkMem},
-	0x02: {"st", pkMem},
-	0x03: {"stx", pkMem},
-	0x05: {"ja", pkJa},
-	0x25: {"jgt", pkImmHex},
-	0x35: {"jge", pkImmHex},
-	0x15: {"jeq", pkImmHex},
-	0x45: {"jset", pkImmHex},
-	0x2d: {"jgt", pkX},
-	0x3d: {"jge", pkX},
-	0x1d: {"jeq", pkX},
-	0x4d: {"jset", pkX},
-	0x0c: {"add", pkX},
-	0x1c: {"sub", pkX},
-	0x2c: {"mul", pkX},
-	0x3c: {"div", pkX},
-	0x9c: {"mod", pkX},
-	0x5c: {"and", pkX},
-	0x4c: {"or", pkX},
-	0xac: {"xor", pkX},
-	0x6c: {"lsh", pkX},
-	0x7c: {"rsh", pkX},
-	0x04: {"add", pkDec},
-	0x14: {"sub", pkDec},
-	0x24: {"mul", pkDec},
-	0x34: {"div", pkDec},
-	0x94: {"mod", pkDec},
-	0x54: {"and", pkImmHex},
-	0x44: {"or", pkImmHex},
-	0xa4: {"xor", pkImmHex},
-	0x64: {"lsh", pkDec},
-	0x74: {"rsh", pkDec},
-	0x84: {"neg", pkNone},
-	0x07: {"tax", pkNone},
-	0x87: {"txa", pkNone},
+var tcpdumpOps = map[opcode.Op]tcpdumpOp{
+	opcode.RetK:                         {"ret", pkRetK},
+	opcode.RetA:                         {"ret", pkNone},
+	opcode.LdAbsW:                       {"ld", pkAbs},
+	opcode.LD | opcode.H | opcode.ABS:   {"ldh", pkAbs},
+	opcode.LD | opcode.B | opcode.ABS:   {"ldb", pkAbs},
+	opcode.LD | opcode.W | opcode.LEN:   {"ld", pkPktLen},
+	opcode.LD | opcode.W | opcode.IND:   {"ld", pkInd},
+	opcode.LD | opcode.H | opcode.IND:   {"ldh", pkInd},
+	opcode.LD | opcode.B | opcode.IND:   {"ldb", pkInd},
+	opcode.LdImm:                        {"ld", pkImmHex},
+	opcode.LdxImm:                       {"ldx", pkImmHex},
+	opcode.LDX | opcode.B | opcode.MSH:  {"ldxb", pkMsh},
+	opcode.LD | opcode.MEM:              {"ld", pkMem},
+	opcode.LDX | opcode.MEM:             {"ldx", pkMem},
+	opcode.ST:                           {"st", pkMem},
+	opcode.STX:                          {"stx", pkMem},
+	opcode.Ja:                           {"ja", pkJa},
+	opcode.JMP | opcode.JGT | opcode.K:  {"jgt", pkImmHex},
+	opcode.JMP | opcode.JGE | opcode.K:  {"jge", pkImmHex},
+	opcode.JMP | opcode.JEQ | opcode.K:  {"jeq", pkImmHex},
+	opcode.JMP | opcode.JSET | opcode.K: {"jset", pkImmHex},
+	opcode.JMP | opcode.JGT | opcode.X:  {"jgt", pkX},
+	opcode.JMP | opcode.JGE | opcode.X:  {"jge", pkX},
+	opcode.JMP | opcode.JEQ | opcode.X:  {"jeq", pkX},
+	opcode.JMP | opcode.JSET | opcode.X: {"jset", pkX},
+	opcode.ALU | opcode.ADD | opcode.X:  {"add", pkX},
+	opcode.ALU | opcode.SUB | opcode.X:  {"sub", pkX},
+	opcode.ALU | opcode.MUL | opcode.X:  {"mul", pkX},
+	opcode.ALU | opcode.DIV | opcode.X:  {"div", pkX},
+	opcode.ALU | opcode.MOD | opcode.X:  {"mod", pkX},
+	opcode.ALU | opcode.AND | opcode.X:  {"and", pkX},
+	opcode.ALU | opcode.OR | opcode.X:   {"or", pkX},
+	opcode.ALU | opcode.XOR | opcode.X:  {"xor", pkX},
+	opcode.ALU | opcode.LSH | opcode.X:  {"lsh", pkX},
+	opcode.ALU | opcode.RSH | opcode.X:  {"rsh", pkX},
+	opcode.ALU | opcode.ADD | opcode.K:  {"add", pkDec},
+	opcode.ALU | opcode.SUB | opcode.K:  {"sub", pkDec},
+	opcode.ALU | opcode.MUL | opcode.K:  {"mul", pkDec},
+	opcode.ALU | opcode.DIV | opcode.K:  {"div", pkDec},
+	opcode.ALU | opcode.MOD | opcode.K:  {"mod", pkDec},
+	opcode.ALU | opcode.AND | opcode.K:  {"and", pkImmHex},
+	opcode.ALU | opcode.OR | opcode.K:   {"or", pkImmHex},
+	opcode.ALU | opcode.XOR | opcode.K:  {"xor", pkImmHex},
+	opcode.ALU | opcode.LSH | opcode.K:  {"lsh", pkDec},
+	opcode.ALU | opcode.RSH | opcode.K:  {"rsh", pkDec},
+	opcode.ALU | opcode.NEG:             {"neg", pkNone},
+	opcode.MISC | opcode.TAX:            {"tax", pkNone},
+	opcode.MISC | opcode.TXA:            {"txa", pkNone},
 }
-
-// pcapAdOff is SKF_AD_OFF (-0x1000): Linux ancillary data is loaded from
-// absolute offsets at and above it.
-const pcapAdOff = 0xfffff000
 
 // pcapAdNames are libpcap's names for the Linux SKF_AD_* offsets.
 var pcapAdNames = map[uint32]string{
-	0:  "proto",
-	4:  "type",
-	8:  "ifidx",
-	12: "nla",
-	16: "nlan",
-	20: "mark",
-	24: "queue",
-	28: "hatype",
-	32: "rxhash",
-	36: "cpu",
-	40: "xor_x",
-	44: "vlan_tci",
-	48: "vlanp",
-	52: "poff",
-	56: "random",
-	60: "vlan_tpid",
+	opcode.AdProtocol:    "proto",
+	opcode.AdPktType:     "type",
+	opcode.AdIfindex:     "ifidx",
+	opcode.AdNlattr:      "nla",
+	opcode.AdNlattrNest:  "nlan",
+	opcode.AdMark:        "mark",
+	opcode.AdQueue:       "queue",
+	opcode.AdHatype:      "hatype",
+	opcode.AdRxhash:      "rxhash",
+	opcode.AdCPU:         "cpu",
+	opcode.AdAluXorX:     "xor_x",
+	opcode.AdVlanTag:     "vlan_tci",
+	opcode.AdVlanPresent: "vlanp",
+	opcode.AdPayOffset:   "poff",
+	opcode.AdRandom:      "random",
+	opcode.AdVlanTPID:    "vlan_tpid",
 }
-
-// pcapCondJump reports whether tcpdump prints jt/jf targets for op.
-func pcapCondJump(op uint16) bool { return op&0x07 == 0x05 && op&0xf0 != 0x00 }
 
 // tcpdumpLine formats instruction n as tcpdump -d does, trailing blanks
 // included.
 func tcpdumpLine(ins bpf.RawInstruction, n int) string {
 	name, operand := "unimp", fmt.Sprintf("0x%x", ins.Op)
-	if op, ok := tcpdumpOps[ins.Op]; ok {
+	if op, ok := tcpdumpOps[opcode.Op(ins.Op)]; ok {
 		name = op.name
 		k := int32(ins.K) // libpcap prints k with %d
 		switch op.kind {
@@ -127,8 +121,8 @@ func tcpdumpLine(ins bpf.RawInstruction, n int) string {
 			operand = fmt.Sprintf("#%d", k)
 		case pkAbs:
 			operand = fmt.Sprintf("[%d]", k)
-			if ins.K >= pcapAdOff {
-				if s, ok := pcapAdNames[ins.K-pcapAdOff]; ok {
+			if ins.K >= opcode.SkfAdOff {
+				if s, ok := pcapAdNames[ins.K-opcode.SkfAdOff]; ok {
 					operand = "[" + s + "]"
 				}
 			}
@@ -148,7 +142,7 @@ func tcpdumpLine(ins bpf.RawInstruction, n int) string {
 			operand = "x"
 		}
 	}
-	if pcapCondJump(ins.Op) {
+	if opcode.Op(ins.Op).IsCondJump() {
 		return fmt.Sprintf("(%03d) %-8s %-16s jt %d\tjf %d", n, name, operand, n+1+int(ins.Jt), n+1+int(ins.Jf))
 	}
 	return fmt.Sprintf("(%03d) %-8s %s", n, name, operand)
@@ -159,10 +153,10 @@ func tcpdumpLine(ins bpf.RawInstruction, n int) string {
 // where the operand does not show it (tax, txa, neg, ret a, #pktlen, x
 // operands), and k of an opcode it calls "unimp".
 func tcpdumpCanonical(ins bpf.RawInstruction) bpf.RawInstruction {
-	if !pcapCondJump(ins.Op) {
+	if !opcode.Op(ins.Op).IsCondJump() {
 		ins.Jt, ins.Jf = 0, 0
 	}
-	if op, known := tcpdumpOps[ins.Op]; !known || op.kind == pkNone || op.kind == pkPktLen || op.kind == pkX {
+	if op, known := tcpdumpOps[opcode.Op(ins.Op)]; !known || op.kind == pkNone || op.kind == pkPktLen || op.kind == pkX {
 		ins.K = 0
 	}
 	return ins
@@ -290,7 +284,7 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 	if name == "unimp" {
 		if v, ok := parseHexK(operand); ok && v <= limCode {
 			ins.Op = uint16(v)
-			if pcapCondJump(ins.Op) != cond {
+			if opcode.Op(ins.Op).IsCondJump() != cond {
 				return ins, errAt(1, "jt/jf targets present on a non-jump or missing on a jump")
 			}
 			ins.Jt, ins.Jf = uint8(jt), uint8(jf)
@@ -308,13 +302,13 @@ func parseTcpdumpLine(s *lineScanner, base int, line string, n int) (bpf.RawInst
 		if !ok {
 			continue
 		}
-		if pcapCondJump(code) != cond {
+		if code.IsCondJump() != cond {
 			if cond {
 				return ins, errAt(restOff, "%s takes no jt/jf targets", name)
 			}
 			return ins, errAt(len(words), "%s needs jt and jf targets", name)
 		}
-		return bpf.RawInstruction{Op: code, Jt: uint8(jt), Jf: uint8(jf), K: k}, nil
+		return bpf.RawInstruction{Op: uint16(code), Jt: uint8(jt), Jf: uint8(jf), K: k}, nil
 	}
 	if !known {
 		return ins, errAt(1, "unknown opcode %s", quoteSnippet(name))
@@ -340,7 +334,7 @@ func matchOperand(kind pcapOperand, s string, n int) (uint32, bool) {
 		if v, ok := inner("[", "]"); ok {
 			for off, name := range pcapAdNames {
 				if v == name {
-					return pcapAdOff + off, true
+					return opcode.SkfAdOff + off, true
 				}
 			}
 			return parseSignedK(v)

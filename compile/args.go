@@ -4,9 +4,8 @@ import (
 	"slices"
 	"sort"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/policy"
 )
 
@@ -124,7 +123,7 @@ func (g *argGen) inSet(i, bits int, s valueSet, t, f label) {
 				if n < len(s)-1 {
 					next = g.b.newLabel()
 				}
-				g.b.jump(unix.BPF_JEQ, uint32(iv.Lo), t, next)
+				g.b.jump(opcode.JEQ, uint32(iv.Lo), t, next)
 				if next != f {
 					g.b.mark(next)
 				}
@@ -232,19 +231,19 @@ func (g *argGen) cmp(c *policy.Cmp, t, f label) {
 		}
 		next := g.b.newLabel()
 		g.b.load(g.off(c.Arg, true))
-		g.b.jump(unix.BPF_JEQ, vh, next, f)
+		g.b.jump(opcode.JEQ, vh, next, f)
 		g.b.mark(next)
 		g.b.load(g.off(c.Arg, false))
-		g.b.jump(unix.BPF_JEQ, vl, t, f)
+		g.b.jump(opcode.JEQ, vl, t, f)
 	case policy.GT, policy.GE, policy.LT, policy.LE:
 		// a > v: high > vh, or high == vh and low > vl (>= for GE).
 		strict := c.Op == policy.GT || c.Op == policy.LE
 		if c.Op == policy.LT || c.Op == policy.LE {
 			t, f = f, t // a < v is !(a >= v); a <= v is !(a > v)
 		}
-		lowOp := uint16(unix.BPF_JGE)
+		lowOp := opcode.JGE
 		if strict {
-			lowOp = unix.BPF_JGT
+			lowOp = opcode.JGT
 		}
 		if !strict && c.Value == 0 {
 			g.b.ja(t)
@@ -254,13 +253,13 @@ func (g *argGen) cmp(c *policy.Cmp, t, f label) {
 		g.b.load(g.off(c.Arg, true))
 		switch vh {
 		case 0xffffffff: // high > vh impossible
-			g.b.jump(unix.BPF_JEQ, vh, low, f)
+			g.b.jump(opcode.JEQ, vh, low, f)
 		case 0: // high > 0, else high == 0
-			g.b.jump(unix.BPF_JGT, vh, t, low)
+			g.b.jump(opcode.JGT, vh, t, low)
 		default:
-			g.b.jump(unix.BPF_JGT, vh, t, tie)
+			g.b.jump(opcode.JGT, vh, t, tie)
 			g.b.mark(tie)
-			g.b.jump(unix.BPF_JEQ, vh, low, f)
+			g.b.jump(opcode.JEQ, vh, low, f)
 		}
 		g.b.mark(low)
 		g.b.load(g.off(c.Arg, false))
@@ -311,22 +310,22 @@ func (g *argGen) half(op policy.Op, i int, high bool, mask, v uint32, t, f label
 	g.b.load(g.off(i, high))
 	switch op {
 	case policy.EQ:
-		g.b.jump(unix.BPF_JEQ, v, t, f)
+		g.b.jump(opcode.JEQ, v, t, f)
 	case policy.GT:
-		g.b.jump(unix.BPF_JGT, v, t, f)
+		g.b.jump(opcode.JGT, v, t, f)
 	case policy.GE:
-		g.b.jump(unix.BPF_JGE, v, t, f)
+		g.b.jump(opcode.JGE, v, t, f)
 	case policy.MaskedEQ:
 		switch {
 		case v == 0: // no bit of mask set
-			g.b.jump(unix.BPF_JSET, mask, f, t)
+			g.b.jump(opcode.JSET, mask, f, t)
 		case v == mask && mask&(mask-1) == 0: // the single bit set
-			g.b.jump(unix.BPF_JSET, mask, t, f)
+			g.b.jump(opcode.JSET, mask, t, f)
 		case mask == 0xffffffff:
-			g.b.jump(unix.BPF_JEQ, v, t, f)
+			g.b.jump(opcode.JEQ, v, t, f)
 		default:
-			g.b.emit(unix.BPF_ALU|unix.BPF_AND|unix.BPF_K, mask)
-			g.b.jump(unix.BPF_JEQ, v, t, f)
+			g.b.emit(opcode.ALU|opcode.AND|opcode.K, mask)
+			g.b.jump(opcode.JEQ, v, t, f)
 		}
 	}
 }

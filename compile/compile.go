@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/policy"
@@ -109,7 +109,7 @@ func checkExpr(e policy.Expr) error {
 // maxDraftInsns bounds the code generated before the clean-up passes, so
 // that a huge policy fails in bounded time and memory rather than after
 // building a draft of hundreds of thousands of instructions.
-const maxDraftInsns = 16 * maxInsns
+const maxDraftInsns = 16 * opcode.MaxInsns
 
 type compiler struct {
 	p      *policy.Policy
@@ -169,7 +169,7 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		if i < len(groups)-1 {
 			next = b.newLabel()
 		}
-		b.jump(unix.BPF_JEQ, g.audit, sections[i], next)
+		b.jump(opcode.JEQ, g.audit, sections[i], next)
 		if i < len(groups)-1 {
 			b.mark(next)
 		}
@@ -188,7 +188,7 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		b.mark(t.l)
 		c.argBlock(t.a, t.dec)
 		if len(b.code) > maxDraftInsns {
-			return nil, fmt.Errorf("the filter's draft passed %d instructions before clean-up (cbpf stops at %d times the kernel's limit of %d): the policy is far too large for one filter", maxDraftInsns, maxDraftInsns/maxInsns, maxInsns)
+			return nil, fmt.Errorf("the filter's draft passed %d instructions before clean-up (cbpf stops at %d times the kernel's limit of %d): the policy is far too large for one filter", maxDraftInsns, maxDraftInsns/opcode.MaxInsns, opcode.MaxInsns)
 		}
 	}
 	acts := make([]policy.Action, 0, len(c.rets))

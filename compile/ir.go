@@ -1,8 +1,8 @@
 package compile
 
 import (
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 )
 
 // The compiler's intermediate form: instructions whose jumps name labels,
@@ -13,7 +13,7 @@ type label int32
 const noLabel label = -1
 
 type irIns struct {
-	op     uint16
+	op     opcode.Op
 	k      uint32
 	jt, jf label // conditional jumps: both targets; ja: jt
 	def    label // != noLabel: this entry only defines a label
@@ -21,10 +21,10 @@ type irIns struct {
 
 func (in irIns) isLabel() bool { return in.def != noLabel }
 func (in irIns) isCond() bool {
-	return in.def == noLabel && in.op&0x07 == unix.BPF_JMP && in.op&0xf0 != unix.BPF_JA
+	return in.def == noLabel && in.op&0x07 == opcode.JMP && in.op&0xf0 != opcode.JA
 }
-func (in irIns) isJa() bool  { return in.def == noLabel && in.op == unix.BPF_JMP|unix.BPF_JA }
-func (in irIns) isRet() bool { return in.def == noLabel && in.op&0x07 == unix.BPF_RET }
+func (in irIns) isJa() bool  { return in.def == noLabel && in.op == opcode.JMP|opcode.JA }
+func (in irIns) isRet() bool { return in.def == noLabel && in.op&0x07 == opcode.RET }
 
 type builder struct {
 	code    []irIns
@@ -39,27 +39,27 @@ func (b *builder) newLabel() label {
 // mark defines l at the current position.
 func (b *builder) mark(l label) { b.code = append(b.code, irIns{def: l, jt: noLabel, jf: noLabel}) }
 
-func (b *builder) emit(op uint16, k uint32) {
+func (b *builder) emit(op opcode.Op, k uint32) {
 	b.code = append(b.code, irIns{op: op, k: k, jt: noLabel, jf: noLabel, def: noLabel})
 }
 
-func (b *builder) load(off uint32) { b.emit(unix.BPF_LD|unix.BPF_W|unix.BPF_ABS, off) }
+func (b *builder) load(off uint32) { b.emit(opcode.LD|opcode.W|opcode.ABS, off) }
 
 // jump emits a conditional jump: op is BPF_JEQ, BPF_JGT, BPF_JGE or
 // BPF_JSET (with BPF_K).
-func (b *builder) jump(op uint16, k uint32, jt, jf label) {
+func (b *builder) jump(op opcode.Op, k uint32, jt, jf label) {
 	if jt == jf {
 		b.ja(jt)
 		return
 	}
-	b.code = append(b.code, irIns{op: unix.BPF_JMP | op | unix.BPF_K, k: k, jt: jt, jf: jf, def: noLabel})
+	b.code = append(b.code, irIns{op: opcode.JMP | op | opcode.K, k: k, jt: jt, jf: jf, def: noLabel})
 }
 
 func (b *builder) ja(l label) {
-	b.code = append(b.code, irIns{op: unix.BPF_JMP | unix.BPF_JA, jt: l, jf: noLabel, def: noLabel})
+	b.code = append(b.code, irIns{op: opcode.JMP | opcode.JA, jt: l, jf: noLabel, def: noLabel})
 }
 
-func (b *builder) ret(k uint32) { b.emit(unix.BPF_RET|unix.BPF_K, k) }
+func (b *builder) ret(k uint32) { b.emit(opcode.RET|opcode.K, k) }
 
 // aState is what the A register holds at a point: nothing known, a loaded
 // word of seccomp_data, or (top) unreachable so far.
@@ -91,7 +91,7 @@ func dropReloads(code []irIns, nLabels int) []irIns {
 		switch {
 		case in.isLabel():
 			cur = meet(cur, at[in.def])
-		case in.op == unix.BPF_LD|unix.BPF_W|unix.BPF_ABS:
+		case in.op == opcode.LD|opcode.W|opcode.ABS:
 			if cur.kind == 1 && cur.off == in.k {
 				continue
 			}
@@ -177,7 +177,7 @@ func threadJumps(code []irIns, nLabels int) []irIns {
 		if in.isCond() {
 			in.jt, in.jf = final(in.jt), final(in.jf)
 			if in.jt == in.jf {
-				in = irIns{op: unix.BPF_JMP | unix.BPF_JA, jt: in.jt, jf: noLabel, def: noLabel}
+				in = irIns{op: opcode.JMP | opcode.JA, jt: in.jt, jf: noLabel, def: noLabel}
 			}
 		} else if in.isJa() {
 			in.jt = final(in.jt)

@@ -3,12 +3,9 @@ package compile
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 )
-
-// maxInsns is the kernel's BPF_MAXINSNS.
-const maxInsns = 4096
 
 // layout turns the IR into a program. Conditional jumps reach at most 255
 // instructions ahead; a farther target gets a trampoline right after the
@@ -36,8 +33,8 @@ func layout(code []irIns, nLabels int) ([]bpf.RawInstruction, error) {
 		}
 	}
 	for round := 0; ; round++ {
-		if len(insns) > maxInsns {
-			return nil, fmt.Errorf("the filter needs %d instructions, more than the kernel's limit of %d", len(insns), maxInsns)
+		if len(insns) > opcode.MaxInsns {
+			return nil, fmt.Errorf("the filter needs %d instructions, more than the kernel's limit of %d", len(insns), opcode.MaxInsns)
 		}
 		fixed := true
 		for pc := 0; pc < len(insns); pc++ {
@@ -60,7 +57,7 @@ func layout(code []irIns, nLabels int) ([]bpf.RawInstruction, error) {
 					labelAt = append(labelAt, t)
 					continue
 				}
-				tramp := irIns{op: unix.BPF_JMP | unix.BPF_JA, jt: *far, jf: noLabel, def: noLabel}
+				tramp := irIns{op: opcode.JMP | opcode.JA, jt: *far, jf: noLabel, def: noLabel}
 				if insns[target].isRet() {
 					tramp = insns[target]
 				}
@@ -91,7 +88,7 @@ func layout(code []irIns, nLabels int) ([]bpf.RawInstruction, error) {
 			}
 			continue
 		}
-		if round > 3*maxInsns {
+		if round > 3*opcode.MaxInsns {
 			return nil, fmt.Errorf("compile: internal error: jump layout does not converge")
 		}
 	}
@@ -103,19 +100,19 @@ func layout(code []irIns, nLabels int) ([]bpf.RawInstruction, error) {
 			if jt < 0 || jf < 0 || jt > 255 || jf > 255 {
 				return nil, fmt.Errorf("compile: internal error: jump offsets %d, %d at %d", jt, jf, pc)
 			}
-			prog[pc] = raw(in.op, uint8(jt), uint8(jf), in.k)
+			prog[pc] = raw(uint16(in.op), uint8(jt), uint8(jf), in.k)
 		case in.isJa():
 			off := labelAt[in.jt] - pc - 1
 			if off < 0 {
 				return nil, fmt.Errorf("compile: internal error: backward ja at %d", pc)
 			}
-			prog[pc] = raw(in.op, 0, 0, uint32(off))
+			prog[pc] = raw(uint16(in.op), 0, 0, uint32(off))
 		default:
-			prog[pc] = raw(in.op, 0, 0, in.k)
+			prog[pc] = raw(uint16(in.op), 0, 0, in.k)
 		}
 	}
-	if len(prog) > maxInsns {
-		return nil, fmt.Errorf("the filter needs %d instructions, more than the kernel's limit of %d", len(prog), maxInsns)
+	if len(prog) > opcode.MaxInsns {
+		return nil, fmt.Errorf("the filter needs %d instructions, more than the kernel's limit of %d", len(prog), opcode.MaxInsns)
 	}
 	return prog, nil
 }

@@ -3,7 +3,7 @@ package compile
 import (
 	"sort"
 
-	"golang.org/x/sys/unix"
+	"github.com/cbpfkit/cbpf/opcode"
 )
 
 // The syscall-number search tree: an optimal alphabetic tree over the
@@ -100,9 +100,9 @@ func emitTree(b *builder, n *node, rs []rng, leaf func(r rng) label) {
 	lt, lInner := target(n.left)
 	rt, rInner := target(n.right)
 	if n.eq {
-		b.jump(unix.BPF_JEQ, n.k, rt, lt)
+		b.jump(opcode.JEQ, n.k, rt, lt)
 	} else {
-		b.jump(unix.BPF_JGE, n.k, rt, lt)
+		b.jump(opcode.JGE, n.k, rt, lt)
 	}
 	if lInner {
 		b.mark(lt)

@@ -1,8 +1,8 @@
 package verify
 
 import (
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -24,8 +24,8 @@ func CacheAllows(prog []bpf.RawInstruction, audit, nr uint32) bool {
 	var a uint32
 	for pc := 0; pc < len(prog); pc++ {
 		ins := prog[pc]
-		switch ins.Op {
-		case unix.BPF_LD | unix.BPF_W | unix.BPF_ABS:
+		switch opcode.Op(ins.Op) {
+		case opcode.LD | opcode.W | opcode.ABS:
 			switch ins.K {
 			case 0:
 				a = nr
@@ -34,18 +34,18 @@ func CacheAllows(prog []bpf.RawInstruction, audit, nr uint32) bool {
 			default:
 				return false
 			}
-		case unix.BPF_RET | unix.BPF_K:
+		case opcode.RET | opcode.K:
 			return ins.K == action.Allow
-		case unix.BPF_JMP | unix.BPF_JA:
+		case opcode.JMP | opcode.JA:
 			pc += int(ins.K)
-		case unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K,
-			unix.BPF_JMP | unix.BPF_JGT | unix.BPF_K, unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K:
-			if evalJump(ins.Op, a, ins.K) {
+		case opcode.JMP | opcode.JEQ | opcode.K, opcode.JMP | opcode.JGE | opcode.K,
+			opcode.JMP | opcode.JGT | opcode.K, opcode.JMP | opcode.JSET | opcode.K:
+			if evalJump(opcode.Op(ins.Op), a, ins.K) {
 				pc += int(ins.Jt)
 			} else {
 				pc += int(ins.Jf)
 			}
-		case unix.BPF_ALU | unix.BPF_AND | unix.BPF_K:
+		case opcode.ALU | opcode.AND | opcode.K:
 			a &= ins.K
 		default:
 			return false

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/vm"
@@ -35,7 +36,7 @@ func (s Severity) String() string {
 
 // Diagnostic is one finding about a program.
 type Diagnostic struct {
-	Pc       int // instruction index; -1 for the program as a whole
+	PC       int // instruction index; -1 for the program as a whole
 	Severity Severity
 	Code     string // stable identifier, e.g. "jump-range"
 	Msg      string
@@ -53,10 +54,10 @@ type Witness struct {
 }
 
 func (d Diagnostic) String() string {
-	if d.Pc < 0 {
+	if d.PC < 0 {
 		return fmt.Sprintf("%s: %s: %s", d.Severity, d.Code, d.Msg)
 	}
-	return fmt.Sprintf("insn %d: %s: %s: %s", d.Pc, d.Severity, d.Code, d.Msg)
+	return fmt.Sprintf("insn %d: %s: %s: %s", d.PC, d.Severity, d.Code, d.Msg)
 }
 
 // Stable codes of the errors Check reports: the kernel's reasons to
@@ -75,8 +76,8 @@ const (
 	CodeSeccompLoad   = vm.CodeSeccompLoad   // a load outside seccomp_data or misaligned
 )
 
-// MaxInsns is the kernel's BPF_MAXINSNS.
-const MaxInsns = 4096
+// MaxInsns is the kernel's BPF_MAXINSNS (opcode.MaxInsns).
+const MaxInsns = opcode.MaxInsns
 
 // Check returns the reasons the kernel would reject prog in mode (errors),
 // or, for a program it accepts, the lints' warnings (see LintProgram). A
@@ -99,19 +100,12 @@ func KernelCheck(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	}
 	e, ok := err.(*vm.Error)
 	if !ok {
-		return []Diagnostic{{Pc: -1, Severity: Error, Code: CodeOpcode, Msg: err.Error()}}
+		return []Diagnostic{{PC: -1, Severity: Error, Code: CodeOpcode, Msg: err.Error()}}
 	}
-	return []Diagnostic{{Pc: e.Index, Severity: Error, Code: e.Code, Msg: e.Msg}}
+	return []Diagnostic{{PC: e.PC, Severity: Error, Code: e.Code, Msg: e.Msg}}
 }
 
 // Valid reports whether the kernel accepts prog in mode.
 func Valid(prog []bpf.RawInstruction, mode Mode) bool {
 	return len(KernelCheck(prog, mode)) == 0
 }
-
-// BPF_MOD and BPF_XOR, which golang.org/x/sys/unix defines on Linux only:
-// the analyses run anywhere.
-const (
-	bpfMOD = 0x90
-	bpfXOR = 0xa0
-)

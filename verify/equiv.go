@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/vm"
@@ -570,7 +570,7 @@ func (e *equiv) step(prog []bpf.RawInstruction, hasDivX bool, s side, p path, ap
 // hasDivX reports whether prog divides by X anywhere.
 func hasDivX(prog []bpf.RawInstruction) bool {
 	for _, ins := range prog {
-		if ins.Op == unix.BPF_ALU|unix.BPF_DIV|unix.BPF_X || ins.Op == unix.BPF_ALU|bpfMOD|unix.BPF_X {
+		if opcode.Op(ins.Op) == opcode.ALU|opcode.DIV|opcode.X || opcode.Op(ins.Op) == opcode.ALU|opcode.MOD|opcode.X {
 			return true
 		}
 	}
@@ -585,19 +585,19 @@ func mayDivideByZero(prog []bpf.RawInstruction, pc int, x symVal) bool {
 	for ; pc < len(prog); pc++ {
 		ins := prog[pc]
 		switch {
-		case ins.Op == unix.BPF_ALU|unix.BPF_DIV|unix.BPF_X || ins.Op == unix.BPF_ALU|bpfMOD|unix.BPF_X:
+		case opcode.Op(ins.Op) == opcode.ALU|opcode.DIV|opcode.X || opcode.Op(ins.Op) == opcode.ALU|opcode.MOD|opcode.X:
 			if !nonzero {
 				return true
 			}
-		case ins.Op == unix.BPF_LDX|unix.BPF_IMM:
+		case opcode.Op(ins.Op) == opcode.LDX|opcode.IMM:
 			nonzero = ins.K != 0
-		case ins.Op == unix.BPF_LDX|unix.BPF_W|unix.BPF_LEN:
+		case opcode.Op(ins.Op) == opcode.LDX|opcode.W|opcode.LEN:
 			nonzero = true
-		case ins.Op&0x07 == unix.BPF_LDX || ins.Op == unix.BPF_MISC|unix.BPF_TAX:
+		case opcode.Op(ins.Op).Class() == opcode.LDX || opcode.Op(ins.Op) == opcode.MISC|opcode.TAX:
 			nonzero = false
-		case ins.Op == unix.BPF_JMP|unix.BPF_JA:
+		case opcode.Op(ins.Op) == opcode.JMP|opcode.JA:
 			pc += int(ins.K)
-		case ins.Op&0x07 == unix.BPF_JMP || ins.Op&0x07 == unix.BPF_RET:
+		case opcode.Op(ins.Op).Class() == opcode.JMP || opcode.Op(ins.Op).Class() == opcode.RET:
 			return false
 		}
 	}

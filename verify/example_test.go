@@ -17,7 +17,7 @@ func Example() {
 		{Op: 0x06, K: 0x7fff0000},       // ret ALLOW
 	}
 	for _, d := range verify.Check(prog, verify.Seccomp) {
-		fmt.Println(d.Pc, d.Severity, d.Code)
+		fmt.Println(d.PC, d.Severity, d.Code)
 	}
 	// A jump past the end: the kernel refuses the program.
 	bad := []bpf.RawInstruction{{Op: 0x15, Jt: 5, K: 1}, {Op: 0x06}}

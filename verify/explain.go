@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -397,7 +397,7 @@ func decide(prog []bpf.RawInstruction, cs conj, le bool, namer func(arg int, v u
 			switch {
 			case c.Neg:
 				g.neg++
-			case c.Op == unix.BPF_JEQ:
+			case c.Op == opcode.JEQ:
 				g.neg--
 			}
 		}
@@ -742,10 +742,10 @@ func sameCases(a, b []Case) bool {
 func FilterArch(prog []bpf.RawInstruction) *arch.Arch {
 	var found *arch.Arch
 	for i := 0; i+1 < len(prog); i++ {
-		if prog[i].Op != 0x20 || prog[i].K != 4 {
+		if opcode.Op(prog[i].Op) != opcode.LdAbsW || prog[i].K != opcode.SeccompArch {
 			continue
 		}
-		for j := i + 1; j < len(prog) && prog[j].Op == 0x15; j++ {
+		for j := i + 1; j < len(prog) && opcode.Op(prog[j].Op) == opcode.JMP|opcode.JEQ|opcode.K; j++ {
 			a := arch.ByAudit(prog[j].K)
 			if a == nil {
 				continue

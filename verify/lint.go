@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
@@ -105,7 +105,7 @@ func warn(pc int, code, detail string) Diagnostic {
 	if detail != "" {
 		msg = detail + ": " + msg
 	}
-	return Diagnostic{Pc: pc, Severity: Warning, Code: code, Msg: msg + "; fix: " + l.Fix}
+	return Diagnostic{PC: pc, Severity: Warning, Code: code, Msg: msg + "; fix: " + l.Fix}
 }
 
 // LintProgram returns the warnings for a program the kernel accepts. In
@@ -125,11 +125,11 @@ func LintProgram(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	}
 	for pc, ins := range prog {
 		switch {
-		case ins.Op == unix.BPF_RET|unix.BPF_K && !action.Known(ins.K):
+		case opcode.Op(ins.Op) == opcode.RET|opcode.K && !action.Known(ins.K):
 			ds = append(ds, warn(pc, LintUnknownAction, fmt.Sprintf("ret #%#08x", ins.K)))
-		case ins.Op == unix.BPF_RET|unix.BPF_K && ins.K&action.ActionFull == action.Errno && ins.K&action.DataMask > action.MaxErrno:
+		case opcode.Op(ins.Op) == opcode.RET|opcode.K && ins.K&action.ActionFull == action.Errno && ins.K&action.DataMask > action.MaxErrno:
 			ds = append(ds, warn(pc, LintErrnoClamped, fmt.Sprintf("ERRNO(%d)", ins.K&action.DataMask)))
-		case ins.Op == unix.BPF_LD|unix.BPF_W|unix.BPF_ABS && (ins.K == 8 || ins.K == 12):
+		case opcode.Op(ins.Op) == opcode.LD|opcode.W|opcode.ABS && (ins.K == 8 || ins.K == 12):
 			ds = append(ds, warn(pc, LintReadsIP, ""))
 		}
 	}
@@ -151,7 +151,7 @@ func CheckStack(progs [][]bpf.RawInstruction) []Diagnostic {
 }
 
 func sortDiags(ds []Diagnostic) []Diagnostic {
-	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Pc < ds[j].Pc })
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].PC < ds[j].PC })
 	return ds
 }
 
@@ -163,7 +163,7 @@ func unreachable(prog []bpf.RawInstruction) []int {
 		if !seen[pc] {
 			continue
 		}
-		for _, t := range successors(ins, pc) {
+		for _, t := range opcode.Successors(ins, pc) {
 			if t < len(prog) {
 				seen[t] = true
 			}
@@ -176,19 +176,6 @@ func unreachable(prog []bpf.RawInstruction) []int {
 		}
 	}
 	return out
-}
-
-func successors(ins bpf.RawInstruction, pc int) []int {
-	switch ins.Op & 0x07 {
-	case unix.BPF_RET:
-		return nil
-	case unix.BPF_JMP:
-		if ins.Op&0xf0 == unix.BPF_JA {
-			return []int{pc + 1 + int(ins.K)}
-		}
-		return []int{pc + 1 + int(ins.Jt), pc + 1 + int(ins.Jf)}
-	}
-	return []int{pc + 1}
 }
 
 // pathWalk follows every feasible path of a seccomp program depth first.
@@ -644,7 +631,7 @@ func (l *linter) nrBeforeArch(c pathCand) {
 				Witness{d, ret})
 			return
 		}
-		if in := l.prog[pc]; in.Op == unix.BPF_LD|unix.BPF_W|unix.BPF_ABS && in.K == 4 {
+		if in := l.prog[pc]; opcode.Op(in.Op) == opcode.LD|opcode.W|opcode.ABS && in.K == 4 {
 			return
 		}
 	}

@@ -125,7 +125,7 @@ var realCases = []realCase{
 	{"firejail_main", fromFile("lints/firejail_main.ddd"), map[string]int{LintForeignArch: 1},
 		func(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 			for _, d := range ds {
-				if d.Pc != 2 || d.Witness[0].Input.Arch != 0x40000003 {
+				if d.PC != 2 || d.Witness[0].Input.Arch != 0x40000003 {
 					t.Errorf("want i386 calls reaching the ALLOW at 2: %v", d)
 				}
 			}

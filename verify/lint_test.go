@@ -265,7 +265,7 @@ func TestLints(t *testing.T) {
 				var got []int
 				for _, d := range ds {
 					if d.Code == code {
-						got = append(got, d.Pc)
+						got = append(got, d.PC)
 					}
 				}
 				if !slices.Equal(got, c.want) {
@@ -323,16 +323,16 @@ func checkWitnesses(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 		last := paths[0][len(paths[0])-1]
 		switch d.Code {
 		case LintNrBeforeArch:
-			i := slices.Index(paths[0], d.Pc)
+			i := slices.Index(paths[0], d.PC)
 			if i < 0 || slices.ContainsFunc(paths[0][:i], func(pc int) bool { return p[pc] == ldArch }) {
-				t.Errorf("%v: the witness does not reach insn %d before reading arch: path %v", d, d.Pc, paths[0])
+				t.Errorf("%v: the witness does not reach insn %d before reading arch: path %v", d, d.PC, paths[0])
 			}
 		case LintX32:
-			if w.Input.Arch != auditX86_64 || nr&arch.X32SyscallBit == 0 || nr == 0xffffffff || !letsRun(w.Ret) || last != d.Pc {
+			if w.Input.Arch != auditX86_64 || nr&arch.X32SyscallBit == 0 || nr == 0xffffffff || !letsRun(w.Ret) || last != d.PC {
 				t.Errorf("%v: witness %+v -> %#x is not an x32 call that runs", d, w.Input, w.Ret)
 			}
 		case LintForeignArch:
-			if tested[w.Input.Arch] || w.Ret&action.ActionFull != action.Allow || last != d.Pc {
+			if tested[w.Input.Arch] || w.Ret&action.ActionFull != action.Allow || last != d.PC {
 				t.Errorf("%v: witness %+v -> %#x is not an untested arch reaching ALLOW", d, w.Input, w.Ret)
 			}
 		case LintArgHalf:
@@ -361,8 +361,8 @@ func checkWitnesses(t *testing.T, p []bpf.RawInstruction, ds []Diagnostic) {
 				t.Errorf("%v: witnesses %+v and %+v do not show one argument's high word ignored", d, d.Witness[0], d.Witness[1])
 			}
 			for _, path := range paths {
-				if !slices.Contains(path, d.Pc) {
-					t.Errorf("%v: a witness does not go through insn %d: %v", d, d.Pc, path)
+				if !slices.Contains(path, d.PC) {
+					t.Errorf("%v: a witness does not go through insn %d: %v", d, d.PC, path)
 				}
 			}
 		case LintI386High:

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 )
 
 // Symbolic execution of seccomp filters. A value is a constant, a loaded
@@ -52,7 +52,7 @@ var unknownVal = symVal{Kind: symUnknown}
 // immutable and shared between paths; the value of an expression is the
 // kernel's 32-bit result.
 type expr struct {
-	op    uint16 // ALU operation bits: unix.BPF_ADD ... bpfXOR
+	op    opcode.Op // ALU operation bits: opcode.ADD ... opcode.XOR
 	l, r  symVal
 	pc    int    // the instruction that computed it
 	deps  uint16 // the words it depends on, a bit per word
@@ -68,7 +68,7 @@ type expr struct {
 // flatOp is one operation of a flattened expression: its operands are
 // earlier results (index >= 0) or leaves.
 type flatOp struct {
-	op     uint16
+	op     opcode.Op
 	li, ri int32 // index of the operand's result, or -1: lv, rv
 	lv, rv symVal
 }
@@ -102,7 +102,7 @@ func (v symVal) depth() int {
 	return 0
 }
 
-func newExpr(op uint16, l, r symVal, pc int) symVal {
+func newExpr(op opcode.Op, l, r symVal, pc int) symVal {
 	return symVal{Kind: symExpr, E: &expr{op: op, l: l, r: r, pc: pc,
 		deps: l.deps() | r.deps(), size: min(maxExprSize, 1+l.size()+r.size()), depth: 1 + max(l.depth(), r.depth())}}
 }
@@ -160,7 +160,7 @@ type symStep struct {
 // ecmp is a comparison "L op R" (op a jump condition: BPF_JEQ, BPF_JGT,
 // BPF_JGE or BPF_JSET, negated when Neg) where a side is computed.
 type ecmp struct {
-	Op   uint16
+	Op   opcode.Op
 	Neg  bool
 	L, R symVal
 }
@@ -180,85 +180,85 @@ func advance(prog []bpf.RawInstruction, st *symState) symStep {
 func advanceIn(prog []bpf.RawInstruction, st *symState, cs conj, rich bool) symStep {
 	for {
 		ins := prog[st.pc]
-		switch ins.Op & 0x07 {
-		case unix.BPF_LD:
-			switch ins.Op {
-			case unix.BPF_LD | unix.BPF_W | unix.BPF_ABS:
+		switch opcode.Op(ins.Op).Class() {
+		case opcode.LD:
+			switch opcode.Op(ins.Op) {
+			case opcode.LD | opcode.W | opcode.ABS:
 				st.a = symVal{Kind: symWord, Word: uint8(ins.K / 4), Mask: 0xffffffff}
-			case unix.BPF_LD | unix.BPF_W | unix.BPF_LEN:
+			case opcode.LD | opcode.W | opcode.LEN:
 				st.a = constVal(64)
-			case unix.BPF_LD | unix.BPF_IMM:
+			case opcode.LD | opcode.IMM:
 				st.a = constVal(ins.K)
-			case unix.BPF_LD | unix.BPF_MEM:
+			case opcode.LD | opcode.MEM:
 				st.a = st.load(ins.K)
 			default:
 				st.a = unknownVal
 			}
-		case unix.BPF_LDX:
-			switch ins.Op {
-			case unix.BPF_LDX | unix.BPF_W | unix.BPF_LEN:
+		case opcode.LDX:
+			switch opcode.Op(ins.Op) {
+			case opcode.LDX | opcode.W | opcode.LEN:
 				st.x = constVal(64)
-			case unix.BPF_LDX | unix.BPF_IMM:
+			case opcode.LDX | opcode.IMM:
 				st.x = constVal(ins.K)
-			case unix.BPF_LDX | unix.BPF_MEM:
+			case opcode.LDX | opcode.MEM:
 				st.x = st.load(ins.K)
 			default:
 				st.x = unknownVal
 			}
-		case unix.BPF_ST:
+		case opcode.ST:
 			st.store(ins.K, st.a)
-		case unix.BPF_STX:
+		case opcode.STX:
 			st.store(ins.K, st.x)
-		case unix.BPF_ALU:
-			op := ins.Op & 0xf0
-			if op == unix.BPF_NEG {
+		case opcode.ALU:
+			op := opcode.Op(ins.Op).ALUOp()
+			if op == opcode.NEG {
 				st.a = symALU(op, resolve(st.a, cs), constVal(0), st.pc, rich)
 				break
 			}
 			src := constVal(ins.K)
-			if ins.Op&unix.BPF_X != 0 {
+			if opcode.Op(ins.Op).Src() == opcode.X {
 				src = resolve(st.x, cs)
 			}
-			if (op == unix.BPF_DIV || op == bpfMOD) && src.Kind != symConst && !st.divOK {
+			if (op == opcode.DIV || op == opcode.MOD) && src.Kind != symConst && !st.divOK {
 				if !rich {
 					st.a = unknownVal
 					break
 				}
 				// The kernel ends the program with 0 when X is 0.
-				s := compare(unix.BPF_JEQ, src, constVal(0), cs)
+				s := compare(opcode.JEQ, src, constVal(0), cs)
 				s.zeroDiv = true
 				return s
 			}
 			st.divOK = false
-			if (op == unix.BPF_DIV || op == bpfMOD) && src.Kind == symConst && src.C == 0 {
+			if (op == opcode.DIV || op == opcode.MOD) && src.Kind == symConst && src.C == 0 {
 				return symStep{ret: true, retVal: constVal(0)}
 			}
 			st.a = symALU(op, resolve(st.a, cs), src, st.pc, rich)
-		case unix.BPF_MISC:
-			if ins.Op&0xf8 == unix.BPF_TAX {
+		case opcode.MISC:
+			if opcode.Op(ins.Op).MiscOp() == opcode.TAX {
 				st.x = st.a
 			} else {
 				st.a = st.x
 			}
-		case unix.BPF_RET:
-			if ins.Op&0x18 == unix.BPF_A {
+		case opcode.RET:
+			if opcode.Op(ins.Op).Size() == opcode.A {
 				return symStep{ret: true, retVal: resolve(st.a, cs)}
 			}
 			return symStep{ret: true, retVal: constVal(ins.K)}
-		case unix.BPF_JMP:
-			if ins.Op&0xf0 == unix.BPF_JA {
+		case opcode.JMP:
+			if opcode.Op(ins.Op).JumpOp() == opcode.JA {
 				st.pc += 1 + int(ins.K)
 				continue
 			}
 			rhs := constVal(ins.K)
-			if ins.Op&unix.BPF_X != 0 {
+			if opcode.Op(ins.Op).Src() == opcode.X {
 				rhs = st.x
 			}
 			var s symStep
 			if rich && (st.a.Kind != symWord || rhs.Kind != symConst) {
-				s = compare(ins.Op&0xf0, st.a, rhs, cs)
+				s = compare(opcode.Op(ins.Op).JumpOp(), st.a, rhs, cs)
 			} else {
-				s = compareWord(ins.Op&0xf0, st.a, rhs)
+				s = compareWord(opcode.Op(ins.Op).JumpOp(), st.a, rhs)
 			}
 			s.jt, s.jf = st.pc+1+int(ins.Jt), st.pc+1+int(ins.Jf)
 			return s
@@ -269,7 +269,7 @@ func advanceIn(prog []bpf.RawInstruction, st *symState, cs conj, rich bool) symS
 
 // compareWord describes "lhs op rhs" for a branch when the sides are
 // constants or a masked word against a constant; anything else is unknown.
-func compareWord(op uint16, lhs, rhs symVal) symStep {
+func compareWord(op opcode.Op, lhs, rhs symVal) symStep {
 	var s symStep
 	if lhs.Kind == symConst && rhs.Kind == symConst {
 		s.decided = true
@@ -283,17 +283,17 @@ func compareWord(op uint16, lhs, rhs symVal) symStep {
 	k := rhs.C
 	c := constraint{Word: lhs.Word, Mask: lhs.Mask}
 	switch op {
-	case unix.BPF_JEQ:
+	case opcode.JEQ:
 		c.Op, c.C = opEQ, k
-	case unix.BPF_JGT:
+	case opcode.JGT:
 		c.Op, c.C = opGT, k
-	case unix.BPF_JGE:
+	case opcode.JGE:
 		if k == 0 {
 			s.decided, s.taken = true, true
 			return s
 		}
 		c.Op, c.C = opGT, k-1
-	case unix.BPF_JSET:
+	case opcode.JSET:
 		// (w & m) & k != 0  <=>  (w & (m&k)) != 0
 		c.Op, c.Mask, c.C = opNE, lhs.Mask&k, 0
 		if c.Mask == 0 {
@@ -308,7 +308,7 @@ func compareWord(op uint16, lhs, rhs symVal) symStep {
 // compare describes "lhs op rhs" on a path constrained by cs, computing:
 // pinned words are constants, comparisons a constraint can express become
 // constraints, and the rest a computed condition.
-func compare(op uint16, lhs, rhs symVal, cs conj) symStep {
+func compare(op opcode.Op, lhs, rhs symVal, cs conj) symStep {
 	if lhs.Kind == symWord && rhs.Kind == symConst {
 		return compareWord(op, lhs, rhs)
 	}
@@ -320,25 +320,25 @@ func compare(op uint16, lhs, rhs symVal, cs conj) symStep {
 		// k op w, turned around.
 		k := lhs.C
 		switch op {
-		case unix.BPF_JEQ, unix.BPF_JSET:
+		case opcode.JEQ, opcode.JSET:
 			return compareWord(op, rhs, lhs)
-		case unix.BPF_JGT: // k > w  <=>  !(w > k-1)
+		case opcode.JGT: // k > w  <=>  !(w > k-1)
 			if k == 0 {
 				return symStep{decided: true, taken: false}
 			}
-			s := compareWord(unix.BPF_JGT, rhs, constVal(k-1))
+			s := compareWord(opcode.JGT, rhs, constVal(k-1))
 			s.cond = negated(s.cond)
 			return s
-		case unix.BPF_JGE: // k >= w  <=>  !(w > k)
-			s := compareWord(unix.BPF_JGT, rhs, lhs)
+		case opcode.JGE: // k >= w  <=>  !(w > k)
+			s := compareWord(opcode.JGT, rhs, lhs)
 			s.cond = negated(s.cond)
 			return s
 		}
 	case lhs == rhs && lhs.Kind != symUnknown:
 		switch op {
-		case unix.BPF_JEQ, unix.BPF_JGE:
+		case opcode.JEQ, opcode.JGE:
 			return symStep{decided: true, taken: true}
-		case unix.BPF_JGT:
+		case opcode.JGT:
 			return symStep{decided: true, taken: false}
 		}
 		if lhs.Kind == symWord { // (v & v) != 0
@@ -351,17 +351,17 @@ func compare(op uint16, lhs, rhs symVal, cs conj) symStep {
 	if rhs.Kind == symConst {
 		k := rhs.C
 		switch {
-		case op == unix.BPF_JGE && k == 0:
+		case op == opcode.JGE && k == 0:
 			return symStep{decided: true, taken: true}
-		case op == unix.BPF_JGT && k == 0xffffffff, op == unix.BPF_JSET && k == 0:
+		case op == opcode.JGT && k == 0xffffffff, op == opcode.JSET && k == 0:
 			return symStep{decided: true, taken: false}
-		case op == unix.BPF_JEQ:
+		case op == opcode.JEQ:
 			if w, c, ok := invert(lhs, k); ok {
 				return compareWord(op, w, constVal(c))
 			}
 		}
 	}
-	if lhs.Kind == symConst && op == unix.BPF_JEQ {
+	if lhs.Kind == symConst && op == opcode.JEQ {
 		if w, c, ok := invert(rhs, lhs.C); ok {
 			return compareWord(op, w, constVal(c))
 		}
@@ -384,17 +384,17 @@ func invert(v symVal, c uint32) (w symVal, c2 uint32, ok bool) {
 		}
 		e := v.E
 		switch {
-		case e.op == unix.BPF_NEG:
+		case e.op == opcode.NEG:
 			v, c = e.l, -c
-		case e.r.Kind == symConst && e.op == unix.BPF_ADD:
+		case e.r.Kind == symConst && e.op == opcode.ADD:
 			v, c = e.l, c-e.r.C
-		case e.r.Kind == symConst && e.op == unix.BPF_SUB:
+		case e.r.Kind == symConst && e.op == opcode.SUB:
 			v, c = e.l, c+e.r.C
-		case e.l.Kind == symConst && e.op == unix.BPF_SUB: // k - x == c
+		case e.l.Kind == symConst && e.op == opcode.SUB: // k - x == c
 			v, c = e.r, e.l.C-c
-		case e.r.Kind == symConst && e.op == bpfXOR:
+		case e.r.Kind == symConst && e.op == opcode.XOR:
 			v, c = e.l, c^e.r.C
-		case e.r.Kind == symConst && e.op == unix.BPF_MUL && e.r.C&1 == 1:
+		case e.r.Kind == symConst && e.op == opcode.MUL && e.r.C&1 == 1:
 			v, c = e.l, c*inverseOdd(e.r.C)
 		default:
 			return v, 0, false
@@ -461,13 +461,13 @@ func (r *resolver) val(v symVal) symVal {
 	return out
 }
 
-func evalJump(op uint16, a, k uint32) bool {
-	switch op & 0xf0 {
-	case unix.BPF_JEQ:
+func evalJump(op opcode.Op, a, k uint32) bool {
+	switch op.JumpOp() {
+	case opcode.JEQ:
 		return a == k
-	case unix.BPF_JGT:
+	case opcode.JGT:
 		return a > k
-	case unix.BPF_JGE:
+	case opcode.JGE:
 		return a >= k
 	}
 	return a&k != 0
@@ -479,12 +479,12 @@ func evalJump(op uint16, a, k uint32) bool {
 // masks of words stay masked words. Without rich, anything else is
 // unknown; with it, an expression. A division by a constant zero is the
 // caller's (the program returns 0).
-func symALU(op uint16, a, src symVal, pc int, rich bool) symVal {
-	if op == unix.BPF_NEG {
+func symALU(op opcode.Op, a, src symVal, pc int, rich bool) symVal {
+	if op == opcode.NEG {
 		switch {
 		case a.Kind == symConst:
 			return constVal(-a.C)
-		case a.Kind == symExpr && a.E.op == unix.BPF_NEG:
+		case a.Kind == symExpr && a.E.op == opcode.NEG:
 			return a.E.l
 		case !rich || a.Kind == symUnknown:
 			return unknownVal
@@ -498,32 +498,32 @@ func symALU(op uint16, a, src symVal, pc int, rich bool) symVal {
 		return unknownVal
 	}
 	switch op {
-	case unix.BPF_ADD, unix.BPF_MUL, unix.BPF_AND, unix.BPF_OR, bpfXOR:
+	case opcode.ADD, opcode.MUL, opcode.AND, opcode.OR, opcode.XOR:
 		if a.Kind == symConst {
 			a, src = src, a
 		}
 	}
-	if src.Kind == symConst && (op == unix.BPF_LSH || op == unix.BPF_RSH) {
+	if src.Kind == symConst && (op == opcode.LSH || op == opcode.RSH) {
 		src = constVal(src.C & 31) // the kernel shifts by X mod 32
 	}
 	if src.Kind == symConst {
 		k := src.C
 		switch {
-		case k == 0 && (op == unix.BPF_ADD || op == unix.BPF_SUB || op == unix.BPF_OR || op == bpfXOR),
-			k&31 == 0 && (op == unix.BPF_LSH || op == unix.BPF_RSH),
-			k == 1 && (op == unix.BPF_MUL || op == unix.BPF_DIV),
-			k == 0xffffffff && op == unix.BPF_AND:
+		case k == 0 && (op == opcode.ADD || op == opcode.SUB || op == opcode.OR || op == opcode.XOR),
+			k&31 == 0 && (op == opcode.LSH || op == opcode.RSH),
+			k == 1 && (op == opcode.MUL || op == opcode.DIV),
+			k == 0xffffffff && op == opcode.AND:
 			return a
-		case k == 0 && (op == unix.BPF_AND || op == unix.BPF_MUL):
+		case k == 0 && (op == opcode.AND || op == opcode.MUL):
 			return constVal(0)
-		case k == 0xffffffff && op == unix.BPF_OR:
+		case k == 0xffffffff && op == opcode.OR:
 			return constVal(0xffffffff)
-		case op == unix.BPF_AND && a.Kind == symWord:
+		case op == opcode.AND && a.Kind == symWord:
 			if a.Mask&k == 0 {
 				return constVal(0)
 			}
 			return symVal{Kind: symWord, Word: a.Word, Mask: a.Mask & k}
-		case op == unix.BPF_AND && rich && a.Kind == symExpr && a.E.op == unix.BPF_AND && a.E.r.Kind == symConst:
+		case op == opcode.AND && rich && a.Kind == symExpr && a.E.op == opcode.AND && a.E.r.Kind == symConst:
 			return symALU(op, a.E.l, constVal(a.E.r.C&k), pc, rich)
 		}
 	}
@@ -535,37 +535,37 @@ func symALU(op uint16, a, src symVal, pc int, rich bool) symVal {
 
 // aluConst computes op on constants as the kernel does; ok is false for
 // a division by zero (where the program ends returning 0).
-func aluConst(op uint16, a, b uint32) (uint32, bool) {
+func aluConst(op opcode.Op, a, b uint32) (uint32, bool) {
 	switch op {
-	case unix.BPF_ADD:
+	case opcode.ADD:
 		return a + b, true
-	case unix.BPF_SUB:
+	case opcode.SUB:
 		return a - b, true
-	case unix.BPF_MUL:
+	case opcode.MUL:
 		return a * b, true
-	case unix.BPF_DIV:
+	case opcode.DIV:
 		if b == 0 {
 			return 0, false
 		}
 		return a / b, true
-	case bpfMOD:
+	case opcode.MOD:
 		if b == 0 {
 			return 0, false
 		}
 		return a % b, true
-	case unix.BPF_AND:
+	case opcode.AND:
 		return a & b, true
-	case unix.BPF_OR:
+	case opcode.OR:
 		return a | b, true
-	case bpfXOR:
+	case opcode.XOR:
 		return a ^ b, true
-	case unix.BPF_LSH:
+	case opcode.LSH:
 		// Constant shifts of 32 or more are rejected; a shift by X
 		// counts modulo 32 (eBPF ALU32, as vm runs it).
 		return a << (b & 31), true
-	case unix.BPF_RSH:
+	case opcode.RSH:
 		return a >> (b & 31), true
-	case unix.BPF_NEG:
+	case opcode.NEG:
 		return -a, true
 	}
 	return 0, false
@@ -663,9 +663,9 @@ func (c ecmp) holds(w *[16]uint32) bool {
 // as the instruction that computed it.
 const maxWritten = 48
 
-var aluSym = map[uint16]string{
-	unix.BPF_ADD: "+", unix.BPF_SUB: "-", unix.BPF_MUL: "*", unix.BPF_DIV: "/", bpfMOD: "%",
-	unix.BPF_AND: "&", unix.BPF_OR: "|", bpfXOR: "^", unix.BPF_LSH: "<<", unix.BPF_RSH: ">>",
+var aluSym = map[opcode.Op]string{
+	opcode.ADD: "+", opcode.SUB: "-", opcode.MUL: "*", opcode.DIV: "/", opcode.MOD: "%",
+	opcode.AND: "&", opcode.OR: "|", opcode.XOR: "^", opcode.LSH: "<<", opcode.RSH: ">>",
 }
 
 // write writes v as C reads it (32-bit unsigned arithmetic that wraps).
@@ -689,16 +689,16 @@ func (v symVal) write(words func(uint8) string) string {
 	if e.size > maxWritten {
 		return fmt.Sprintf("[the value computed by insn %d]", e.pc)
 	}
-	if e.op == unix.BPF_NEG {
+	if e.op == opcode.NEG {
 		return "-" + e.l.operand(words)
 	}
 	r := e.r.operand(words)
 	switch e.op {
-	case unix.BPF_AND, unix.BPF_OR, bpfXOR:
+	case opcode.AND, opcode.OR, opcode.XOR:
 		if e.r.Kind == symConst {
 			r = maskText(e.r.C)
 		}
-	case unix.BPF_LSH, unix.BPF_RSH:
+	case opcode.LSH, opcode.RSH:
 		if e.r.Kind != symConst {
 			r = "(" + r + " & 31)" // the kernel shifts by X mod 32
 		}
@@ -729,13 +729,13 @@ func (c ecmp) write(words func(uint8) string) string {
 	side := func(v symVal) string {
 		if v.Kind == symExpr {
 			switch v.E.op {
-			case unix.BPF_AND, unix.BPF_OR, bpfXOR: // below == in C
+			case opcode.AND, opcode.OR, opcode.XOR: // below == in C
 				return v.operand(words)
 			}
 		}
 		return v.write(words)
 	}
-	if c.Op == unix.BPF_JSET {
+	if c.Op == opcode.JSET {
 		op := "!="
 		if c.Neg {
 			op = "=="
@@ -746,7 +746,7 @@ func (c ecmp) write(words func(uint8) string) string {
 		}
 		return fmt.Sprintf("(%s & %s) %s 0", c.L.operand(words), r, op)
 	}
-	ops := map[uint16][2]string{unix.BPF_JEQ: {"==", "!="}, unix.BPF_JGT: {">", "<="}, unix.BPF_JGE: {">=", "<"}}[c.Op]
+	ops := map[opcode.Op][2]string{opcode.JEQ: {"==", "!="}, opcode.JGT: {">", "<="}, opcode.JGE: {">=", "<"}}[c.Op]
 	op := ops[0]
 	if c.Neg {
 		op = ops[1]

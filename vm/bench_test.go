@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -119,36 +120,36 @@ func BenchmarkPacket(b *testing.B) {
 func seccompBenchProg(arch uint32) []bpf.RawInstruction {
 	const allow, deny, kill = 0x7fff0000, 0x00050001, 0x80000000
 	var p []bpf.RawInstruction
-	add := func(code uint16, k uint32, jt, jf uint8) {
-		p = append(p, bpf.RawInstruction{Op: code, Jt: jt, Jf: jf, K: k})
+	add := func(code opcode.Op, k uint32, jt, jf uint8) {
+		p = append(p, bpf.RawInstruction{Op: uint16(code), Jt: jt, Jf: jf, K: k})
 	}
 	nrs := make([]uint32, 45)
 	for i := range nrs {
 		nrs[i] = uint32(i * 7)
 	}
-	add(clsLD|szW|mdABS, 4, 0, 0)
-	add(clsJMP|jmpJEQ, arch, 1, 0)
-	add(clsRET, kill, 0, 0)
-	add(clsLD|szW|mdABS, 0, 0, 0)
+	add(opcode.LD|opcode.W|opcode.ABS, 4, 0, 0)
+	add(opcode.JMP|opcode.JEQ, arch, 1, 0)
+	add(opcode.RET, kill, 0, 0)
+	add(opcode.LD|opcode.W|opcode.ABS, 0, 0, 0)
 	for i, nr := range nrs {
 		// jeq nr: to the allow at the end (or the arg check block)
 		rest := len(nrs) - 1 - i
-		add(clsJMP|jmpJEQ, nr, uint8(rest+1), 0)
+		add(opcode.JMP|opcode.JEQ, nr, uint8(rest+1), 0)
 	}
-	add(clsRET, deny, 0, 0)
+	add(opcode.RET, deny, 0, 0)
 	// arg block: args[0] (low word, BE: offset 20) must be < 16 and the
 	// high word 0, a few ALU steps to make it realistic.
-	add(clsLD|szW|mdABS, 16, 0, 0)
-	add(clsJMP|jmpJEQ, 0, 1, 0)
-	add(clsRET, deny, 0, 0)
-	add(clsLD|szW|mdABS, 20, 0, 0)
-	add(clsALU|aluAND, 0xfffffff0, 0, 0)
-	add(clsJMP|jmpJEQ, 0, 1, 0)
-	add(clsRET, deny, 0, 0)
+	add(opcode.LD|opcode.W|opcode.ABS, 16, 0, 0)
+	add(opcode.JMP|opcode.JEQ, 0, 1, 0)
+	add(opcode.RET, deny, 0, 0)
+	add(opcode.LD|opcode.W|opcode.ABS, 20, 0, 0)
+	add(opcode.ALU|opcode.AND, 0xfffffff0, 0, 0)
+	add(opcode.JMP|opcode.JEQ, 0, 1, 0)
+	add(opcode.RET, deny, 0, 0)
 	for len(p) < 99 {
-		add(clsALU|aluADD, 0, 0, 0)
+		add(opcode.ALU|opcode.ADD, 0, 0, 0)
 	}
-	add(clsRET, allow, 0, 0)
+	add(opcode.RET, allow, 0, 0)
 	return p
 }
 

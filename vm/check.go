@@ -3,84 +3,8 @@ package vm
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
-)
-
-// Classic BPF opcode fields (include/uapi/linux/bpf_common.h, filter.h).
-const (
-	clsLD   = 0x00
-	clsLDX  = 0x01
-	clsST   = 0x02
-	clsSTX  = 0x03
-	clsALU  = 0x04
-	clsJMP  = 0x05
-	clsRET  = 0x06
-	clsMISC = 0x07
-
-	szW = 0x00
-	szH = 0x08
-	szB = 0x10
-
-	mdIMM = 0x00
-	mdABS = 0x20
-	mdIND = 0x40
-	mdMEM = 0x60
-	mdLEN = 0x80
-	mdMSH = 0xa0
-
-	aluADD = 0x00
-	aluSUB = 0x10
-	aluMUL = 0x20
-	aluDIV = 0x30
-	aluOR  = 0x40
-	aluAND = 0x50
-	aluLSH = 0x60
-	aluRSH = 0x70
-	aluNEG = 0x80
-	aluMOD = 0x90
-	aluXOR = 0xa0
-
-	jmpJA   = 0x00
-	jmpJEQ  = 0x10
-	jmpJGT  = 0x20
-	jmpJGE  = 0x30
-	jmpJSET = 0x40
-
-	srcK = 0x00
-	srcX = 0x08
-
-	retK = 0x00
-	retA = 0x10
-
-	miscTAX = 0x00
-	miscTXA = 0x80
-
-	memWords = 16   // BPF_MEMWORDS
-	maxInsns = 4096 // BPF_MAXINSNS
-)
-
-// Negative offsets with a meaning (include/uapi/linux/filter.h).
-const (
-	skfAdOff  = -0x1000
-	skfNetOff = -0x100000
-	skfLLOff  = -0x200000
-
-	adProtocol    = 0
-	adPktType     = 4
-	adIfindex     = 8
-	adNlattr      = 12
-	adNlattrNest  = 16
-	adMark        = 20
-	adQueue       = 24
-	adHatype      = 28
-	adRxhash      = 32
-	adCPU         = 36
-	adAluXorX     = 40
-	adVlanTag     = 44
-	adVlanPresent = 48
-	adPayOffset   = 52
-	adRandom      = 56
-	adVlanTPID    = 60
 )
 
 // classicOK lists the opcodes bpf_check_classic accepts
@@ -88,27 +12,27 @@ const (
 // anything above 0xff, is rejected.
 var classicOK = func() [256]bool {
 	var t [256]bool
-	for _, op := range []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluMOD, aluAND, aluOR, aluXOR, aluLSH, aluRSH} {
-		t[clsALU|op|srcK] = true
-		t[clsALU|op|srcX] = true
+	for _, op := range []opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.MOD, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH} {
+		t[opcode.ALU|op|opcode.K] = true
+		t[opcode.ALU|op|opcode.X] = true
 	}
-	t[clsALU|aluNEG] = true
-	for _, c := range []uint16{
-		clsLD | szW | mdABS, clsLD | szH | mdABS, clsLD | szB | mdABS,
-		clsLD | szW | mdLEN,
-		clsLD | szW | mdIND, clsLD | szH | mdIND, clsLD | szB | mdIND,
-		clsLD | mdIMM, clsLD | mdMEM,
-		clsLDX | szW | mdLEN, clsLDX | szB | mdMSH, clsLDX | mdIMM, clsLDX | mdMEM,
-		clsST, clsSTX,
-		clsMISC | miscTAX, clsMISC | miscTXA,
-		clsRET | retK, clsRET | retA,
-		clsJMP | jmpJA,
+	t[opcode.ALU|opcode.NEG] = true
+	for _, c := range []opcode.Op{
+		opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS,
+		opcode.LD | opcode.W | opcode.LEN,
+		opcode.LD | opcode.W | opcode.IND, opcode.LD | opcode.H | opcode.IND, opcode.LD | opcode.B | opcode.IND,
+		opcode.LD | opcode.IMM, opcode.LD | opcode.MEM,
+		opcode.LDX | opcode.W | opcode.LEN, opcode.LDX | opcode.B | opcode.MSH, opcode.LDX | opcode.IMM, opcode.LDX | opcode.MEM,
+		opcode.ST, opcode.STX,
+		opcode.MISC | opcode.TAX, opcode.MISC | opcode.TXA,
+		opcode.RET | opcode.K, opcode.RET | opcode.A,
+		opcode.JMP | opcode.JA,
 	} {
 		t[c] = true
 	}
-	for _, op := range []uint16{jmpJEQ, jmpJGT, jmpJGE, jmpJSET} {
-		t[clsJMP|op|srcK] = true
-		t[clsJMP|op|srcX] = true
+	for _, op := range []opcode.Op{opcode.JEQ, opcode.JGT, opcode.JGE, opcode.JSET} {
+		t[opcode.JMP|op|opcode.K] = true
+		t[opcode.JMP|op|opcode.X] = true
 	}
 	return t
 }()
@@ -118,39 +42,26 @@ var classicOK = func() [256]bool {
 // absolute ones, no MOD, no MSH.
 var seccompOK = func() [256]bool {
 	var t [256]bool
-	for _, op := range []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluAND, aluOR, aluXOR, aluLSH, aluRSH} {
-		t[clsALU|op|srcK] = true
-		t[clsALU|op|srcX] = true
+	for _, op := range []opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH} {
+		t[opcode.ALU|op|opcode.K] = true
+		t[opcode.ALU|op|opcode.X] = true
 	}
-	t[clsALU|aluNEG] = true
-	for _, c := range []uint16{
-		clsLD | szW | mdABS, clsLD | szW | mdLEN, clsLDX | szW | mdLEN,
-		clsRET | retK, clsRET | retA,
-		clsLD | mdIMM, clsLDX | mdIMM, clsMISC | miscTAX, clsMISC | miscTXA,
-		clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX,
-		clsJMP | jmpJA,
+	t[opcode.ALU|opcode.NEG] = true
+	for _, c := range []opcode.Op{
+		opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.W | opcode.LEN, opcode.LDX | opcode.W | opcode.LEN,
+		opcode.RET | opcode.K, opcode.RET | opcode.A,
+		opcode.LD | opcode.IMM, opcode.LDX | opcode.IMM, opcode.MISC | opcode.TAX, opcode.MISC | opcode.TXA,
+		opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX,
+		opcode.JMP | opcode.JA,
 	} {
 		t[c] = true
 	}
-	for _, op := range []uint16{jmpJEQ, jmpJGT, jmpJGE, jmpJSET} {
-		t[clsJMP|op|srcK] = true
-		t[clsJMP|op|srcX] = true
+	for _, op := range []opcode.Op{opcode.JEQ, opcode.JGT, opcode.JGE, opcode.JSET} {
+		t[opcode.JMP|op|opcode.K] = true
+		t[opcode.JMP|op|opcode.X] = true
 	}
 	return t
 }()
-
-func isAncillary(k uint32) bool {
-	if k < uint32(skfAdOff&0xffffffff) {
-		return false
-	}
-	switch int32(k) - skfAdOff {
-	case adProtocol, adPktType, adIfindex, adNlattr, adNlattrNest, adMark,
-		adQueue, adHatype, adRxhash, adCPU, adAluXorX, adVlanTag,
-		adVlanPresent, adPayOffset, adRandom, adVlanTPID:
-		return true
-	}
-	return false
-}
 
 // Stable codes of the kernel's reasons to reject a program (Error.Code).
 const (
@@ -175,50 +86,50 @@ const (
 func Check(prog []bpf.RawInstruction, mode Mode) error {
 	n := len(prog)
 	if n == 0 {
-		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("empty program: the kernel needs 1 to %d instructions", maxInsns)}
+		return &Error{PC: -1, Code: CodeLength, Msg: fmt.Sprintf("empty program: the kernel needs 1 to %d instructions", opcode.MaxInsns)}
 	}
-	if n > maxInsns {
-		return &Error{Index: -1, Code: CodeLength, Msg: fmt.Sprintf("%d instructions: the kernel allows at most %d", n, maxInsns)}
+	if n > opcode.MaxInsns {
+		return &Error{PC: -1, Code: CodeLength, Msg: fmt.Sprintf("%d instructions: the kernel allows at most %d", n, opcode.MaxInsns)}
 	}
 	bad := func(pc int, code, format string, a ...any) error {
-		return &Error{Index: pc, Insn: prog[pc], Code: code, Msg: fmt.Sprintf(format, a...)}
+		return &Error{PC: pc, Insn: prog[pc], Code: code, Msg: fmt.Sprintf(format, a...)}
 	}
 	for pc, ri := range prog {
 		if ri.Op > 0xff || !classicOK[ri.Op] {
 			return bad(pc, CodeOpcode, "unknown opcode %#04x", ri.Op)
 		}
-		switch ri.Op {
-		case clsALU | aluDIV | srcK, clsALU | aluMOD | srcK:
+		switch opcode.Op(ri.Op) {
+		case opcode.ALU | opcode.DIV | opcode.K, opcode.ALU | opcode.MOD | opcode.K:
 			if ri.K == 0 {
 				return bad(pc, CodeDivZero, "division by the constant 0")
 			}
-		case clsALU | aluLSH | srcK, clsALU | aluRSH | srcK:
+		case opcode.ALU | opcode.LSH | opcode.K, opcode.ALU | opcode.RSH | opcode.K:
 			if ri.K >= 32 {
 				return bad(pc, CodeShift, "shift by %d: constant shifts must be 0..31", ri.K)
 			}
-		case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
-			if ri.K >= memWords {
+		case opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX:
+			if ri.K >= opcode.MemWords {
 				return bad(pc, CodeScratchIndex, "scratch index M[%d]: must be 0..15", ri.K)
 			}
-		case clsJMP | jmpJA:
+		case opcode.JMP | opcode.JA:
 			// The kernel compares in unsigned 32-bit arithmetic.
 			if ri.K >= uint32(n-pc-1) {
 				return bad(pc, CodeJumpRange, "ja +%d goes past the last instruction (%d)", ri.K, n-1)
 			}
-		case clsJMP | jmpJEQ | srcK, clsJMP | jmpJEQ | srcX,
-			clsJMP | jmpJGT | srcK, clsJMP | jmpJGT | srcX,
-			clsJMP | jmpJGE | srcK, clsJMP | jmpJGE | srcX,
-			clsJMP | jmpJSET | srcK, clsJMP | jmpJSET | srcX:
+		case opcode.JMP | opcode.JEQ | opcode.K, opcode.JMP | opcode.JEQ | opcode.X,
+			opcode.JMP | opcode.JGT | opcode.K, opcode.JMP | opcode.JGT | opcode.X,
+			opcode.JMP | opcode.JGE | opcode.K, opcode.JMP | opcode.JGE | opcode.X,
+			opcode.JMP | opcode.JSET | opcode.K, opcode.JMP | opcode.JSET | opcode.X:
 			if pc+int(ri.Jt)+1 >= n || pc+int(ri.Jf)+1 >= n {
 				return bad(pc, CodeJumpRange, "conditional jump (jt %d, jf %d) goes past the last instruction (%d)", ri.Jt, ri.Jf, n-1)
 			}
-		case clsLD | szW | mdABS, clsLD | szH | mdABS, clsLD | szB | mdABS:
-			if ri.K >= uint32(skfAdOff&0xffffffff) && !isAncillary(ri.K) {
-				return bad(pc, CodeAncillary, "unknown ancillary load at SKF_AD_OFF%+d", int32(ri.K)-skfAdOff)
+		case opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS:
+			if ri.K >= opcode.SkfAdOff && !opcode.IsAncillary(ri.K) {
+				return bad(pc, CodeAncillary, "unknown ancillary load at SKF_AD_OFF%+d", int32(ri.K-opcode.SkfAdOff))
 			}
 		}
 	}
-	if op := prog[n-1].Op; op != clsRET|retK && op != clsRET|retA {
+	if op := opcode.Op(prog[n-1].Op); op != opcode.RetK && op != opcode.RetA {
 		return bad(n-1, CodeLastNotRet, "the last instruction must be a return")
 	}
 	if err := checkMem(prog); err != nil {
@@ -226,7 +137,7 @@ func Check(prog []bpf.RawInstruction, mode Mode) error {
 	}
 	if mode == Seccomp {
 		for pc, ri := range prog {
-			if ri.Op == clsLD|szW|mdABS {
+			if opcode.Op(ri.Op) == opcode.LdAbsW {
 				if ri.K >= SeccompDataSize || ri.K&3 != 0 {
 					return bad(pc, CodeSeccompLoad, "ld [%d]: seccomp loads must be 4-byte aligned offsets below %d", ri.K, SeccompDataSize)
 				}
@@ -241,20 +152,21 @@ func Check(prog []bpf.RawInstruction, mode Mode) error {
 }
 
 // opName names an instruction kind seccomp refuses.
-func opName(op uint16) string {
+func opName(code uint16) string {
+	op := opcode.Op(code)
 	switch {
-	case op&0x07 == clsLD && op&0xe0 == mdIND:
+	case op.Class() == opcode.LD && op.Mode() == opcode.IND:
 		return "an indirect load"
-	case op&0x07 == clsLD && op&0xe0 == mdABS && op&0x18 == szH:
+	case op.Class() == opcode.LD && op.Mode() == opcode.ABS && op.Size() == opcode.H:
 		return "a half-word load"
-	case op&0x07 == clsLD && op&0xe0 == mdABS:
+	case op.Class() == opcode.LD && op.Mode() == opcode.ABS:
 		return "a byte load"
-	case op == clsLDX|szB|mdMSH:
+	case op == opcode.LDX|opcode.B|opcode.MSH:
 		return "ldx 4*([k]&0xf)"
-	case op&0x07 == clsALU && op&0xf0 == aluMOD:
+	case op.Class() == opcode.ALU && op.ALUOp() == opcode.MOD:
 		return "mod"
 	}
-	return fmt.Sprintf("opcode %#04x", op)
+	return fmt.Sprintf("opcode %#04x", code)
 }
 
 // checkMem is check_load_and_stores: every path must store M[k] before it
@@ -269,20 +181,20 @@ func checkMem(prog []bpf.RawInstruction) error {
 	var valid uint16
 	for pc, ri := range prog {
 		valid &= masks[pc]
-		switch ri.Op {
-		case clsST, clsSTX:
+		switch opcode.Op(ri.Op) {
+		case opcode.ST, opcode.STX:
 			valid |= 1 << ri.K
-		case clsLD | mdMEM, clsLDX | mdMEM:
+		case opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM:
 			if valid&(1<<ri.K) == 0 {
-				return &Error{Index: pc, Insn: ri, Code: CodeScratchUninit, Msg: fmt.Sprintf("M[%d] is read but not written on every path to here", ri.K)}
+				return &Error{PC: pc, Insn: ri, Code: CodeScratchUninit, Msg: fmt.Sprintf("M[%d] is read but not written on every path to here", ri.K)}
 			}
-		case clsJMP | jmpJA:
+		case opcode.JMP | opcode.JA:
 			masks[pc+1+int(ri.K)] &= valid
 			valid = 0xffff
-		case clsJMP | jmpJEQ | srcK, clsJMP | jmpJEQ | srcX,
-			clsJMP | jmpJGT | srcK, clsJMP | jmpJGT | srcX,
-			clsJMP | jmpJGE | srcK, clsJMP | jmpJGE | srcX,
-			clsJMP | jmpJSET | srcK, clsJMP | jmpJSET | srcX:
+		case opcode.JMP | opcode.JEQ | opcode.K, opcode.JMP | opcode.JEQ | opcode.X,
+			opcode.JMP | opcode.JGT | opcode.K, opcode.JMP | opcode.JGT | opcode.X,
+			opcode.JMP | opcode.JGE | opcode.K, opcode.JMP | opcode.JGE | opcode.X,
+			opcode.JMP | opcode.JSET | opcode.K, opcode.JMP | opcode.JSET | opcode.X:
 			masks[pc+1+int(ri.Jt)] &= valid
 			masks[pc+1+int(ri.Jf)] &= valid
 			valid = 0xffff

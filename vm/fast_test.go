@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 	"math/rand/v2"
 	"os"
@@ -71,7 +72,7 @@ func (g *fuseGen) load() bpf.RawInstruction {
 	if g.mode == Seccomp {
 		return stmt(ldW, uint32(4*g.r.IntN(16)))
 	}
-	size := []uint16{szW, szH, szB}[g.r.IntN(3)]
+	size := []opcode.Op{opcode.W, opcode.H, opcode.B}[g.r.IntN(3)]
 	off := uint32(g.r.IntN(72))
 	switch g.r.IntN(12) {
 	case 0:
@@ -83,11 +84,11 @@ func (g *fuseGen) load() bpf.RawInstruction {
 	}
 	switch g.r.IntN(4) {
 	case 0:
-		return stmt(clsLD|size|mdIND, off)
+		return stmt(opcode.LD|size|opcode.IND, off)
 	case 1:
 		return stmt(ldxMsh, off&^0xfff) // no ancillary msh
 	}
-	return stmt(clsLD|size|mdABS, off)
+	return stmt(opcode.LD|size|opcode.ABS, off)
 }
 
 func (g *fuseGen) prog() []bpf.RawInstruction {
@@ -100,15 +101,15 @@ func (g *fuseGen) prog() []bpf.RawInstruction {
 		case 3, 4: // a chain link
 			p[pc] = jump(jeqK, g.val(), g.target(pc, n), 0)
 		case 5:
-			p[pc] = jump([]uint16{jeqK, jgtK, jgeK, jsetK, jeqX, jgtX, jgeX, jsetX}[g.r.IntN(8)], g.val(), g.target(pc, n), g.target(pc, n))
+			p[pc] = jump([]opcode.Op{jeqK, jgtK, jgeK, jsetK, jeqX, jgtX, jgeX, jsetX}[g.r.IntN(8)], g.val(), g.target(pc, n), g.target(pc, n))
 		case 6:
 			p[pc] = stmt(ja, uint32(g.target(pc, n)))
 		case 7:
 			p[pc] = []bpf.RawInstruction{stmt(ldxImm, g.val()), stmt(tax, 0), stmt(txa, 0), stmt(st, 3), stmt(ldMem, 3), stmt(ldLen, 0), stmt(ldxLen, 0), stmt(stx, 3), stmt(ldxMem, 3)}[g.r.IntN(9)]
 		case 8:
-			ops := []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluOR, aluAND, aluLSH, aluRSH, aluXOR}
+			ops := []opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.OR, opcode.AND, opcode.LSH, opcode.RSH, opcode.XOR}
 			if g.mode == Packet {
-				ops = append(ops, aluMOD)
+				ops = append(ops, opcode.MOD)
 			}
 			if g.r.IntN(2) == 0 {
 				p[pc] = stmt(aluX(ops[g.r.IntN(len(ops))]), 0)

@@ -1,6 +1,10 @@
 package vm
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/cbpfkit/cbpf/opcode"
+)
 
 // jmpTo returns the instruction off bytes after in; succ the next one.
 // New checked every jump, and every path ends in a return before the end
@@ -74,7 +78,7 @@ func take(in *finsn, cond bool) (next *finsn, ret uint32, end bool) {
 // tail call out of the loop, so that no call site keeps values alive
 // across the loop.
 func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
-	var mem [memWords]uint32
+	var mem [opcode.MemWords]uint32
 	var a, x, ret uint32
 	var fin bool // set by take: the jump went to a "ret #k", which is ret
 	n := 0
@@ -110,13 +114,13 @@ func (m *Machine) runFast(p unsafe.Pointer, plen uint, meta *Meta) Result {
 			case opLdxImm:
 				x = in.k
 			case opLdMem:
-				a = mem[in.k&(memWords-1)]
+				a = mem[in.k&(opcode.MemWords-1)]
 			case opLdxMem:
-				x = mem[in.k&(memWords-1)]
+				x = mem[in.k&(opcode.MemWords-1)]
 			case opSt:
-				mem[in.k&(memWords-1)] = a
+				mem[in.k&(opcode.MemWords-1)] = a
 			case opStx:
-				mem[in.k&(memWords-1)] = x
+				mem[in.k&(opcode.MemWords-1)] = x
 			case opLdLen:
 				// Packet mode only (New turns seccomp's "len" into #64).
 				// meta.WireLen is looked at here, not once per run: most
@@ -500,7 +504,7 @@ done:
 // finish runs the rest of a packet program from in with the plain
 // interpreter (exec, slowOp), which handles every instruction; runFast
 // hands over at the first instruction it leaves to it.
-func (m *Machine) finish(in *finsn, a, x uint32, n int, mem *[memWords]uint32, pkt []byte, meta *Meta) Result {
+func (m *Machine) finish(in *finsn, a, x uint32, n int, mem *[opcode.MemWords]uint32, pkt []byte, meta *Meta) Result {
 	wire := uint32(len(pkt))
 	if meta != nil && meta.WireLen != 0 {
 		wire = meta.WireLen
@@ -511,7 +515,7 @@ func (m *Machine) finish(in *finsn, a, x uint32, n int, mem *[memWords]uint32, p
 		if !m.slowOp(&s, pkt, meta) {
 			return Result{Insns: s.n}
 		}
-		ret, st := m.exec(&s, pkt, wire, nil, s.n+maxInsns+1)
+		ret, st := m.exec(&s, pkt, wire, nil, s.n+opcode.MaxInsns+1)
 		if st == stDone {
 			return Result{Ret: ret, Insns: s.n}
 		}

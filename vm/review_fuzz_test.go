@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
 )
@@ -34,7 +35,7 @@ var fuzzKs = []uint32{
 // one of fuzzKs, and a return at the end. Programs New rejects (a scratch
 // word read before written) are skipped by the caller.
 func fuzzProg(raw []byte, mode Mode) []bpf.RawInstruction {
-	n := min(len(raw)/8, maxInsns-1)
+	n := min(len(raw)/8, opcode.MaxInsns-1)
 	prog := make([]bpf.RawInstruction, 0, n+1)
 	for i := 0; i < n; i++ {
 		b := raw[8*i : 8*i+8]
@@ -46,26 +47,26 @@ func fuzzProg(raw []byte, mode Mode) []bpf.RawInstruction {
 			k = fuzzKs[int(b[3]>>1)%len(fuzzKs)]
 		}
 		in.K = k
-		switch in.Op {
-		case clsJMP | jmpJA:
+		switch opcode.Op(in.Op) {
+		case opcode.JMP | opcode.JA:
 			in.K = k % uint32(left)
-		case clsLD | mdMEM, clsLDX | mdMEM, clsST, clsSTX:
-			in.K = k % memWords
-		case clsALU | aluLSH | srcK, clsALU | aluRSH | srcK:
+		case opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX:
+			in.K = k % opcode.MemWords
+		case opcode.ALU | opcode.LSH | opcode.K, opcode.ALU | opcode.RSH | opcode.K:
 			in.K = k % 32
-		case clsALU | aluDIV | srcK, clsALU | aluMOD | srcK:
+		case opcode.ALU | opcode.DIV | opcode.K, opcode.ALU | opcode.MOD | opcode.K:
 			if in.K == 0 {
 				in.K = 1
 			}
 		}
-		if mode == Seccomp && in.Op == clsLD|szW|mdABS {
+		if mode == Seccomp && opcode.Op(in.Op) == opcode.LdAbsW {
 			in.K = 4 * (k % 16)
 		}
 		prog = append(prog, in)
 	}
-	last := bpf.RawInstruction{Op: clsRET | retA}
+	last := bpf.RawInstruction{Op: uint16(opcode.RetA)}
 	if len(raw)%2 == 1 {
-		last = bpf.RawInstruction{Op: clsRET | retK, K: 0xffff}
+		last = bpf.RawInstruction{Op: uint16(opcode.RetK), K: 0xffff}
 	}
 	return append(prog, last)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/internal/kernel"
 	"github.com/cbpfkit/cbpf/internal/progen"
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -34,7 +35,7 @@ func TestKernelPacketEdges(t *testing.T) {
 	// Each program ends in "ret a" after A got a value small enough for
 	// the delivered length to show it (frames are at least 60 bytes), or
 	// compares and returns one of two lengths.
-	small := []bpf.RawInstruction{stmt(aluK(aluAND), 0x1f), stmt(aluK(aluADD), 1), retA1}
+	small := []bpf.RawInstruction{stmt(aluK(opcode.AND), 0x1f), stmt(aluK(opcode.ADD), 1), retA1}
 	withSmall := func(p ...bpf.RawInstruction) []bpf.RawInstruction { return append(p, small...) }
 	eq := func(k uint32) []bpf.RawInstruction {
 		return []bpf.RawInstruction{jump(jeqK, k, 0, 1), stmt(retK_, 50), stmt(retK_, 10)}
@@ -70,8 +71,8 @@ func TestKernelPacketEdges(t *testing.T) {
 		withSmall(stmt(ldB, adOff+28)),
 		withSmall(stmt(ldH, adOff+4)),
 		// Absolute loads at the very end of the packet.
-		withSmall(stmt(ldLen, 0), stmt(aluK(aluSUB), 4), stmt(tax, 0), stmt(ldIndW, 0)),
-		withSmall(stmt(ldLen, 0), stmt(aluK(aluSUB), 3), stmt(tax, 0), stmt(ldIndW, 0)),
+		withSmall(stmt(ldLen, 0), stmt(aluK(opcode.SUB), 4), stmt(tax, 0), stmt(ldIndW, 0)),
+		withSmall(stmt(ldLen, 0), stmt(aluK(opcode.SUB), 3), stmt(tax, 0), stmt(ldIndW, 0)),
 		withSmall(stmt(ldLen, 0), stmt(tax, 0), stmt(ldIndB, 0xffffffff)),
 		withSmall(stmt(ldLen, 0), stmt(tax, 0), stmt(ldIndB, 0)),
 		withSmall(stmt(ldLen, 0), stmt(tax, 0), stmt(ldxMsh, 0x7ffffff0)),
@@ -82,7 +83,7 @@ func TestKernelPacketEdges(t *testing.T) {
 	for len(progs) < len(directed)+300 {
 		p := g.prog()
 		for i, in := range p {
-			if in.Op&7 == clsLD && in.Op&0xe0 == mdABS && in.K >= adOff {
+			if op := opcode.Op(in.Op); op.Class() == opcode.LD && op.Mode() == opcode.ABS && in.K >= adOff {
 				p[i].K = adOff + kernelAnc[r.IntN(len(kernelAnc))]
 			}
 		}

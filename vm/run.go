@@ -3,6 +3,7 @@ package vm
 import (
 	"encoding/binary"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -79,76 +80,76 @@ func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
 	in := insn{k: k}
 	jt := uint16(pc + 1 + int(ri.Jt))
 	jf := uint16(pc + 1 + int(ri.Jf))
-	switch ri.Op {
-	case clsRET | retK:
+	switch opcode.Op(ri.Op) {
+	case opcode.RET | opcode.K:
 		in.op = opRetK
-	case clsRET | retA:
+	case opcode.RET | opcode.A:
 		in.op = opRetA
-	case clsLD | mdIMM:
+	case opcode.LD | opcode.IMM:
 		in.op = opLdImm
-	case clsLDX | mdIMM:
+	case opcode.LDX | opcode.IMM:
 		in.op = opLdxImm
-	case clsLD | mdMEM:
+	case opcode.LD | opcode.MEM:
 		in.op = opLdMem
-	case clsLDX | mdMEM:
+	case opcode.LDX | opcode.MEM:
 		in.op = opLdxMem
-	case clsST:
+	case opcode.ST:
 		in.op = opSt
-	case clsSTX:
+	case opcode.STX:
 		in.op = opStx
-	case clsLD | szW | mdLEN:
+	case opcode.LD | opcode.W | opcode.LEN:
 		in.op = opLdLen
 		if mode == Seccomp { // seccomp_check_filter turns it into ld #64
 			in.op, in.k = opLdImm, SeccompDataSize
 		}
-	case clsLDX | szW | mdLEN:
+	case opcode.LDX | opcode.W | opcode.LEN:
 		in.op = opLdxLen
 		if mode == Seccomp {
 			in.op, in.k = opLdxImm, SeccompDataSize
 		}
-	case clsLD | szW | mdABS, clsLD | szH | mdABS, clsLD | szB | mdABS:
+	case opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS:
 		switch {
 		case mode == Seccomp:
 			in.op, in.k = opLdSec, k/4
-		case isAncillary(k):
-			in.op, in.k = opAnc, uint32(int32(k)-skfAdOff)
+		case opcode.IsAncillary(k):
+			in.op, in.k = opAnc, k-opcode.SkfAdOff
 		case int32(k) < 0:
 			in.op = opLdNeg
 			in.jt = loadSize(ri.Op)
 		default:
-			in.op = [...]op{szW: opLdAbsW, szH: opLdAbsH, szB: opLdAbsB}[ri.Op&0x18]
+			in.op = [...]op{opcode.W: opLdAbsW, opcode.H: opLdAbsH, opcode.B: opLdAbsB}[opcode.Op(ri.Op).Size()]
 		}
-	case clsLD | szW | mdIND:
+	case opcode.LD | opcode.W | opcode.IND:
 		in.op = opLdIndW
-	case clsLD | szH | mdIND:
+	case opcode.LD | opcode.H | opcode.IND:
 		in.op = opLdIndH
-	case clsLD | szB | mdIND:
+	case opcode.LD | opcode.B | opcode.IND:
 		in.op = opLdIndB
-	case clsLDX | szB | mdMSH:
+	case opcode.LDX | opcode.B | opcode.MSH:
 		in.op = opLdxMsh
-	case clsALU | aluNEG:
+	case opcode.ALU | opcode.NEG:
 		in.op = opNeg
-	case clsMISC | miscTAX:
+	case opcode.MISC | opcode.TAX:
 		in.op = opTax
-	case clsMISC | miscTXA:
+	case opcode.MISC | opcode.TXA:
 		in.op = opTxa
-	case clsJMP | jmpJA:
+	case opcode.JMP | opcode.JA:
 		in.op = opJa
 		jt = uint16(pc + 1 + int(k))
 	default:
-		switch ri.Op & 0x07 {
-		case clsALU:
+		switch opcode.Op(ri.Op).Class() {
+		case opcode.ALU:
 			base := [...]op{
-				aluADD >> 4: opAddK, aluSUB >> 4: opSubK, aluMUL >> 4: opMulK, aluDIV >> 4: opDivK, aluMOD >> 4: opModK,
-				aluAND >> 4: opAndK, aluOR >> 4: opOrK, aluXOR >> 4: opXorK, aluLSH >> 4: opLshK, aluRSH >> 4: opRshK,
+				opcode.ADD >> 4: opAddK, opcode.SUB >> 4: opSubK, opcode.MUL >> 4: opMulK, opcode.DIV >> 4: opDivK, opcode.MOD >> 4: opModK,
+				opcode.AND >> 4: opAndK, opcode.OR >> 4: opOrK, opcode.XOR >> 4: opXorK, opcode.LSH >> 4: opLshK, opcode.RSH >> 4: opRshK,
 			}[ri.Op>>4]
-			if ri.Op&srcX != 0 {
+			if opcode.Op(ri.Op).Src() == opcode.X {
 				base += opAddX - opAddK
 			}
 			in.op = base
-		case clsJMP:
-			base := [...]op{jmpJEQ >> 4: opJeqK, jmpJGT >> 4: opJgtK, jmpJGE >> 4: opJgeK, jmpJSET >> 4: opJsetK}[ri.Op>>4]
-			if ri.Op&srcX != 0 {
+		case opcode.JMP:
+			base := [...]op{opcode.JEQ >> 4: opJeqK, opcode.JGT >> 4: opJgtK, opcode.JGE >> 4: opJgeK, opcode.JSET >> 4: opJsetK}[ri.Op>>4]
+			if opcode.Op(ri.Op).Src() == opcode.X {
 				base += opJeqX - opJeqK
 			}
 			in.op = base
@@ -162,10 +163,10 @@ func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
 }
 
 func loadSize(code uint16) uint16 {
-	switch code & 0x18 {
-	case szH:
+	switch opcode.Op(code).Size() {
+	case opcode.H:
 		return 2
-	case szB:
+	case opcode.B:
 		return 1
 	}
 	return 4
@@ -176,7 +177,7 @@ type state struct {
 	a, x  uint32
 	pc, n int
 	fault bool
-	mem   [memWords]uint32
+	mem   [opcode.MemWords]uint32
 }
 
 // status says why exec returned.
@@ -197,7 +198,7 @@ const (
 // one instruction per call, so the hot loop carries no hooks either.
 func (m *Machine) run(pkt []byte, wire uint32, meta *Meta, sd *[16]uint32, o *Options) Result {
 	var s state
-	limit := maxInsns + 1
+	limit := opcode.MaxInsns + 1
 	for {
 		cur := s.pc
 		if o != nil {
@@ -275,13 +276,13 @@ func (m *Machine) exec(s *state, pkt []byte, wire uint32, sd *[16]uint32, limit 
 		case opLdxImm:
 			x = in.k
 		case opLdMem:
-			a = mem[in.k&(memWords-1)]
+			a = mem[in.k&(opcode.MemWords-1)]
 		case opLdxMem:
-			x = mem[in.k&(memWords-1)]
+			x = mem[in.k&(opcode.MemWords-1)]
 		case opSt:
-			mem[in.k&(memWords-1)] = a
+			mem[in.k&(opcode.MemWords-1)] = a
 		case opStx:
-			mem[in.k&(memWords-1)] = x
+			mem[in.k&(opcode.MemWords-1)] = x
 		case opLdLen:
 			a = wire
 		case opLdxLen:
@@ -460,14 +461,14 @@ func load(pkt []byte, meta *Meta, off int32, size int) (uint32, bool) {
 	switch {
 	case off >= 0:
 		p = int64(off)
-	case off >= skfNetOff:
+	case uint32(off) >= opcode.SkfNetOff:
 		base := 0
 		if meta != nil {
 			base = meta.NetOffset
 		}
-		p = int64(base) + int64(off) - skfNetOff
-	case off >= skfLLOff:
-		p = int64(off) - skfLLOff
+		p = int64(base) + int64(uint32(off)-opcode.SkfNetOff)
+	case uint32(off) >= opcode.SkfLLOff:
+		p = int64(uint32(off) - opcode.SkfLLOff)
 	default:
 		return 0, false
 	}
@@ -491,40 +492,40 @@ func ancillary(code uint32, pkt []byte, meta *Meta, a, x uint32) uint32 {
 		md = *meta
 	}
 	switch code {
-	case adProtocol:
+	case opcode.AdProtocol:
 		return uint32(md.Protocol)
-	case adPktType:
+	case opcode.AdPktType:
 		return uint32(md.PktType & 7) // PKT_TYPE_MAX
-	case adIfindex:
+	case opcode.AdIfindex:
 		return md.Ifindex
-	case adNlattr:
+	case opcode.AdNlattr:
 		return nlattr(pkt, a, x, false)
-	case adNlattrNest:
+	case opcode.AdNlattrNest:
 		return nlattr(pkt, a, x, true)
-	case adMark:
+	case opcode.AdMark:
 		return md.Mark
-	case adQueue:
+	case opcode.AdQueue:
 		return uint32(md.Queue)
-	case adHatype:
+	case opcode.AdHatype:
 		return uint32(md.Hatype)
-	case adRxhash:
+	case opcode.AdRxhash:
 		return md.Rxhash
-	case adCPU:
+	case opcode.AdCPU:
 		return md.CPU
-	case adAluXorX:
+	case opcode.AdAluXorX:
 		return a ^ x
-	case adVlanTag:
+	case opcode.AdVlanTag:
 		return uint32(md.VlanTCI)
-	case adVlanPresent:
+	case opcode.AdVlanPresent:
 		if md.VlanPresent {
 			return 1
 		}
 		return 0
-	case adPayOffset:
+	case opcode.AdPayOffset:
 		return md.PayloadOffset
-	case adRandom:
+	case opcode.AdRandom:
 		return md.Rand
-	case adVlanTPID:
+	case opcode.AdVlanTPID:
 		return uint32(md.VlanTPID)
 	}
 	return 0

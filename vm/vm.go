@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"unsafe"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -42,7 +43,7 @@ type SeccompData struct {
 
 // SeccompDataSize is sizeof(struct seccomp_data): what "ld len" reads in
 // seccomp mode.
-const SeccompDataSize = 64
+const SeccompDataSize = opcode.SeccompDataSize
 
 // auditArchLE is __AUDIT_ARCH_LE: set in the AUDIT_ARCH value of every
 // little-endian arch.
@@ -107,7 +108,7 @@ func (m *Machine) Len() int { return len(m.insns) }
 // for Seccomp) and rejects the others with an *Error naming the instruction.
 func New(prog []bpf.RawInstruction, mode Mode) (*Machine, error) {
 	if mode != Seccomp && mode != Packet {
-		return nil, &Error{Index: -1, Msg: fmt.Sprintf("unknown mode %d", mode)}
+		return nil, &Error{PC: -1, Msg: fmt.Sprintf("unknown mode %d", mode)}
 	}
 	if err := Check(prog, mode); err != nil {
 		return nil, err
@@ -250,16 +251,16 @@ func RunPacket(prog []bpf.RawInstruction, pkt []byte, meta *Meta) (Result, error
 
 // Error is a program the kernel would reject.
 type Error struct {
-	Index int                // the instruction at fault; -1 for the program as a whole
-	Insn  bpf.RawInstruction // the instruction at fault, when Index >= 0
-	Code  string             // the reason, stable: CodeJumpRange, ...
-	Msg   string
+	PC   int                // the index of the instruction at fault; -1 for the program as a whole
+	Insn bpf.RawInstruction // the instruction at fault, when PC >= 0
+	Code string             // the reason, stable: CodeJumpRange, ...
+	Msg  string
 }
 
 func (e *Error) Error() string {
-	if e.Index < 0 {
+	if e.PC < 0 {
 		return "vm: " + e.Msg
 	}
 	return fmt.Sprintf("vm: instruction %d (code 0x%02x jt %d jf %d k 0x%x): %s",
-		e.Index, e.Insn.Op, e.Insn.Jt, e.Insn.Jf, e.Insn.K, e.Msg)
+		e.PC, e.Insn.Op, e.Insn.Jt, e.Insn.Jf, e.Insn.K, e.Msg)
 }

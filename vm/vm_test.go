@@ -4,57 +4,60 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
 )
 
 // Shorthands for raw instructions, so a table reads like the kernel's
 // BPF_STMT / BPF_JUMP macros.
-func stmt(code uint16, k uint32) bpf.RawInstruction { return bpf.RawInstruction{Op: code, K: k} }
-func jump(code uint16, k uint32, jt, jf uint8) bpf.RawInstruction {
-	return bpf.RawInstruction{Op: code, Jt: jt, Jf: jf, K: k}
+func stmt(code opcode.Op, k uint32) bpf.RawInstruction {
+	return bpf.RawInstruction{Op: uint16(code), K: k}
+}
+func jump(code opcode.Op, k uint32, jt, jf uint8) bpf.RawInstruction {
+	return bpf.RawInstruction{Op: uint16(code), Jt: jt, Jf: jf, K: k}
 }
 
 const (
-	ldW    = clsLD | szW | mdABS
-	ldH    = clsLD | szH | mdABS
-	ldB    = clsLD | szB | mdABS
-	ldIndW = clsLD | szW | mdIND
-	ldIndH = clsLD | szH | mdIND
-	ldIndB = clsLD | szB | mdIND
-	ldImm  = clsLD | mdIMM
-	ldxImm = clsLDX | mdIMM
-	ldLen  = clsLD | szW | mdLEN
-	ldxLen = clsLDX | szW | mdLEN
-	ldMem  = clsLD | mdMEM
-	ldxMem = clsLDX | mdMEM
-	ldxMsh = clsLDX | szB | mdMSH
-	st     = clsST
-	stx    = clsSTX
-	tax    = clsMISC | miscTAX
-	txa    = clsMISC | miscTXA
-	retK_  = clsRET | retK
-	retA_  = clsRET | retA
-	ja     = clsJMP | jmpJA
-	jeqK   = clsJMP | jmpJEQ | srcK
-	jgtK   = clsJMP | jmpJGT | srcK
-	jgeK   = clsJMP | jmpJGE | srcK
-	jsetK  = clsJMP | jmpJSET | srcK
-	jeqX   = clsJMP | jmpJEQ | srcX
-	jgtX   = clsJMP | jmpJGT | srcX
-	jgeX   = clsJMP | jmpJGE | srcX
-	jsetX  = clsJMP | jmpJSET | srcX
-	neg    = clsALU | aluNEG
+	ldW    = opcode.LD | opcode.W | opcode.ABS
+	ldH    = opcode.LD | opcode.H | opcode.ABS
+	ldB    = opcode.LD | opcode.B | opcode.ABS
+	ldIndW = opcode.LD | opcode.W | opcode.IND
+	ldIndH = opcode.LD | opcode.H | opcode.IND
+	ldIndB = opcode.LD | opcode.B | opcode.IND
+	ldImm  = opcode.LD | opcode.IMM
+	ldxImm = opcode.LDX | opcode.IMM
+	ldLen  = opcode.LD | opcode.W | opcode.LEN
+	ldxLen = opcode.LDX | opcode.W | opcode.LEN
+	ldMem  = opcode.LD | opcode.MEM
+	ldxMem = opcode.LDX | opcode.MEM
+	ldxMsh = opcode.LDX | opcode.B | opcode.MSH
+	st     = opcode.ST
+	stx    = opcode.STX
+	tax    = opcode.MISC | opcode.TAX
+	txa    = opcode.MISC | opcode.TXA
+	retK_  = opcode.RET | opcode.K
+	retA_  = opcode.RET | opcode.A
+	ja     = opcode.JMP | opcode.JA
+	jeqK   = opcode.JMP | opcode.JEQ | opcode.K
+	jgtK   = opcode.JMP | opcode.JGT | opcode.K
+	jgeK   = opcode.JMP | opcode.JGE | opcode.K
+	jsetK  = opcode.JMP | opcode.JSET | opcode.K
+	jeqX   = opcode.JMP | opcode.JEQ | opcode.X
+	jgtX   = opcode.JMP | opcode.JGT | opcode.X
+	jgeX   = opcode.JMP | opcode.JGE | opcode.X
+	jsetX  = opcode.JMP | opcode.JSET | opcode.X
+	neg    = opcode.ALU | opcode.NEG
 )
 
-func aluK(op uint16) uint16 { return clsALU | op | srcK }
-func aluX(op uint16) uint16 { return clsALU | op | srcX }
+func aluK(op opcode.Op) opcode.Op { return opcode.ALU | op | opcode.K }
+func aluX(op opcode.Op) opcode.Op { return opcode.ALU | op | opcode.X }
 
 var retA1 = stmt(retA_, 0)
 
 func TestNewRejects(t *testing.T) {
 	ok := stmt(retK_, 0)
-	long := make([]bpf.RawInstruction, maxInsns+1)
+	long := make([]bpf.RawInstruction, opcode.MaxInsns+1)
 	for i := range long {
 		long[i] = ok
 	}
@@ -66,22 +69,22 @@ func TestNewRejects(t *testing.T) {
 	}{
 		{"empty", Packet, nil, -1},
 		{"too long", Packet, long, -1},
-		{"max length", Packet, long[:maxInsns], -2},
+		{"max length", Packet, long[:opcode.MaxInsns], -2},
 		{"no final ret", Packet, []bpf.RawInstruction{ok, stmt(ldImm, 1)}, 1},
-		{"ret x is no opcode", Packet, []bpf.RawInstruction{stmt(clsRET|srcX, 0)}, 0},
+		{"ret x is no opcode", Packet, []bpf.RawInstruction{stmt(opcode.RET|opcode.X, 0)}, 0},
 		{"opcode above 0xff", Packet, []bpf.RawInstruction{stmt(0x106, 0)}, 0},
-		{"ld #k with size h", Packet, []bpf.RawInstruction{stmt(clsLD|szH|mdIMM, 0), ok}, 0},
-		{"neg x is no opcode", Packet, []bpf.RawInstruction{stmt(clsALU|aluNEG|srcX, 0), ok}, 0},
-		{"alu op 0xb0", Packet, []bpf.RawInstruction{stmt(clsALU|0xb0, 0), ok}, 0},
-		{"jmp op 0x50", Packet, []bpf.RawInstruction{stmt(clsJMP|0x50, 0), ok}, 0},
-		{"ldx [k]", Packet, []bpf.RawInstruction{stmt(clsLDX|szW|mdABS, 0), ok}, 0},
-		{"ld msh", Packet, []bpf.RawInstruction{stmt(clsLD|szB|mdMSH, 0), ok}, 0},
-		{"ldx msh w", Packet, []bpf.RawInstruction{stmt(clsLDX|szW|mdMSH, 0), ok}, 0},
-		{"div #0", Packet, []bpf.RawInstruction{stmt(aluK(aluDIV), 0), ok}, 0},
-		{"mod #0", Packet, []bpf.RawInstruction{stmt(aluK(aluMOD), 0), ok}, 0},
-		{"div x is fine", Packet, []bpf.RawInstruction{stmt(aluX(aluDIV), 0), ok}, -2},
-		{"lsh #32", Packet, []bpf.RawInstruction{stmt(aluK(aluLSH), 32), ok}, 0},
-		{"rsh #31 is fine", Packet, []bpf.RawInstruction{stmt(aluK(aluRSH), 31), ok}, -2},
+		{"ld #k with size h", Packet, []bpf.RawInstruction{stmt(opcode.LD|opcode.H|opcode.IMM, 0), ok}, 0},
+		{"neg x is no opcode", Packet, []bpf.RawInstruction{stmt(opcode.ALU|opcode.NEG|opcode.X, 0), ok}, 0},
+		{"alu op 0xb0", Packet, []bpf.RawInstruction{stmt(opcode.ALU|0xb0, 0), ok}, 0},
+		{"jmp op 0x50", Packet, []bpf.RawInstruction{stmt(opcode.JMP|0x50, 0), ok}, 0},
+		{"ldx [k]", Packet, []bpf.RawInstruction{stmt(opcode.LDX|opcode.W|opcode.ABS, 0), ok}, 0},
+		{"ld msh", Packet, []bpf.RawInstruction{stmt(opcode.LD|opcode.B|opcode.MSH, 0), ok}, 0},
+		{"ldx msh w", Packet, []bpf.RawInstruction{stmt(opcode.LDX|opcode.W|opcode.MSH, 0), ok}, 0},
+		{"div #0", Packet, []bpf.RawInstruction{stmt(aluK(opcode.DIV), 0), ok}, 0},
+		{"mod #0", Packet, []bpf.RawInstruction{stmt(aluK(opcode.MOD), 0), ok}, 0},
+		{"div x is fine", Packet, []bpf.RawInstruction{stmt(aluX(opcode.DIV), 0), ok}, -2},
+		{"lsh #32", Packet, []bpf.RawInstruction{stmt(aluK(opcode.LSH), 32), ok}, 0},
+		{"rsh #31 is fine", Packet, []bpf.RawInstruction{stmt(aluK(opcode.RSH), 31), ok}, -2},
 		{"M[16]", Packet, []bpf.RawInstruction{stmt(st, 16), ok}, 0},
 		{"ja to end", Packet, []bpf.RawInstruction{stmt(ja, 1), ok}, 0},
 		{"ja to last", Packet, []bpf.RawInstruction{stmt(ja, 0), ok}, -2},
@@ -90,7 +93,7 @@ func TestNewRejects(t *testing.T) {
 		{"jf past end", Packet, []bpf.RawInstruction{jump(jsetX, 0, 0, 1), ok}, 0},
 		{"unknown ancillary", Packet, []bpf.RawInstruction{stmt(ldW, 0xfffff000+64), ok}, 0},
 		{"misaligned ancillary", Packet, []bpf.RawInstruction{stmt(ldB, 0xfffff001), ok}, 0},
-		{"ancillary ldh", Packet, []bpf.RawInstruction{stmt(ldH, 0xfffff000+adVlanTPID), ok}, -2},
+		{"ancillary ldh", Packet, []bpf.RawInstruction{stmt(ldH, 0xfffff000+opcode.AdVlanTPID), ok}, -2},
 		{"SKF_NET_OFF load", Packet, []bpf.RawInstruction{stmt(ldW, 0xfff00000), ok}, -2},
 		{"ind with k in ancillary range", Packet, []bpf.RawInstruction{stmt(ldIndW, 0xfffff001), ok}, -2},
 		{"M read before write", Packet, []bpf.RawInstruction{stmt(ldMem, 3), ok}, 0},
@@ -108,9 +111,9 @@ func TestNewRejects(t *testing.T) {
 		{"seccomp offset 60", Seccomp, []bpf.RawInstruction{stmt(ldW, 60), ok}, -2},
 		{"seccomp ind", Seccomp, []bpf.RawInstruction{stmt(ldIndW, 0), ok}, 0},
 		{"seccomp msh", Seccomp, []bpf.RawInstruction{stmt(ldxMsh, 0), ok}, 0},
-		{"seccomp mod x", Seccomp, []bpf.RawInstruction{stmt(aluX(aluMOD), 0), ok}, 0},
+		{"seccomp mod x", Seccomp, []bpf.RawInstruction{stmt(aluX(opcode.MOD), 0), ok}, 0},
 		{"seccomp ancillary", Seccomp, []bpf.RawInstruction{stmt(ldW, 0xfffff000), ok}, 0},
-		{"seccomp neg, len, xor", Seccomp, []bpf.RawInstruction{stmt(ldLen, 0), stmt(neg, 0), stmt(aluX(aluXOR), 0), stmt(ldxLen, 0), ok}, -2},
+		{"seccomp neg, len, xor", Seccomp, []bpf.RawInstruction{stmt(ldLen, 0), stmt(neg, 0), stmt(aluX(opcode.XOR), 0), stmt(ldxLen, 0), ok}, -2},
 		{"seccomp ret a", Seccomp, []bpf.RawInstruction{stmt(ldW, 0), retA1}, -2},
 		{"mode 7", 7, []bpf.RawInstruction{ok}, -1},
 	}
@@ -130,8 +133,8 @@ func TestNewRejects(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("New: err = %v, want *Error at %d", err, tt.index)
 			}
-			if e.Index != tt.index {
-				t.Errorf("New: error at %d (%v), want at %d", e.Index, e, tt.index)
+			if e.PC != tt.index {
+				t.Errorf("New: error at %d (%v), want at %d", e.PC, e, tt.index)
 			}
 		})
 	}
@@ -154,30 +157,30 @@ func TestALU(t *testing.T) {
 	// mod 32 (checked on this machine's kernel: 1 << X with X = 33 gives 2).
 	tests := []struct {
 		name string
-		op   uint16
+		op   opcode.Op
 		a, b uint32
 		want uint32
 		noK  bool // K form is rejected for this b
 	}{
-		{"add", aluADD, 7, 5, 12, false},
-		{"add wraps", aluADD, 0xffffffff, 2, 1, false},
-		{"sub", aluSUB, 7, 5, 2, false},
-		{"sub wraps", aluSUB, 5, 7, 0xfffffffe, false},
-		{"mul", aluMUL, 0x10000, 0x10001, 0x10000, false},
-		{"div unsigned", aluDIV, 0xfffffffe, 2, 0x7fffffff, false},
-		{"div truncates", aluDIV, 7, 2, 3, false},
-		{"mod", aluMOD, 17, 5, 2, false},
-		{"mod unsigned", aluMOD, 0xffffffff, 10, 5, false},
-		{"and", aluAND, 0xf0f0, 0xff00, 0xf000, false},
-		{"or", aluOR, 0xf0f0, 0x0f00, 0xfff0, false},
-		{"xor", aluXOR, 0xf0f0, 0xff00, 0x0ff0, false},
-		{"lsh", aluLSH, 1, 31, 0x80000000, false},
-		{"lsh drops", aluLSH, 0xffffffff, 4, 0xfffffff0, false},
-		{"rsh logical", aluRSH, 0x80000000, 31, 1, false},
-		{"lsh by 32 is by 0", aluLSH, 100, 32, 100, true},
-		{"lsh by 33 is by 1", aluLSH, 1, 33, 2, true},
-		{"rsh by 36 is by 4", aluRSH, 1600, 36, 100, true},
-		{"rsh by 0xffffffff is by 31", aluRSH, 0x80000000, 0xffffffff, 1, true},
+		{"add", opcode.ADD, 7, 5, 12, false},
+		{"add wraps", opcode.ADD, 0xffffffff, 2, 1, false},
+		{"sub", opcode.SUB, 7, 5, 2, false},
+		{"sub wraps", opcode.SUB, 5, 7, 0xfffffffe, false},
+		{"mul", opcode.MUL, 0x10000, 0x10001, 0x10000, false},
+		{"div unsigned", opcode.DIV, 0xfffffffe, 2, 0x7fffffff, false},
+		{"div truncates", opcode.DIV, 7, 2, 3, false},
+		{"mod", opcode.MOD, 17, 5, 2, false},
+		{"mod unsigned", opcode.MOD, 0xffffffff, 10, 5, false},
+		{"and", opcode.AND, 0xf0f0, 0xff00, 0xf000, false},
+		{"or", opcode.OR, 0xf0f0, 0x0f00, 0xfff0, false},
+		{"xor", opcode.XOR, 0xf0f0, 0xff00, 0x0ff0, false},
+		{"lsh", opcode.LSH, 1, 31, 0x80000000, false},
+		{"lsh drops", opcode.LSH, 0xffffffff, 4, 0xfffffff0, false},
+		{"rsh logical", opcode.RSH, 0x80000000, 31, 1, false},
+		{"lsh by 32 is by 0", opcode.LSH, 100, 32, 100, true},
+		{"lsh by 33 is by 1", opcode.LSH, 1, 33, 2, true},
+		{"rsh by 36 is by 4", opcode.RSH, 1600, 36, 100, true},
+		{"rsh by 0xffffffff is by 31", opcode.RSH, 0x80000000, 0xffffffff, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,33 +248,33 @@ func TestPacket(t *testing.T) {
 		{"below ll off", []bpf.RawInstruction{stmt(ldB, 0xffdfffff), retA1}, meta, 0, 1},
 		{"ind into net off", []bpf.RawInstruction{stmt(ldxImm, 0xfff00000), stmt(ldIndB, 1), retA1}, meta, 0xcd, 3},
 		{"msh at net off", []bpf.RawInstruction{stmt(ldxMsh, 0xfff00000), stmt(txa, 0), retA1}, meta, 20, 3},
-		{"protocol", []bpf.RawInstruction{stmt(ldW, anc(adProtocol)), retA1}, meta, 0x0800, 2},
+		{"protocol", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdProtocol)), retA1}, meta, 0x0800, 2},
 		// ldb of an ancillary field still reads all of it (checked on this
 		// machine's kernel: ldb protocol gives 0x800).
-		{"protocol via ldb", []bpf.RawInstruction{stmt(ldB, anc(adProtocol)), retA1}, meta, 0x0800, 2},
-		{"pkttype masked to 3 bits", []bpf.RawInstruction{stmt(ldW, anc(adPktType)), retA1}, meta, 4, 2},
-		{"ifindex", []bpf.RawInstruction{stmt(ldW, anc(adIfindex)), retA1}, meta, 3, 2},
-		{"mark", []bpf.RawInstruction{stmt(ldW, anc(adMark)), retA1}, meta, 0xdead, 2},
-		{"queue", []bpf.RawInstruction{stmt(ldW, anc(adQueue)), retA1}, meta, 5, 2},
-		{"hatype", []bpf.RawInstruction{stmt(ldH, anc(adHatype)), retA1}, meta, 772, 2},
-		{"rxhash", []bpf.RawInstruction{stmt(ldW, anc(adRxhash)), retA1}, meta, 0x12345678, 2},
-		{"cpu", []bpf.RawInstruction{stmt(ldW, anc(adCPU)), retA1}, meta, 1, 2},
-		{"alu xor x", []bpf.RawInstruction{stmt(ldImm, 0xff00), stmt(ldxImm, 0x0ff0), stmt(ldW, anc(adAluXorX)), retA1}, nil, 0xf0f0, 4},
-		{"vlan tag", []bpf.RawInstruction{stmt(ldW, anc(adVlanTag)), retA1}, meta, 0xf00d, 2},
-		{"vlan present", []bpf.RawInstruction{stmt(ldW, anc(adVlanPresent)), retA1}, meta, 1, 2},
-		{"vlan absent", []bpf.RawInstruction{stmt(ldW, anc(adVlanPresent)), retA1}, nil, 0, 2},
-		{"payload offset", []bpf.RawInstruction{stmt(ldW, anc(adPayOffset)), retA1}, meta, 34, 2},
-		{"random", []bpf.RawInstruction{stmt(ldW, anc(adRandom)), retA1}, meta, 0xcafe, 2},
-		{"vlan tpid", []bpf.RawInstruction{stmt(ldW, anc(adVlanTPID)), retA1}, meta, 0x8100, 2},
-		{"div by x 0 returns 0", []bpf.RawInstruction{stmt(ldImm, 5), stmt(aluX(aluDIV), 0), stmt(retK_, 9)}, nil, 0, 2},
-		{"mod by x 0 returns 0", []bpf.RawInstruction{stmt(ldImm, 5), stmt(aluX(aluMOD), 0), stmt(retK_, 9)}, nil, 0, 2},
+		{"protocol via ldb", []bpf.RawInstruction{stmt(ldB, anc(opcode.AdProtocol)), retA1}, meta, 0x0800, 2},
+		{"pkttype masked to 3 bits", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdPktType)), retA1}, meta, 4, 2},
+		{"ifindex", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdIfindex)), retA1}, meta, 3, 2},
+		{"mark", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdMark)), retA1}, meta, 0xdead, 2},
+		{"queue", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdQueue)), retA1}, meta, 5, 2},
+		{"hatype", []bpf.RawInstruction{stmt(ldH, anc(opcode.AdHatype)), retA1}, meta, 772, 2},
+		{"rxhash", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdRxhash)), retA1}, meta, 0x12345678, 2},
+		{"cpu", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdCPU)), retA1}, meta, 1, 2},
+		{"alu xor x", []bpf.RawInstruction{stmt(ldImm, 0xff00), stmt(ldxImm, 0x0ff0), stmt(ldW, anc(opcode.AdAluXorX)), retA1}, nil, 0xf0f0, 4},
+		{"vlan tag", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdVlanTag)), retA1}, meta, 0xf00d, 2},
+		{"vlan present", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdVlanPresent)), retA1}, meta, 1, 2},
+		{"vlan absent", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdVlanPresent)), retA1}, nil, 0, 2},
+		{"payload offset", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdPayOffset)), retA1}, meta, 34, 2},
+		{"random", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdRandom)), retA1}, meta, 0xcafe, 2},
+		{"vlan tpid", []bpf.RawInstruction{stmt(ldW, anc(opcode.AdVlanTPID)), retA1}, meta, 0x8100, 2},
+		{"div by x 0 returns 0", []bpf.RawInstruction{stmt(ldImm, 5), stmt(aluX(opcode.DIV), 0), stmt(retK_, 9)}, nil, 0, 2},
+		{"mod by x 0 returns 0", []bpf.RawInstruction{stmt(ldImm, 5), stmt(aluX(opcode.MOD), 0), stmt(retK_, 9)}, nil, 0, 2},
 		{"neg", []bpf.RawInstruction{stmt(ldImm, 0xffffff00), stmt(neg, 0), retA1}, nil, 0x100, 3},
 		{"neg 0", []bpf.RawInstruction{stmt(neg, 0), retA1}, nil, 0, 2},
 		{"tax txa", []bpf.RawInstruction{stmt(ldImm, 7), stmt(tax, 0), stmt(ldImm, 1), stmt(txa, 0), retA1}, nil, 7, 5},
 		{"txa is X to A", []bpf.RawInstruction{stmt(ldxImm, 3), stmt(txa, 0), retA1}, nil, 3, 3},
 		{"scratch", []bpf.RawInstruction{stmt(ldImm, 1), stmt(st, 15), stmt(ldxImm, 2), stmt(stx, 0),
-			stmt(ldMem, 0), stmt(ldxMem, 15), stmt(aluX(aluSUB), 0), retA1}, nil, 1, 8},
-		{"registers start at 0", []bpf.RawInstruction{stmt(txa, 0), stmt(aluK(aluADD), 1), retA1}, nil, 1, 3},
+			stmt(ldMem, 0), stmt(ldxMem, 15), stmt(aluX(opcode.SUB), 0), retA1}, nil, 1, 8},
+		{"registers start at 0", []bpf.RawInstruction{stmt(txa, 0), stmt(aluK(opcode.ADD), 1), retA1}, nil, 1, 3},
 		{"ret k", []bpf.RawInstruction{stmt(retK_, 0xffffffff)}, nil, 0xffffffff, 1},
 		{"ja", []bpf.RawInstruction{stmt(ja, 1), stmt(retK_, 1), stmt(retK_, 2)}, nil, 2, 2},
 		{"jeq k true", []bpf.RawInstruction{stmt(ldImm, 5), jump(jeqK, 5, 0, 1), stmt(retK_, 1), stmt(retK_, 2)}, nil, 1, 3},
@@ -356,13 +359,13 @@ func TestSeccomp(t *testing.T) {
 		// seccomp_check_filter turns "ld len" into "ld #64".
 		{"len is 64", []bpf.RawInstruction{stmt(ldLen, 0), retA1}, 64, 2},
 		{"ldx len is 64", []bpf.RawInstruction{stmt(ldxLen, 0), stmt(txa, 0), retA1}, 64, 3},
-		{"div by x 0", []bpf.RawInstruction{stmt(ldW, 0), stmt(aluX(aluDIV), 0), retA1}, 0, 2},
+		{"div by x 0", []bpf.RawInstruction{stmt(ldW, 0), stmt(aluX(opcode.DIV), 0), retA1}, 0, 2},
 		{"filter", []bpf.RawInstruction{
 			stmt(ldW, 4), jump(jeqK, 0xc000003e, 0, 4),
 			stmt(ldW, 0), jump(jeqK, 39, 0, 1),
 			stmt(retK_, 0x00050001), stmt(retK_, 0x7fff0000), stmt(retK_, 0x80000000)}, 0x00050001, 5},
 		{"arg x compare", []bpf.RawInstruction{
-			stmt(ldW, 24), stmt(tax, 0), stmt(ldW, 16), stmt(aluK(aluADD), 1), jump(jeqX, 0, 0, 1), stmt(retK_, 1), stmt(retK_, 2)}, 1, 6},
+			stmt(ldW, 24), stmt(tax, 0), stmt(ldW, 16), stmt(aluK(opcode.ADD), 1), jump(jeqX, 0, 0, 1), stmt(retK_, 1), stmt(retK_, 2)}, 1, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,19 +416,19 @@ func TestNlattr(t *testing.T) {
 		want    uint32
 		pktSize int
 	}{
-		{"find 1", adNlattr, 4, 1, 4, len(pkt)},
-		{"find nested flag masked", adNlattr, 4, 2, 12, len(pkt)},
-		{"find 3", adNlattr, 4, 3, 24, len(pkt)},
-		{"not found", adNlattr, 4, 9, 0, len(pkt)},
-		{"nested attr not at top level", adNlattr, 4, 7, 0, len(pkt)},
-		{"type with flag bits never matches", adNlattr, 4, 0x8002, 0, len(pkt)},
-		{"a too far", adNlattr, 25, 3, 0, len(pkt)},
-		{"a at last header", adNlattr, 24, 3, 24, len(pkt)},
-		{"truncated stream stops", adNlattr, 4, 3, 0, 26},
-		{"nest finds 7", adNlattrNest, 12, 7, 16, len(pkt)},
-		{"nest not 3", adNlattrNest, 12, 3, 0, len(pkt)},
-		{"nest len beyond packet", adNlattrNest, 12, 7, 0, 20},
-		{"tiny packet", adNlattr, 0, 0, 0, 3},
+		{"find 1", opcode.AdNlattr, 4, 1, 4, len(pkt)},
+		{"find nested flag masked", opcode.AdNlattr, 4, 2, 12, len(pkt)},
+		{"find 3", opcode.AdNlattr, 4, 3, 24, len(pkt)},
+		{"not found", opcode.AdNlattr, 4, 9, 0, len(pkt)},
+		{"nested attr not at top level", opcode.AdNlattr, 4, 7, 0, len(pkt)},
+		{"type with flag bits never matches", opcode.AdNlattr, 4, 0x8002, 0, len(pkt)},
+		{"a too far", opcode.AdNlattr, 25, 3, 0, len(pkt)},
+		{"a at last header", opcode.AdNlattr, 24, 3, 24, len(pkt)},
+		{"truncated stream stops", opcode.AdNlattr, 4, 3, 0, 26},
+		{"nest finds 7", opcode.AdNlattrNest, 12, 7, 16, len(pkt)},
+		{"nest not 3", opcode.AdNlattrNest, 12, 3, 0, len(pkt)},
+		{"nest len beyond packet", opcode.AdNlattrNest, 12, 7, 0, 20},
+		{"tiny packet", opcode.AdNlattr, 0, 0, 0, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -474,12 +477,12 @@ func TestTraceAndCoverage(t *testing.T) {
 func TestZeroAllocs(t *testing.T) {
 	pm, err := New([]bpf.RawInstruction{
 		stmt(ldH, 12), jump(jeqK, 0x800, 0, 3), stmt(ldxMsh, 14), stmt(ldIndH, 16), stmt(retA_, 0),
-		stmt(ldW, 0xfffff000+adNlattr), stmt(retA_, 0),
+		stmt(ldW, 0xfffff000+opcode.AdNlattr), stmt(retA_, 0),
 	}, Packet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sm, err := New([]bpf.RawInstruction{stmt(ldW, 4), stmt(ldW, 0), stmt(st, 0), stmt(ldxMem, 0), stmt(aluX(aluDIV), 0), retA1}, Seccomp)
+	sm, err := New([]bpf.RawInstruction{stmt(ldW, 4), stmt(ldW, 0), stmt(st, 0), stmt(ldxMem, 0), stmt(aluX(opcode.DIV), 0), retA1}, Seccomp)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func warnDropped(e *env, cmd string, prog []bpf.RawInstruction, f asm.Format) {
 	}
 	fmt.Fprintf(e.stderr, "cbpf %s: warning: %s fields that %s text cannot show; reading the text back sets them to 0:\n", cmd, n, f)
 	for _, d := range drops {
-		fmt.Fprintf(e.stderr, "  instruction %d (%s): %s\n", d.Index, asm.InsnString(d.Read, d.Index), d.Fields())
+		fmt.Fprintf(e.stderr, "  instruction %d (%s): %s\n", d.PC, asm.InsnString(d.Read, d.PC), d.Fields())
 	}
 	if total > len(drops) {
 		fmt.Fprintf(e.stderr, "  ... and %d more\n", total-len(drops))

@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -39,18 +40,19 @@ const (
 	retErrno         = 0x00050000
 	retAllow         = 0x7fff0000
 
-	opRetK  = 0x06 // BPF_RET|BPF_K
-	opRetA  = 0x16 // BPF_RET|BPF_A
-	opLdAbs = 0x20 // BPF_LD|BPF_W|BPF_ABS
-	opLdImm = 0x00 // BPF_LD|BPF_W|BPF_IMM
-	opLdx   = 0x01 // BPF_LDX|BPF_W|BPF_IMM
-	opLdLen = 0x80 // BPF_LD|BPF_W|BPF_LEN
-	opJeqK  = 0x15 // BPF_JMP|BPF_JEQ|BPF_K
-	opJa    = 0x05 // BPF_JMP|BPF_JA
-	opAndK  = 0x54
-	opOrK   = 0x44
-	opAddK  = 0x04
-	opRshK  = 0x74
+	// Opcodes of the rewritten programs, as uint16 for bpf.RawInstruction.
+	opRetK  = uint16(opcode.RetK)
+	opRetA  = uint16(opcode.RetA)
+	opLdAbs = uint16(opcode.LdAbsW)
+	opLdImm = uint16(opcode.LdImm)
+	opLdx   = uint16(opcode.LdxImm)
+	opLdLen = uint16(opcode.LD | opcode.W | opcode.LEN)
+	opJeqK  = uint16(opcode.JMP | opcode.JEQ | opcode.K)
+	opJa    = uint16(opcode.Ja)
+	opAndK  = uint16(opcode.ALU | opcode.AND | opcode.K)
+	opOrK   = uint16(opcode.ALU | opcode.OR | opcode.K)
+	opAddK  = uint16(opcode.ALU | opcode.ADD | opcode.K)
+	opRshK  = uint16(opcode.ALU | opcode.RSH | opcode.K)
 )
 
 func ins(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {

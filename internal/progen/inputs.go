@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -86,8 +87,8 @@ func Frames(r *rand.Rand, prog []bpf.RawInstruction, n, minLen int) [][]byte {
 	}
 	var plants []plant
 	for _, in := range prog {
-		if in.Op&7 == ld && in.Op&0xe0 == modeAbs && in.K < 200 {
-			size := map[uint16]int{sizeW: 4, sizeH: 2, sizeB: 1}[in.Op&0x18]
+		if op := opcode.Op(in.Op); op.Class() == opcode.LD && op.Mode() == opcode.ABS && in.K < 200 {
+			size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
 			plants = append(plants, plant{int(in.K), size})
 		}
 	}
