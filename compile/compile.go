@@ -187,7 +187,7 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		c.todo = c.todo[1:]
 		b.mark(t.l)
 		c.argBlock(t.a, t.dec)
-		if len(b.code) > maxDraftInsns {
+		if len(b.Code) > maxDraftInsns {
 			return nil, fmt.Errorf("the filter's draft passed %d instructions before clean-up (cbpf stops at %d times the kernel's limit of %d): the policy is far too large for one filter", maxDraftInsns, maxDraftInsns/maxInsns, maxInsns)
 		}
 	}
@@ -200,8 +200,8 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		b.mark(c.rets[a])
 		b.ret(uint32(a))
 	}
-	code := dropJumpsToNext(dropReloads(threadJumps(b.code, b.nLabels), b.nLabels))
-	return layout(code, b.nLabels)
+	clean(&b.Builder)
+	return layout(&b.Builder)
 }
 
 // ret returns the label of the shared "ret #act".
