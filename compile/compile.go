@@ -118,6 +118,9 @@ type compiler struct {
 	rets   map[policy.Action]label // shared return instructions
 	blocks map[string]label        // argument code, by ABI and decision key
 	todo   []pendingBlock
+	// fixpoint runs the clean-up passes to their fixed point rather than
+	// once (tests: see cleanup).
+	fixpoint bool
 }
 
 type pendingBlock struct {
@@ -200,7 +203,9 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		b.mark(c.rets[a])
 		b.ret(uint32(a))
 	}
-	clean(&b.Builder)
+	if err := clean(&b.Builder, c.fixpoint); err != nil {
+		return nil, fmt.Errorf("compile: internal error: %v", err)
+	}
 	return layout(&b.Builder)
 }
 

@@ -24,8 +24,16 @@ var cleanup = pass.List[*link.Builder]{
 	{Name: "drop jumps to next", Run: dropJumpsToNext},
 }
 
-// clean runs the clean-up passes.
-func clean(b *link.Builder) { cleanup.Sweep(b) }
+// clean runs the clean-up passes: one sweep, or with fix (tests) to the
+// fixed point.
+func clean(b *link.Builder, fix bool) error {
+	if !fix {
+		cleanup.Sweep(b)
+		return nil
+	}
+	_, err := cleanup.Fix(b, (*link.Builder).Weight)
+	return err
+}
 
 // threadJumps sends every jump to a label that is followed by "ja L" (or
 // other labels, then "ja L") straight to L, and turns a conditional jump
