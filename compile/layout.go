@@ -10,7 +10,7 @@ import (
 )
 
 // maxInsns is the kernel's BPF_MAXINSNS.
-const maxInsns = link.MaxInsns
+const maxInsns = 4096
 
 // layout turns the cleaned-up IR into a program with link's Compact
 // layout: a conditional jump farther than 255 instructions gets a

@@ -24,7 +24,7 @@ func layoutCompact(nodes []node, labelAt []int) ([]bpf.RawInstruction, error) {
 	}
 	insns := nodes
 	for round := 0; ; round++ {
-		if len(insns) > MaxInsns {
+		if len(insns) > maxInsns {
 			return nil, tooLong(insns)
 		}
 		fixed := true
@@ -81,7 +81,7 @@ func layoutCompact(nodes []node, labelAt []int) ([]bpf.RawInstruction, error) {
 			}
 			continue
 		}
-		if round > 3*MaxInsns {
+		if round > 3*maxInsns {
 			return nil, &Error{Code: Internal, Insn: -1, Msg: "jump layout does not converge"}
 		}
 	}
@@ -104,16 +104,16 @@ func layoutCompact(nodes []node, labelAt []int) ([]bpf.RawInstruction, error) {
 		}
 		prog[pc] = ins
 	}
-	if len(prog) > MaxInsns {
+	if len(prog) > maxInsns {
 		return nil, tooLong(insns)
 	}
 	return prog, nil
 }
 
-// tooLong blames the first source instruction from MaxInsns on.
+// tooLong blames the first source instruction from maxInsns on.
 func tooLong(insns []node) error {
 	e := &Error{Code: TooLong, Insn: -1, Len: len(insns)}
-	for _, in := range insns[MaxInsns:] {
+	for _, in := range insns[maxInsns:] {
 		if in.src >= 0 {
 			e.Insn = int(in.src)
 			break

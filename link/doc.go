@@ -20,11 +20,13 @@
 //
 // Link fails with an *Error, whose Code says what went wrong (an
 // undefined, duplicate or backward label, a target past the end, a
-// program past MaxInsns instructions, a trampoline inside a raw jump) and
-// whose Insn says where, as the index of an instruction in the order it
-// was added, which the caller maps back to its source (a line, a rule).
+// program past the kernel's 4096 instructions, BPF_MAXINSNS, a
+// trampoline inside a raw jump) and whose Insn says where, as the index
+// of an instruction in the order it was added, which the caller maps back
+// to its source (a line, a rule).
 //
-// Clean-up passes over a Builder's Code (jump threading, removing jumps
-// to the next instruction, ...) are run to a fixed point by package pass;
-// Builder.Weight is the measure they decrease.
+// Rewrite passes over a Builder's Code (jump threading, removing jumps to
+// the next instruction, ...) are listed and run by package pass, once or
+// to a fixed point; Builder.Weight is the measure every change decreases,
+// which bounds the fixed point.
 package link

@@ -17,7 +17,8 @@ const (
 	PastEnd
 	// BadLabel: a label that NewLabel did not make.
 	BadLabel
-	// TooLong: the linked program needs more than MaxInsns instructions.
+	// TooLong: the linked program needs more than 4096 instructions
+	// (BPF_MAXINSNS).
 	TooLong
 	// RawSpan: a trampoline would land inside the span of a raw jump,
 	// whose offsets count output instructions.
@@ -79,7 +80,7 @@ func (e *Error) Error() string {
 	case BadLabel:
 		return fmt.Sprintf("link: instruction %d: label %d was not made by NewLabel", e.Insn, e.Label)
 	case TooLong:
-		return fmt.Sprintf("link: the program needs %d instructions, more than the kernel's limit of %d", e.Len, MaxInsns)
+		return fmt.Sprintf("link: the program needs %d instructions, more than the kernel's limit of %d", e.Len, maxInsns)
 	case RawSpan:
 		return fmt.Sprintf("link: instruction %d: a trampoline would land inside the span of this raw jump", e.Insn)
 	case RawJump:

@@ -113,9 +113,9 @@ func layoutKeep(nodes []node, labelAt []int) ([]bpf.RawInstruction, error) {
 		}
 	}
 	total := pos[n]
-	if total > MaxInsns {
+	if total > maxInsns {
 		for i := range n {
-			if pos[i]+1+tramps(i) > MaxInsns {
+			if pos[i]+1+tramps(i) > maxInsns {
 				return nil, &Error{Code: TooLong, Insn: i, Len: total}
 			}
 		}

@@ -11,8 +11,9 @@ const (
 	jmpMask = 0xf0
 	jmpJA   = 0x00
 
-	// MaxInsns is the kernel's BPF_MAXINSNS: no linked program is longer.
-	MaxInsns = 4096
+	// maxInsns is the kernel's BPF_MAXINSNS (include/uapi/linux/bpf_common.h):
+	// no linked program is longer.
+	maxInsns = 4096
 	// maxJump is the farthest a conditional jump reaches: its offsets are
 	// 8-bit.
 	maxJump = 255
@@ -201,7 +202,7 @@ type Options struct {
 
 // Link resolves labels and encodes the program. It fails with an *Error
 // when a label is undefined, marked twice or not ahead of its jump, or
-// when the program needs more than MaxInsns instructions.
+// when the program needs more than 4096 instructions (BPF_MAXINSNS).
 func (b *Builder) Link(o Options) ([]bpf.RawInstruction, error) {
 	nodes, labelAt, err := b.resolve()
 	if err != nil {

@@ -215,9 +215,9 @@ func TestErrors(t *testing.T) {
 			}
 		}, Error{Code: TooLong, Insn: 4048, Len: 4144}},
 		{"too long compact", Compact, func(b *Builder) {
-			pad(b, MaxInsns)
+			pad(b, maxInsns)
 			b.Emit(opRetA, 0)
-		}, Error{Code: TooLong, Insn: MaxInsns, Len: MaxInsns + 1}},
+		}, Error{Code: TooLong, Insn: maxInsns, Len: maxInsns + 1}},
 		{"trampoline inside a raw jump", Keep, func(b *Builder) {
 			l := b.NewLabel()
 			b.Raw(ri{Op: opJeq, Jt: 1})
