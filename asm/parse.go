@@ -1,11 +1,14 @@
 package asm
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/link"
 )
 
 // Assemble parses bpf_asm text (the syntax of the kernel's tools/bpf/bpf_asm,
@@ -55,30 +58,17 @@ const (
 type ref struct {
 	label string // "" for the fall-through
 	tok   token
-	idx   int // resolved item index
 }
 
 type item struct {
-	ins  bpf.RawInstruction
-	kind itemKind
-	t, f ref
-	tok  token // start of the instruction, for errors
-}
-
-// edge states: how one side of a conditional jump reaches its target.
-const (
-	eDirect = iota // an 8-bit offset reaches it
-	eBorrow        // through the trampoline of item lender, a later jump to the same target
-	eOwn           // through a trampoline right after the jump
-)
-
-type edge struct {
-	state  int
-	lender int
+	ins   bpf.RawInstruction
+	kind  itemKind
+	t, f  ref
+	tok   token // start of the instruction, for errors
+	marks int   // how many labels name it (their names are next in parser.marks)
 }
 
 type labelDef struct {
-	idx int
 	tok token
 }
 
@@ -93,7 +83,8 @@ type parser struct {
 	ahead   []token // tokens read from lex and not yet consumed
 	items   []item
 	labels  map[string]labelDef
-	pending []token // labels waiting for their instruction
+	pending []token  // labels waiting for their instruction
+	marks   []string // the labels of each item, in order (item.marks)
 }
 
 // peekAt returns the token n places ahead without consuming it.
@@ -162,7 +153,7 @@ func (p *parser) parse() error {
 			if len(p.labels) >= maxLabels {
 				return p.errAt(t, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, opcode.MaxInsns)
 			}
-			p.labels[t.text] = labelDef{idx: len(p.items), tok: t}
+			p.labels[t.text] = labelDef{tok: t}
 			p.pending = append(p.pending, t)
 			continue
 		}
@@ -190,6 +181,10 @@ func (p *parser) parse() error {
 				return p.errAt(e, "conditional jump needs 1 or 2 targets")
 			}
 			return p.errAt(e, "expected end of line after instruction, found %s", e)
+		}
+		it.marks = len(p.pending)
+		for _, l := range p.pending {
+			p.marks = append(p.marks, l.text)
 		}
 		p.items = append(p.items, it)
 		p.pending = p.pending[:0]
@@ -540,185 +535,61 @@ func (p *parser) rawInsn(it *item) error {
 }
 
 // link resolves labels, inserts trampolines for conditional jumps that
-// cannot reach their targets, and encodes the offsets.
+// cannot reach their targets, and encodes the offsets (package link, with
+// the Keep layout: every instruction stays, in order), then says in terms
+// of the source what went wrong.
 func (p *parser) link() ([]bpf.RawInstruction, error) {
-	n := len(p.items)
-	resolve := func(i int, r *ref) error {
-		if r.label == "" {
-			r.idx = i + 1
-			return nil
+	var b link.Builder
+	ids := make(map[string]link.Label, len(p.labels))
+	id := func(name string) link.Label {
+		if name == "" {
+			return link.None // the fall-through
 		}
-		d, ok := p.labels[r.label]
+		l, ok := ids[name]
 		if !ok {
-			return p.errAt(r.tok, "label %s is not defined", quoteSnippet(r.label))
+			l = b.NewLabel()
+			ids[name] = l
 		}
-		if d.idx <= i {
-			return p.errAt(r.tok, "label %s (line %d) is not ahead of this jump; jumps only go forward", quoteSnippet(r.label), d.tok.line)
-		}
-		r.idx = d.idx
-		return nil
+		return l
 	}
+	b.Code = make([]link.Insn, 0, len(p.items)+len(p.labels))
+	marks := p.marks
 	for i := range p.items {
 		it := &p.items[i]
+		for _, name := range marks[:it.marks] {
+			b.Mark(id(name))
+		}
+		marks = marks[it.marks:]
 		switch it.kind {
+		case kPlain:
+			b.Emit(opcode.Op(it.ins.Op), it.ins.K)
 		case kCond:
-			if err := resolve(i, &it.t); err != nil {
-				return nil, err
-			}
-			if err := resolve(i, &it.f); err != nil {
-				return nil, err
-			}
+			b.Jump(opcode.Op(it.ins.Op), it.ins.K, id(it.t.label), id(it.f.label))
 		case kJA:
-			if err := resolve(i, &it.t); err != nil {
-				return nil, err
-			}
+			b.Ja(id(it.t.label))
+		case kRaw:
+			b.Raw(it.ins)
 		}
 	}
-
-	// Each side (true, false) of a conditional jump reaches its target
-	// directly, through a trampoline of its own placed right after the jump,
-	// or through a later jump's trampoline to the same target when that one
-	// is within 255 (so a run of jumps to one far label shares trampolines).
-	// Trampolines are only ever added, so distances only grow: "far" and
-	// "own" never revert, and the loop reaches a fixed point.
-	edges := make([][2]edge, n)
-	// owned lists the targets of the trampolines right after item i, in
-	// order: the true side's first.
-	owned := func(i int) (list [2]int, k int) {
-		it, e := &p.items[i], &edges[i]
-		if e[0].state == eOwn {
-			list[k], k = it.t.idx, k+1
-		}
-		if e[1].state == eOwn && (e[0].state != eOwn || it.f.idx != it.t.idx) {
-			list[k], k = it.f.idx, k+1
-		}
-		return list, k
+	out, err := b.Link(link.Options{Layout: link.Keep})
+	var e *link.Error
+	if err == nil || !errors.As(err, &e) || e.Insn < 0 || e.Insn >= len(p.items) {
+		return out, err
 	}
-	tramps := func(i int) int { _, k := owned(i); return k }
-	pos := make([]int, n+1)
-	layout := func() {
-		at := 0
-		for i := 0; i < n; i++ {
-			pos[i] = at
-			at += 1 + tramps(i)
-		}
-		pos[n] = at
+	it := &p.items[e.Insn]
+	r := &it.t
+	if e.Side == 1 {
+		r = &it.f
 	}
-	// trampAt is where item j's trampoline to target sits, or -1.
-	trampAt := func(j, target int) int {
-		list, k := owned(j)
-		for s := range k {
-			if list[s] == target {
-				return pos[j] + 1 + s
-			}
-		}
-		return -1
+	switch e.Code {
+	case link.Undefined:
+		return nil, p.errAt(r.tok, "label %s is not defined", quoteSnippet(r.label))
+	case link.Backward:
+		return nil, p.errAt(r.tok, "label %s (line %d) is not ahead of this jump; jumps only go forward", quoteSnippet(r.label), p.labels[r.label].tok.line)
+	case link.TooLong:
+		return nil, p.errAt(it.tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", e.Len, e.Len-len(p.items), opcode.MaxInsns)
+	case link.RawSpan:
+		return nil, p.errAt(it.tok, "a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump")
 	}
-	// nearest[target] is the nearest later item owning a trampoline to
-	// target, valid when seen[target] == round.
-	nearest := make([]int, n+1)
-	seen := make([]int, n+1)
-	for round, changed := 1, true; changed; round++ {
-		changed = false
-		layout()
-		for i := n - 1; i >= 0; i-- {
-			it := &p.items[i]
-			if it.kind != kCond {
-				continue
-			}
-			for side, target := range [2]int{it.t.idx, it.f.idx} {
-				e := &edges[i][side]
-				if e.state == eDirect {
-					if pos[target]-pos[i]-1 <= 255 {
-						continue
-					}
-					e.state = eBorrow
-				}
-				if e.state != eBorrow {
-					continue
-				}
-				if side == 1 && target == it.t.idx && edges[i][0].state == eOwn {
-					e.state = eOwn // the true side's trampoline serves both
-					continue
-				}
-				if j := nearest[target]; seen[target] == round {
-					if at := trampAt(j, target); at >= 0 && at-pos[i]-1 <= 255 {
-						e.lender = j
-						continue
-					}
-				}
-				e.state, changed = eOwn, true
-			}
-			list, k := owned(i)
-			for s := range k {
-				nearest[list[s]], seen[list[s]] = i, round
-			}
-		}
-	}
-	total := pos[n]
-	if total > opcode.MaxInsns {
-		for i := range p.items {
-			if pos[i]+1+tramps(i) > opcode.MaxInsns {
-				return nil, p.errAt(p.items[i].tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", total, total-n, opcode.MaxInsns)
-			}
-		}
-	}
-
-	// Raw jumps count output instructions: a trampoline inside their span
-	// would silently change where they land.
-	inserted := make([]int, n+1) // trampolines inserted after items [0, i)
-	for i := 0; i < n; i++ {
-		inserted[i+1] = inserted[i] + tramps(i)
-	}
-	for i, it := range p.items {
-		if it.kind != kRaw || !opcode.Op(it.ins.Op).IsJump() {
-			continue
-		}
-		offs := []uint64{uint64(it.ins.Jt), uint64(it.ins.Jf)}
-		if opcode.Op(it.ins.Op) == opcode.Ja {
-			offs = append(offs, uint64(it.ins.K))
-		}
-		for _, off := range offs {
-			end := uint64(i) + 1 + off // first item not jumped over
-			if end > uint64(n) {
-				end = uint64(n)
-			}
-			if inserted[end] != inserted[i] {
-				return nil, p.errAt(it.tok, "a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump")
-			}
-		}
-	}
-
-	out := make([]bpf.RawInstruction, 0, total)
-	for i, it := range p.items {
-		ins := it.ins
-		switch it.kind {
-		case kJA:
-			ins.K = uint32(pos[it.t.idx] - pos[i] - 1)
-		case kCond:
-			var off [2]int
-			for side, target := range [2]int{it.t.idx, it.f.idx} {
-				switch e := edges[i][side]; e.state {
-				case eDirect:
-					off[side] = pos[target] - pos[i] - 1
-				case eOwn:
-					off[side] = trampAt(i, target) - pos[i] - 1
-				case eBorrow:
-					off[side] = trampAt(e.lender, target) - pos[i] - 1
-				}
-				if off[side] < 0 || off[side] > 255 {
-					// Unreachable by construction; never truncate an offset.
-					return nil, p.errAt(it.tok, "internal error: jump offset %d out of range", off[side])
-				}
-			}
-			ins.Jt, ins.Jf = uint8(off[0]), uint8(off[1])
-		}
-		out = append(out, ins)
-		list, k := owned(i)
-		for s := range k {
-			at := pos[i] + 1 + s
-			out = append(out, bpf.RawInstruction{Op: uint16(opcode.Ja), K: uint32(pos[list[s]] - at - 1)})
-		}
-	}
-	return out, nil
+	return nil, p.errAt(it.tok, "internal error: %v", e)
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/policy"
 )
 
@@ -118,6 +118,9 @@ type compiler struct {
 	rets   map[policy.Action]label // shared return instructions
 	blocks map[string]label        // argument code, by ABI and decision key
 	todo   []pendingBlock
+	// fixpoint runs the clean-up passes to their fixed point rather than
+	// once (tests: see cleanup).
+	fixpoint bool
 }
 
 type pendingBlock struct {
@@ -187,7 +190,7 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		c.todo = c.todo[1:]
 		b.mark(t.l)
 		c.argBlock(t.a, t.dec)
-		if len(b.code) > maxDraftInsns {
+		if len(b.Code) > maxDraftInsns {
 			return nil, fmt.Errorf("the filter's draft passed %d instructions before clean-up (cbpf stops at %d times the kernel's limit of %d): the policy is far too large for one filter", maxDraftInsns, maxDraftInsns/opcode.MaxInsns, opcode.MaxInsns)
 		}
 	}
@@ -200,8 +203,10 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		b.mark(c.rets[a])
 		b.ret(uint32(a))
 	}
-	code := dropJumpsToNext(dropReloads(threadJumps(b.code, b.nLabels), b.nLabels))
-	return layout(code, b.nLabels)
+	if err := clean(&b.Builder, c.fixpoint); err != nil {
+		return nil, fmt.Errorf("compile: internal error: %v", err)
+	}
+	return layout(&b.Builder)
 }
 
 // ret returns the label of the shared "ret #act".

@@ -26,6 +26,8 @@
 // (5.11+) serves them from its allow cache without running the filter.
 // Conditional jumps farther than 255 instructions get trampolines (a copy
 // of the return they lead to, or a "ja"), and the output is deterministic.
+// The program is built on a link.Builder, cleaned up by the passes of
+// passes.go (a pass.List) and laid out by link's Compact layout.
 // A policy that does not fit in 4096 instructions is an error.
 //
 // Compile is tested against policy.Eval (random policies on every arch),
