@@ -69,8 +69,9 @@ Examples:
 	}
 	var a *arch.Arch
 	if *archName == "" {
-		if a = arch.Host(); a == nil {
-			fmt.Fprintf(e.stderr, "cbpf syscalls: the host architecture is not a Linux architecture cbpf knows; use --arch\n")
+		var err error
+		if a, err = hostArch(); err != nil {
+			fmt.Fprintf(e.stderr, "cbpf syscalls: %v; use --arch\n", err)
 			return exitBad
 		}
 	} else {
