@@ -3,6 +3,7 @@ package compile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"golang.org/x/net/bpf"
@@ -14,9 +15,18 @@ import (
 
 // Options tune Compile.
 type Options struct {
-	// Arches are the ABIs the filter serves; empty means the policy's
-	// targets (policy.Policy.Targets: its arches, else the host's).
+	// Arches are the ABIs the filter serves, in the order the filter
+	// checks their arch values; empty means the policy's targets
+	// (policy.Policy.Targets). Compile does not look at the machine it
+	// runs on: the same policy and options give the same filter
+	// everywhere.
 	Arches []*arch.Arch
+	// First, if set, is checked first whatever its place in the targets:
+	// its calls then pay for one arch comparison only. It must be one of
+	// them (x86_64 and x32 share one arch value, so either moves both).
+	// A filter for this machine can name arch.Host() (cbpf compile
+	// --first host).
+	First *arch.Arch
 	// BadArch, if set, overrides the policy's action for calls from other
 	// arches (policy.New sets KILL_PROCESS).
 	BadArch *policy.Action
@@ -60,7 +70,10 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 		abis = p.Targets()
 	}
 	if len(abis) == 0 {
-		return nil, errors.New("compile: no target arch (the host's is unknown); name one")
+		return nil, errors.New("compile: no target arch: the policy names none (an arch line, policy.Policy.Arches or Options.Arches)")
+	}
+	if o.First != nil && !slices.ContainsFunc(abis, func(a *arch.Arch) bool { return a.Audit == o.First.Audit }) {
+		return nil, fmt.Errorf("compile: Options.First %s is not a target", o.First.Name)
 	}
 	// The evaluator decides by the policy's own targets; the compiler's
 	// arches must be the same set, or the two would disagree.
@@ -155,9 +168,10 @@ func (c *compiler) compile(abis []*arch.Arch) ([]bpf.RawInstruction, error) {
 		}
 		g.abis = append(g.abis, a)
 	}
-	// The host's arch first: its calls pay for one comparison only.
-	if h := arch.Host(); h != nil {
-		sort.SliceStable(groups, func(i, j int) bool { return groups[i].audit == h.Audit && groups[j].audit != h.Audit })
+	// In the targets' order, but Options.First first: its calls pay for
+	// one comparison only.
+	if f := c.o.First; f != nil {
+		sort.SliceStable(groups, func(i, j int) bool { return groups[i].audit == f.Audit && groups[j].audit != f.Audit })
 	}
 
 	b := &c.b

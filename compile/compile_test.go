@@ -241,3 +241,74 @@ func TestTooLong(t *testing.T) {
 		t.Fatalf("Compile = %v, want an error about the 4096-instruction limit", err)
 	}
 }
+
+// archChecks returns the arch values the filter compares seccomp_data.arch
+// with, in the order it does.
+func archChecks(t *testing.T, prog []bpf.RawInstruction) []uint32 {
+	t.Helper()
+	if ld, ok := prog[0].Disassemble().(bpf.LoadAbsolute); !ok || ld.Off != 4 {
+		t.Fatalf("the filter starts with %v, not a load of arch", prog[0].Disassemble())
+	}
+	var vals []uint32
+	for _, ins := range prog[1:] {
+		j, ok := ins.Disassemble().(bpf.JumpIf)
+		if !ok {
+			break
+		}
+		if j.Cond != bpf.JumpEqual && j.Cond != bpf.JumpNotEqual {
+			t.Fatalf("arch compared with %v", j)
+		}
+		vals = append(vals, j.Val)
+	}
+	return vals
+}
+
+// TestArchOrder: the filter checks the arch values in the order of the
+// targets, whatever machine compiles it, and Options.First moves one to
+// the front; every order makes an equivalent filter.
+func TestArchOrder(t *testing.T) {
+	x86_64, x32, x86, arm64 := mustArch(t, "x86_64"), mustArch(t, "x32"), mustArch(t, "x86"), mustArch(t, "aarch64")
+	for _, tc := range []struct {
+		targets []*arch.Arch
+		first   *arch.Arch
+		want    []*arch.Arch
+	}{
+		{[]*arch.Arch{x86, x86_64}, nil, []*arch.Arch{x86, x86_64}},
+		{[]*arch.Arch{x86_64, x86}, nil, []*arch.Arch{x86_64, x86}},
+		{[]*arch.Arch{arm64, x86, x32, x86_64}, nil, []*arch.Arch{arm64, x86, x86_64}},
+		{[]*arch.Arch{x86, arm64, x86_64}, x86_64, []*arch.Arch{x86_64, x86, arm64}},
+		{[]*arch.Arch{x86, arm64, x32}, x32, []*arch.Arch{x86_64, x86, arm64}},
+		{[]*arch.Arch{x86, arm64}, arm64, []*arch.Arch{arm64, x86}},
+		{[]*arch.Arch{x86, arm64}, x86, []*arch.Arch{x86, arm64}},
+	} {
+		p := policy.New(policy.Errno(1)).On(tc.targets...).
+			Allow("read", "exit_group").
+			AllowIf("write", policy.Arg(0).Eq(1)).
+			Deny(policy.KillProcess, "ptrace")
+		prog, err := Compile(p, Options{First: tc.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []uint32
+		for _, a := range tc.want {
+			want = append(want, a.Audit)
+		}
+		if got := archChecks(t, prog); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("targets %v, first %v: arch checks %#x, want %#x", tc.targets, tc.first, got, want)
+		}
+		plain, err := Compile(p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := verify.Equivalent(prog, plain, verify.Seccomp); err != nil || r.Verdict != verify.Equal {
+			t.Errorf("targets %v: First %v changes the decisions: %+v, %v", tc.targets, tc.first, r, err)
+		}
+	}
+	p := policy.New(policy.Allow).On(x86)
+	if _, err := Compile(p, Options{First: arm64}); err == nil || !strings.Contains(err.Error(), "not a target") {
+		t.Errorf("First not a target: %v", err)
+	}
+	if _, err := Compile(policy.New(policy.Allow), Options{}); err == nil || !strings.Contains(err.Error(), "no target arch") {
+		t.Errorf("a policy without arches: %v", err)
+	}
+}

@@ -3,8 +3,9 @@
 //
 // The filter it builds:
 //
-//  1. loads arch and compares it with each target arch value (the host's
-//     first); any other value returns the bad-arch action;
+//  1. loads arch and compares it with each target arch value, in the order
+//     of the targets (Options.First first); any other value returns the
+//     bad-arch action;
 //  2. loads nr and dispatches on it with a search tree: the 32-bit number
 //     space of the arch value is cut into ranges of consecutive numbers
 //     with the same outcome (unnamed numbers take the default action; on

@@ -1,3 +1,5 @@
+//go:build linux
+
 package compile
 
 import (
@@ -30,6 +32,7 @@ func TestOCIEquivalentToLibseccomp(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the profiles' expansion is pinned for an amd64 host")
 	}
+	kernel := testenv.RunningKernel(t) // what moby's LoadProfile reads
 	for _, tc := range []struct {
 		file string
 		caps []string
@@ -50,7 +53,7 @@ func TestOCIEquivalentToLibseccomp(t *testing.T) {
 			if caps == nil {
 				caps = policy.DockerDefaultCaps()
 			}
-			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Caps: caps, X32LowWord: true, MuxWholeArg0: true})
+			p, _, err := policy.ParseOCI(tc.file, data, policy.OCIOptions{Arch: "x86_64", Kernel: kernel, Caps: caps, X32LowWord: true, MuxWholeArg0: true})
 			if err != nil {
 				t.Fatal(err)
 			}

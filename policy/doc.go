@@ -114,7 +114,9 @@
 //
 // arch names are any spelling arch.Lookup takes (x86_64, amd64, i386,
 // SCMP_ARCH_AARCH64, an AUDIT_ARCH number); several arch lines add up.
-// Without one the policy targets the host. A file needs one default line;
+// Without one (and without TextOptions.Arches or DefaultArches) the policy
+// targets no arch, on every machine: constants cannot be resolved, and
+// compile.Compile refuses it. A file needs one default line;
 // bad-arch defaults to kill_process.
 //
 // option lines set the Policy fields that make the filter decide as

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/net/bpf"
+
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
@@ -357,4 +359,14 @@ func TestMuxWholeArg0(t *testing.T) {
 			t.Errorf("MuxWholeArg0 %v: ipc(SHMGET|1<<16): filter %v, Eval %v, want %v", whole, got, policy.Eval(p, versioned), want)
 		}
 	}
+}
+
+// run runs prog in the VM on the call c.
+func run(t *testing.T, prog []bpf.RawInstruction, c policy.Call) policy.Action {
+	t.Helper()
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return policy.Action(m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, Args: c.Args}).Ret)
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 )
@@ -24,10 +23,13 @@ type OCIOptions struct {
 	// includes/excludes; nil means Docker's default capability set
 	// (DockerDefaultCaps). Names may omit the CAP_ prefix.
 	Caps []string
-	// Arch, if set, is the host arch for Docker's archMap and
-	// includes/excludes "arches", and the arch libseccomp adds by itself
-	// (default: the host's). Any name arch.Lookup takes; it must be an
-	// arch Go runs on (not x32).
+	// Arch is the host arch for Docker's archMap and includes/excludes
+	// "arches", and the arch libseccomp adds by itself (its native arch,
+	// the first target). Any name arch.Lookup takes; it must be an arch
+	// Go runs on (not x32). ParseOCI does not look at the machine it runs
+	// on: unset, it is the first of Arches (x86_64 for x32, whose calls
+	// an x86_64 kernel serves), and without Arches ParseOCI fails (give
+	// arch.Host().Name for this machine's).
 	Arch string
 	// NewSyscalls keeps rules on syscalls newer than libseccomp 2.5.4 (the
 	// one runc links on Debian 12). By default they are skipped with a
@@ -56,9 +58,12 @@ type OCIOptions struct {
 	// native arch and the profile's architectures (cbpf compile --arch):
 	// the warnings are then about these arches.
 	Arches []*arch.Arch
-	// Kernel, if set ("5.8"), is the kernel version for Docker's minKernel
-	// conditions. By default it is the running kernel's, as Docker does it:
-	// the same profile can then give different policies on different hosts.
+	// Kernel ("5.8") is the kernel version for Docker's minKernel
+	// conditions; Docker takes the running kernel's (cbpf compile does
+	// too, on Linux, unless --kernel is given). ParseOCI does not read the
+	// running kernel: unset, a profile with a minKernel condition in an
+	// entry that otherwise applies is an error at that condition, and one
+	// without is read as it would be on any kernel.
 	Kernel string
 }
 
@@ -96,8 +101,8 @@ func (e *OCIError) Error() string {
 //     default action), SCMP_ACT_TRACE (the same data as ERRNO: errnoRet,
 //     default EPERM), SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (not as
 //     the default action, nor for write: runc refuses both).
-//   - Arches: the host's (libseccomp always adds its native arch) and those
-//     listed in architectures. Calls from other arches get the policy's
+//   - Arches: OCIOptions.Arch (libseccomp always adds its native arch,
+//     and checks it first) and those listed in architectures. Calls from other arches get the policy's
 //     bad-arch action: KILL_PROCESS, cbpf's default for every policy;
 //     runc leaves libseccomp's, KILL_THREAD, so set BadArch (cbpf compile
 //     --bad-arch kill_thread) to match runc exactly.
@@ -149,7 +154,7 @@ func (e *OCIError) Error() string {
 //     warning).
 //
 // Podman's profiles (containers/common pkg/seccomp) may give errno and
-// defaultErrno, an errno name ("EPERM", with the host's value; with
+// defaultErrno, an errno name ("EPERM", with its value on OCIOptions.Arch; with
 // OCIOptions.Arches, the value it has on all of them: a name whose value
 // differs between them, such as EDQUOT on mips, is an error) or a
 // decimal number; Podman then uses them instead of errnoRet and
@@ -182,6 +187,10 @@ func ParseOCI(name string, data []byte, opts OCIOptions) (*Policy, []Problem, er
 	return p, c.problems.result(name), nil
 }
 
+// ePERM is EPERM, 1 on every Linux arch: the errno runc's filters return
+// when a profile gives none.
+const ePERM = 1
+
 // maxProfile is the largest profile ParseOCI reads: positions are kept as
 // 32-bit offsets, and real profiles are some 100 KB.
 const maxProfile = 1 << 30
@@ -199,7 +208,7 @@ type ociConv struct {
 	native   string         // Docker's name for the host arch ("amd64")
 	host     *arch.Arch
 	caps     []string
-	kernel   *seccomp.KernelVersion // nil: the running kernel's
+	kernel   *seccomp.KernelVersion // OCIOptions.Kernel; nil: unset
 	newSys   bool                   // OCIOptions.NewSyscalls
 	x32Low   bool                   // OCIOptions.X32LowWord
 	muxWhole bool                   // OCIOptions.MuxWholeArg0
@@ -303,17 +312,24 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 		return c, fmt.Errorf("policy: %s: found %d syscalls entries, decoded %d", name, len(c.entryOff), len(c.top.Syscalls))
 	}
 
-	// The host arch, as libseccomp's native arch and Docker's filter key.
-	c.host = arch.Host()
+	// The host arch, as libseccomp's native arch and Docker's filter key:
+	// given, never read from the machine.
 	if opts.Arch != "" {
 		a, err := arch.Lookup(opts.Arch)
 		if err != nil {
 			return c, fmt.Errorf("policy: OCIOptions.Arch: %w", err)
 		}
 		c.host = a
+	} else if len(opts.Arches) > 0 {
+		c.host = opts.Arches[0]
+		if c.host.GoArch == "" { // x32
+			c.host, _ = arch.Lookup("x86_64")
+		}
+	} else {
+		return c, errors.New("policy: OCIOptions.Arch is unset: name the arch the filter is for (arch.Host().Name for this machine's)")
 	}
-	if c.host == nil || c.host.GoArch == "" {
-		return c, fmt.Errorf("policy: host arch %v: give OCIOptions.Arch, an arch Go runs on", c.host)
+	if c.host.GoArch == "" {
+		return c, fmt.Errorf("policy: OCIOptions.Arch %s: give an arch Go runs on (libseccomp's native arch)", c.host.Name)
 	}
 	c.native = goToDocker[c.host.GoArch]
 
@@ -446,17 +462,7 @@ func (c *ociConv) applies(path string, s *seccomp.Syscall) (bool, error) {
 func (c *ociConv) kernelAtLeast(path string, min seccomp.KernelVersion) (bool, error) {
 	kv := c.kernel
 	if kv == nil {
-		var uts unix.Utsname
-		if err := unix.Uname(&uts); err != nil {
-			return false, c.errf(path, "minKernel: cannot read the kernel version (%v); set OCIOptions.Kernel", err)
-		}
-		rel := unix.ByteSliceToString(uts.Release[:])
-		var v seccomp.KernelVersion
-		if _, err := fmt.Sscanf(rel, "%d.%d", &v.Kernel, &v.Major); err != nil {
-			return false, c.errf(path, "minKernel: kernel release %q: %v; set OCIOptions.Kernel", rel, err)
-		}
-		c.kernel = &v
-		kv = &v
+		return false, c.errf(path, "minKernel %d.%d: the kernel version is unset: set OCIOptions.Kernel (cbpf compile --kernel)", min.Kernel, min.Major)
 	}
 	return kv.Kernel > min.Kernel || kv.Kernel == min.Kernel && kv.Major >= min.Major, nil
 }
@@ -1070,7 +1076,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	if !usesRet {
 		return act, nil
 	}
-	data := uint16(unix.EPERM)
+	data := uint16(ePERM)
 	if errnoRet != nil {
 		if *errnoRet > 0xffff {
 			low := uint16(*errnoRet)
@@ -1110,8 +1116,8 @@ ENOTEMPTY EUSERS EDQUOT ESTALE EREMOTE ENOLCK ENOSYS EILSEQ ENOMEDIUM EMEDIUMTYP
 EIDRM ENOMSG ENOTSUP EBADMSG ENOTRECOVERABLE EOWNERDEAD`)
 
 // podmanErrno reads Podman's errno field: a decimal number below 2^32, or
-// one of its names, which takes the value it has on the host (Podman is
-// built for it). With explicit targets (OCIOptions.Arches) the name must
+// one of its names, which takes the value it has on the host arch
+// (OCIOptions.Arch: Podman is built for it). With explicit targets (OCIOptions.Arches) the name must
 // have one value on all of them, as constants must in the policy
 // language: EDQUOT and ENOTSUP, for instance, differ on mips.
 func podmanErrno(s string, host *arch.Arch, targets []*arch.Arch) (uint, error) {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package policy_test
 
 import (
@@ -24,7 +26,6 @@ import (
 	"github.com/cbpfkit/cbpf/internal/testenv"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
-	"github.com/cbpfkit/cbpf/vm"
 )
 
 // The libseccomp 2.5.4 bug warnings (oci_compat.go) are claims: "runc's
@@ -92,15 +93,6 @@ func libseccompProgs(t *testing.T, python string, profiles [][]byte) (progs [][]
 		}
 	}
 	return progs, hung
-}
-
-func run(t *testing.T, prog []bpf.RawInstruction, c policy.Call) policy.Action {
-	t.Helper()
-	m, err := vm.New(prog, vm.Seccomp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return policy.Action(m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, Args: c.Args}).Ret)
 }
 
 // checkClaim parses a bug warning and checks it on libseccomp's filter,

@@ -380,3 +380,53 @@ func ExampleParseOCI() {
 	// socket: arg0 == 2
 	// profile.json:8:14: syscalls[2].names[0]: warning: unknown syscall "sendfile2" on x86_64: runc ignores it
 }
+
+// TestOCIHostFactsExplicit: ParseOCI reads neither the machine's arch nor
+// its kernel. Without OCIOptions.Arch the host is the first of Arches
+// (x86_64 for x32), else an error; without OCIOptions.Kernel a minKernel
+// condition that matters is an error at its position, and a profile
+// without one parses.
+func TestOCIHostFactsExplicit(t *testing.T) {
+	const plain = `{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
+			{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]},
+			{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+		"syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["amd64"]}},
+			{"names": ["write"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}},
+			{"names": ["close"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"], "minKernel": "5.3"}}]}`
+	if _, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{}); err == nil || !strings.Contains(err.Error(), "OCIOptions.Arch is unset") {
+		t.Errorf("no Arch, no Arches: %v", err)
+	}
+	for _, tc := range []struct{ arches, want string }{
+		{"aarch64", "default errno(1)\narch aarch64\nwrite: allow\n"},
+		{"x32,aarch64", "default errno(1)\narch x32 aarch64\nread: allow\n"},
+		{"x86_64", "default errno(1)\narch x86_64\nread: allow\n"},
+	} {
+		var as []*arch.Arch
+		for _, n := range strings.Split(tc.arches, ",") {
+			a, err := arch.Lookup(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			as = append(as, a)
+		}
+		p, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{Arches: as})
+		if err != nil {
+			t.Fatalf("Arches %s: %v", tc.arches, err)
+		}
+		if d := cmp.Diff(tc.want, p.String()); d != "" {
+			t.Errorf("Arches %s, no Arch (-want +got):\n%s", tc.arches, d)
+		}
+	}
+	// The minKernel condition only matters once the caps hold.
+	if _, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{Arch: "x86_64"}); err != nil {
+		t.Errorf("no Kernel, no minKernel that matters: %v", err)
+	}
+	_, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{Arch: "x86_64", Caps: []string{"CAP_SYS_ADMIN"}})
+	if err == nil || !strings.Contains(err.Error(), "t.json:6:106: syscalls[2].includes.minKernel: minKernel 5.3: the kernel version is unset") {
+		t.Errorf("no Kernel, a minKernel that matters: %v", err)
+	}
+	p, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{Arch: "x86_64", Caps: []string{"CAP_SYS_ADMIN"}, Kernel: "5.3"})
+	if err != nil || !strings.Contains(p.String(), "close: allow") {
+		t.Errorf("Kernel 5.3: %v\n%v", err, p)
+	}
+}

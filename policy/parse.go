@@ -56,6 +56,10 @@ type TextOptions struct {
 	// Arches, if set, replace the file's arch lines; constants are
 	// resolved against them.
 	Arches []*arch.Arch
+	// DefaultArches, if set, are the targets of a file without arch
+	// lines (cbpf compile gives the host's). Unset, such a file targets
+	// no arch, whatever machine parses it.
+	DefaultArches []*arch.Arch
 	// X32LowWord and MuxWholeArg0 set the Policy fields of those names,
 	// as the lines "option x32-low-word" and "option mux-whole-arg0" do
 	// (a file's option lines set them too): the warnings are then about
@@ -65,7 +69,7 @@ type TextOptions struct {
 
 // ParseTextWith is ParseText with options.
 func ParseTextWith(name string, src []byte, opts TextOptions) (*Policy, []Problem, error) {
-	ps := &textParser{file: name, p: New(KillProcess), override: opts.Arches}
+	ps := &textParser{file: name, p: New(KillProcess), override: opts.Arches, defaults: opts.DefaultArches}
 	ps.p.X32LowWord, ps.p.MuxWholeArg0 = opts.X32LowWord, opts.MuxWholeArg0
 	if err := ps.parse(src); err != nil {
 		return nil, ps.warnings(), err
@@ -81,12 +85,10 @@ var textOptions = map[string]func(p *Policy) *bool{
 
 // ParseAction reads one action as the policy language spells it
 // ("kill_thread", "errno(EPERM)", "trap(3)"). Constant names take their
-// value on the given arches (nil: the host's), which must agree.
+// value on the given arches, which must agree (with none, a constant name
+// is an error).
 func ParseAction(s string, arches []*arch.Arch) (Action, error) {
 	ps := &textParser{file: "action", p: New(KillProcess), line: 1, targets: arches}
-	if len(arches) == 0 {
-		ps.targets = ps.p.Targets()
-	}
 	ps.startLine(s)
 	var a Action
 	if err := ps.actionStatement(&a, "after the action"); err != nil {
@@ -103,6 +105,7 @@ type textParser struct {
 	file     string
 	p        *Policy
 	override []*arch.Arch
+	defaults []*arch.Arch // TextOptions.DefaultArches
 
 	// targets are the arches constants and named arguments are resolved
 	// on, known before the first rule (prescan). noResolve is set when an
@@ -319,6 +322,8 @@ func (ps *textParser) parse(src []byte) error {
 	}
 	if ps.override != nil {
 		ps.p.Arches = append([]*arch.Arch(nil), ps.override...)
+	} else if len(ps.p.Arches) == 0 {
+		ps.p.Arches = slices.Clone(ps.defaults)
 	}
 	if rs := ps.p.Rules; len(rs) < cap(rs)/2 {
 		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
@@ -366,7 +371,7 @@ func (ps *textParser) checkMux() {
 
 // prescan finds the target arches before the rules are read, so that
 // every value is resolved where it is written: the override, else every
-// arch line of the file, else the host.
+// arch line of the file, else TextOptions.DefaultArches.
 func (ps *textParser) prescan(src []byte) {
 	var as []*arch.Arch
 	statements := 0
@@ -422,7 +427,7 @@ func (ps *textParser) prescan(src []byte) {
 	}
 	ps.targets = as
 	if len(as) == 0 {
-		ps.targets = ps.p.Targets()
+		ps.targets = ps.defaults
 	}
 }
 

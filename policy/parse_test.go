@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 )
@@ -188,33 +187,9 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestConstants compares the generated table with the values x/sys/unix
-// compiles to on this host, and checks per-arch values on other arches
-// against the kernel's headers.
+// TestConstants checks per-arch values against the kernel's headers
+// (parse_linux_test.go compares the host's with x/sys/unix).
 func TestConstants(t *testing.T) {
-	host := arch.Host()
-	if host == nil {
-		t.Skip("host arch unknown to cbpf")
-	}
-	for name, want := range map[string]int64{
-		"AF_INET": unix.AF_INET, "AF_INET6": unix.AF_INET6, "AF_NETLINK": unix.AF_NETLINK,
-		"SOCK_STREAM": unix.SOCK_STREAM, "SOCK_NONBLOCK": unix.SOCK_NONBLOCK, "SOCK_CLOEXEC": unix.SOCK_CLOEXEC,
-		"O_RDONLY": unix.O_RDONLY, "O_WRONLY": unix.O_WRONLY, "O_CREAT": unix.O_CREAT,
-		"O_DIRECTORY": unix.O_DIRECTORY, "O_LARGEFILE": unix.O_LARGEFILE, "O_CLOEXEC": unix.O_CLOEXEC,
-		"AT_FDCWD": unix.AT_FDCWD, "AT_EMPTY_PATH": unix.AT_EMPTY_PATH,
-		"PROT_EXEC": unix.PROT_EXEC, "MAP_ANONYMOUS": unix.MAP_ANONYMOUS, "MAP_FIXED": unix.MAP_FIXED,
-		"CLONE_NEWUSER": unix.CLONE_NEWUSER, "CLONE_THREAD": unix.CLONE_THREAD,
-		"PR_SET_NO_NEW_PRIVS": unix.PR_SET_NO_NEW_PRIVS, "EPERM": int64(unix.EPERM), "EACCES": int64(unix.EACCES),
-		"EDEADLK": int64(unix.EDEADLK), "TCGETS": unix.TCGETS, "TIOCSTI": unix.TIOCSTI,
-		"F_SETFL": unix.F_SETFL, "MADV_DONTNEED": unix.MADV_DONTNEED, "IPPROTO_TCP": unix.IPPROTO_TCP,
-		"SOL_SOCKET": unix.SOL_SOCKET, "SO_REUSEADDR": unix.SO_REUSEADDR, "SIGKILL": int64(unix.SIGKILL),
-		"SECCOMP_RET_KILL_PROCESS": unix.SECCOMP_RET_KILL_PROCESS,
-	} {
-		got, ok := constValue(name, host)
-		if !ok || got != want {
-			t.Errorf("%s on %s = %#x, %v; x/sys/unix says %#x", name, host.Name, got, ok, want)
-		}
-	}
 	// Values on other arches, from the kernel's uapi headers.
 	for _, tc := range []struct {
 		name, arch string
@@ -319,6 +294,41 @@ func TestParseAction(t *testing.T) {
 		}
 		if err != nil || got != tc.want {
 			t.Errorf("ParseAction(%q) = %v, %v; want %v", tc.s, got, err, tc.want)
+		}
+	}
+}
+
+// TestTextDefaultArches: a file without arch lines targets no arch on any
+// machine (a constant has nothing to take its value from), or
+// TextOptions.DefaultArches; arch lines and TextOptions.Arches win over it.
+func TestTextDefaultArches(t *testing.T) {
+	mips, _ := arch.Lookup("mips")
+	x86, _ := arch.Lookup("x86")
+	src := []byte("default errno(EDEADLK)\nread: allow\n")
+	if _, _, err := ParseTextWith("p", src, TextOptions{}); err == nil || !strings.Contains(err.Error(), "p:1:15: EDEADLK: no target arch") {
+		t.Errorf("no arch: %v", err)
+	}
+	p, _, err := ParseTextWith("p", src, TextOptions{DefaultArches: []*arch.Arch{mips}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "default errno(45)\narch mips\nread: allow\n"; p.String() != want {
+		t.Errorf("DefaultArches mips:\n%s\nwant\n%s", p, want)
+	}
+	for _, tc := range []struct {
+		src  string
+		opts TextOptions
+		want string
+	}{
+		{"default errno(EDEADLK)\narch x86\n", TextOptions{DefaultArches: []*arch.Arch{mips}}, "default errno(35)\narch x86\n"},
+		{"default errno(EDEADLK)\n", TextOptions{Arches: []*arch.Arch{x86}, DefaultArches: []*arch.Arch{mips}}, "default errno(35)\narch x86\n"},
+	} {
+		p, _, err := ParseTextWith("p", []byte(tc.src), tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.String() != tc.want {
+			t.Errorf("%q: got\n%s\nwant\n%s", tc.src, p, tc.want)
 		}
 	}
 }

@@ -19,7 +19,11 @@ type Policy struct {
 	// (including x32 calls on x86_64 when x32 is not a target). New sets it
 	// to KILL_PROCESS.
 	BadArch Action
-	// Arches are the targets. Empty means the host's arch.
+	// Arches are the targets, in the order the filter checks them
+	// (compile.Options.First moves one to the front). Empty means none,
+	// whatever machine the code runs on: Eval then gives every call the
+	// BadArch action and compile.Compile refuses the policy. A command
+	// that means "this machine" names arch.Host() itself.
 	Arches []*arch.Arch
 	Rules  []Rule
 	// X32LowWord compares x32 arguments on their low 32 bits, as
@@ -117,15 +121,10 @@ func (p *Policy) Add(syscall string, when Expr, act Action) *Policy {
 	return p
 }
 
-// Targets returns the arches the policy applies to: Arches, or the host's.
+// Targets returns the arches the policy applies to: Arches (none if it is
+// empty; the host is not a default).
 func (p *Policy) Targets() []*arch.Arch {
-	if len(p.Arches) > 0 {
-		return p.Arches
-	}
-	if h := arch.Host(); h != nil {
-		return []*arch.Arch{h}
-	}
-	return nil
+	return p.Arches
 }
 
 // String prints the policy in the policy language: one line per rule,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"golang.org/x/net/bpf"
 
@@ -33,6 +34,14 @@ executed over its syscall numbers (with zero arguments), and how many of
 the syscalls the filter allows whatever their arguments (by a rule or by
 the default action) the kernel's action cache serves.
 
+The filter checks the target arches in the order the policy lists them
+(its arch lines, a profile's architectures after the host arch, or
+--arch), whatever machine cbpf runs on; --first moves one to the front,
+so that its calls pay for one arch comparison only ("--first host": this
+machine's, on Linux). Without an arch line or --arch, a policy targets
+this machine's arch, and a Docker/OCI profile is read for it and for the
+running kernel (--kernel): on Linux only; elsewhere name them.
+
 Actions on the command line are written as in the policy language:
 kill_process, kill_thread, errno(1), trap(2), log, allow, ...
 
@@ -47,6 +56,7 @@ func runCompile(e *env, fs *flags, args []string) error {
 	pf := addPolicyFlags(fs)
 	badArch := fs.String("bad-arch", "", "`action` for calls from arches the policy does not target (default: the policy's, kill_process)")
 	out := fs.String("o", "", "output `format` ("+formatList(false)+"; default pseudo with a summary on a terminal, else ddd)")
+	first := fs.String("first", "", "check this `arch` first (host: this machine's, on Linux; default: the order of the policy's arches)")
 	enosys := fs.Bool("enosys", false, "return ENOSYS for numbers just above each arch's newest known syscall, instead of the default action")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -82,6 +92,14 @@ func runCompile(e *env, fs *flags, args []string) error {
 		return err
 	}
 	opts := compile.Options{ENOSYSNew: *enosys}
+	if *first != "" {
+		if opts.First, err = firstArch(*first); err != nil {
+			return fs.usageError("--first: %v", err)
+		}
+		if !slices.ContainsFunc(p.Targets(), func(a *arch.Arch) bool { return a.Audit == opts.First.Audit }) {
+			return fs.usageError("--first: %s is not one of the policy's arches", opts.First.Name)
+		}
+	}
 	if *badArch != "" {
 		a, err := policy.ParseAction(*badArch, p.Targets())
 		if err != nil {
@@ -105,6 +123,14 @@ func runCompile(e *env, fs *flags, args []string) error {
 		return ioError("compile", err)
 	}
 	return nil
+}
+
+// firstArch reads --first: an arch name, or host.
+func firstArch(s string) (*arch.Arch, error) {
+	if s == "host" {
+		return hostArch()
+	}
+	return arch.Lookup(s)
 }
 
 // writeSummary prints the length and, per target arch, how many

@@ -48,8 +48,8 @@ func runExplain(e *env, fs *flags, args []string) error {
 		}
 	default:
 		if a = verify.FilterArch(prog); a == nil {
-			if a = arch.Host(); a == nil {
-				return fs.usageError("cannot tell the arch; use --arch")
+			if a, err = hostArch(); err != nil {
+				return fs.usageError("cannot tell the arch (%v); use --arch", err)
 			}
 		}
 	}

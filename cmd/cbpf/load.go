@@ -22,7 +22,7 @@ func addPolicyFlags(fs *flags) *policyFlags {
 		lang:          fs.String("lang", "", "policy `language`: text or oci (default: oci if the file starts with '{')"),
 		arches:        fs.String("arch", "", "comma-separated target `arches`, replacing the policy's"),
 		caps:          fs.String("caps", "", "comma-separated `capabilities` of the container, for a Docker profile's includes/excludes (default: Docker's)"),
-		kernel:        fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's)"),
+		kernel:        fs.String("kernel", "", "kernel `version` for a Docker profile's minKernel conditions (default: the running kernel's, on Linux)"),
 		newSyscalls:   fs.Bool("new-syscalls", false, "keep a Docker/OCI profile's rules on syscalls newer than libseccomp 2.5.4 (runc skips them)"),
 		muxWholeArg0:  fs.Bool("mux-whole-arg0", false, "compare the whole first argument of socketcall and ipc with the call number, as libseccomp 2.5.4 (runc) does; by default it is read as the kernel reads it (ipc's low 16 bits)"),
 		x32LowWord:    fs.Bool("x32-low-word", false, "compare x32 arguments on their low 32 bits, as libseccomp 2.5.4 (runc) does; by default all 64 bits, as the kernel passes them"),
@@ -70,15 +70,30 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 		if *pf.caps != "" || *pf.kernel != "" || *pf.newSyscalls || *pf.truncateErrno {
 			return nil, fs.usageError("--caps, --kernel, --new-syscalls and --truncate-errno are for Docker/OCI profiles")
 		}
-		p, warns, err = policy.ParseTextWith(name, data, policy.TextOptions{Arches: targets, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0})
+		opts := policy.TextOptions{Arches: targets, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0}
+		if h, err := hostArch(); err == nil && targets == nil {
+			opts.DefaultArches = []*arch.Arch{h} // a file without arch lines
+		}
+		p, warns, err = policy.ParseTextWith(name, data, opts)
 	case "oci", "docker", "json":
 		opts := policy.OCIOptions{Kernel: *pf.kernel, NewSyscalls: *pf.newSyscalls, X32LowWord: *pf.x32LowWord, MuxWholeArg0: *pf.muxWholeArg0,
 			TruncateErrno: *pf.truncateErrno, Arches: targets}
 		if *pf.caps != "" {
 			opts.Caps = strings.Split(*pf.caps, ",")
 		}
-		if len(targets) > 0 && targets[0].GoArch != "" {
-			opts.Arch = targets[0].Name // the host of Docker's archMap
+		// The host of Docker's archMap: the first of --arch (as
+		// ParseOCI takes it), else this machine's.
+		if len(targets) == 0 {
+			h, err := hostArch()
+			if err != nil {
+				return nil, fail(exitBad, "cbpf %s: %v: name the target arch with --arch", fs.name, err)
+			}
+			opts.Arch = h.Name
+		}
+		if opts.Kernel == "" {
+			if opts.Kernel, err = hostKernel(); err != nil {
+				return nil, fail(exitBad, "cbpf %s: %v: give --kernel", fs.name, err)
+			}
 		}
 		p, warns, err = policy.ParseOCI(name, data, opts)
 	default:

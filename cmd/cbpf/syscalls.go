@@ -68,8 +68,9 @@ func runSyscalls(e *env, fs *flags, args []string) error {
 	}
 	var a *arch.Arch
 	if *archName == "" {
-		if a = arch.Host(); a == nil {
-			return fail(exitBad, "cbpf syscalls: the host architecture is not a Linux architecture cbpf knows; use --arch")
+		var err error
+		if a, err = hostArch(); err != nil {
+			return fail(exitBad, "cbpf syscalls: %v; use --arch", err)
 		}
 	} else {
 		var err error

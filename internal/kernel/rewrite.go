@@ -77,6 +77,11 @@ func seccompConsts(prog []bpf.RawInstruction) (consts []uint32, retA bool) {
 	return consts, retA
 }
 
+// probeIPs are the instruction_pointer values of the two probe
+// instructions: after the SYSCALL (native calls) and after the INT $0x80
+// (i386 compat calls). They share their high half.
+type probeIPs struct{ native, compat uint64 }
+
 // rewriteSeccomp builds the program installed for one pass (1, 2 or 3).
 func rewriteSeccomp(prog []bpf.RawInstruction, ip probeIPs, pass int) ([]bpf.RawInstruction, error) {
 	if len(prog) > MaxSeccompProg {

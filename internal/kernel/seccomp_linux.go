@@ -194,11 +194,6 @@ func errnoData(rax uintptr) (uint32, error) {
 	return uint32(v), nil
 }
 
-// probeIPs are the instruction_pointer values of the two probe
-// instructions: after the SYSCALL (native calls) and after the INT $0x80
-// (i386 compat calls). They share their high half.
-type probeIPs struct{ native, compat uint64 }
-
 // findProbeIPs learns both probe addresses from the kernel itself.
 func findProbeIPs() (probeIPs, error) {
 	native, err := findProbeIP(Input{Nr: int32(unix.SYS_GETPID)}, 0)
