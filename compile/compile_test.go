@@ -312,3 +312,285 @@ func TestArchOrder(t *testing.T) {
 		t.Errorf("a policy without arches: %v", err)
 	}
 }
+
+// Constants' source names are for printing only: two comparisons that
+// print alike but compare with different values must not share code.
+func TestKeyIgnoresNames(t *testing.T) {
+	x86 := mustArch(t, "x86_64")
+	p := policy.New(policy.Errno(1)).On(x86)
+	p.AllowIf("read", &policy.Cmp{Arg: 0, Op: policy.EQ, Value: 1, Bits: 64, ValueName: "FD"})
+	p.AllowIf("write", &policy.Cmp{Arg: 0, Op: policy.EQ, Value: 2, Bits: 64, ValueName: "FD"})
+	var calls []policy.Call
+	for _, name := range []string{"read", "write"} {
+		nr, _ := x86.SyscallNumber(name)
+		for v := uint64(0); v < 4; v++ {
+			calls = append(calls, policy.Call{Arch: x86.Audit, Nr: int32(nr), Args: [6]uint64{v}})
+		}
+	}
+	if err := evalAgainstVM(t, p, calls); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// never is an Expr type the compiler does not know.
+type never struct{}
+
+func (never) Eval(*[6]uint64) bool { return false }
+
+func (never) String() string { return "never" }
+
+// An Expr the compiler cannot lower (a type of the caller's, a nil
+// operand) is an error, not a test that always holds.
+func TestUnknownExpr(t *testing.T) {
+	x86 := mustArch(t, "x86_64")
+	for _, when := range []policy.Expr{
+		never{},
+		policy.And{policy.Arg(0).Eq(1), never{}},
+		policy.Or{nil},
+		&policy.Not{},
+		(*policy.Cmp)(nil),
+		policy.And{(*policy.Not)(nil)},
+	} {
+		p := policy.New(policy.Errno(1)).On(x86)
+		p.Add("read", when, policy.Allow)
+		p.Rules[0].Pos = "here:1:2"
+		prog, err := Compile(p, Options{})
+		if err == nil {
+			t.Errorf("Compile(read: %T) = %d instructions, no error; want an error", when, len(prog))
+			continue
+		}
+		if !strings.Contains(err.Error(), "here:1:2") {
+			t.Errorf("Compile(read: %T) error %q has no position", when, err)
+		}
+	}
+}
+
+// ENOSYSNew: the numbers just above an arch's real syscalls fail with
+// ENOSYS. arm's private calls at 0xf0001.. and x32's own calls at
+// 512..547 are not where new syscalls go; named numbers keep their action.
+func TestENOSYSNew(t *testing.T) {
+	enosys := uint32(policy.Errno(38))
+	for _, c := range []struct {
+		arch string
+		nr   uint32
+		want uint32 // 0: the default, KILL_THREAD
+	}{
+		{"x86_64", 471, uint32(policy.Allow)}, // rseq_slice_yield, named
+		{"x86_64", 472, enosys},
+		{"x86_64", 1400, enosys},
+		{"x86_64", 472 + 1023, 0},
+		{"arm", 472, enosys},
+		{"arm", 1000, enosys},
+		{"arm", 0xf0005, uint32(policy.Allow)}, // set_tls
+		{"arm", 0xf0007, 0},
+		{"x32", 0x40000000 | 472, enosys},
+		{"x32", 0x40000000 | 511, enosys},
+		{"x32", 0x40000000 | 520, uint32(policy.Allow)}, // an x32 call, named
+		{"x32", 0x40000000 | 548, enosys},
+		{"mips", 4472, enosys},
+		{"mips", 4471, uint32(policy.Allow)},
+	} {
+		a := mustArch(t, c.arch)
+		p := policy.New(policy.KillThread).On(a)
+		for _, sc := range a.Syscalls() {
+			p.Allow(sc.Name)
+		}
+		prog, err := Compile(p, Options{ENOSYSNew: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := vm.New(prog, vm.Seccomp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.want
+		if want == 0 {
+			want = uint32(policy.KillThread)
+		}
+		if got := m.RunSeccomp(vm.SeccompData{Arch: a.Audit, Nr: int32(c.nr)}).Ret; got != want {
+			t.Errorf("%s nr %#x: %#x, want %#x", c.arch, c.nr, got, want)
+		}
+	}
+}
+
+// boundaryValues are values at and around the word boundaries.
+var boundaryValues = []uint64{
+	0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+	1 << 32, 1<<32 + 1, 1<<32 - 1, 0x1ffffffff, 0x200000000,
+	0xffffffff00000000, 0xffffffff00000001, 0xfffffffeffffffff,
+	0x7fffffffffffffff, 0x8000000000000000, ^uint64(0) - 1, ^uint64(0),
+	0xffffffffffffff9c, 0x100000002,
+}
+
+func randValue(r *rand.Rand) uint64 {
+	switch r.IntN(4) {
+	case 0:
+		return r.Uint64() >> r.IntN(64)
+	case 1:
+		return boundaryValues[r.IntN(len(boundaryValues))] + uint64(r.IntN(3)) - 1
+	}
+	return boundaryValues[r.IntN(len(boundaryValues))]
+}
+
+func randCmp(r *rand.Rand, arg int) *policy.Cmp {
+	c := &policy.Cmp{Arg: arg, Op: policy.Op(r.IntN(7)), Value: randValue(r), Bits: 64}
+	if r.IntN(3) == 0 {
+		c.Bits = 32
+		c.Value &= 0xffffffff
+	}
+	if c.Op == policy.MaskedEQ {
+		c.Mask = randValue(r)
+		if r.IntN(2) == 0 {
+			c.Mask = []uint64{0xffffffff00000000, 0xffffffff, 1 << 32, 1, 0x80000000}[r.IntN(5)]
+		}
+		if c.Bits == 32 {
+			c.Mask &= 0xffffffff
+		}
+		if r.IntN(4) > 0 {
+			c.Value &= c.Mask
+		}
+	}
+	return c
+}
+
+// randExpr favours Ors of several comparisons of the same argument.
+func randExpr(r *rand.Rand, depth int) policy.Expr {
+	if depth == 0 || r.IntN(4) == 0 {
+		return randCmp(r, r.IntN(3))
+	}
+	n := r.IntN(7) // 0: an empty And or Or
+	xs := make([]policy.Expr, n)
+	arg := r.IntN(3)
+	for i := range xs {
+		if r.IntN(4) == 0 {
+			xs[i] = randExpr(r, depth-1)
+		} else {
+			xs[i] = randCmp(r, arg)
+		}
+	}
+	switch r.IntN(5) {
+	case 0:
+		return policy.And(xs)
+	case 1:
+		if n == 0 {
+			return &policy.Not{X: policy.Or{}}
+		}
+		return &policy.Not{X: policy.Or(xs)}
+	}
+	return policy.Or(xs)
+}
+
+// endpointInputs gives, for each argument, the constants of the policy
+// and their neighbours, with high and low words mixed.
+func endpointInputs(p *policy.Policy) []uint64 {
+	seen := map[uint64]bool{}
+	var out []uint64
+	add := func(v uint64) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	var walk func(e policy.Expr)
+	walk = func(e policy.Expr) {
+		switch e := e.(type) {
+		case *policy.Cmp:
+			for _, v := range []uint64{e.Value, e.Mask, e.Value | ^e.Mask, e.Value &^ e.Mask} {
+				for _, d := range []uint64{0, 1, ^uint64(0), 2, ^uint64(1)} {
+					add(v + d)
+					add((v + d) & 0xffffffff)
+					add((v+d)&0xffffffff | 0xffffffff00000000)
+					add((v + d) &^ 0xffffffff)
+				}
+			}
+		case policy.And:
+			for _, x := range e {
+				walk(x)
+			}
+		case policy.Or:
+			for _, x := range e {
+				walk(x)
+			}
+		case *policy.Not:
+			walk(e.X)
+		}
+	}
+	for _, rule := range p.Rules {
+		walk(rule.When)
+	}
+	for _, v := range boundaryValues {
+		add(v)
+	}
+	return out
+}
+
+// evalAgainstVM compiles p and runs calls, checking every result against
+// policy.Eval. It returns the first disagreement.
+func evalAgainstVM(t *testing.T, p *policy.Policy, calls []policy.Call) error {
+	t.Helper()
+	prog, err := Compile(p, Options{})
+	if err != nil {
+		return fmt.Errorf("Compile: %v", err)
+	}
+	if ds := verify.KernelCheck(prog, verify.Seccomp); len(ds) > 0 {
+		return fmt.Errorf("the kernel would reject the filter: %v", ds)
+	}
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		want := policy.Eval(p, c)
+		got := m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, InstructionPointer: c.IP, Args: c.Args})
+		if uint32(want) != got.Ret {
+			return fmt.Errorf("call %+v: filter returns %#08x, policy.Eval %v (%#08x)", c, got.Ret, want, uint32(want))
+		}
+	}
+	return nil
+}
+
+func TestValueSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(77, 1))
+	archSets := [][]string{{"x86_64"}, {"s390x"}, {"x86"}, {"ppc64"}, {"mips"}, {"x32"}, {"aarch64", "arm"}}
+	acts := []policy.Action{policy.Allow, policy.Errno(1), policy.KillProcess, policy.Trap(2), policy.Log}
+	names := []string{"read", "ioctl", "socket", "connect", "shmget", "socketcall", "ipc", "mmap"}
+	for i := 0; i < scaledN(300); i++ {
+		var as []*arch.Arch
+		for _, n := range archSets[i%len(archSets)] {
+			as = append(as, mustArch(t, n))
+		}
+		p := policy.New(acts[r.IntN(len(acts))])
+		p.Arches = as
+		for j := 0; j < 1+r.IntN(4); j++ {
+			p.Add(names[r.IntN(len(names))], randExpr(r, 3), acts[r.IntN(len(acts))])
+		}
+		vals := endpointInputs(p)
+		var calls []policy.Call
+		for n := 0; n < 400; n++ {
+			a := as[r.IntN(len(as))]
+			rule := p.Rules[r.IntN(len(p.Rules))]
+			nr, ok := a.SyscallNumber(rule.Syscall)
+			c := policy.Call{Arch: a.Audit}
+			if mux, call, isMux := a.Multiplexed(rule.Syscall); isMux && (!ok || r.IntN(2) == 0) {
+				nr, _ = a.SyscallNumber(mux)
+				c.Args[0] = uint64(call)
+				if r.IntN(4) == 0 {
+					c.Args[0] |= 1 << 32
+				}
+			} else if !ok {
+				continue
+			}
+			c.Nr = int32(nr)
+			for k := range c.Args {
+				if k == 0 && c.Args[0] != 0 && r.IntN(2) == 0 {
+					continue
+				}
+				c.Args[k] = vals[r.IntN(len(vals))]
+			}
+			calls = append(calls, c)
+		}
+		if err := evalAgainstVM(t, p, calls); err != nil {
+			t.Fatalf("policy %d: %v\npolicy:\n%s", i, err, p)
+		}
+	}
+}

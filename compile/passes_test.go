@@ -211,11 +211,11 @@ func TestCleanupFixedPoint(t *testing.T) {
 	acts := []policy.Action{policy.Allow, policy.KillProcess, policy.Errno(3), policy.Log}
 	names := []string{"read", "write", "ioctl", "mmap", "openat", "socket", "clone"}
 	shrunk := 0
-	for i := 0; i < reviewN(60); i++ {
+	for i := 0; i < scaledN(60); i++ {
 		a := mustArch(t, []string{"x86_64", "aarch64", "x86"}[i%3])
 		p := policy.New(acts[r.IntN(len(acts))]).On(a)
 		for range 1 + r.IntN(30) {
-			p.Add(names[r.IntN(len(names))], reviewExpr(r, 2), acts[r.IntN(len(acts))])
+			p.Add(names[r.IntN(len(names))], randExpr(r, 2), acts[r.IntN(len(acts))])
 		}
 		c := &compiler{p: p, rets: map[policy.Action]label{}, blocks: map[string]label{}, fixpoint: true}
 		prog, err := c.compile(p.Arches)
@@ -234,7 +234,7 @@ func TestCleanupFixedPoint(t *testing.T) {
 			nr, _ := a.SyscallNumber(names[r.IntN(len(names))])
 			c := policy.Call{Arch: a.Audit, Nr: int32(nr)}
 			for k := range c.Args {
-				c.Args[k] = reviewValue(r)
+				c.Args[k] = randValue(r)
 			}
 			calls = append(calls, c)
 		}
@@ -245,7 +245,7 @@ func TestCleanupFixedPoint(t *testing.T) {
 	if shrunk == 0 {
 		t.Error("the fixed point never did more than one sweep: the test checks nothing")
 	}
-	t.Logf("the fixed point made %d of %d filters smaller than one sweep", shrunk, reviewN(60))
+	t.Logf("the fixed point made %d of %d filters smaller than one sweep", shrunk, scaledN(60))
 }
 
 // evalProgAgainstVM runs calls through prog and compares each result with

@@ -213,9 +213,9 @@ func TestEquivalentDivideByZero(t *testing.T) {
 	}
 }
 
-// TestReviewEquivalentDivSound is TestReviewEquivalentSound with
+// TestEquivalentDivSound is TestEquivalentSound with
 // divisions by X in the programs.
-func TestReviewEquivalentDivSound(t *testing.T) {
+func TestEquivalentDivSound(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
 	counts := map[Verdict]int{}
 	for i := 0; i < 300; i++ {

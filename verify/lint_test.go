@@ -7,8 +7,12 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"math/rand/v2"
+
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
 
@@ -431,4 +435,88 @@ func withoutCode(ds []Diagnostic, code string) []Diagnostic {
 		}
 	}
 	return out
+}
+
+// A filter that compares nr with x32 numbers handles x32 on purpose: the
+// x32-bypass lint must not fire on the paths that do. A deny list that
+// never looks at x32 still gets it.
+func TestX32LintExplicitNumbers(t *testing.T) {
+	p := policy.New(policy.Allow).On(archNamed(t, "x86_64"), archNamed(t, "x32"))
+	p.Add("socket", policy.Arg(2).Lt(0xffffffff), policy.Log)
+	prog, err := compile.Compile(p, compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := LintProgram(prog, Seccomp); hasCode(ds, LintX32) {
+		t.Errorf("x32 is a target and tested by number, yet: %v\n%s", ds, dump(prog))
+	}
+
+	bypass := []bpf.RawInstruction{
+		ldArch, ins(0x15, 1, 0, auditX86_64), retK(kill),
+		ldNr, ins(0x15, 0, 1, 59), retK(kill), retK(0x7fff0000),
+	}
+	if ds := LintProgram(bypass, Seccomp); !hasCode(ds, LintX32) {
+		t.Errorf("a deny list blind to x32: no %s warning: %v", LintX32, ds)
+	}
+}
+
+// TestLintsOnCompiled: the compiler's filters check the arch first,
+// send x32 and foreign arches to the bad-arch action and test 64-bit
+// arguments on both words; the lints must not say otherwise.
+func TestLintsOnCompiled(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 4))
+	archSets := [][]string{{"x86_64"}, {"s390x"}, {"ppc64"}, {"mips"}, {"x86"}, {"x86_64", "x32"}, {"mips64"}, {"aarch64", "x86_64"}, {"x32"}}
+	for i := 0; i < 90; i++ {
+		var as []*arch.Arch
+		for _, n := range archSets[i%len(archSets)] {
+			as = append(as, archNamed(t, n))
+		}
+		p := randPolicy(r, as)
+		// 64-bit comparisons only: a 32-bit one on a 64-bit arch is a
+		// fair arg-half warning.
+		for j := range p.Rules {
+			p.Rules[j].When = widen(p.Rules[j].When)
+		}
+		if r.IntN(2) == 0 {
+			p.Default = policy.Allow
+		}
+		prog, err := compile.Compile(p, compile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A compiled filter that does not allow uretprobe is fairly told
+		// that kernels exempt it (seccomp-exempt); nothing else is fair.
+		if ds := withoutCode(LintProgram(prog, Seccomp), LintExempt); len(ds) > 0 {
+			t.Errorf("policy %d on %v: lints on a compiled filter:\n%v\npolicy:\n%s\n%s", i, archSets[i%len(archSets)], ds, p, dump(prog))
+		}
+	}
+}
+
+func widen(e policy.Expr) policy.Expr {
+	switch e := e.(type) {
+	case *policy.Cmp:
+		c := *e
+		c.Bits = 64
+		if c.Op == policy.MaskedEQ && c.Mask == 0xffffffff {
+			// (arg & 0xffffffff) == v asks for a test of the low half:
+			// the warning would be fair.
+			c.Mask = ^uint64(0)
+		}
+		return &c
+	case policy.And:
+		out := make(policy.And, len(e))
+		for i, x := range e {
+			out[i] = widen(x)
+		}
+		return out
+	case policy.Or:
+		out := make(policy.Or, len(e))
+		for i, x := range e {
+			out[i] = widen(x)
+		}
+		return out
+	case *policy.Not:
+		return &policy.Not{X: widen(e.X)}
+	}
+	return e
 }
