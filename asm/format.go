@@ -77,55 +77,46 @@ func Read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
 	return prog, nil
 }
 
+// codec is how one format is read and written; a nil read or write is a
+// format that goes one way only.
+type codec struct {
+	read  func(name string, data []byte) ([]bpf.RawInstruction, error)
+	write func(w io.Writer, prog []bpf.RawInstruction) error
+}
+
+var codecs = map[Format]codec{
+	Raw: {func(n string, d []byte) ([]bpf.RawInstruction, error) { return readRaw(n, d, false) },
+		func(w io.Writer, p []bpf.RawInstruction) error { return writeRaw(w, p, false) }},
+	RawBE: {func(n string, d []byte) ([]bpf.RawInstruction, error) { return readRaw(n, d, true) },
+		func(w io.Writer, p []bpf.RawInstruction) error { return writeRaw(w, p, true) }},
+	DDD:     {readDDD, writeDDD},
+	XT:      {readXT, writeXT},
+	C:       {readC, writeC},
+	Go:      {readGo, writeGo},
+	Asm:     {Assemble, Disassemble},
+	Tcpdump: {readTcpdump, writeTcpdump},
+	Pseudo:  {nil, writePseudo},
+	Dot:     {nil, writeDot},
+}
+
 func read(name string, data []byte, f Format) ([]bpf.RawInstruction, error) {
-	switch f {
-	case Raw:
-		return readRaw(name, data, false)
-	case RawBE:
-		return readRaw(name, data, true)
-	case DDD:
-		return readDDD(name, data)
-	case XT:
-		return readXT(name, data)
-	case C:
-		return readC(name, data)
-	case Go:
-		return readGo(name, data)
-	case Asm:
-		return Assemble(name, data)
-	case Tcpdump:
-		return readTcpdump(name, data)
-	case Pseudo, Dot:
+	c, ok := codecs[f]
+	if !ok {
+		return nil, fmt.Errorf("%s: unknown format %q", name, f)
+	}
+	if c.read == nil {
 		return nil, fmt.Errorf("%s: format %s can be written but not read", name, f)
 	}
-	return nil, fmt.Errorf("%s: unknown format %q", name, f)
+	return c.read(name, data)
 }
 
 // Write encodes prog in format f.
 func Write(w io.Writer, prog []bpf.RawInstruction, f Format) error {
-	switch f {
-	case Raw:
-		return writeRaw(w, prog, false)
-	case RawBE:
-		return writeRaw(w, prog, true)
-	case DDD:
-		return writeDDD(w, prog)
-	case XT:
-		return writeXT(w, prog)
-	case C:
-		return writeC(w, prog)
-	case Go:
-		return writeGo(w, prog)
-	case Asm:
-		return Disassemble(w, prog)
-	case Tcpdump:
-		return writeTcpdump(w, prog)
-	case Pseudo:
-		return writePseudo(w, prog)
-	case Dot:
-		return writeDot(w, prog)
+	c, ok := codecs[f]
+	if !ok {
+		return fmt.Errorf("unknown format %q", f)
 	}
-	return fmt.Errorf("unknown format %q", f)
+	return c.write(w, prog)
 }
 
 // Drop is an instruction that a format cannot write with every bit: the

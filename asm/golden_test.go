@@ -313,29 +313,46 @@ func TestBpfDumpOracle(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	for round := 0; round < 20; round++ {
 		prog := fmtOracleProgram(r, 200)
-		var in bytes.Buffer
-		if err := Write(&in, prog, DDD); err != nil {
-			t.Fatal(err)
-		}
-		for _, want := range []struct {
-			flag string
-			f    Format
-		}{{"-d", Tcpdump}, {"-dd", C}, {"-ddd", DDD}} {
-			cmd := exec.Command(bin, want.flag)
-			cmd.Stdin = bytes.NewReader(in.Bytes())
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("bpf_dump %s: %v", want.flag, err)
-			}
-			var buf bytes.Buffer
-			if err := Write(&buf, prog, want.f); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(out), buf.String()); diff != "" {
-				t.Fatalf("round %d: Write(%s) differs from libpcap bpf_dump %s (-libpcap +ours):\n%s", round, want.f, want.flag, diff)
+		for _, d := range bpfDumps(t, bin, prog) {
+			if diff := cmp.Diff(d.libpcap, d.ours); diff != "" {
+				t.Fatalf("round %d: Write(%s) differs from libpcap bpf_dump %s (-libpcap +ours):\n%s", round, d.f, d.flag, diff)
 			}
 		}
 	}
+}
+
+// bpfDump is one program printed by libpcap's bpf_dump with one flag and
+// by Write in the matching format.
+type bpfDump struct {
+	flag          string
+	f             Format
+	libpcap, ours string
+}
+
+// bpfDumps prints prog with bpf_dump -d, -dd and -ddd (the program given
+// to it as -ddd text) and with Write(Tcpdump), Write(C) and Write(DDD).
+func bpfDumps(t *testing.T, bin string, prog []bpf.RawInstruction) []bpfDump {
+	t.Helper()
+	var in bytes.Buffer
+	if err := Write(&in, prog, DDD); err != nil {
+		t.Fatal(err)
+	}
+	var out []bpfDump
+	for _, d := range []bpfDump{{flag: "-d", f: Tcpdump}, {flag: "-dd", f: C}, {flag: "-ddd", f: DDD}} {
+		cmd := exec.Command(bin, d.flag)
+		cmd.Stdin = bytes.NewReader(in.Bytes())
+		lib, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("bpf_dump %s: %v", d.flag, err)
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, prog, d.f); err != nil {
+			t.Fatal(err)
+		}
+		d.libpcap, d.ours = string(lib), buf.String()
+		out = append(out, d)
+	}
+	return out
 }
 
 // TestBpfDumpEveryOpcode prints every 16-bit opcode, with k values at the
@@ -349,25 +366,8 @@ func TestBpfDumpEveryOpcode(t *testing.T) {
 	for op := range 1 << 16 {
 		prog = append(prog, bpf.RawInstruction{Op: uint16(op), Jt: uint8(op), Jf: uint8(op >> 3), K: ks[op%len(ks)]})
 	}
-	var in bytes.Buffer
-	if err := Write(&in, prog, DDD); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []struct {
-		flag string
-		f    Format
-	}{{"-d", Tcpdump}, {"-dd", C}, {"-ddd", DDD}} {
-		cmd := exec.Command(bin, want.flag)
-		cmd.Stdin = bytes.NewReader(in.Bytes())
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("bpf_dump %s: %v", want.flag, err)
-		}
-		var buf bytes.Buffer
-		if err := Write(&buf, prog, want.f); err != nil {
-			t.Fatal(err)
-		}
-		wl, gl := strings.Split(string(out), "\n"), strings.Split(buf.String(), "\n")
+	for _, want := range bpfDumps(t, bin, prog) {
+		wl, gl := strings.Split(want.libpcap, "\n"), strings.Split(want.ours, "\n")
 		bad := 0
 		for i := range min(len(wl), len(gl)) {
 			if wl[i] != gl[i] {

@@ -1,13 +1,11 @@
 package compile
 
 import (
-	"os"
 	"testing"
 
 	"github.com/cbpfkit/cbpf/internal/kernel"
 )
 
-func TestMain(m *testing.M) {
-	kernel.MaybeChild()
-	os.Exit(m.Run())
-}
+// TestMain lets the kernel oracle re-execute this test binary as the child
+// that installs seccomp filters (never this process).
+func TestMain(m *testing.M) { kernel.Main(m.Run) }

@@ -74,26 +74,8 @@ func (k *arg32Check) sub(syscall string) *Policy {
 // arg32Has64 reports whether e has a 64-bit comparison.
 func arg32Has64(e Expr) bool {
 	found := false
-	arg32Walk(e, func(c *Cmp) { found = found || c.Bits == 64 })
+	eachCmp(e, func(c *Cmp) { found = found || c.Bits == 64 })
 	return found
-}
-
-// arg32Walk calls f for every comparison of e.
-func arg32Walk(e Expr, f func(*Cmp)) {
-	switch e := e.(type) {
-	case *Cmp:
-		f(e)
-	case And:
-		for _, x := range e {
-			arg32Walk(x, f)
-		}
-	case Or:
-		for _, x := range e {
-			arg32Walk(x, f)
-		}
-	case *Not:
-		arg32Walk(e.X, f)
-	}
 }
 
 // arg32Pair is what the check found for a rule on one arch: two calls
@@ -123,7 +105,7 @@ func (k *arg32Check) notes(r Rule, fix func(arg int) string) []string {
 		}
 		w := k.p.Lower(a, r.Syscall, r.When)
 		var args []int // compared on 64 bits, read by the call as 32-bit
-		arg32Walk(w, func(c *Cmp) {
+		eachCmp(w, func(c *Cmp) {
 			if c.Bits == 64 && a.Arg32(r.Syscall, c.Arg) && !slices.Contains(args, c.Arg) {
 				args = append(args, c.Arg)
 			}
@@ -274,9 +256,9 @@ func arg32Candidates(w Expr, rules []Rule) [6][]uint64 {
 		}
 		add(x.Arg, v, v&0xffffffff, v+1, v-1)
 	}
-	arg32Walk(w, f)
+	eachCmp(w, f)
 	for _, r := range rules {
-		arg32Walk(r.When, f)
+		eachCmp(r.When, f)
 	}
 	return c
 }
@@ -426,7 +408,7 @@ func x32Notes(p *Policy, x32 *arch.Arch, rules []Rule) []posMsg {
 			continue
 		}
 		var args []int // tested, read by the call as 64-bit
-		arg32Walk(r.When, func(c *Cmp) {
+		eachCmp(r.When, func(c *Cmp) {
 			if c.Bits == 64 && !x32.Arg32(r.Syscall, c.Arg) && !slices.Contains(args, c.Arg) {
 				args = append(args, c.Arg)
 			}

@@ -112,8 +112,7 @@ func Narrow(e Expr) Expr { return NarrowArgs(e, func(int) bool { return true }) 
 // NarrowArgs is Narrow for the comparisons of the arguments i for which
 // narrow(i) holds.
 func NarrowArgs(e Expr, narrow func(arg int) bool) Expr {
-	switch e := e.(type) {
-	case *Cmp:
+	return mapCmps(e, func(e *Cmp) Expr {
 		if !narrow(e.Arg) {
 			return e
 		}
@@ -122,22 +121,7 @@ func NarrowArgs(e Expr, narrow func(arg int) bool) Expr {
 		c.Value &= 0xffffffff
 		c.Mask &= 0xffffffff
 		return &c
-	case And:
-		out := make(And, len(e))
-		for i, x := range e {
-			out[i] = NarrowArgs(x, narrow)
-		}
-		return out
-	case Or:
-		out := make(Or, len(e))
-		for i, x := range e {
-			out[i] = NarrowArgs(x, narrow)
-		}
-		return out
-	case *Not:
-		return &Not{X: NarrowArgs(e.X, narrow)}
-	}
-	return e
+	})
 }
 
 // abi finds the target arch a call belongs to, or nil.

@@ -1,7 +1,6 @@
 package policy_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/cbpfkit/cbpf/internal/kernel"
@@ -9,7 +8,4 @@ import (
 
 // TestMain lets the kernel oracle re-execute this test binary as the child
 // that installs seccomp filters (never this process).
-func TestMain(m *testing.M) {
-	kernel.MaybeChild()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { kernel.Main(m.Run) }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -99,14 +98,7 @@ func TestMuxClaimsRandom(t *testing.T) {
 			continue
 		}
 		a := p.Arches[0]
-		prog, err := compile.Compile(p, compile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := vm.New(prog, vm.Seccomp)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustVM(t, p)
 		mux, _, _ := a.Multiplexed(call)
 		nr, _ := a.SyscallNumber(mux)
 		run := func(regs [6]uint64) policy.Action {

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -47,14 +46,7 @@ func TestMuxOverlapOCI(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: warning %q\nwant %q", tc.mux, got, want)
 		}
-		prog, err := compile.Compile(p, compile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := vm.New(prog, vm.Seccomp)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustVM(t, p)
 		a := p.Arches[0]
 		nr, _ := a.SyscallNumber("socketcall")
 		runVM := func(regs [6]uint64) policy.Action {

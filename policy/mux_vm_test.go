@@ -10,7 +10,6 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/arch"
-	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -170,14 +169,7 @@ func TestMuxWarnings(t *testing.T) {
 				t.Errorf("warnings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			a := p.Arches[0]
-			prog, err := compile.Compile(p, compile.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := vm.New(prog, vm.Seccomp)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := mustVM(t, p)
 			muxName, _, _ := a.Multiplexed(p.Rules[0].Syscall)
 			nr, _ := a.SyscallNumber(muxName)
 			run := func(regs [6]uint64) policy.Action {
@@ -286,11 +278,7 @@ func TestMuxVerdictsRandom(t *testing.T) {
 		if verdict == "" {
 			continue
 		}
-		prog, err := compile.Compile(p, compile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _ := vm.New(prog, vm.Seccomp)
+		m := mustVM(t, p)
 		a := p.Arches[0]
 		nr, _ := a.SyscallNumber(mux)
 		for i := range 3000 {
@@ -342,14 +330,7 @@ func TestMuxWholeArg0(t *testing.T) {
 		if whole == strings.Contains(note, "runc's filter") || note == "" {
 			t.Errorf("MuxWholeArg0 %v: warning %q", whole, note)
 		}
-		prog, err := compile.Compile(p, compile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := vm.New(prog, vm.Seccomp)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustVM(t, p)
 		got := policy.Action(m.RunSeccomp(vm.SeccompData{Arch: versioned.Arch, Nr: versioned.Nr, Args: versioned.Args}).Ret)
 		want := policy.KillProcess
 		if whole {

@@ -23,14 +23,7 @@ import (
 // call in the VM, checked against Eval.
 func compileVM(t *testing.T, p *policy.Policy) func(c policy.Call) policy.Action {
 	t.Helper()
-	prog, err := compile.Compile(p, compile.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := vm.New(prog, vm.Seccomp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustVM(t, p)
 	return func(c policy.Call) policy.Action {
 		t.Helper()
 		got := policy.Action(m.RunSeccomp(vm.SeccompData{Arch: c.Arch, Nr: c.Nr, Args: c.Args}).Ret)
@@ -39,6 +32,20 @@ func compileVM(t *testing.T, p *policy.Policy) func(c policy.Call) policy.Action
 		}
 		return got
 	}
+}
+
+// mustVM compiles p and loads the filter in the VM.
+func mustVM(t testing.TB, p *policy.Policy) *vm.Machine {
+	t.Helper()
+	prog, err := compile.Compile(p, compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // warned returns the warnings that contain s.

@@ -807,30 +807,14 @@ func (ps *textParser) namedArg(syscall string, ref argRef) (int, error) {
 // placeArgs copies e with the named arguments (Arg -1-k) at the positions
 // vec gives; the comparisons of plain arguments are shared.
 func placeArgs(e Expr, vec []int) Expr {
-	switch e := e.(type) {
-	case *Cmp:
+	return mapCmps(e, func(e *Cmp) Expr {
 		if e.Arg >= 0 {
 			return e
 		}
 		c := *e
 		c.Arg = vec[-1-e.Arg]
 		return &c
-	case And:
-		out := make(And, len(e))
-		for i, x := range e {
-			out[i] = placeArgs(x, vec)
-		}
-		return out
-	case Or:
-		out := make(Or, len(e))
-		for i, x := range e {
-			out[i] = placeArgs(x, vec)
-		}
-		return out
-	case *Not:
-		return &Not{X: placeArgs(e.X, vec)}
-	}
-	return e
+	})
 }
 
 // actionWords are the action keywords, with whether they take a value:

@@ -449,6 +449,39 @@ func walk(e Expr, f func(*Cmp)) {
 	}
 }
 
+// eachCmp calls f for every comparison in e, nil operands skipped.
+func eachCmp(e Expr, f func(*Cmp)) {
+	walk(e, func(c *Cmp) {
+		if c != nil {
+			f(c)
+		}
+	})
+}
+
+// mapCmps copies the and/or/not structure of e with every comparison c
+// replaced by f(c).
+func mapCmps(e Expr, f func(*Cmp) Expr) Expr {
+	switch e := e.(type) {
+	case *Cmp:
+		return f(e)
+	case And:
+		out := make(And, len(e))
+		for i, x := range e {
+			out[i] = mapCmps(x, f)
+		}
+		return out
+	case Or:
+		out := make(Or, len(e))
+		for i, x := range e {
+			out[i] = mapCmps(x, f)
+		}
+		return out
+	case *Not:
+		return &Not{X: mapCmps(e.X, f)}
+	}
+	return e
+}
+
 func walkOperand(e Expr, f func(*Cmp)) {
 	switch e := e.(type) {
 	case *Cmp:

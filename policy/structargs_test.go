@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -52,14 +51,7 @@ func TestStructArgs(t *testing.T) {
 		if len(warns) != 1 || warns[0].String() != tc.warn {
 			t.Errorf("%s: warnings %v\nwant %s", tc.rule, warns, tc.warn)
 		}
-		prog, err := compile.Compile(p, compile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := vm.New(prog, vm.Seccomp)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustVM(t, p)
 		a := p.Arches[0]
 		nr, _ := a.SyscallNumber(p.Rules[0].Syscall)
 		for regs, want := range map[[6]uint64]policy.Action{tc.hit: policy.Errno(1), tc.miss: policy.Allow} {

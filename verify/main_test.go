@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"os"
 	"testing"
 
 	"math/rand/v2"
@@ -12,10 +11,9 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-func TestMain(m *testing.M) {
-	kernel.MaybeChild()
-	os.Exit(m.Run())
-}
+// TestMain lets the kernel oracle re-execute this test binary as the child
+// that installs seccomp filters (never this process).
+func TestMain(m *testing.M) { kernel.Main(m.Run) }
 
 func archNamed(t testing.TB, name string) *arch.Arch {
 	t.Helper()

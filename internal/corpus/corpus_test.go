@@ -17,10 +17,9 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-func TestMain(m *testing.M) {
-	kernel.MaybeChild()
-	os.Exit(m.Run())
-}
+// TestMain lets the kernel oracle re-execute this test binary as the child
+// that installs seccomp filters (never this process).
+func TestMain(m *testing.M) { kernel.Main(m.Run) }
 
 // TestFiles: every file parses, has a description in sources and a
 // section in README.md, and writes back byte for byte (the files are what

@@ -63,12 +63,7 @@ func (w wireResult) err() error {
 // MaybeChild serves the oracle's requests when the current process was
 // started as an oracle child, and then exits; otherwise it returns at once.
 // Call it first thing in TestMain of every test package that uses Seccomp
-// or SeccompAccepts:
-//
-//	func TestMain(m *testing.M) {
-//		kernel.MaybeChild()
-//		os.Exit(m.Run())
-//	}
+// or SeccompAccepts (Main does).
 func MaybeChild() {
 	if os.Getenv(childEnv) != "1" {
 		return

@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"os"
 	"syscall"
 
 	"golang.org/x/net/bpf"
@@ -102,3 +103,13 @@ const (
 // Unfiltered reports whether the kernel skips seccomp filters for native
 // syscall nr (so the oracle refuses to probe it).
 func Unfiltered(nr int32) bool { return nr == NrUretprobe || nr == NrUprobe }
+
+// Main is the body of TestMain for every test package that uses the
+// kernel oracle: in an oracle child it serves the request and exits (see
+// MaybeChild); otherwise it runs the tests and exits with their status.
+//
+//	func TestMain(m *testing.M) { kernel.Main(m.Run) }
+func Main(run func() int) {
+	MaybeChild()
+	os.Exit(run())
+}

@@ -1,11 +1,7 @@
 package kernel
 
 import (
-	"os"
 	"testing"
 )
 
-func TestMain(m *testing.M) {
-	MaybeChild()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { Main(m.Run) }

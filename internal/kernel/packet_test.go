@@ -4,8 +4,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"errors"
-	"syscall"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -160,11 +158,7 @@ func TestSocketAccepts(t *testing.T) {
 	for i := range long {
 		long[i] = ret
 	}
-	tests := []struct {
-		name string
-		prog []bpf.RawInstruction
-		ok   bool
-	}{
+	tests := []acceptCase{
 		{"ret", []bpf.RawInstruction{ret}, true},
 		{"4096", long[:4096], true},
 		{"4097", long, false},
@@ -181,23 +175,5 @@ func TestSocketAccepts(t *testing.T) {
 		{"unknown opcode", []bpf.RawInstruction{{Op: 0xff}, ret}, false},
 		{"scratch 16", []bpf.RawInstruction{{Op: 0x02, K: 16}, ret}, false},
 	}
-	var progs [][]bpf.RawInstruction
-	for _, tt := range tests {
-		progs = append(progs, tt.prog)
-	}
-	errs, err := SocketAcceptsBatch(progs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, tt := range tests {
-		var re *RejectError
-		switch {
-		case tt.ok && errs[i] != nil:
-			t.Errorf("%s: kernel rejects: %v", tt.name, errs[i])
-		case !tt.ok && errs[i] == nil:
-			t.Errorf("%s: kernel accepts, want a rejection", tt.name)
-		case !tt.ok && (!errors.As(errs[i], &re) || re.Errno != syscall.EINVAL):
-			t.Errorf("%s: got %v, want EINVAL", tt.name, errs[i])
-		}
-	}
+	checkAccepts(t, SocketAcceptsBatch, tests)
 }

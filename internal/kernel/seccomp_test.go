@@ -151,11 +151,7 @@ func TestSeccompAccepts(t *testing.T) {
 	for i := range long {
 		long[i] = ret
 	}
-	tests := []struct {
-		name string
-		prog []bpf.RawInstruction
-		ok   bool
-	}{
+	tests := []acceptCase{
 		{"ret allow", []bpf.RawInstruction{ret}, true},
 		{"4096 insns", long[:4096], true},
 		{"4097 insns", long, false},
@@ -174,11 +170,25 @@ func TestSeccompAccepts(t *testing.T) {
 		{"len", asm(t, bpf.LoadExtension{Num: bpf.ExtLen}, bpf.RetA{}), true},
 		{"ancillary", asm(t, bpf.LoadExtension{Num: bpf.ExtProto}, bpf.RetA{}), false},
 	}
+	checkAccepts(t, SeccompAcceptsBatch, tests)
+}
+
+// acceptCase is a program and whether the kernel accepts it.
+type acceptCase struct {
+	name string
+	prog []bpf.RawInstruction
+	ok   bool
+}
+
+// checkAccepts asks the kernel, through batch, about every case: an
+// accepted program must be accepted, a rejected one refused with EINVAL.
+func checkAccepts(t *testing.T, batch func([][]bpf.RawInstruction) ([]error, error), tests []acceptCase) {
+	t.Helper()
 	var progs [][]bpf.RawInstruction
 	for _, tt := range tests {
 		progs = append(progs, tt.prog)
 	}
-	errs, err := SeccompAcceptsBatch(progs)
+	errs, err := batch(progs)
 	if err != nil {
 		t.Fatal(err)
 	}

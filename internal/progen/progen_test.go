@@ -3,7 +3,6 @@ package progen
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"testing"
 
@@ -13,10 +12,9 @@ import (
 	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	kernel.MaybeChild()
-	os.Exit(m.Run())
-}
+// TestMain lets the kernel oracle re-execute this test binary as the child
+// that installs seccomp filters (never this process).
+func TestMain(m *testing.M) { kernel.Main(m.Run) }
 
 func needKernel(t *testing.T) { t.Helper(); testenv.Kernel(t, false) }
 
