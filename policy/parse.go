@@ -330,7 +330,7 @@ func (ps *textParser) parse(src []byte) error {
 	}
 	ps.checkMux()
 	ps.checkStructArgs() // argnames.go
-	ps.checkArg32() // arg32note.go
+	ps.checkArg32()      // arg32note.go
 	return nil
 }
 
