@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkCompileLarge(b *testing.B) {
 	scs := a.Syscalls()
 	acts := []policy.Action{policy.Allow, policy.KillProcess, policy.Errno(3), policy.Log}
 	for range 260 {
-		p.Add(scs[r.IntN(len(scs))].Name, randExpr(r, 2), acts[r.IntN(len(acts))])
+		p.Add(scs[r.IntN(len(scs))].Name, progen.Expr(r, 2), acts[r.IntN(len(acts))])
 	}
 	prog, err := Compile(p, Options{})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 	"github.com/cbpfkit/cbpf/vm"
@@ -60,23 +61,11 @@ func check(t *testing.T, p *policy.Policy, o Options, r *rand.Rand, n int) []bpf
 // and low words swapped, and foreign arches.
 func inputs(p *policy.Policy, r *rand.Rand, n int) []policy.Call {
 	var consts []uint64
-	var walk func(e policy.Expr)
-	walk = func(e policy.Expr) {
-		switch e := e.(type) {
-		case *policy.Cmp:
+	walk := func(w policy.Expr) {
+		for e := range policy.Cmps(w) {
 			for _, v := range []uint64{e.Value, e.Mask, e.Value | ^e.Mask} {
 				consts = append(consts, v, v+1, v-1, v&0xffffffff, v<<32|v>>32, v|0xffffffff00000000)
 			}
-		case policy.And:
-			for _, x := range e {
-				walk(x)
-			}
-		case policy.Or:
-			for _, x := range e {
-				walk(x)
-			}
-		case *policy.Not:
-			walk(e.X)
 		}
 	}
 	for _, rule := range p.Rules {
@@ -130,64 +119,6 @@ func inputs(p *policy.Policy, r *rand.Rand, n int) []policy.Call {
 	return calls
 }
 
-// randomPolicy makes a policy over a handful of syscalls with random
-// predicates and actions.
-func randomPolicy(r *rand.Rand, arches []*arch.Arch) *policy.Policy {
-	acts := []policy.Action{policy.Allow, policy.Errno(1), policy.Errno(13), policy.KillProcess, policy.KillThread,
-		policy.Trap(3), policy.Trace(7), policy.Log, policy.UserNotif}
-	names := []string{"read", "write", "openat", "socket", "connect", "ioctl", "mmap", "clone", "personality",
-		"getpid", "exit_group", "futex", "shmget", "recvfrom", "kill"}
-	p := policy.New(acts[r.IntN(len(acts))])
-	p.Arches = arches
-	if r.IntN(3) == 0 {
-		p.BadArch = acts[r.IntN(len(acts))]
-	}
-	for i := 0; i < 1+r.IntN(25); i++ {
-		var when policy.Expr
-		if r.IntN(3) > 0 {
-			when = randomExpr(r, 2)
-		}
-		p.Add(names[r.IntN(len(names))], when, acts[r.IntN(len(acts))])
-	}
-	return p
-}
-
-func randomExpr(r *rand.Rand, depth int) policy.Expr {
-	if depth > 0 && r.IntN(3) == 0 {
-		xs := make([]policy.Expr, 1+r.IntN(5))
-		for i := range xs {
-			xs[i] = randomExpr(r, depth-1)
-		}
-		switch r.IntN(3) {
-		case 0:
-			return policy.And(xs)
-		case 1:
-			return policy.Or(xs)
-		}
-		return &policy.Not{X: xs[0]}
-	}
-	vals := []uint64{0, 1, 2, 10, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 32, 0xffffffffffffff9c, ^uint64(0), 0x100000002}
-	v := vals[r.IntN(len(vals))]
-	if r.IntN(3) == 0 {
-		v = r.Uint64() >> (r.IntN(64))
-	}
-	c := &policy.Cmp{Arg: r.IntN(6), Op: policy.Op(r.IntN(7)), Value: v, Bits: 64}
-	if r.IntN(4) == 0 {
-		c.Bits = 32
-		c.Value &= 0xffffffff
-	}
-	if c.Op == policy.MaskedEQ {
-		c.Mask = []uint64{0xff, 0xffffffff00000000, 1, 0x7e020000, 0xffffffffffffffff, r.Uint64()}[r.IntN(6)]
-		if c.Bits == 32 {
-			c.Mask &= 0xffffffff
-		}
-		if r.IntN(2) == 0 {
-			c.Value &= c.Mask
-		}
-	}
-	return c
-}
-
 func TestCompileRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	archSets := [][]string{
@@ -199,7 +130,7 @@ func TestCompileRandom(t *testing.T) {
 		for _, n := range archSets[i%len(archSets)] {
 			as = append(as, mustArch(t, n))
 		}
-		p := randomPolicy(r, as)
+		p := progen.Policy(r, as, 25)
 		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, p, Options{}, r, 300) })
 	}
 }
@@ -210,7 +141,7 @@ func TestDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	as := []*arch.Arch{mustArch(t, "x86_64"), mustArch(t, "x32"), mustArch(t, "x86"), mustArch(t, "aarch64")}
 	for i := 0; i < 20; i++ {
-		p := randomPolicy(r, as)
+		p := progen.Policy(r, as, 25)
 		first, err := Compile(p, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -413,73 +344,6 @@ func TestENOSYSNew(t *testing.T) {
 	}
 }
 
-// boundaryValues are values at and around the word boundaries.
-var boundaryValues = []uint64{
-	0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
-	1 << 32, 1<<32 + 1, 1<<32 - 1, 0x1ffffffff, 0x200000000,
-	0xffffffff00000000, 0xffffffff00000001, 0xfffffffeffffffff,
-	0x7fffffffffffffff, 0x8000000000000000, ^uint64(0) - 1, ^uint64(0),
-	0xffffffffffffff9c, 0x100000002,
-}
-
-func randValue(r *rand.Rand) uint64 {
-	switch r.IntN(4) {
-	case 0:
-		return r.Uint64() >> r.IntN(64)
-	case 1:
-		return boundaryValues[r.IntN(len(boundaryValues))] + uint64(r.IntN(3)) - 1
-	}
-	return boundaryValues[r.IntN(len(boundaryValues))]
-}
-
-func randCmp(r *rand.Rand, arg int) *policy.Cmp {
-	c := &policy.Cmp{Arg: arg, Op: policy.Op(r.IntN(7)), Value: randValue(r), Bits: 64}
-	if r.IntN(3) == 0 {
-		c.Bits = 32
-		c.Value &= 0xffffffff
-	}
-	if c.Op == policy.MaskedEQ {
-		c.Mask = randValue(r)
-		if r.IntN(2) == 0 {
-			c.Mask = []uint64{0xffffffff00000000, 0xffffffff, 1 << 32, 1, 0x80000000}[r.IntN(5)]
-		}
-		if c.Bits == 32 {
-			c.Mask &= 0xffffffff
-		}
-		if r.IntN(4) > 0 {
-			c.Value &= c.Mask
-		}
-	}
-	return c
-}
-
-// randExpr favours Ors of several comparisons of the same argument.
-func randExpr(r *rand.Rand, depth int) policy.Expr {
-	if depth == 0 || r.IntN(4) == 0 {
-		return randCmp(r, r.IntN(3))
-	}
-	n := r.IntN(7) // 0: an empty And or Or
-	xs := make([]policy.Expr, n)
-	arg := r.IntN(3)
-	for i := range xs {
-		if r.IntN(4) == 0 {
-			xs[i] = randExpr(r, depth-1)
-		} else {
-			xs[i] = randCmp(r, arg)
-		}
-	}
-	switch r.IntN(5) {
-	case 0:
-		return policy.And(xs)
-	case 1:
-		if n == 0 {
-			return &policy.Not{X: policy.Or{}}
-		}
-		return &policy.Not{X: policy.Or(xs)}
-	}
-	return policy.Or(xs)
-}
-
 // endpointInputs gives, for each argument, the constants of the policy
 // and their neighbours, with high and low words mixed.
 func endpointInputs(p *policy.Policy) []uint64 {
@@ -491,10 +355,8 @@ func endpointInputs(p *policy.Policy) []uint64 {
 			out = append(out, v)
 		}
 	}
-	var walk func(e policy.Expr)
-	walk = func(e policy.Expr) {
-		switch e := e.(type) {
-		case *policy.Cmp:
+	walk := func(w policy.Expr) {
+		for e := range policy.Cmps(w) {
 			for _, v := range []uint64{e.Value, e.Mask, e.Value | ^e.Mask, e.Value &^ e.Mask} {
 				for _, d := range []uint64{0, 1, ^uint64(0), 2, ^uint64(1)} {
 					add(v + d)
@@ -503,22 +365,12 @@ func endpointInputs(p *policy.Policy) []uint64 {
 					add((v + d) &^ 0xffffffff)
 				}
 			}
-		case policy.And:
-			for _, x := range e {
-				walk(x)
-			}
-		case policy.Or:
-			for _, x := range e {
-				walk(x)
-			}
-		case *policy.Not:
-			walk(e.X)
 		}
 	}
 	for _, rule := range p.Rules {
 		walk(rule.When)
 	}
-	for _, v := range boundaryValues {
+	for _, v := range progen.BoundaryValues {
 		add(v)
 	}
 	return out
@@ -532,21 +384,7 @@ func evalAgainstVM(t *testing.T, p *policy.Policy, calls []policy.Call) error {
 	if err != nil {
 		return fmt.Errorf("Compile: %v", err)
 	}
-	if ds := verify.KernelCheck(prog, verify.Seccomp); len(ds) > 0 {
-		return fmt.Errorf("the kernel would reject the filter: %v", ds)
-	}
-	m, err := vm.New(prog, vm.Seccomp)
-	if err != nil {
-		return err
-	}
-	for _, c := range calls {
-		want := policy.Eval(p, c)
-		got := m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, InstructionPointer: c.IP, Args: c.Args})
-		if uint32(want) != got.Ret {
-			return fmt.Errorf("call %+v: filter returns %#08x, policy.Eval %v (%#08x)", c, got.Ret, want, uint32(want))
-		}
-	}
-	return nil
+	return evalProgAgainstVM(t, prog, p, calls)
 }
 
 func TestValueSets(t *testing.T) {
@@ -562,7 +400,7 @@ func TestValueSets(t *testing.T) {
 		p := policy.New(acts[r.IntN(len(acts))])
 		p.Arches = as
 		for j := 0; j < 1+r.IntN(4); j++ {
-			p.Add(names[r.IntN(len(names))], randExpr(r, 3), acts[r.IntN(len(acts))])
+			p.Add(names[r.IntN(len(names))], progen.Expr(r, 3), acts[r.IntN(len(acts))])
 		}
 		vals := endpointInputs(p)
 		var calls []policy.Call

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/kernel"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/internal/testenv"
 	"github.com/cbpfkit/cbpf/policy"
 )
@@ -25,7 +26,7 @@ func TestKernelAgrees(t *testing.T) {
 		if i%3 == 1 {
 			as = append(as, mustArch(t, "x32"), mustArch(t, "x86"))
 		}
-		p := randomPolicy(r, as)
+		p := progen.Policy(r, as, 25)
 		if i == 0 {
 			p = dockerLike(t, x86)
 		}

@@ -3,8 +3,11 @@ package compile
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
@@ -15,29 +18,68 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-// passCase is one before/after test of a clean-up pass: before and after
-// build the program on builders with the same labels.
+// passCase is one before/after test of a clean-up pass. before and after
+// are programs in a small text form, one instruction per ";"-separated
+// item: "ld K", "and K", "jeq K Lt Lf", "ja L", "ret K" and "Ln:" to mark
+// label n (1..6). An empty after means the pass must leave before alone.
 type passCase struct {
 	name          string
-	before, after func(b *builder, l []label)
-	changed       bool
+	before, after string
+}
+
+// build assembles the text form of a passCase onto a new builder.
+func build(t *testing.T, text string) *builder {
+	t.Helper()
+	b := &builder{}
+	l := []label{noLabel}
+	for range 6 {
+		l = append(l, b.newLabel())
+	}
+	lab := func(s string) label {
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "L"))
+		if err != nil || n < 1 || n >= len(l) {
+			t.Fatalf("%q: bad label %q", text, s)
+		}
+		return l[n]
+	}
+	num := func(s string) uint32 {
+		n, err := strconv.ParseUint(s, 0, 32)
+		if err != nil {
+			t.Fatalf("%q: bad number %q", text, s)
+		}
+		return uint32(n)
+	}
+	for _, item := range strings.Split(text, ";") {
+		f := strings.Fields(item)
+		switch {
+		case len(f) == 1 && strings.HasSuffix(f[0], ":"):
+			b.mark(lab(strings.TrimSuffix(f[0], ":")))
+		case len(f) == 2 && f[0] == "ld":
+			b.load(num(f[1]))
+		case len(f) == 2 && f[0] == "and":
+			b.emit(opcode.ALU|opcode.AND|opcode.K, num(f[1]))
+		case len(f) == 2 && f[0] == "ret":
+			b.ret(num(f[1]))
+		case len(f) == 2 && f[0] == "ja":
+			b.ja(lab(f[1]))
+		case len(f) == 4 && f[0] == "jeq":
+			b.jump(opcode.JEQ, num(f[1]), lab(f[2]), lab(f[3]))
+		default:
+			t.Fatalf("%q: cannot read %q", text, item)
+		}
+	}
+	return b
 }
 
 func runPassCases(t *testing.T, run func(*link.Builder) bool, cases []passCase) {
 	t.Helper()
 	for _, tc := range cases {
-		mk := func(f func(b *builder, l []label)) *builder {
-			b := &builder{}
-			l := []label{noLabel}
-			for range 6 {
-				l = append(l, b.newLabel())
-			}
-			f(b, l)
-			return b
+		b, want := build(t, tc.before), build(t, tc.before)
+		if tc.after != "" {
+			want = build(t, tc.after)
 		}
-		b, want := mk(tc.before), mk(tc.after)
-		if got := run(&b.Builder); got != tc.changed {
-			t.Errorf("%s: changed = %v, want %v", tc.name, got, tc.changed)
+		if got := run(&b.Builder); got != (tc.after != "") {
+			t.Errorf("%s: changed = %v, want %v", tc.name, got, tc.after != "")
 		}
 		if diff := cmp.Diff(want.Code, b.Code); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
@@ -45,159 +87,41 @@ func runPassCases(t *testing.T, run func(*link.Builder) bool, cases []passCase) 
 	}
 }
 
-const jeq = opcode.JEQ
-
 func TestThreadJumps(t *testing.T) {
 	runPassCases(t, threadJumps, []passCase{
-		{"through a ja", func(b *builder, l []label) {
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.ja(l[3])
-			b.mark(l[2])
-			b.ret(1)
-			b.mark(l[3])
-			b.ret(2)
-		}, func(b *builder, l []label) {
-			b.jump(jeq, 1, l[3], l[2])
-			b.mark(l[1])
-			b.ja(l[3])
-			b.mark(l[2])
-			b.ret(1)
-			b.mark(l[3])
-			b.ret(2)
-		}, true},
-		{"a chain, past other labels", func(b *builder, l []label) {
-			b.ja(l[1])
-			b.mark(l[1])
-			b.mark(l[2])
-			b.ja(l[3])
-			b.ret(0)
-			b.mark(l[3])
-			b.ja(l[4])
-			b.ret(0)
-			b.mark(l[4])
-			b.ret(1)
-		}, func(b *builder, l []label) {
-			b.ja(l[4])
-			b.mark(l[1])
-			b.mark(l[2])
-			b.ja(l[4])
-			b.ret(0)
-			b.mark(l[3])
-			b.ja(l[4])
-			b.ret(0)
-			b.mark(l[4])
-			b.ret(1)
-		}, true},
-		{"both sides meet: a ja", func(b *builder, l []label) {
-			b.jump(jeq, 7, l[1], l[2])
-			b.mark(l[1])
-			b.ja(l[2])
-			b.mark(l[2])
-			b.ret(0)
-		}, func(b *builder, l []label) {
-			b.ja(l[2])
-			b.mark(l[1])
-			b.ja(l[2])
-			b.mark(l[2])
-			b.ret(0)
-		}, true},
-		{"nothing to thread", func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.ret(1)
-			b.mark(l[2])
-			b.ret(2)
-		}, func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.ret(1)
-			b.mark(l[2])
-			b.ret(2)
-		}, false},
+		{"through a ja",
+			"jeq 1 L1 L2; L1: ; ja L3; L2: ; ret 1; L3: ; ret 2",
+			"jeq 1 L3 L2; L1: ; ja L3; L2: ; ret 1; L3: ; ret 2"},
+		{"a chain, past other labels",
+			"ja L1; L1: ; L2: ; ja L3; ret 0; L3: ; ja L4; ret 0; L4: ; ret 1",
+			"ja L4; L1: ; L2: ; ja L4; ret 0; L3: ; ja L4; ret 0; L4: ; ret 1"},
+		{"both sides meet: a ja",
+			"jeq 7 L1 L2; L1: ; ja L2; L2: ; ret 0",
+			"ja L2; L1: ; ja L2; L2: ; ret 0"},
+		{"nothing to thread",
+			"ld 0; jeq 1 L1 L2; L1: ; ret 1; L2: ; ret 2", ""},
 	})
 }
 
 func TestDropReloads(t *testing.T) {
 	runPassCases(t, dropReloads, []passCase{
-		{"A holds the word on every path", func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.load(0)
-			b.ret(1)
-			b.mark(l[2])
-			b.load(4)
-			b.ret(2)
-		}, func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.ret(1)
-			b.mark(l[2])
-			b.load(4)
-			b.ret(2)
-		}, true},
-		{"paths disagree", func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.load(4)
-			b.ja(l[2])
-			b.mark(l[2])
-			b.load(4)
-			b.ret(2)
-		}, func(b *builder, l []label) {
-			b.load(0)
-			b.jump(jeq, 1, l[1], l[2])
-			b.mark(l[1])
-			b.load(4)
-			b.ja(l[2])
-			b.mark(l[2])
-			b.load(4)
-			b.ret(2)
-		}, false},
-		{"an ALU op clobbers A", func(b *builder, l []label) {
-			b.load(0)
-			b.emit(opcode.ALU|opcode.AND|opcode.K, 1)
-			b.load(0)
-			b.ret(0)
-		}, func(b *builder, l []label) {
-			b.load(0)
-			b.emit(opcode.ALU|opcode.AND|opcode.K, 1)
-			b.load(0)
-			b.ret(0)
-		}, false},
+		{"A holds the word on every path",
+			"ld 0; jeq 1 L1 L2; L1: ; ld 0; ret 1; L2: ; ld 4; ret 2",
+			"ld 0; jeq 1 L1 L2; L1: ; ret 1; L2: ; ld 4; ret 2"},
+		{"paths disagree",
+			"ld 0; jeq 1 L1 L2; L1: ; ld 4; ja L2; L2: ; ld 4; ret 2", ""},
+		{"an ALU op clobbers A",
+			"ld 0; and 1; ld 0; ret 0", ""},
 	})
 }
 
 func TestDropJumpsToNext(t *testing.T) {
 	runPassCases(t, dropJumpsToNext, []passCase{
-		{"ja to the next instruction", func(b *builder, l []label) {
-			b.load(0)
-			b.ja(l[2])
-			b.mark(l[1])
-			b.mark(l[2])
-			b.ret(0)
-		}, func(b *builder, l []label) {
-			b.load(0)
-			b.mark(l[1])
-			b.mark(l[2])
-			b.ret(0)
-		}, true},
-		{"ja over an instruction", func(b *builder, l []label) {
-			b.ja(l[1])
-			b.ret(1)
-			b.mark(l[1])
-			b.ret(0)
-		}, func(b *builder, l []label) {
-			b.ja(l[1])
-			b.ret(1)
-			b.mark(l[1])
-			b.ret(0)
-		}, false},
+		{"ja to the next instruction",
+			"ld 0; ja L2; L1: ; L2: ; ret 0",
+			"ld 0; L1: ; L2: ; ret 0"},
+		{"ja over an instruction",
+			"ja L1; ret 1; L1: ; ret 0", ""},
 	})
 }
 
@@ -215,7 +139,7 @@ func TestCleanupFixedPoint(t *testing.T) {
 		a := mustArch(t, []string{"x86_64", "aarch64", "x86"}[i%3])
 		p := policy.New(acts[r.IntN(len(acts))]).On(a)
 		for range 1 + r.IntN(30) {
-			p.Add(names[r.IntN(len(names))], randExpr(r, 2), acts[r.IntN(len(acts))])
+			p.Add(names[r.IntN(len(names))], progen.Expr(r, 2), acts[r.IntN(len(acts))])
 		}
 		c := &compiler{p: p, rets: map[policy.Action]label{}, blocks: map[string]label{}, fixpoint: true}
 		prog, err := c.compile(p.Arches)
@@ -234,7 +158,7 @@ func TestCleanupFixedPoint(t *testing.T) {
 			nr, _ := a.SyscallNumber(names[r.IntN(len(names))])
 			c := policy.Call{Arch: a.Audit, Nr: int32(nr)}
 			for k := range c.Args {
-				c.Args[k] = randValue(r)
+				c.Args[k] = progen.Value(r)
 			}
 			calls = append(calls, c)
 		}
@@ -261,8 +185,9 @@ func evalProgAgainstVM(t *testing.T, prog []bpf.RawInstruction, p *policy.Policy
 	}
 	for _, c := range calls {
 		want := policy.Eval(p, c)
-		if got := m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, Args: c.Args}); uint32(want) != got.Ret {
-			return fmt.Errorf("call %+v: filter returns %#08x, policy.Eval %v", c, got.Ret, want)
+		got := m.RunSeccomp(vm.SeccompData{Nr: c.Nr, Arch: c.Arch, InstructionPointer: c.IP, Args: c.Args})
+		if uint32(want) != got.Ret {
+			return fmt.Errorf("call %+v: filter returns %#08x, policy.Eval %v (%#08x)", c, got.Ret, want, uint32(want))
 		}
 	}
 	return nil

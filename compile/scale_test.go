@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 )
 
@@ -93,7 +94,7 @@ func TestHugePolicies(t *testing.T) {
 			sc := scs[r.IntN(len(scs))]
 			var when policy.Expr
 			if r.IntN(3) > 0 {
-				when = randExpr(r, 2)
+				when = progen.Expr(r, 2)
 			}
 			p.Add(sc.Name, when, acts[r.IntN(len(acts))])
 		}

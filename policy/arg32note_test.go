@@ -329,25 +329,13 @@ func arg32Bypass(p *policy.Policy, a *arch.Arch) (policy.Call, policy.Call, bool
 			names = append(names, r.Syscall)
 		}
 		v := vals[r.Syscall]
-		var walk func(policy.Expr)
-		walk = func(e policy.Expr) {
-			switch e := e.(type) {
-			case *policy.Cmp:
+		walk := func(w policy.Expr) {
+			for e := range policy.Cmps(w) {
 				for _, x := range []uint64{e.Value, e.Value + 1, e.Value - 1, e.Value & 0xffffffff, e.Value | ^e.Mask&0xffffffff} {
 					if !slices.Contains(v[e.Arg], x) {
 						v[e.Arg] = append(v[e.Arg], x)
 					}
 				}
-			case policy.And:
-				for _, x := range e {
-					walk(x)
-				}
-			case policy.Or:
-				for _, x := range e {
-					walk(x)
-				}
-			case *policy.Not:
-				walk(e.X)
 			}
 		}
 		walk(r.When)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 
@@ -451,11 +452,43 @@ func walk(e Expr, f func(*Cmp)) {
 
 // eachCmp calls f for every comparison in e, nil operands skipped.
 func eachCmp(e Expr, f func(*Cmp)) {
-	walk(e, func(c *Cmp) {
-		if c != nil {
-			f(c)
+	for c := range Cmps(e) {
+		f(c)
+	}
+}
+
+// Cmps yields every comparison of e, left to right, through its and, or
+// and not nodes (nil nodes are skipped).
+func Cmps(e Expr) iter.Seq[*Cmp] {
+	return func(yield func(*Cmp) bool) {
+		cmps(e, yield)
+	}
+}
+
+// cmps calls yield on every comparison of e until yield returns false; it
+// reports whether the walk went to the end.
+func cmps(e Expr, yield func(*Cmp) bool) bool {
+	switch e := e.(type) {
+	case *Cmp:
+		return e == nil || yield(e)
+	case And:
+		for _, x := range e {
+			if !cmps(x, yield) {
+				return false
+			}
 		}
-	})
+	case Or:
+		for _, x := range e {
+			if !cmps(x, yield) {
+				return false
+			}
+		}
+	case *Not:
+		if e != nil {
+			return cmps(e.X, yield)
+		}
+	}
+	return true
 }
 
 // mapCmps copies the and/or/not structure of e with every comparison c

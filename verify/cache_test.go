@@ -9,6 +9,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -49,7 +50,7 @@ func TestCacheCompiled(t *testing.T) {
 		for _, n := range archSets[i%len(archSets)] {
 			as = append(as, archNamed(t, n))
 		}
-		p := randPolicy(r, as)
+		p := progen.Policy(r, as, 8)
 		for _, n := range []string{"getpid", "close", "futex", "read"} {
 			if r.IntN(2) == 0 {
 				p.Allow(n)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -181,7 +182,7 @@ func TestEquivalentCompiled(t *testing.T) {
 		for _, n := range archSets[i%len(archSets)] {
 			as = append(as, archNamed(t, n))
 		}
-		p := randPolicy(r, as)
+		p := progen.Policy(r, as, 8)
 		q := *p
 		q.Rules = append([]policy.Rule(nil), p.Rules...)
 		j := r.IntN(len(q.Rules))
@@ -194,9 +195,9 @@ func TestEquivalentCompiled(t *testing.T) {
 				}
 			}
 		case 1:
-			q.Rules[j].When = &policy.Not{X: randExpr(r, 1)}
+			q.Rules[j].When = &policy.Not{X: progen.Expr(r, 1)}
 		default:
-			q.Rules[j].When = randCmp(r)
+			q.Rules[j].When = progen.Cmp(r, r.IntN(3))
 		}
 		pa, err := compile.Compile(p, compile.Options{})
 		if err != nil {
@@ -317,20 +318,27 @@ func TestEquivalentSound(t *testing.T) {
 			t.Fatalf("%v\n%s\n%s", err, dump(a), dump(b))
 		}
 		counts[res.Verdict]++
-		ma, mb := mustVM(t, a), mustVM(t, b)
-		switch res.Verdict {
-		case Equal:
-			if s := sampleSeccomp(ma, mb, a, b, 3000); s.Verdict == Different {
-				t.Fatalf("Equal, but they differ on %+v: %#x vs %#x\n%s\n%s", s.Seccomp, s.RetA, s.RetB, dump(a), dump(b))
-			}
-		case Different:
-			if ra, rb := ma.RunSeccomp(res.Seccomp).Ret, mb.RunSeccomp(res.Seccomp).Ret; ra == rb {
-				t.Fatalf("counterexample %+v does not differ", res.Seccomp)
-			}
-		}
+		checkVerdict(t, a, b, res)
 	}
 	t.Logf("verdicts: %v", counts)
 	if counts[Equal] < 20 || counts[Different] < 20 {
 		t.Errorf("verdicts %v: too few of one kind", counts)
+	}
+}
+
+// checkVerdict checks an equivalence verdict on two seccomp programs in the
+// VM: Equal survives 3000 samples, a Different counterexample differs.
+func checkVerdict(t *testing.T, a, b []bpf.RawInstruction, res Equivalence) {
+	t.Helper()
+	ma, mb := mustVM(t, a), mustVM(t, b)
+	switch res.Verdict {
+	case Equal:
+		if s := sampleSeccomp(ma, mb, a, b, 3000); s.Verdict == Different {
+			t.Fatalf("Equal, but they differ on %+v: %#x vs %#x\n%s\n%s", s.Seccomp, s.RetA, s.RetB, dump(a), dump(b))
+		}
+	case Different:
+		if ra, rb := ma.RunSeccomp(res.Seccomp).Ret, mb.RunSeccomp(res.Seccomp).Ret; ra == rb {
+			t.Fatalf("counterexample %+v does not differ", res.Seccomp)
+		}
 	}
 }

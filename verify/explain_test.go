@@ -9,6 +9,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -173,7 +174,7 @@ func TestExplainCompiled(t *testing.T) {
 		for _, n := range archSets[i%len(archSets)] {
 			as = append(as, archNamed(t, n))
 		}
-		p := randPolicy(r, as)
+		p := progen.Policy(r, as, 8)
 		prog, err := compile.Compile(p, compile.Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -183,9 +183,13 @@ func unreachable(prog []bpf.RawInstruction) []int {
 // branch each came from (pcs; -1 for the initial ones), so that a path
 // costs no copies; callbacks that keep cs must clone it.
 type pathWalk struct {
-	prog    []bpf.RawInstruction
-	cs      conj
-	pcs     []int
+	prog []bpf.RawInstruction
+	cs   conj
+	pcs  []int
+	// tests are the branches the current path took on a loaded word,
+	// implied ones included (cs keeps only those that narrow the path):
+	// what the filter tested, not only what it learnt.
+	tests   conj
 	inexact int // unknown branches on the current path
 	nodes   int
 	work    int
@@ -258,9 +262,13 @@ func (w *pathWalk) walk(st symState) {
 			next(s.jf)
 			w.pop()
 		case t:
+			w.tests = append(w.tests, s.cond)
 			next(s.jt)
+			w.tests = w.tests[:len(w.tests)-1]
 		case f:
+			w.tests = append(w.tests, neg)
 			next(s.jf)
+			w.tests = w.tests[:len(w.tests)-1]
 		}
 	}
 }
@@ -268,11 +276,13 @@ func (w *pathWalk) walk(st symState) {
 func (w *pathWalk) push(c constraint, pc int) {
 	w.cs = append(w.cs, c)
 	w.pcs = append(w.pcs, pc)
+	w.tests = append(w.tests, c)
 }
 
 func (w *pathWalk) pop() {
 	w.cs = w.cs[:len(w.cs)-1]
 	w.pcs = w.pcs[:len(w.pcs)-1]
+	w.tests = w.tests[:len(w.tests)-1]
 }
 
 // feasible reports whether the path's constraints and c have a solution.
@@ -902,7 +912,7 @@ func (l *linter) x32Walk() {
 	})
 	w.leaf = func(retPC int, ret symVal) {
 		key := lintKey{LintX32, retPC}
-		if ret.Kind != symConst || !letsRun(ret.C) || l.done[key] || testsX32(w.cs[3:]) {
+		if ret.Kind != symConst || !letsRun(ret.C) || l.done[key] || testsX32(w.tests) {
 			return
 		}
 		words, ok := solvePath(w.cs)
@@ -931,8 +941,8 @@ func letsRun(ret uint32) bool {
 	return false
 }
 
-// testsX32 reports whether a path's constraints on nr (past the ones the
-// x32 walk starts from) single out x32 numbers on purpose: a test of bit
+// testsX32 reports whether a path's tests of nr (those the filter made, not
+// the ones the x32 walk starts from) single out x32 numbers on purpose: a test of bit
 // 30, a bound at or above it, or a comparison with an x32 number.
 func testsX32(cs conj) bool {
 	for _, c := range cs {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/kernel"
+	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -22,61 +23,6 @@ func archNamed(t testing.TB, name string) *arch.Arch {
 		t.Fatal(err)
 	}
 	return a
-}
-
-var randVals = []uint64{0, 1, 2, 3, 10, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 32, 1<<32 + 1,
-	0xffffffff00000000, 0xffffffffffffff9c, ^uint64(0), 0x100000002}
-
-func randCmp(r *rand.Rand) *policy.Cmp {
-	v := randVals[r.IntN(len(randVals))]
-	if r.IntN(4) == 0 {
-		v = r.Uint64() >> r.IntN(64)
-	}
-	c := &policy.Cmp{Arg: r.IntN(3), Op: policy.Op(r.IntN(7)), Value: v, Bits: 64}
-	if r.IntN(4) == 0 {
-		c.Bits, c.Value = 32, c.Value&0xffffffff
-	}
-	if c.Op == policy.MaskedEQ {
-		c.Mask = []uint64{0xff, 0xffffffff00000000, 1, 0x80000000, ^uint64(0), r.Uint64()}[r.IntN(6)]
-		if c.Bits == 32 {
-			c.Mask &= 0xffffffff
-		}
-		c.Value &= c.Mask
-	}
-	return c
-}
-
-func randExpr(r *rand.Rand, depth int) policy.Expr {
-	if depth == 0 || r.IntN(3) == 0 {
-		return randCmp(r)
-	}
-	xs := make([]policy.Expr, 1+r.IntN(4))
-	for i := range xs {
-		xs[i] = randExpr(r, depth-1)
-	}
-	switch r.IntN(3) {
-	case 0:
-		return policy.And(xs)
-	case 1:
-		return &policy.Not{X: policy.Or(xs)}
-	}
-	return policy.Or(xs)
-}
-
-var randNames = []string{"read", "write", "ioctl", "socket", "connect", "shmget", "mmap", "kill"}
-
-func randPolicy(r *rand.Rand, as []*arch.Arch) *policy.Policy {
-	acts := []policy.Action{policy.Allow, policy.Errno(1), policy.KillProcess, policy.Trap(2), policy.Log}
-	p := policy.New(acts[r.IntN(len(acts))])
-	p.Arches = as
-	for i := 0; i < 1+r.IntN(8); i++ {
-		var when policy.Expr
-		if r.IntN(4) > 0 {
-			when = randExpr(r, 2)
-		}
-		p.Add(randNames[r.IntN(len(randNames))], when, acts[r.IntN(len(acts))])
-	}
-	return p
 }
 
 // dataWords is seccomp_data as the filter's 16 words (the inverse of
@@ -102,7 +48,7 @@ func dataWords(d vm.SeccompData) [16]uint32 {
 func randCalls(r *rand.Rand, p *policy.Policy, a *arch.Arch, n int) []vm.SeccompData {
 	var out []vm.SeccompData
 	for len(out) < n {
-		name := randNames[r.IntN(len(randNames))]
+		name := progen.Names[r.IntN(len(progen.Names))]
 		d := vm.SeccompData{Arch: a.Audit}
 		nr, ok := a.SyscallNumber(name)
 		if mux, call, isMux := a.Multiplexed(name); isMux && (!ok || r.IntN(2) == 0) {
@@ -116,7 +62,7 @@ func randCalls(r *rand.Rand, p *policy.Policy, a *arch.Arch, n int) []vm.Seccomp
 			if k == 0 && d.Args[0] != 0 && r.IntN(2) == 0 {
 				continue
 			}
-			v := randVals[r.IntN(len(randVals))]
+			v := progen.BoundaryValues[r.IntN(len(progen.BoundaryValues))]
 			if r.IntN(5) == 0 {
 				v = r.Uint64()
 			}
