@@ -70,16 +70,8 @@ func MuxCall(mux string, arg0 uint64) int {
 // ("socketcall" or "ipc") on a. It is the inverse of Multiplexed. For ipc,
 // call must already be masked with IPCCallMask.
 func (a *Arch) Demultiplex(mux string, call int) (string, bool) {
-	var m map[string]int
-	switch mux {
-	case Socketcall:
-		m = socketcalls
-	case IPC:
-		m = ipcCalls
-	default:
-		return "", false
-	}
-	if _, has := a.SyscallNumber(mux); !has {
+	m := a.muxTable(mux)
+	if m == nil {
 		return "", false
 	}
 	for n, c := range m {
@@ -90,19 +82,27 @@ func (a *Arch) Demultiplex(mux string, call int) (string, bool) {
 	return "", false
 }
 
-// MultiplexedCalls returns the names of the calls of multiplexer mux on a,
-// sorted by call number, or nil if a has no such multiplexer.
-func (a *Arch) MultiplexedCalls(mux string) []string {
+// muxTable returns the calls of multiplexer mux by name, or nil if mux is
+// not a multiplexer or a has none of that name.
+func (a *Arch) muxTable(mux string) map[string]int {
 	var m map[string]int
 	switch mux {
 	case Socketcall:
 		m = socketcalls
 	case IPC:
 		m = ipcCalls
-	default:
-		return nil
 	}
 	if _, has := a.SyscallNumber(mux); !has {
+		return nil
+	}
+	return m
+}
+
+// MultiplexedCalls returns the names of the calls of multiplexer mux on a,
+// sorted by call number, or nil if a has no such multiplexer.
+func (a *Arch) MultiplexedCalls(mux string) []string {
+	m := a.muxTable(mux)
+	if m == nil {
 		return nil
 	}
 	byCall := map[int]string{}

@@ -297,17 +297,6 @@ func (w *pathWalk) feasible(c constraint) bool {
 		return w.greedy(c) || w.exact(c)
 	}
 	lo, hi := uint64(0), uint64(fullMask)
-	bound := func(d constraint) {
-		k := uint64(d.C)
-		switch d.Op {
-		case opEQ:
-			lo, hi = max(lo, k), min(hi, k)
-		case opGT:
-			lo = max(lo, k+1)
-		case opLE:
-			hi = min(hi, k)
-		}
-	}
 	for _, d := range w.cs {
 		if d.Word != c.Word {
 			continue
@@ -315,9 +304,9 @@ func (w *pathWalk) feasible(c constraint) bool {
 		if d.Mask != fullMask {
 			return w.greedy(c) || w.exact(c)
 		}
-		bound(d)
+		lo, hi = d.bound(lo, hi)
 	}
-	bound(c)
+	lo, hi = c.bound(lo, hi)
 	if lo > hi {
 		return false
 	}
@@ -915,20 +904,28 @@ func (l *linter) x32Walk() {
 		if ret.Kind != symConst || !letsRun(ret.C) || l.done[key] || testsX32(w.tests) {
 			return
 		}
-		words, ok := solvePath(w.cs)
-		if !ok {
-			return
-		}
-		d := wordsToData(words)
-		r, path := l.run(d, 0)
+		d, r, ok := l.witness(w, retPC, ret)
 		nr := uint32(d.Nr)
-		if r != ret.C || path[len(path)-1] != retPC || nr&arch.X32SyscallBit == 0 || nr == nrNone {
+		if !ok || nr&arch.X32SyscallBit == 0 || nr == nrNone {
 			return
 		}
 		l.done[key] = true
 		l.add(retPC, LintX32, fmt.Sprintf("%s (nr %#x) gets %s", callDesc(d), nr, action.String(r)), Witness{d, r})
 	}
 	l.walk(w)
+}
+
+// witness solves the constraints of w's current path, which ends at the
+// return at retPC with value ret, and runs the solution in the VM: ok
+// says the input does reach that return with that value.
+func (l *linter) witness(w *pathWalk, retPC int, ret symVal) (d vm.SeccompData, r uint32, ok bool) {
+	words, ok := solvePath(w.cs)
+	if !ok {
+		return d, 0, false
+	}
+	d = wordsToData(words)
+	r, path := l.run(d, 0)
+	return d, r, r == ret.C && path[len(path)-1] == retPC
 }
 
 // letsRun reports whether an action lets the syscall run (or hands the
@@ -941,9 +938,10 @@ func letsRun(ret uint32) bool {
 	return false
 }
 
-// testsX32 reports whether a path's tests of nr (those the filter made, not
-// the ones the x32 walk starts from) single out x32 numbers on purpose: a test of bit
-// 30, a bound at or above it, or a comparison with an x32 number.
+// testsX32 reports whether a path's tests of nr (those the filter made,
+// not the ones the x32 walk starts from) single out x32 numbers on
+// purpose: a test of bit 30, a bound at or above it, or a comparison with
+// an x32 number.
 func testsX32(cs conj) bool {
 	for _, c := range cs {
 		if c.Word != 0 {
@@ -1005,13 +1003,8 @@ func (l *linter) exemptWalks() {
 				if found || ret.Kind != symConst || ret.C&action.ActionFull == action.Allow {
 					return
 				}
-				words, ok := solvePath(w.cs)
+				d, r, ok := l.witness(w, retPC, ret)
 				if !ok {
-					return
-				}
-				d := wordsToData(words)
-				r, path := l.run(d, 0)
-				if r != ret.C || path[len(path)-1] != retPC {
 					return
 				}
 				// A filter that gives the call what it gives numbers no

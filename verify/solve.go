@@ -177,19 +177,27 @@ func interval(cs []constraint, w int, ne []uint64) (lo, hi uint64, _ []uint64, f
 		if c.Mask != 0xffffffff {
 			return 0, 0, ne, false
 		}
-		k := uint64(c.C)
-		switch c.Op {
-		case opEQ:
-			lo, hi = max(lo, k), min(hi, k)
-		case opGT:
-			lo = max(lo, k+1)
-		case opLE:
-			hi = min(hi, k)
-		case opNE:
-			ne = append(ne, k)
+		if c.Op == opNE {
+			ne = append(ne, uint64(c.C))
 		}
+		lo, hi = c.bound(lo, hi)
 	}
 	return lo, hi, ne, true
+}
+
+// bound narrows the interval [lo, hi] of an unmasked word to the values
+// that meet c; != constraints leave it as it is.
+func (c constraint) bound(lo, hi uint64) (uint64, uint64) {
+	k := uint64(c.C)
+	switch c.Op {
+	case opEQ:
+		return max(lo, k), min(hi, k)
+	case opGT:
+		return max(lo, k+1), hi
+	case opLE:
+		return lo, min(hi, k)
+	}
+	return lo, hi
 }
 
 // smallest is the least value of [lo, hi] not in ne (which it sorts).

@@ -10,58 +10,50 @@ import (
 // classicOK lists the opcodes bpf_check_classic accepts
 // (net/core/filter.c, chk_code_allowed). Every other code, including
 // anything above 0xff, is rejected.
-var classicOK = func() [256]bool {
-	var t [256]bool
-	for _, op := range []opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.MOD, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH} {
-		t[opcode.ALU|op|opcode.K] = true
-		t[opcode.ALU|op|opcode.X] = true
-	}
-	t[opcode.ALU|opcode.NEG] = true
-	for _, c := range []opcode.Op{
-		opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.H | opcode.ABS, opcode.LD | opcode.B | opcode.ABS,
-		opcode.LD | opcode.W | opcode.LEN,
-		opcode.LD | opcode.W | opcode.IND, opcode.LD | opcode.H | opcode.IND, opcode.LD | opcode.B | opcode.IND,
-		opcode.LD | opcode.IMM, opcode.LD | opcode.MEM,
-		opcode.LDX | opcode.W | opcode.LEN, opcode.LDX | opcode.B | opcode.MSH, opcode.LDX | opcode.IMM, opcode.LDX | opcode.MEM,
-		opcode.ST, opcode.STX,
-		opcode.MISC | opcode.TAX, opcode.MISC | opcode.TXA,
-		opcode.RET | opcode.K, opcode.RET | opcode.A,
-		opcode.JMP | opcode.JA,
-	} {
-		t[c] = true
-	}
-	for _, op := range []opcode.Op{opcode.JEQ, opcode.JGT, opcode.JGE, opcode.JSET} {
-		t[opcode.JMP|op|opcode.K] = true
-		t[opcode.JMP|op|opcode.X] = true
-	}
-	return t
-}()
+var classicOK = opTable(
+	[]opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.MOD, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH},
+	opcode.LD|opcode.W|opcode.ABS, opcode.LD|opcode.H|opcode.ABS, opcode.LD|opcode.B|opcode.ABS,
+	opcode.LD|opcode.W|opcode.LEN,
+	opcode.LD|opcode.W|opcode.IND, opcode.LD|opcode.H|opcode.IND, opcode.LD|opcode.B|opcode.IND,
+	opcode.LD|opcode.IMM, opcode.LD|opcode.MEM,
+	opcode.LDX|opcode.W|opcode.LEN, opcode.LDX|opcode.B|opcode.MSH, opcode.LDX|opcode.IMM, opcode.LDX|opcode.MEM,
+	opcode.ST, opcode.STX,
+	opcode.MISC|opcode.TAX, opcode.MISC|opcode.TXA,
+	opcode.RET|opcode.K, opcode.RET|opcode.A,
+	opcode.JMP|opcode.JA,
+)
 
 // seccompOK lists what seccomp_check_filter (kernel/seccomp.c) lets
 // through after bpf_check_classic: no packet loads but the aligned 32-bit
 // absolute ones, no MOD, no MSH.
-var seccompOK = func() [256]bool {
+var seccompOK = opTable(
+	[]opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH},
+	opcode.LD|opcode.W|opcode.ABS, opcode.LD|opcode.W|opcode.LEN, opcode.LDX|opcode.W|opcode.LEN,
+	opcode.RET|opcode.K, opcode.RET|opcode.A,
+	opcode.LD|opcode.IMM, opcode.LDX|opcode.IMM, opcode.MISC|opcode.TAX, opcode.MISC|opcode.TXA,
+	opcode.LD|opcode.MEM, opcode.LDX|opcode.MEM, opcode.ST, opcode.STX,
+	opcode.JMP|opcode.JA,
+)
+
+// opTable marks the opcodes of a check: the ALU ops alu with K and X, NEG,
+// every conditional jump with K and X (both checks take all four), and
+// the other opcodes listed.
+func opTable(alu []opcode.Op, others ...opcode.Op) [256]bool {
 	var t [256]bool
-	for _, op := range []opcode.Op{opcode.ADD, opcode.SUB, opcode.MUL, opcode.DIV, opcode.AND, opcode.OR, opcode.XOR, opcode.LSH, opcode.RSH} {
+	for _, op := range alu {
 		t[opcode.ALU|op|opcode.K] = true
 		t[opcode.ALU|op|opcode.X] = true
 	}
 	t[opcode.ALU|opcode.NEG] = true
-	for _, c := range []opcode.Op{
-		opcode.LD | opcode.W | opcode.ABS, opcode.LD | opcode.W | opcode.LEN, opcode.LDX | opcode.W | opcode.LEN,
-		opcode.RET | opcode.K, opcode.RET | opcode.A,
-		opcode.LD | opcode.IMM, opcode.LDX | opcode.IMM, opcode.MISC | opcode.TAX, opcode.MISC | opcode.TXA,
-		opcode.LD | opcode.MEM, opcode.LDX | opcode.MEM, opcode.ST, opcode.STX,
-		opcode.JMP | opcode.JA,
-	} {
-		t[c] = true
-	}
 	for _, op := range []opcode.Op{opcode.JEQ, opcode.JGT, opcode.JGE, opcode.JSET} {
 		t[opcode.JMP|op|opcode.K] = true
 		t[opcode.JMP|op|opcode.X] = true
 	}
+	for _, c := range others {
+		t[c] = true
+	}
 	return t
-}()
+}
 
 // Stable codes of the kernel's reasons to reject a program (Error.Code).
 const (
