@@ -43,15 +43,11 @@ func TestX32ArgumentsAre64Bit(t *testing.T) {
 	}
 	p.X32LowWord = false
 	testenv.Kernel(t, true)
-	run, err := kernel.SeccompBatch([]kernel.SeccompJob{{Prog: prog, Inputs: ins}})
+	rets, err := kernel.Seccomp(prog, ins)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := run.Results[0]
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	for i, got := range res.Rets {
+	for i, got := range rets {
 		if uint32(cases[i].want) != got {
 			t.Errorf("kernel: lseek on x32 with offset %#x: %#08x, want %v", cases[i].off, got, cases[i].want)
 		}

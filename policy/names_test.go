@@ -11,15 +11,6 @@ import (
 	"github.com/cbpfkit/cbpf/verify"
 )
 
-func lookupArch(t *testing.T, name string) *arch.Arch {
-	t.Helper()
-	a, err := arch.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // TestConstNameKnown: values whose names the uapi headers fix, among them
 // the ones the prefix rule got wrong on Chromium's renderer filter.
 func TestConstNameKnown(t *testing.T) {
@@ -126,7 +117,7 @@ func TestConstNameKnown(t *testing.T) {
 		{"x86", "clock_gettime64", 0, 11, "CLOCK_TAI"},
 		{"x86_64", "read", 0, 1, ""},
 	} {
-		got, ok := ConstName(lookupArch(t, c.arch), c.syscall, c.arg, c.v)
+		got, ok := ConstName(mustArch(t, c.arch), c.syscall, c.arg, c.v)
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("%s %s arg%d %#x: %q, %v; want %q", c.arch, c.syscall, c.arg, c.v, got, ok, c.want)
 		}
@@ -325,7 +316,7 @@ func TestExplainChromiumNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := lookupArch(t, "x86_64")
+	a := mustArch(t, "x86_64")
 	ex, err := verify.ExplainWith(f.Prog, a, verify.ExplainOptions{
 		Name: func(syscall string, arg int, v uint64) (string, bool) { return ConstName(a, syscall, arg, v) },
 	})

@@ -11,17 +11,8 @@ import (
 	"github.com/cbpfkit/cbpf/vm"
 )
 
-// Issue 9, "False statements": explain on filters that compute on nr,
-// arch and arguments, "ret a", and syscalls the kernel never filters.
-
-func lookupArch(t *testing.T, name string) *arch.Arch {
-	t.Helper()
-	a, err := arch.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+// Explain on filters that compute on nr, arch and arguments, "ret a",
+// and syscalls the kernel never filters.
 
 func decision(t *testing.T, ex *Explanation, name string) Decision {
 	t.Helper()
@@ -61,7 +52,7 @@ func agreesWithVM(t *testing.T, prog []bpf.RawInstruction, a *arch.Arch, ex *Exp
 }
 
 func TestExplainIssue9(t *testing.T) {
-	x86 := lookupArch(t, "x86_64")
+	x86 := archNamed(t, "x86_64")
 	errno := func(n uint32) bpf.RawInstruction { return retK(0x50000 | n) }
 	const allow = 0x7fff0000
 	tests := []struct {
@@ -269,7 +260,7 @@ func TestExplainIssue9(t *testing.T) {
 // The masked pin above returns 0x200 for a call that passes the test: a
 // value computed from the pinned bits, not the constant tested.
 func TestExplainMaskedPinValue(t *testing.T) {
-	x86 := lookupArch(t, "x86_64")
+	x86 := archNamed(t, "x86_64")
 	prog := []bpf.RawInstruction{
 		ins(0x20, 0, 0, 16), ins(0x54, 0, 0, 0xff00), ins(0x15, 0, 3, 0x1200),
 		ins(0x20, 0, 0, 16), ins(0x54, 0, 0, 0x0f00), ins(0x16, 0, 0, 0),
@@ -287,7 +278,7 @@ func TestExplainMaskedPinValue(t *testing.T) {
 
 func TestExplainExempt(t *testing.T) {
 	prog := []bpf.RawInstruction{ins(0x20, 0, 0, 0), ins(0x15, 0, 1, 335), retK(0x50001), retK(0x7fff0000)}
-	x86 := lookupArch(t, "x86_64")
+	x86 := archNamed(t, "x86_64")
 	ex, err := Explain(prog, x86)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +307,7 @@ func TestExplainExempt(t *testing.T) {
 	}
 	// Not on other arches: x32's and i386's numbers are other calls.
 	for _, name := range []string{"x32", "x86", "aarch64"} {
-		ex, err := Explain(prog, lookupArch(t, name))
+		ex, err := Explain(prog, archNamed(t, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -332,7 +323,7 @@ func TestExplainExempt(t *testing.T) {
 // arguments end in partial lines within the explanation's budget, and a
 // value computed by thousands of instructions is written by its pc.
 func TestExplainBudget(t *testing.T) {
-	x86 := lookupArch(t, "x86_64")
+	x86 := archNamed(t, "x86_64")
 	var p []bpf.RawInstruction
 	for i := 0; i < 24; i++ {
 		p = append(p, ins(0x20, 0, 0, uint32(16+8*(i%6))), ins(0x04, 0, 0, uint32(i+1)), ins(0x45, 0, 1, 1<<(i%31)), ins(0, 0, 0, 0), ins(0, 0, 0, 0))
@@ -408,7 +399,7 @@ func TestExplainLongChain(t *testing.T) {
 	if ds := KernelCheck(prog, Seccomp); len(ds) > 0 {
 		t.Fatal(ds)
 	}
-	ex, err := Explain(prog, lookupArch(t, "x86_64"))
+	ex, err := Explain(prog, archNamed(t, "x86_64"))
 	if err != nil {
 		t.Fatal(err)
 	}
