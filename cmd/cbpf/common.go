@@ -89,6 +89,9 @@ func (f *flags) parse(args []string) error {
 		rest = rest[1:]
 	}
 	f.positional = pos
+	if f.args == "" && len(pos) > 0 {
+		return f.usageError("takes no arguments, got %q", pos[0])
+	}
 	return nil
 }
 

@@ -40,6 +40,9 @@ func TestHelp(t *testing.T) {
 	if o, _, code := cli(t, "", "version"); code != exitOK || !strings.HasPrefix(o, "cbpf ") {
 		t.Errorf("version: exit %d, stdout %q", code, o)
 	}
+	if _, e, code := cli(t, "", "version", "x"); code != exitUsage || !strings.Contains(e, `takes no arguments, got "x"`) {
+		t.Errorf("version x: exit %d, stderr %q", code, e)
+	}
 }
 
 // TestCommandHelp: every command's -h, and "cbpf help NAME", exits 0 and
