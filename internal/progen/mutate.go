@@ -90,17 +90,17 @@ func Invalid(r *rand.Rand, prog []bpf.RawInstruction, m Mutation) []bpf.RawInstr
 	case NoFinalReturn:
 		return append(p, bpf.RawInstruction{Op: misc | tax})
 	case ShiftTooFar:
-		op := uint16(g(r, opLsh, opRsh))
+		op := g(r, opLsh, opRsh)
 		return front(bpf.RawInstruction{Op: alu | op | srcK, K: 32 + uint32(r.IntN(100))})
 	case UnknownOpcode:
 		bad := []uint16{0xff, alu | 0xb0, alu | 0xc0, alu | 0xf0, jmp | 0x50, jmp | 0x60, ld | 0xe0, ld | 0x18 | modeAbs, ldx | modeAbs, st | 0x08, 0x0f}
 		return front(bpf.RawInstruction{Op: bad[r.IntN(len(bad))]})
 	case RetX:
-		return append(p, bpf.RawInstruction{Op: ret | 0x08})
+		return append(p, bpf.RawInstruction{Op: ret | srcX})
 	case ScratchIndex:
-		return front(bpf.RawInstruction{Op: uint16(g(r, st, stx)), K: 16 + uint32(r.IntN(1000))})
+		return front(bpf.RawInstruction{Op: g(r, st, stx), K: 16 + uint32(r.IntN(1000))})
 	case SeccompByteLoad:
-		return front(bpf.RawInstruction{Op: ld | uint16(g(r, sizeB, sizeH)) | modeAbs, K: uint32(4 * r.IntN(16))})
+		return front(bpf.RawInstruction{Op: ld | g(r, sizeB, sizeH) | modeAbs, K: uint32(4 * r.IntN(16))})
 	case SeccompMisalign:
 		return front(bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: uint32(4*r.IntN(15) + 1 + r.IntN(3))})
 	case SeccompPastEnd:
@@ -118,7 +118,7 @@ func Invalid(r *rand.Rand, prog []bpf.RawInstruction, m Mutation) []bpf.RawInstr
 	panic("progen: unknown mutation " + string(m))
 }
 
-func g(r *rand.Rand, a, b uint32) uint32 {
+func g[T any](r *rand.Rand, a, b T) T {
 	if r.IntN(2) == 0 {
 		return a
 	}

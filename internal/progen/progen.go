@@ -3,6 +3,7 @@ package progen
 import (
 	"math/rand/v2"
 
+	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
 
@@ -14,26 +15,31 @@ const (
 	Packet              // a socket filter reading a frame
 )
 
-// Opcode parts (linux/filter.h).
+// Opcode parts, from the opcode package, as the uint16 of
+// bpf.RawInstruction.Op so the generators can combine them freely.
 const (
-	ld, ldx, st, stx, alu, jmp, ret, misc = 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07
+	ld, ldx, st, stx = uint16(opcode.LD), uint16(opcode.LDX), uint16(opcode.ST), uint16(opcode.STX)
+	alu, jmp, ret    = uint16(opcode.ALU), uint16(opcode.JMP), uint16(opcode.RET)
+	misc             = uint16(opcode.MISC)
 
-	sizeW, sizeH, sizeB = 0x00, 0x08, 0x10
-	modeImm, modeAbs    = 0x00, 0x20
-	modeInd, modeMem    = 0x40, 0x60
-	modeLen, modeMsh    = 0x80, 0xa0
+	sizeW, sizeH, sizeB = uint16(opcode.W), uint16(opcode.H), uint16(opcode.B)
+	modeImm, modeAbs    = uint16(opcode.IMM), uint16(opcode.ABS)
+	modeInd, modeMem    = uint16(opcode.IND), uint16(opcode.MEM)
+	modeLen, modeMsh    = uint16(opcode.LEN), uint16(opcode.MSH)
 
-	opAdd, opSub, opMul, opDiv, opOr, opAnd = 0x00, 0x10, 0x20, 0x30, 0x40, 0x50
-	opLsh, opRsh, opNeg, opMod, opXor       = 0x60, 0x70, 0x80, 0x90, 0xa0
+	opAdd, opSub, opMul = uint16(opcode.ADD), uint16(opcode.SUB), uint16(opcode.MUL)
+	opDiv, opOr, opAnd  = uint16(opcode.DIV), uint16(opcode.OR), uint16(opcode.AND)
+	opLsh, opRsh, opNeg = uint16(opcode.LSH), uint16(opcode.RSH), uint16(opcode.NEG)
+	opMod, opXor        = uint16(opcode.MOD), uint16(opcode.XOR)
 
-	srcK, srcX = 0x00, 0x08
+	srcK, srcX = uint16(opcode.K), uint16(opcode.X)
 
-	jA, jEq, jGt, jGe, jSet = 0x00, 0x10, 0x20, 0x30, 0x40
+	jA, jEq, jGt, jGe, jSet = uint16(opcode.JA), uint16(opcode.JEQ), uint16(opcode.JGT), uint16(opcode.JGE), uint16(opcode.JSET)
 
-	retK, retA = 0x00, 0x10
-	tax, txa   = 0x00, 0x80
+	retK, retA = uint16(opcode.K), uint16(opcode.A)
+	tax, txa   = uint16(opcode.TAX), uint16(opcode.TXA)
 
-	ancOff = 0xfffff000 // SKF_AD_OFF
+	ancOff = opcode.SkfAdOff
 )
 
 // Ancillary loads whose values are fixed for a frame on lo (not random,
@@ -105,6 +111,9 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func (g *gen) pick(xs []uint32) uint32 { return xs[g.r.IntN(len(xs))] }
 
+// pickOp is pick for opcode parts.
+func (g *gen) pickOp(xs ...uint16) uint16 { return xs[g.r.IntN(len(xs))] }
+
 // konst returns an interesting 32-bit constant.
 func (g *gen) konst() uint32 {
 	switch g.r.IntN(10) {
@@ -148,11 +157,11 @@ func (g *gen) next(pc int) bpf.RawInstruction {
 	case x < 72 && pc+2 < g.n:
 		return g.jump(pc)
 	case x < 80:
-		return bpf.RawInstruction{Op: misc | uint16(g.pick([]uint32{tax, txa}))}
+		return bpf.RawInstruction{Op: misc | g.pickOp(tax, txa)}
 	case x < 90:
 		k := uint32(g.r.IntN(16))
 		g.memvalid |= 1 << k
-		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{st, stx})), K: k}
+		return bpf.RawInstruction{Op: g.pickOp(st, stx), K: k}
 	default:
 		var ok []uint32
 		for k := uint32(0); k < 16; k++ {
@@ -163,7 +172,7 @@ func (g *gen) next(pc int) bpf.RawInstruction {
 		if len(ok) == 0 {
 			return g.load()
 		}
-		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeMem, K: g.pick(ok)}
+		return bpf.RawInstruction{Op: g.pickOp(ld, ldx) | modeMem, K: g.pick(ok)}
 	}
 }
 
@@ -199,12 +208,12 @@ func (g *gen) load() bpf.RawInstruction {
 			}
 			return bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: k}
 		case x < 8:
-			return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeLen}
+			return bpf.RawInstruction{Op: g.pickOp(ld, ldx) | modeLen}
 		default:
-			return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeImm, K: g.konst()}
+			return bpf.RawInstruction{Op: g.pickOp(ld, ldx) | modeImm, K: g.konst()}
 		}
 	}
-	size := uint16(g.pick([]uint32{sizeW, sizeH, sizeB}))
+	size := g.pickOp(sizeW, sizeH, sizeB)
 	off := func() uint32 {
 		if g.chance(0.7) {
 			return uint32(g.r.IntN(40))
@@ -223,7 +232,7 @@ func (g *gen) load() bpf.RawInstruction {
 	case x < 13:
 		return bpf.RawInstruction{Op: ldx | sizeB | modeMsh, K: off()}
 	case x < 15:
-		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeLen}
+		return bpf.RawInstruction{Op: g.pickOp(ld, ldx) | modeLen}
 	case x < 17:
 		return bpf.RawInstruction{Op: ld | sizeW | modeAbs, K: ancOff + g.pick(ancillary)}
 	case x < 18:
@@ -232,16 +241,16 @@ func (g *gen) load() bpf.RawInstruction {
 		base := g.pick([]uint32{0xfff00000, 0xffe00000})
 		return bpf.RawInstruction{Op: ld | size | modeAbs, K: base + uint32(g.r.IntN(60))}
 	default:
-		return bpf.RawInstruction{Op: uint16(g.pick([]uint32{ld, ldx})) | modeImm, K: g.konst()}
+		return bpf.RawInstruction{Op: g.pickOp(ld, ldx) | modeImm, K: g.konst()}
 	}
 }
 
 func (g *gen) aluOp() bpf.RawInstruction {
-	ops := []uint32{opAdd, opSub, opMul, opDiv, opOr, opAnd, opLsh, opRsh, opNeg, opXor, opLsh, opRsh, opDiv}
+	ops := []uint16{opAdd, opSub, opMul, opDiv, opOr, opAnd, opLsh, opRsh, opNeg, opXor, opLsh, opRsh, opDiv}
 	if g.mode == Packet {
 		ops = append(ops, opMod, opMod)
 	}
-	op := uint16(g.pick(ops))
+	op := g.pickOp(ops...)
 	if op == opNeg {
 		return bpf.RawInstruction{Op: alu | opNeg}
 	}
@@ -278,7 +287,7 @@ func (g *gen) jump(pc int) bpf.RawInstruction {
 		in = bpf.RawInstruction{Op: jmp | jA, K: uint32(off(1 << 20))}
 		g.masks[pc+1+int(in.K)] &= g.memvalid
 	} else {
-		cond := uint16(g.pick([]uint32{jEq, jEq, jGt, jGe, jSet}))
+		cond := g.pickOp(jEq, jEq, jGt, jGe, jSet)
 		in = bpf.RawInstruction{Op: jmp | cond, Jt: uint8(off(255)), Jf: uint8(off(255))}
 		if g.chance(0.2) {
 			in.Op |= srcX
