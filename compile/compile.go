@@ -52,6 +52,9 @@ func Compile(p *policy.Policy, o Options) ([]bpf.RawInstruction, error) {
 	if errs := p.Errors(); len(errs) > 0 {
 		return nil, fmt.Errorf("compile: %s", errs[0])
 	}
+	// Path rules are decided by a supervisor: the filter sends those
+	// syscalls' calls to it, and decides everything else itself.
+	p = p.ForFilter()
 	// An Expr type argGen does not know would compile to "always".
 	for i, r := range p.Rules {
 		if r.When == nil {

@@ -72,7 +72,8 @@
 //	optname   = "x32-low-word" | "mux-whole-arg0" .
 //	rule      = syscall { "," syscall } ":" body .
 //	body      = action                        (unconditional)
-//	          | expr [ "=>" action ] .        (action defaults to allow)
+//	          | expr [ "=>" action ]          (action defaults to allow)
+//	          | "path" "in" "{" string { "," string } "}" [ "=>" action ] .
 //	expr      = and { "||" and } .
 //	and       = unary { "&&" unary } .
 //	unary     = "!" unary | "(" expr ")" | "true" | "false" | compare .
@@ -86,6 +87,17 @@
 //	action    = "allow" | "log" | "kill_process" | "kill_thread" | "kill"
 //	          | "user_notif" | "notify" | "errno" "(" value ")"
 //	          | "trap" [ "(" value ")" ] | "trace" [ "(" value ")" ] .
+//
+// A string is written as in Go ("/etc/hosts", with \" and \\ escapes); a #
+// inside one is not a comment.
+//
+// Path rules, "openat: path in {"/etc/safe.conf", "/usr/share/zoneinfo/**"}",
+// decide on the file a call opens, which no filter can see: the filter
+// sends those syscalls' calls to a supervisor that resolves the path,
+// decides, opens the file itself and hands the caller the descriptor
+// (cbpf exec runs one). They apply to open, openat, openat2 and creat;
+// see paths.go ("Path rules") for the patterns and what a supervisor can
+// carry out.
 //
 // Expressions nest at most MaxNesting levels ('!', parentheses, and the
 // && and || they make), so that no input can exhaust the stack of the

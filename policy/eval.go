@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"slices"
+
 	"github.com/cbpfkit/cbpf/arch"
 )
 
@@ -10,6 +12,12 @@ type Call struct {
 	Nr   int32
 	IP   uint64
 	Args [6]uint64
+	// Path is the resolved path the call opens, when PathKnown: what a
+	// supervisor decides path rules on. Eval of a call of a syscall with
+	// path rules whose path is not known is USER_NOTIF, what the filter
+	// returns (Policy.ForFilter).
+	Path      string
+	PathKnown bool
 }
 
 // Eval returns the action p takes for call c. It is the reference
@@ -64,11 +72,16 @@ func Eval(p *Policy, c Call) Action {
 	default:
 		demuxed, _ = a.Demultiplex(name, arch.MuxCall(name, args[0]))
 	}
+	if !c.PathKnown && slices.ContainsFunc(p.Rules, func(r Rule) bool { return r.Paths != nil && r.Syscall == name }) {
+		return UserNotif
+	}
 	matched := false
 	var best Action
 	for _, r := range p.Rules {
 		hit := false
 		switch {
+		case r.Syscall == name && r.Paths != nil:
+			hit = matchesAny(r.Paths, c.Path)
 		case r.Syscall == name:
 			hit = r.When == nil || p.Lower(a, name, r.When).Eval(&args)
 		case demuxed != "" && r.Syscall == demuxed:

@@ -17,7 +17,8 @@ const (
 	tEOL    tokKind = iota // end of the line (or a comment)
 	tIdent                 // read, arg0, O_RDONLY, bad-arch
 	tNumber                // 42, 0x2a, 0o52, 052, 0b101010 (checked by the parser)
-	tPunct                 // && || == != <= >= => & | ! < > ( ) , : [ ] -
+	tPunct                 // && || == != <= >= => & | ! < > ( ) , : [ ] - { }
+	tString                // "/etc/passwd" (Go syntax; the text keeps the quotes)
 	tError                 // a character that cannot start a token (lexer.msg says which)
 )
 
@@ -35,6 +36,8 @@ func (t token) String() string {
 		return "an invalid character"
 	case tNumber:
 		return "number " + shorten(t.text)
+	case tString:
+		return "string " + shorten(t.text)
 	}
 	return quote(t.text)
 }
@@ -63,10 +66,26 @@ func quote(s string) string {
 	return shorten(fmt.Sprintf("%q", s))
 }
 
-// stripComment returns line up to its # comment.
+// stripComment returns line up to its # comment (a # inside a string is
+// not one).
 func stripComment(line string) string {
-	if i := strings.IndexByte(line, '#'); i >= 0 {
+	i := strings.IndexByte(line, '#')
+	switch {
+	case i < 0:
+		return line
+	case strings.IndexByte(line[:i], '"') < 0:
 		return line[:i]
+	}
+	in := false
+	for j := 0; j < len(line); j++ {
+		switch c := line[j]; {
+		case in && c == '\\':
+			j++
+		case c == '"':
+			in = !in
+		case !in && c == '#':
+			return line[:j]
+		}
 	}
 	return line
 }
@@ -129,9 +148,20 @@ func (l *lexer) next() token {
 		}
 	}
 	switch c {
-	case '&', '|', '!', '<', '>', '(', ')', ',', ':', '[', ']', '-':
+	case '&', '|', '!', '<', '>', '(', ')', ',', ':', '[', ']', '-', '{', '}':
 		l.i = i + 1
 		return token{tPunct, line[i : i+1], start + 1}
+	case '"':
+		for j := i + 1; j < len(line); j++ {
+			switch line[j] {
+			case '\\':
+				j++
+			case '"':
+				l.i = j + 1
+				return token{tString, line[i : j+1], start + 1}
+			}
+		}
+		l.msg = "unterminated string: a string ends with \" on the same line"
 	case '=':
 		l.msg = "unexpected '=': compare with '==', or write '=>' before an action"
 	default:

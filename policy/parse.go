@@ -329,9 +329,9 @@ func (ps *textParser) parse(src []byte) error {
 		ps.p.Rules = slices.Clone(rs) // rules were dropped: give back the room
 	}
 	ps.checkMux()
-	ps.checkStructArgs() // argnames.go
-	ps.checkArg32()      // arg32note.go
-	return nil
+	ps.checkStructArgs()                     // argnames.go
+	ps.checkArg32()                          // arg32note.go
+	return ps.checkPathRules(ps.seenDefault) // paths.go
 }
 
 // checkMux warns where rules on calls that a target also offers through
@@ -682,6 +682,8 @@ func (ps *textParser) rule() error {
 	switch t := ps.peek(); {
 	case t.kind == tEOL:
 		return ps.errTok(t, "expected an action or a predicate after ':'")
+	case ps.is("path") && ps.isAt(1, "in"):
+		return ps.pathRule(calls) // paths.go
 	case ps.bodyIsAction(calls):
 		if err := ps.action(&act); err != nil {
 			return err

@@ -54,6 +54,11 @@ type Rule struct {
 	Syscall string
 	When    Expr // nil: always
 	Action  Action
+	// Paths, when not nil, makes this a path rule: it applies to the calls
+	// whose resolved path matches one of these patterns, which a
+	// supervisor decides, never the filter (see "Path rules" in paths.go:
+	// ForFilter, MatchPath). When is then nil.
+	Paths []string
 	// Pos is where the rule came from ("file:line:col", a JSON path), for
 	// messages; it may be empty.
 	Pos string
@@ -61,6 +66,10 @@ type Rule struct {
 
 func (r Rule) String() string {
 	var b strings.Builder
+	if r.Paths != nil {
+		writePathRule(&b, r)
+		return b.String()
+	}
 	writeRule(&b, []string{r.Syscall}, r.When, r.Action)
 	return b.String()
 }
@@ -182,6 +191,12 @@ func (p *Policy) write(b textWriter) {
 	var in map[string]bool // names, once there are many
 	for i := 0; i < len(p.Rules); {
 		r := p.Rules[i]
+		if r.Paths != nil {
+			writePathRule(b, r)
+			b.WriteByte('\n')
+			i++
+			continue
+		}
 		names = append(names[:0], r.Syscall)
 		in = nil
 		j := i + 1
@@ -370,6 +385,7 @@ func (p *Policy) validate(warnings bool) []Problem {
 			bad("", false, "%s: errno %d is above %d; the kernel would return %d", a.what, a.act.Data(), MaxErrno, MaxErrno)
 		}
 	}
+	p.checkPaths(bad) // paths.go
 	known, _ := syscallNames()
 	checked := map[exprKey]bool{} // predicates shared by several rules are checked once
 	lacks := map[string]string{}  // lackingMsg by syscall name

@@ -151,7 +151,7 @@ func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
 			most = max(most, n)
 		}
 		allowed, cached := 0, 0
-		unconditional := unconditionalAllows(p, a)
+		unconditional := unconditionalAllows(p.ForFilter(), a)
 		for _, sc := range scs {
 			if unconditional[sc.Name] {
 				allowed++

@@ -1,0 +1,194 @@
+package policy
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestMatchPath(t *testing.T) {
+	for _, c := range []struct {
+		pat, path string
+		want      bool
+	}{
+		{"/etc/safe.conf", "/etc/safe.conf", true},
+		{"/etc/safe.conf", "/etc/safe.conf2", false},
+		{"/etc/safe.conf", "/etc", false},
+		{"/etc", "/etc/safe.conf", false},
+		{"/usr/share/zoneinfo/**", "/usr/share/zoneinfo", true},
+		{"/usr/share/zoneinfo/**", "/usr/share/zoneinfo/Europe/Paris", true},
+		{"/usr/share/zoneinfo/**", "/usr/share/zoneinfo2/UTC", false},
+		{"/usr/share/zoneinfo/**", "/usr/share", false},
+		{"/var/log/*.log", "/var/log/syslog.log", true},
+		{"/var/log/*.log", "/var/log/a/b.log", false},
+		{"/var/log/*.log", "/var/log/.log", true},
+		{"/var/log/*.log", "/var/log/log", false},
+		{"/a/*/c", "/a/b/c", true},
+		{"/a/*/c", "/a/c", false},
+		{"/a/**/c", "/a/c", true},
+		{"/a/**/c", "/a/x/y/c", true},
+		{"/a/**/c", "/a/x/y/d", false},
+		{"/a/b*c*d", "/a/bxcyd", true},
+		{"/a/b*c*d", "/a/bcd", true},
+		{"/a/b*c*d", "/a/bdc", false},
+		{"/a/*a", "/a/a", true}, // the suffix does not overlap the prefix
+		{"/a/ab*ba", "/a/aba", false},
+		{"/**", "/", true},
+		{"/**", "/anything/at/all", true},
+		{"/", "/", true},
+		{"/", "/etc", false},
+		// Invalid patterns and relative paths match nothing.
+		{"etc/x", "etc/x", false},
+		{"/etc/../etc/x", "/etc/x", false},
+		{"/etc/x", "x", false},
+		{"/etc/x", "", false},
+	} {
+		if got := MatchPath(c.pat, c.path); got != c.want {
+			t.Errorf("MatchPath(%q, %q) = %v, want %v", c.pat, c.path, got, c.want)
+		}
+	}
+}
+
+func TestCheckPathPattern(t *testing.T) {
+	for _, c := range []struct{ pat, err string }{
+		{"/etc/x", ""},
+		{"/", ""},
+		{"/a/**/b/*.c", ""},
+		{"", "empty"},
+		{"etc", "not absolute"},
+		{"/etc/", "ends in /"},
+		{"/etc//x", "empty segment"},
+		{"/etc/./x", `"." segment`},
+		{"/etc/../x", `".." segment`},
+		{"/etc/a**", "whole segment"},
+		{"/a\x00b", "NUL"},
+	} {
+		err := CheckPathPattern(c.pat)
+		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("CheckPathPattern(%q) = %v, want %q", c.pat, err, c.err)
+		}
+	}
+}
+
+const pathPolicy = `default errno(EPERM)
+arch x86_64
+read, write, close, exit_group: allow
+openat, open: path in {"/etc/safe.conf", "/usr/share/zoneinfo/**", "/tmp/a#b"} # a comment
+openat: path in {"/usr/share/zoneinfo/secret"} => errno(EACCES)
+openat: arg2 == 0x40 => kill_process
+`
+
+// TestPathRulesParse: the syntax round-trips through String, keeps a # in
+// a string, and says where a path rule is wrong.
+func TestPathRulesParse(t *testing.T) {
+	p, _, err := ParseText("p.policy", []byte(pathPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []Rule
+	for _, r := range p.Rules {
+		if r.Paths != nil {
+			paths = append(paths, r)
+		}
+	}
+	if len(paths) != 3 || paths[0].Syscall != "openat" || paths[1].Syscall != "open" ||
+		len(paths[0].Paths) != 3 || paths[0].Paths[2] != "/tmp/a#b" || paths[0].Action != Allow ||
+		paths[2].Action != Errno(13) || paths[0].Pos != "p.policy:4:1" {
+		t.Fatalf("path rules %+v", paths)
+	}
+	text := p.String()
+	q, _, err := ParseText("again", []byte(text))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if q.String() != text {
+		t.Errorf("round trip:\n%s\nthen\n%s", text, q.String())
+	}
+	if got := p.PathRuleSyscalls(); len(got) != 2 || got[0] != "openat" || got[1] != "open" {
+		t.Errorf("PathRuleSyscalls = %v", got)
+	}
+
+	for _, c := range []struct{ src, err string }{
+		{`read: path in {"/x"}`, "3:1: read: path rules apply to open, openat, openat2, creat"},
+		{`openat: path in {"x"}`, `3:18: path pattern "x" is not absolute`},
+		{`openat: path in {"/x/../y"}`, `3:18: path pattern "/x/../y" has a ".." segment`},
+		{`openat: path in {"/x}`, "3:18: unterminated string"},
+		{`openat: path in {"/x" "/y"}`, `3:23: expected '}' after the path patterns`},
+		{`openat: path in {}`, "3:18: expected a path pattern in quotes"},
+		{`openat: path in "/x"`, "3:17: expected '{' after 'path in'"},
+		{`openat: path in {"/x"} => trap`, "3:1: openat: TRAP(0) with path rules on openat: a supervisor can only"},
+		{`openat: path in {"/x\q"}`, "3:18: bad string"},
+		{"openat: path in {\"/x\"} && arg0 == 1", "3:24: expected end of line after the path rule"},
+		{"openat: path in {\"/x\"}\nopenat: arg0 == 1 => trace(1)", "4:1: openat: TRACE(1) with path rules"},
+	} {
+		src := "default allow\narch x86_64\n" + c.src + "\n"
+		_, _, err := ParseText("e", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), "e:"+c.err) {
+			t.Errorf("%q: error %v, want %q", c.src, err, c.err)
+		}
+	}
+	if _, _, err := ParseText("e", []byte("default trap\narch x86_64\nopenat: path in {\"/x\"}\n")); err == nil ||
+		!strings.Contains(err.Error(), "e:1:1: default TRAP(0) with path rules") {
+		t.Errorf("default trap with path rules: %v", err)
+	}
+}
+
+// TestPathRulesEval: Eval decides path rules on the call's path as any
+// other rule (the most restrictive match wins, the default when none
+// does); a call whose path is unknown is USER_NOTIF, what ForFilter's
+// policy says for every call.
+func TestPathRulesEval(t *testing.T) {
+	p, _, err := ParseText("p.policy", []byte(pathPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.Arches[0]
+	nr := func(name string) int32 {
+		n, ok := a.SyscallNumber(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		return int32(n)
+	}
+	openat, open, read := nr("openat"), nr("open"), nr("read")
+	for _, c := range []struct {
+		nr   int32
+		arg2 uint64
+		path string
+		want Action
+	}{
+		{openat, 0, "/etc/safe.conf", Allow},
+		{open, 0, "/etc/safe.conf", Allow},
+		{openat, 0, "/etc/passwd", Errno(1)},
+		{openat, 0, "/usr/share/zoneinfo/UTC", Allow},
+		{openat, 0, "/usr/share/zoneinfo/secret", Errno(13)}, // both match: errno wins over allow
+		{open, 0, "/usr/share/zoneinfo/secret", Allow},       // no errno rule on open
+		{openat, 0x40, "/etc/safe.conf", KillProcess},
+		{openat, 0x40, "/elsewhere", KillProcess},
+		{openat, 0, "/tmp/a#b", Allow},
+		{read, 0, "/etc/passwd", Allow}, // a path means nothing to read
+	} {
+		call := Call{Arch: a.Audit, Nr: c.nr, Args: [6]uint64{0, 0, c.arg2}, Path: c.path, PathKnown: true}
+		if got := Eval(p, call); got != c.want {
+			t.Errorf("nr %d %q arg2 %#x: %v, want %v", c.nr, c.path, c.arg2, got, c.want)
+		}
+	}
+	f := p.ForFilter()
+	if f.HasPathRules() || !p.HasPathRules() {
+		t.Fatal("ForFilter kept path rules")
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 2000 {
+		call := Call{Arch: a.Audit, Nr: []int32{openat, open, read, nr("write"), nr("mmap"), 1000}[r.IntN(6)]}
+		for i := range call.Args {
+			call.Args[i] = []uint64{0, 0x40, r.Uint64()}[r.IntN(3)]
+		}
+		got, want := Eval(f, call), Eval(p, call)
+		if got != want {
+			t.Fatalf("%+v: ForFilter %v, Eval with an unknown path %v", call, got, want)
+		}
+		if (call.Nr == openat || call.Nr == open) != (want == UserNotif) {
+			t.Fatalf("%+v: %v", call, want)
+		}
+	}
+}
