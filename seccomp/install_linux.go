@@ -189,6 +189,10 @@ func Install(prog []bpf.RawInstruction, opts Options) (listener *os.File, err er
 	return r.f, r.err
 }
 
+// Effective returns the flags Install passes to seccomp(2) for these
+// options (FlagTSync added, and so on), or why it refuses them.
+func (o Options) Effective() (Flag, error) { return effectiveFlags(o) }
+
 // effectiveFlags adds TSYNC (and TSYNC_ESRCH where the kernel needs it) and
 // refuses the combinations the kernel refuses, with the reason.
 func effectiveFlags(opts Options) (Flag, error) {

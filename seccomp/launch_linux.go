@@ -78,14 +78,14 @@ type Process struct {
 	Listener *os.File
 	Path     string // the command that was executed
 
-	cmd     *exec.Cmd
-	kmsg    *kmsg
-	reply   *os.File
-	execErr chan error // the exec outcome, when Launch did not wait for it
-	writeErr error     // sending the request failed (the child died first)
-	once    sync.Once
-	exit    *Exit
-	err     error
+	cmd      *exec.Cmd
+	kmsg     *kmsg
+	reply    *os.File
+	execErr  chan error // the exec outcome, when Launch did not wait for it
+	writeErr error      // sending the request failed (the child died first)
+	once     sync.Once
+	exit     *Exit
+	err      error
 }
 
 // Launch runs argv (argv[0] is looked up on PATH) with prog installed as
