@@ -9,10 +9,12 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // Exit is how a launched command ended.
@@ -26,6 +28,11 @@ type Exit struct {
 	// Unknown says why the syscall is unknown when Signal is SIGSYS and
 	// there is no Violation.
 	Unknown string
+	// Candidates, when Signal is SIGSYS and there is no Violation, are
+	// the host arch's calls the filter answers with SIGSYS (KILL_*, TRAP)
+	// when their arguments are zero: a guess at the call, with its
+	// limits.
+	Candidates []string
 	// BeforeExec is set when the filter killed the launcher's child
 	// before it executed the command (the audit record names this
 	// binary): the filter denies something the Go runtime or execve
@@ -54,7 +61,16 @@ func (e *Exit) String() string {
 		}
 		return s
 	case e.Signal == unix.SIGSYS:
-		return "killed by SIGSYS; the syscall is unknown: " + e.Unknown
+		s := "killed by SIGSYS; the syscall is unknown: " + e.Unknown
+		switch n := len(e.Candidates); {
+		case n == 1:
+			s += "; probably " + e.Candidates[0] + ", the only call this filter sends SIGSYS for (with zero arguments)"
+		case n > 10:
+			s += "; this filter sends SIGSYS (with zero arguments) for " + strings.Join(e.Candidates[:10], ", ") + fmt.Sprintf(" and %d more", n-10)
+		case n > 0:
+			s += "; this filter sends SIGSYS (with zero arguments) for " + strings.Join(e.Candidates, ", ")
+		}
+		return s
 	case e.Signal != 0:
 		return "killed by signal " + unix.SignalName(e.Signal)
 	}
@@ -261,6 +277,30 @@ func (l *auditLog) find(pid int) (*Violation, error) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// sigsysCandidates lists the host arch's syscalls ("syscall NAME (NR) arch
+// ARCH") for which prog returns an action that sends SIGSYS, with zero
+// arguments, run in the VM.
+func sigsysCandidates(prog []bpf.RawInstruction) []string {
+	a := arch.Host()
+	m, err := vm.New(prog, vm.Seccomp)
+	if a == nil || err != nil {
+		return nil
+	}
+	var out []string
+	for _, sc := range a.Syscalls() {
+		ret := m.RunSeccomp(vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit}).Ret
+		switch ret & action.ActionFull {
+		case action.KillProcess, action.KillThread, action.Trap:
+		default:
+			if action.Known(ret) {
+				continue
+			}
+		}
+		out = append(out, (&Violation{AuditArch: a.Audit, Arch: a, Nr: sc.Number, Name: sc.Name}).String())
+	}
+	return out
 }
 
 // auditSeccomp is AUDIT_SECCOMP, the record type of seccomp actions.

@@ -79,6 +79,7 @@ type Process struct {
 	Path     string // the command that was executed
 
 	cmd      *exec.Cmd
+	prog     []bpf.RawInstruction
 	audit    *auditLog
 	reply    *os.File
 	execErr  chan error // the exec outcome, when Launch did not wait for it
@@ -146,7 +147,7 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 	cmd.Env, cmd.Dir = env, opts.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.ExtraFiles = []*os.File{reqR, childReply}
-	p := &Process{Path: path, cmd: cmd, reply: reply}
+	p := &Process{Path: path, cmd: cmd, reply: reply, prog: prog}
 	p.audit = openAudit() // before the start: records of this run only
 	if err := cmd.Start(); err != nil {
 		p.audit.close()
@@ -238,6 +239,7 @@ func (p *Process) Wait() (*Exit, error) {
 			v, err := p.audit.find(p.Pid)
 			if err != nil {
 				x.Unknown = err.Error()
+				x.Candidates = sigsysCandidates(p.prog)
 			} else {
 				x.Violation = v
 				self, _ := os.Executable()
