@@ -43,6 +43,8 @@ var loaderChildren = map[string]func(){
 	"listener":        childListener,
 	"prctl-fallback":  childPrctlFallback,
 	"too-long":        childTooLong,
+	"probe":           childProbe,
+	"old-kernel":      childOldKernel,
 }
 
 func TestLoaderChild(t *testing.T) {

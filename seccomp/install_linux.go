@@ -390,6 +390,9 @@ func taskSeccomp(path string) (mode, filters string, err error) {
 }
 
 func errnoName(e syscall.Errno) string {
+	if e == unix.EOPNOTSUPP {
+		return "EOPNOTSUPP" // the kernel's name; ErrnoName says ENOTSUP, the same value
+	}
 	if n := unix.ErrnoName(e); n != "" {
 		return n
 	}
