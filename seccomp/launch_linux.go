@@ -69,7 +69,8 @@ type LaunchOptions struct {
 	ReexecArgs []string
 }
 
-// Process is a command launched under a filter.
+// Process is a command launched under a filter. Call Wait, which
+// releases what Launch holds (the reply socket, the audit log).
 type Process struct {
 	Pid int
 	// Listener is the user-notification fd of a filter installed with
