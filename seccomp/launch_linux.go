@@ -176,7 +176,7 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 		return nil, fmt.Errorf("seccomp: launch: reading the child's reply: %w", rerr)
 	case r.Err != "":
 		p.abort()
-		return nil, p.launchError(r)
+		return nil, replyError(path, r)
 	}
 	// Installed, with a listener (only a listener is announced).
 	if fd >= 0 {
@@ -191,23 +191,22 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 		case err != nil:
 			p.execErr <- err
 		default:
-			p.execErr <- p.launchError(r)
+			p.execErr <- replyError(path, r)
 		}
 	}()
 	return p, nil
 }
 
-// launchError turns the child's failure report into an error; the child
-// has exited or is exiting.
-func (p *Process) launchError(r launchReply) error {
-	p.Wait()
+// replyError turns the child's failure report into an error.
+func replyError(path string, r launchReply) error {
 	if r.Stage == "exec" {
-		return fmt.Errorf("seccomp: launch: exec %s: %s", p.Path, r.Err)
+		return fmt.Errorf("seccomp: launch: exec %s: %s", path, r.Err)
 	}
 	return errors.New(r.Err) // Install's own error, already prefixed
 }
 
-// abort kills and reaps the child after a failed launch.
+// abort kills and reaps the child after a failed launch (it is exiting
+// by itself; the kill makes sure).
 func (p *Process) abort() {
 	p.cmd.Process.Kill()
 	p.Wait()

@@ -237,3 +237,28 @@ func TestLaunchListener(t *testing.T) {
 		t.Errorf("mkdir after the listener closed: %v, %v, output %q", x, err, out.String())
 	}
 }
+
+// TestLaunchListenerExecFails: with a listener Launch returns before the
+// exec; Wait reports a failed one.
+func TestLaunchListenerExecFails(t *testing.T) {
+	needKernel(t)
+	prog := filter(action.Allow, rule{"execve", action.Errno | uint32(unix.EPERM)}, rule{"getppid", action.UserNotif})
+	p, err := Launch(prog, []string{"true"}, LaunchOptions{Options: Options{Flags: FlagNewListener}, ReexecArgs: launchedArgs})
+	if err != nil || p.Listener == nil {
+		t.Fatalf("Launch: %v, %v", p, err)
+	}
+	defer p.Listener.Close()
+	done := make(chan bool)
+	go func() {
+		x, err := p.Wait()
+		if err == nil || !strings.Contains(err.Error(), "launch: exec ") || !strings.Contains(err.Error(), "operation not permitted") || x == nil || x.Code != launchNoExec {
+			t.Errorf("Wait = %v, %v; want the exec's failure", x, err)
+		}
+		done <- true
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Wait hangs")
+	}
+}
