@@ -302,14 +302,36 @@ func childThisThread() {
 	} else {
 		childFail("TSYNC_ESRCH with thread %d filtered alone: %v", tid, err)
 	}
+	// The refused installs set no_new_privs on threads of their own,
+	// which then ended: only the filtered thread has it.
+	for range 100 {
+		if n := nnpThreads(); n == 1 {
+			fmt.Println("no_new_privs on 1 thread")
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	fmt.Printf("tid %d\n", tid)
+}
+
+// nnpThreads counts the threads with NoNewPrivs set.
+func nnpThreads() int {
+	ents, _ := os.ReadDir("/proc/self/task")
+	n := 0
+	for _, ent := range ents {
+		b, err := os.ReadFile("/proc/self/task/" + ent.Name() + "/status")
+		if err == nil && strings.Contains(string(b), "\nNoNewPrivs:\t1\n") {
+			n++
+		}
+	}
+	return n
 }
 
 func TestThisThreadOnly(t *testing.T) {
 	r := runChild(t, "this-thread", nil)
 	tid := strings.TrimSpace(strings.Join(r.lines("tid "), ""))
 	for _, w := range []string{
-		"filtered thread 31\n", "other thread 0\n",
+		"filtered thread 31\n", "other thread 0\n", "no_new_privs on 1 thread\n",
 		"tsync refused: seccomp: thread " + tid + " could not be synchronised: it has a different filter or seccomp mode (Seccomp: 2, Seccomp_filters: 1); nothing installed\n",
 		"tsync_esrch refused: seccomp: a thread could not be synchronised", "thread " + tid + " has Seccomp: 2, Seccomp_filters: 1",
 	} {
