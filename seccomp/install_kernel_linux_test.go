@@ -304,13 +304,14 @@ func childThisThread() {
 	}
 	// The refused installs set no_new_privs on threads of their own,
 	// which then ended: only the filtered thread has it.
+	n := 0
 	for range 100 {
-		if n := nnpThreads(); n == 1 {
-			fmt.Println("no_new_privs on 1 thread")
+		if n = nnpThreads(); n == 1 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	fmt.Printf("no_new_privs on %d thread(s)\n", n)
 	fmt.Printf("tid %d\n", tid)
 }
 
@@ -331,7 +332,7 @@ func TestThisThreadOnly(t *testing.T) {
 	r := runChild(t, "this-thread", nil)
 	tid := strings.TrimSpace(strings.Join(r.lines("tid "), ""))
 	for _, w := range []string{
-		"filtered thread 31\n", "other thread 0\n", "no_new_privs on 1 thread\n",
+		"filtered thread 31\n", "other thread 0\n", "no_new_privs on 1 thread(s)\n",
 		"tsync refused: seccomp: thread " + tid + " could not be synchronised: it has a different filter or seccomp mode (Seccomp: 2, Seccomp_filters: 1); nothing installed\n",
 		"tsync_esrch refused: seccomp: a thread could not be synchronised", "thread " + tid + " has Seccomp: 2, Seccomp_filters: 1",
 	} {

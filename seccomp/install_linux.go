@@ -145,11 +145,12 @@ const (
 //
 // A program the kernel would reject, a flag the kernel lacks or a
 // contradictory set of flags is refused before anything changes. Install
-// sets no_new_privs and installs the filter on a thread of its own; if the
-// kernel still refuses (a thread TSYNC cannot synchronise, too many
-// instructions across stacked filters, a second listener), that thread
-// exits so its no_new_privs goes with it. With ThisThreadOnly both happen
-// on the caller's thread, which keeps no_new_privs in that case.
+// sets no_new_privs and installs the filter on a thread of its own (not
+// the main thread); if the kernel still refuses (a thread TSYNC cannot
+// synchronise, too many instructions across stacked filters, a second
+// listener), that thread ends, and its no_new_privs with it. With
+// ThisThreadOnly both happen on the caller's thread, which keeps
+// no_new_privs in that case.
 func Install(prog []bpf.RawInstruction, opts Options) (listener *os.File, err error) {
 	if ds := verify.KernelCheck(prog, verify.Seccomp); len(ds) > 0 {
 		msgs := make([]string, len(ds))
@@ -168,25 +169,44 @@ func Install(prog []bpf.RawInstruction, opts Options) (listener *os.File, err er
 		defer runtime.UnlockOSThread() // the caller's own lock stays
 		return install(prog, flags, opts.KeepPrivileges)
 	}
-	type result struct {
-		f   *os.File
-		err error
-	}
-	done := make(chan result)
+	r := onOwnThread(func() installResult {
+		f, err := install(prog, flags, opts.KeepPrivileges)
+		return installResult{f, err}
+	})
+	return r.f, r.err
+}
+
+type installResult struct {
+	f   *os.File
+	err error
+}
+
+// onOwnThread runs f on a goroutine locked to an OS thread that is not
+// the main one. If f succeeds the thread returns to the runtime; if it
+// fails the goroutine ends locked and the runtime ends the thread, with
+// whatever f changed on it (no_new_privs). The main thread cannot be used
+// for that: Go never ends it (it would stay, parked, with the change).
+func onOwnThread(f func() installResult) installResult {
+	done := make(chan installResult)
 	go func() {
 		runtime.LockOSThread()
-		f, err := install(prog, flags, opts.KeepPrivileges)
-		if err == nil {
+		if unix.Gettid() == unix.Getpid() {
+			// Hold the main thread so that the next goroutine runs
+			// on another.
+			r := onOwnThread(f)
+			runtime.UnlockOSThread()
+			done <- r
+			return
+		}
+		r := f()
+		if r.err == nil {
 			// Every thread has the filter now (TSYNC); this one is
 			// like any other.
 			runtime.UnlockOSThread()
 		}
-		// On failure the goroutine ends locked: the runtime ends the
-		// thread, and the no_new_privs it may have set.
-		done <- result{f, err}
+		done <- r
 	}()
-	r := <-done
-	return r.f, r.err
+	return <-done
 }
 
 // Effective returns the flags Install passes to seccomp(2) for these
