@@ -70,6 +70,8 @@ func TestExec(t *testing.T) {
 	kill := write("kill.policy", "default allow\nmkdir, mkdirat: kill_process\n")
 	notify := write("notify.policy", "default allow\nmkdir, mkdirat: user_notif\n")
 	other := write("other.policy", "default allow\narch s390x\n")
+	killThread := write("kill-thread.policy", "default allow\nmkdir, mkdirat: kill_thread\n")
+	trap := write("trap.policy", "default allow\nmkdir, mkdirat: trap(3)\n")
 	oci := write("deny.json", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}`)
 	logFile := filepath.Join(dir, "exec.log")
 
@@ -94,6 +96,10 @@ func TestExec(t *testing.T) {
 		{"prog errno", []string{"--prog", prog, "-i", "raw", "--", "mkdir", filepath.Join(dir, "c")}, 1, "Permission denied"},
 		{"flag log", []string{"--policy", deny, "--flag", "log", "--flag", "spec_allow", "--", "mkdir", filepath.Join(dir, "d")}, 1, "Permission denied"},
 		{"kill", []string{"--policy", kill, "--", "mkdir", filepath.Join(dir, "e")}, 128 + 31, "SIGSYS"},
+		{"errno 28", []string{"--policy", write("enospc.policy", "default allow\nmkdir, mkdirat: errno(28)\n"), "--", "mkdir", filepath.Join(dir, "i")}, 1, "No space left on device"},
+		{"kill_thread", []string{"--policy", killThread, "--", "mkdir", filepath.Join(dir, "g")}, 128 + 31, "SIGSYS"},
+		{"trap", []string{"--policy", trap, "--", "mkdir", filepath.Join(dir, "h")}, 128 + 31, "SIGSYS"},
+		{"listener unused", []string{"--policy", deny, "--flag", "new_listener", "--", "sh", "-c", "exit 4"}, 4, ""},
 		{"signal", []string{"--policy", allow, "--", "sh", "-c", "kill -USR1 $$"}, 128 + 10, "killed by signal SIGUSR1"},
 		{"log file", []string{"--policy", allow, "--log", logFile, "--", "true"}, 0, ""},
 		{"notify", []string{"--policy", notify, "--", "true"}, 125, "policy needs a user-notification supervisor"},
