@@ -27,14 +27,16 @@ start-up runs filtered. CMD is looked up on PATH and goes after "--".
 
 The filter is compiled from --policy FILE (the policy language or a
 Docker/OCI profile, as "cbpf compile" reads them, without printing its
-warnings; the host arch is checked first) or read from --prog FILE (any format of "cbpf asm -h"). --flag adds
-a seccomp filter flag: tsync, log, spec_allow, new_listener, tsync_esrch,
-wait_killable_recv (repeat it, or separate names with commas).
+warnings; the host arch is checked first) or read from --prog FILE (any
+format of "cbpf asm -h"). --flag adds a seccomp filter flag: tsync, log,
+spec_allow, new_listener, tsync_esrch, wait_killable_recv (repeat it, or
+separate names with commas); tsync is always on.
 
 CMD's exit status passes through. A command killed by a signal exits
 128+N and cbpf says which signal; a kill by the filter (SIGSYS) is
 reported with the syscall that caused it, its name, number and arch, from
-the kernel's audit record (/dev/kmsg, readable by root) when there is one.
+the kernel's audit record when there is one (read from the audit netlink
+socket or /dev/kmsg: root; a trap is recorded only with --flag log).
 SIGINT and SIGTERM sent to cbpf are passed on to CMD. cbpf's own failures
 (usage, policy, install) exit 125, as env(1) and docker run do, so they
 are not mistaken for CMD's: 126 if CMD cannot be executed, 127 if it is
