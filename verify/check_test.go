@@ -33,7 +33,7 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			if len(ds) == 0 || ds[0].Code != c.code || ds[0].PC != c.pc || ds[0].Severity != Error {
+			if len(ds) == 0 || ds[0].Code != c.code || ds[0].PC != c.pc || ds[0].Severity != SeverityError {
 				t.Fatalf("Check = %v, want error %s at %d", ds, c.code, c.pc)
 			}
 		})
