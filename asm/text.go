@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // minInsnText is the fewest bytes an instruction takes in ddd or xt text
@@ -56,8 +58,12 @@ type lineScanner struct {
 }
 
 func (s *lineScanner) errAt(off int, format string, args ...any) *Error {
+	return s.codeAt(off, diag.CodeSyntax, format, args...)
+}
+
+func (s *lineScanner) codeAt(off int, code diag.Code, format string, args ...any) *Error {
 	line, col := posLineCol(s.data, off)
-	return &Error{File: s.name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	return diag.Errorf(diag.At(s.name, line, col), code, format, args...)
 }
 
 func (s *lineScanner) eof() bool { return s.off >= len(s.data) }
