@@ -1,6 +1,8 @@
 package asm
 
 import (
+	"fmt"
+
 	"github.com/cbpfkit/cbpf/diag"
 )
 
@@ -28,3 +30,19 @@ func (e *FormatError) Error() string { return e.Err.Error() }
 
 // Unwrap gives errors.As the *Error.
 func (e *FormatError) Unwrap() error { return e.Err }
+
+// addErr adds the errors of err to l and reports whether a reader may go
+// on (see diag.List.Add). An error without a position, which no reader
+// makes, is added as an internal one rather than lost.
+func addErr(l *diag.List, err error) bool {
+	es := diag.Errors(err)
+	if es == nil {
+		es = []*Error{{Pos: diag.AtInsn(-1), Code: diag.CodeInternal, Msg: fmt.Sprint(err)}}
+	}
+	for _, e := range es {
+		if !l.Add(e) {
+			return false
+		}
+	}
+	return true
+}

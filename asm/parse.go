@@ -138,14 +138,7 @@ func (p *parser) limitAt(t token, code diag.Code, format string, args ...any) er
 }
 
 // add adds an error to p.errs and reports whether the parse may go on.
-func (p *parser) add(err error) bool {
-	for _, e := range diag.Errors(err) {
-		if !p.errs.Add(e) {
-			return false
-		}
-	}
-	return true
-}
+func (p *parser) add(err error) bool { return addErr(&p.errs, err) }
 
 // skipLine drops the rest of the line after an error, so that the next
 // line starts afresh; it reports false when nothing more can be read.
