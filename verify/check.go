@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
@@ -53,6 +54,15 @@ type Diagnostic struct {
 type Witness struct {
 	Input vm.SeccompData
 	Ret   uint32
+}
+
+// Pos is the instruction of d (no position for the program as a whole).
+func (d Diagnostic) Pos() diag.Pos { return diag.AtInsn(d.PC) }
+
+// Err is d as a *diag.Error; the Code is d's, a diag.Code like every
+// other code (vm.CodeJumpRange, LintX32, ...).
+func (d Diagnostic) Err() *diag.Error {
+	return &diag.Error{Pos: d.Pos(), Code: diag.Code(d.Code), Msg: d.Msg}
 }
 
 func (d Diagnostic) String() string {
