@@ -211,6 +211,9 @@ func (l List) Unwrap() []error {
 // Errors returns the *Errors of err, one a problem: the elements of a
 // List, the *Error that err is or wraps (converted by errors.As), or nil.
 func Errors(err error) []*Error {
+	if err == nil {
+		return nil
+	}
 	var l List
 	if errors.As(err, &l) {
 		return l

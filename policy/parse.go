@@ -317,8 +317,11 @@ func (ps *textParser) parse(src []byte) error {
 		s := unsafe.String(unsafe.SliceData(line), len(line))
 		ps.startLine(s)
 		err := ps.statement(s)
+		if err == nil {
+			return nil
+		}
 		es := diag.Errors(err)
-		if err != nil && es == nil { // not expected: every error has its position
+		if es == nil { // not expected: every error has its position
 			es = []*diag.Error{ps.errAt(n, 1, diag.CodeInternal, "%v", err)}
 		}
 		for _, e := range es {
