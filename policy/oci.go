@@ -506,13 +506,17 @@ func (c *ociConv) policy() (*Policy, error) {
 	if len(c.arches) > 0 {
 		p.Arches = slices.Clone(c.arches)
 	}
+	// A bad arch or a bad syscalls entry does not end the conversion: the
+	// errors of every one are reported, up to diag.MaxErrors.
+	var errs diag.List
 	for i, name := range t.Architectures {
 		path := fmt.Sprintf("architectures[%d]", i)
 		if c.prefix == "" && len(t.ArchMap) > 0 {
 			path = "archMap"
 		}
 		if !slices.Contains(ociArches, name) {
-			return nil, c.errf(path, diag.CodeUnknownArch, "unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", quote(string(name)))
+			errs.Add(diag.Errorf(c.posOf(path), diag.CodeUnknownArch, "unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", quote(string(name))))
+			continue
 		}
 		if len(c.arches) > 0 {
 			continue // replaced
@@ -525,8 +529,9 @@ func (c *ociConv) policy() (*Policy, error) {
 		if a.ByteOrder != c.host.ByteOrder {
 			// seccomp_arch_add fails with EDOM: one libseccomp filter
 			// cannot serve both byte orders, and runc gives up.
-			return nil, c.errf(path, diag.CodeConflict, "architecture %s is %s-endian and %s is not: libseccomp cannot build one filter for both (runc fails with EDOM)",
-				name, endianName(a), c.host.Name)
+			errs.Add(diag.Errorf(c.posOf(path), diag.CodeConflict, "architecture %s is %s-endian and %s is not: libseccomp cannot build one filter for both (runc fails with EDOM)",
+				name, endianName(a), c.host.Name))
+			continue
 		}
 		if !slices.Contains(p.Arches, a) {
 			p.Arches = append(p.Arches, a)
@@ -536,11 +541,11 @@ func (c *ociConv) policy() (*Policy, error) {
 		c.warnf("flags", "flags are install options, not part of the policy: pass them to the loader")
 	}
 
-	// Each entry is read on its own: the errors of every bad entry are
-	// reported, up to diag.MaxErrors.
 	var rules []*ociRule
-	var errs diag.List
 	for _, index := range c.entries {
+		if errs.Full() {
+			break
+		}
 		rs, err := c.entryRules(p, def, index)
 		if err == nil {
 			rules = append(rules, rs...)

@@ -463,6 +463,23 @@ func TestParseOCIErrorList(t *testing.T) {
 		t.Errorf("errors.As: %v", oe)
 	}
 
+	// Bad arches and bad entries together.
+	src = `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_VAX", "SCMP_ARCH_X86", "SCMP_ARCH_S390X"],
+ "syscalls": [{"names": ["read"], "action": "ALLOW"}]}`
+	_, _, err = ParseOCI("t.json", []byte(src), ociX86)
+	got = got[:0]
+	for _, e := range diag.Errors(err) {
+		got = append(got, perr{e.Pos.String(), e.Code})
+	}
+	want = []perr{
+		{"t.json:1:55: architectures[0]", diag.CodeUnknownArch},
+		{"t.json:1:89: architectures[2]", diag.CodeConflict},
+		{"t.json:2:45: syscalls[0].action", diag.CodeUnknownName},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%v (-want +got):\n%s", err, diff)
+	}
+
 	var b strings.Builder
 	b.WriteString(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [`)
 	for i := range 50 {
