@@ -2,6 +2,7 @@ package asm
 
 import (
 	"bytes"
+	"github.com/cbpfkit/cbpf/diag"
 	"unicode/utf8"
 )
 
@@ -61,19 +62,21 @@ var formatLooks = map[Format]string{
 
 // hint returns err with a note naming the format data looks like, when
 // reading it as f failed, the guess is confident and is another format.
+// The hint replaces the list of errors of the reader: they are those of
+// input in another format, so the first one is enough.
 func hint(err error, data []byte, f Format) error {
-	e, ok := err.(*Error)
-	if !ok {
+	es := diag.Errors(err)
+	if len(es) == 0 {
 		return err
 	}
 	g, sure := sniff(data)
 	if !sure || g == f || g == Raw && f == RawBE {
 		return err
 	}
-	c := *e
-	c.Looks = g
-	c.Hint = "this looks like " + formatLooks[g] + ", not " + formatName(f)
-	return &c
+	c := *es[0]
+	c.Code = diag.CodeFormat
+	c.Msg += "; this looks like " + formatLooks[g] + ", not " + formatName(f)
+	return &FormatError{Looks: g, Err: &c}
 }
 
 func formatName(f Format) string {

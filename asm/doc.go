@@ -51,8 +51,10 @@
 // kernel's limit of 4096 is for vm and verify to enforce). Messages quote
 // at most 40 bytes of the input.
 //
-// Readers reject malformed input with an *Error that gives the position:
-// line and column for text, byte offset for raw. Numbers out of range for
+// Readers reject malformed input with an *Error (a diag.Error) that gives
+// the position: line and column for text, byte offset for raw. The line
+// readers (asm, ddd, tcpdump) go on past a bad line and return a diag.List
+// of the errors of every bad line, at most diag.MaxErrors. Numbers out of range for
 // their field (opcode above 65535, jt or jf above 255, k above 2^32-1) and
 // negative numbers are errors, never truncated.
 //
@@ -76,8 +78,8 @@
 //
 // When reading in a named format fails and the content matches one of the
 // rules above for another format (a ddd first line without the line of four
-// numbers after it, and text matching no rule, do not count), the *Error's
-// Looks names that format and its message says so.
+// numbers after it, and text matching no rule, do not count), the error is a
+// *FormatError whose Looks names that format, and its message says so.
 //
 // # The pseudo listing
 //

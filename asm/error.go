@@ -1,32 +1,48 @@
 package asm
 
-import "fmt"
+import (
+	"fmt"
 
-// Error is a malformed-input error with its position. Line and Col are
-// 1-based; Col counts bytes. For binary input Line is 0 and Offset gives the
-// byte offset instead.
-type Error struct {
-	File   string
-	Line   int
-	Col    int
-	Offset int // for binary formats, when Line == 0
-	Msg    string
+	"github.com/cbpfkit/cbpf/diag"
+)
 
-	// Looks is the format the input appears to be in, when Read failed in
-	// another one and the content leaves little doubt (see Detect); Hint
-	// says so in words ("this looks like tcpdump -ddd output ..., not
-	// bpf_asm text"). Both are empty otherwise.
+// Error is a malformed-input error with its position: diag.Error, whose
+// embedded Pos gives File, Line and Col (1-based; Col counts bytes) for
+// text, and Offset, the byte offset, for binary input (Line is then 0).
+//
+// The bpf_asm text reader (Assemble) goes on past a bad line and reports a
+// diag.List of the errors of every bad line, at most diag.MaxErrors; the
+// other readers stop at the first error. errors.As finds the first *Error
+// of a list.
+type Error = diag.Error
+
+// FormatError is the error of Read in a named format on input whose
+// content leaves little doubt that it is in another one (see Detect): Err
+// is the first error reading in the named format, with the hint in its
+// message ("...; this looks like tcpdump -ddd output ..., not bpf_asm
+// text"), and Looks is the format the input appears to be in.
+type FormatError struct {
 	Looks Format
-	Hint  string
+	Err   *Error
 }
 
-func (e *Error) Error() string {
-	msg := e.Msg
-	if e.Hint != "" {
-		msg += "; " + e.Hint
+func (e *FormatError) Error() string { return e.Err.Error() }
+
+// Unwrap gives errors.As the *Error.
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// addErr adds the errors of err to l and reports whether a reader may go
+// on (see diag.List.Add). An error without a position, which no reader
+// makes, is added as an internal one rather than lost.
+func addErr(l *diag.List, err error) bool {
+	es := diag.Errors(err)
+	if es == nil {
+		es = []*Error{{Pos: diag.AtInsn(-1), Code: diag.CodeInternal, Msg: fmt.Sprint(err)}}
 	}
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: offset %d: %s", e.File, e.Offset, msg)
+	for _, e := range es {
+		if !l.Add(e) {
+			return false
+		}
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, msg)
+	return true
 }

@@ -51,7 +51,7 @@ func ParseFormat(name string) (Format, error) {
 // Read decodes a program in format f. An empty f detects the format from the
 // content (see Detect). name is used in error positions (a file name, or
 // "<stdin>"). When the input is malformed in f but plainly in another
-// format, the *Error says which (its Looks and Hint). Detected input that is
+// format, a *FormatError says which (its Looks). Detected input that is
 // not text (so raw) but not a whole number of instructions either, and that
 // plainly is a text format but for some bytes, reports the text format's
 // error, which points at the first such byte.

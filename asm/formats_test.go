@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/bpf"
@@ -495,4 +496,30 @@ func FuzzWrite(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLineFormatErrorList: the line formats (ddd, tcpdump) read on past a
+// bad line and report every bad one, up to diag.MaxErrors.
+func TestLineFormatErrorList(t *testing.T) {
+	for _, tc := range []struct {
+		f    Format
+		src  string
+		want []string
+	}{
+		{DDD, "4\n6 0 0 0\n6 0 x 0\n70000 0 0 0\n6 0 0 0 7\n", []string{"t:3:5", "t:4:1", "t:5:9"}},
+		{Tcpdump, "(000) ldh [12]\n(001) frob\n(002) ret #0\n(003) jeq #0x1 jt 9\n(005) ret #0\n", []string{"t:2:7", "t:4:11", "t:5:1"}},
+	} {
+		_, err := Read("t", []byte(tc.src), tc.f)
+		var got []string
+		for _, e := range diag.Errors(err) {
+			got = append(got, e.Pos.String())
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: %v (-want +got):\n%s", tc.f, err, diff)
+		}
+	}
+	many := "60\n" + strings.Repeat("6 0 0 0\nx\n", 30)
+	if es := diag.Errors(func() error { _, err := Read("t", []byte(many), DDD); return err }()); len(es) != diag.MaxErrors+1 || es[diag.MaxErrors].Code != diag.CodeTooMany {
+		t.Errorf("ddd: %d errors", len(es))
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 var fuzzAsmSeeds = []string{
@@ -40,8 +42,18 @@ func FuzzAssemble(f *testing.F) {
 		prog, err := Assemble("f.s", src)
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || e.Line < 1 || e.Col < 1 || e.Msg == "" {
+			if !errors.As(err, &e) {
 				t.Fatalf("error without a position: %#v", err)
+			}
+			es := diag.Errors(err)
+			if len(es) > diag.MaxErrors+1 {
+				t.Fatalf("%d errors", len(es))
+			}
+			lines := bytes.Count(src, []byte("\n")) + 1
+			for _, e := range es {
+				if e.Line < 1 || e.Line > lines || e.Col < 1 || e.Msg == "" || e.Code == "" {
+					t.Fatalf("error without a position or code: %#v", e)
+				}
 			}
 			return
 		}

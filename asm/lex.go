@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 type tokKind int
@@ -65,16 +67,35 @@ type lexer struct {
 	text            string // one copy of src; token texts are slices of it
 	i               int
 	line, lineStart int
-	err             error // set with the first tErr token; sticky
+	err             error // set with the first tErr token; sticky until resume
+	fatal           bool  // err ends the input: nothing after it can be read
 }
 
 func newLexer(name string, src []byte) *lexer {
 	return &lexer{name: name, src: src, text: string(src), line: 1}
 }
 
-func (l *lexer) fail(pos int, format string, args ...any) token {
-	l.err = &Error{File: l.name, Line: l.line, Col: pos - l.lineStart + 1, Msg: fmt.Sprintf(format, args...)}
+func (l *lexer) fail(pos int, code diag.Code, format string, args ...any) token {
+	l.err = diag.Errorf(diag.At(l.name, l.line, pos-l.lineStart+1), code, format, args...)
 	return token{kind: tErr, line: l.line, col: pos - l.lineStart + 1}
+}
+
+// resume drops the rest of the line after an error, so that the next
+// line is lexed afresh; it reports false when the error ends the input.
+func (l *lexer) resume() bool {
+	if l.err == nil {
+		return true
+	}
+	if l.fatal {
+		return false
+	}
+	l.err = nil
+	if end := bytes.IndexByte(l.src[l.i:], '\n'); end >= 0 {
+		l.i += end
+	} else {
+		l.i = len(l.src)
+	}
+	return true
 }
 
 func (l *lexer) tok(k tokKind, start, end int, val uint32) token {
@@ -108,7 +129,8 @@ func (l *lexer) next() token {
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			end := bytes.Index(src[i+2:], []byte("*/"))
 			if end < 0 {
-				return l.fail(i, "unterminated /* comment")
+				l.fatal = true
+				return l.fail(i, diag.CodeSyntax, "unterminated /* comment")
 			}
 			l.i = i + 2 + end + 2
 			// A comment that spans lines still ends the line it started on.
@@ -139,7 +161,11 @@ func (l *lexer) next() token {
 			}
 			v, err := parseNum(l.text[i:j])
 			if err != nil {
-				return l.fail(i, "%s", err)
+				code := diag.CodeSyntax
+				if strings.Contains(err.Error(), "does not fit") {
+					code = diag.CodeRange
+				}
+				return l.fail(i, code, "%s", err)
 			}
 			l.i = j
 			return l.tok(tNum, i, j, v)
@@ -148,9 +174,9 @@ func (l *lexer) next() token {
 			return l.tok(tPunct, i, i+1, 0)
 		default:
 			if c >= 0x20 && c < 0x7f {
-				return l.fail(i, "unexpected character '%c'", c)
+				return l.fail(i, diag.CodeSyntax, "unexpected character '%c'", c)
 			}
-			return l.fail(i, "unexpected byte 0x%02x", c)
+			return l.fail(i, diag.CodeSyntax, "unexpected byte 0x%02x", c)
 		}
 	}
 	return token{kind: tEOF, line: l.line, col: l.i - l.lineStart + 1}

@@ -2,12 +2,12 @@ package asm
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/link"
 )
 
@@ -32,15 +32,19 @@ import (
 // every label is re-resolved until no jump is out of range. The result may
 // not exceed 4096 instructions (BPF_MAXINSNS).
 //
-// Every error is an *Error with the line and column of the problem.
+// Every error is an *Error with the line and column of the problem. A bad
+// line does not end the parse: the errors of every bad line come in a
+// diag.List, at most diag.MaxErrors of them (labels are then not
+// resolved: undefined ones would be those of the bad lines).
 //
 // ".insn CODE, JT, JF, K" emits the given 8 bytes exactly. Its JT, JF (and K
 // for a ja) are raw offsets, not labels: they count instructions of the
 // output, so Assemble refuses to insert a trampoline inside their span.
 func Assemble(name string, src []byte) ([]bpf.RawInstruction, error) {
 	p := &parser{name: name, lex: newLexer(name, src), labels: map[string]labelDef{}, items: make([]item, 0, min(len(src)/8+1, opcode.MaxInsns))}
-	if err := p.parse(); err != nil {
-		return nil, err
+	p.parse()
+	if len(p.errs) > 0 {
+		return nil, p.errs
 	}
 	return p.link()
 }
@@ -85,6 +89,8 @@ type parser struct {
 	labels  map[string]labelDef
 	pending []token  // labels waiting for their instruction
 	marks   []string // the labels of each item, in order (item.marks)
+	errs    diag.List
+	stop    bool // the last error ends the parse (a limit, the input unreadable)
 }
 
 // peekAt returns the token n places ahead without consuming it.
@@ -114,10 +120,42 @@ func (p *parser) skip(n int) {
 // lexer's error is the one to report: no rule of the grammar accepts a tErr
 // token, so every parse of one ends here.
 func (p *parser) errAt(t token, format string, args ...any) error {
+	return p.codeAt(t, diag.CodeSyntax, format, args...)
+}
+
+// codeAt is errAt with a code other than CodeSyntax.
+func (p *parser) codeAt(t token, code diag.Code, format string, args ...any) error {
 	if t.kind == tErr {
 		return p.lex.err
 	}
-	return &Error{File: p.name, Line: t.line, Col: t.col, Msg: fmt.Sprintf(format, args...)}
+	return diag.Errorf(diag.At(p.name, t.line, t.col), code, format, args...)
+}
+
+// limitAt is codeAt for an error after which the parse stops.
+func (p *parser) limitAt(t token, code diag.Code, format string, args ...any) error {
+	p.stop = true
+	return p.codeAt(t, code, format, args...)
+}
+
+// add adds an error to p.errs and reports whether the parse may go on.
+func (p *parser) add(err error) bool { return addErr(&p.errs, err) }
+
+// skipLine drops the rest of the line after an error, so that the next
+// line starts afresh; it reports false when nothing more can be read.
+func (p *parser) skipLine() bool {
+	for {
+		switch t := p.peek(); t.kind {
+		case tNL, tEOF:
+			return true
+		case tErr:
+			if !p.lex.resume() {
+				return false
+			}
+			p.ahead = p.ahead[:0] // more tErr tokens: the lexer's error is sticky
+		default:
+			p.skip(1)
+		}
+	}
 }
 
 func (p *parser) isPunct(t token, s string) bool { return t.kind == tPunct && t.text == s }
@@ -130,65 +168,82 @@ func (p *parser) expect(s, context string) error {
 	return nil
 }
 
-func (p *parser) parse() error {
+// parse reads the program into p.items, its errors into p.errs: after an
+// error it goes on with the next line, until the list is full or the error
+// is one that ends the parse.
+func (p *parser) parse() {
 	for {
 		t := p.next()
-		switch {
-		case t.kind == tEOF:
-			if len(p.pending) > 0 {
-				l := p.pending[0]
-				return p.errAt(l, "label %s does not label an instruction", quoteSnippet(l.text))
-			}
-			if len(p.items) == 0 {
-				return p.errAt(t, "no instructions")
-			}
-			return nil
-		case t.kind == tNL:
-			continue
-		case t.kind == tIdent && p.isPunct(p.peek(), ":"):
-			p.next()
-			if d, dup := p.labels[t.text]; dup {
-				return p.errAt(t, "label %s already defined at line %d", quoteSnippet(t.text), d.tok.line)
-			}
-			if len(p.labels) >= maxLabels {
-				return p.errAt(t, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, opcode.MaxInsns)
-			}
-			p.labels[t.text] = labelDef{tok: t}
-			p.pending = append(p.pending, t)
+		if t.kind == tEOF {
+			break
+		}
+		err := p.statement(t)
+		if err == nil {
 			continue
 		}
-		if len(p.items) >= opcode.MaxInsns {
-			return p.errAt(t, "more than %d instructions", opcode.MaxInsns)
+		if !p.add(err) || p.stop || !p.skipLine() {
+			return
 		}
-		it := item{tok: t}
-		var err error
-		switch t.kind {
-		case tIdent:
-			err = p.instruction(strings.ToLower(t.text), &it)
-		case tDir:
-			if strings.ToLower(t.text) != ".insn" {
-				return p.errAt(t, "unknown directive %s (the only one is .insn)", quoteSnippet(t.text))
-			}
-			err = p.rawInsn(&it)
-		default:
-			return p.errAt(t, "expected an instruction or a label, found %s", t)
-		}
-		if err != nil {
-			return err
-		}
-		if e := p.peek(); e.kind != tNL && e.kind != tEOF {
-			if p.isPunct(e, ",") && it.kind == kCond {
-				return p.errAt(e, "conditional jump needs 1 or 2 targets")
-			}
-			return p.errAt(e, "expected end of line after instruction, found %s", e)
-		}
-		it.marks = len(p.pending)
-		for _, l := range p.pending {
-			p.marks = append(p.marks, l.text)
-		}
-		p.items = append(p.items, it)
-		p.pending = p.pending[:0]
 	}
+	if len(p.pending) > 0 {
+		l := p.pending[0]
+		p.add(p.errAt(l, "label %s does not label an instruction", quoteSnippet(l.text)))
+	}
+	if len(p.items) == 0 && len(p.errs) == 0 {
+		p.add(p.codeAt(p.next(), diag.CodeMissing, "no instructions"))
+	}
+}
+
+// statement reads what starts with t: a label or an instruction and the
+// end of its line.
+func (p *parser) statement(t token) error {
+	switch {
+	case t.kind == tNL:
+		return nil
+	case t.kind == tIdent && p.isPunct(p.peek(), ":"):
+		p.next()
+		if d, dup := p.labels[t.text]; dup {
+			return p.codeAt(t, diag.CodeDuplicate, "label %s already defined at line %d", quoteSnippet(t.text), d.tok.line)
+		}
+		if len(p.labels) >= maxLabels {
+			return p.limitAt(t, diag.CodeTooLong, "more than %d labels (4 for each of the %d instructions a program may have)", maxLabels, opcode.MaxInsns)
+		}
+		p.labels[t.text] = labelDef{tok: t}
+		p.pending = append(p.pending, t)
+		return nil
+	}
+	if len(p.items) >= opcode.MaxInsns {
+		return p.limitAt(t, diag.CodeTooLong, "more than %d instructions", opcode.MaxInsns)
+	}
+	it := item{tok: t}
+	var err error
+	switch t.kind {
+	case tIdent:
+		err = p.instruction(strings.ToLower(t.text), &it)
+	case tDir:
+		if strings.ToLower(t.text) != ".insn" {
+			return p.codeAt(t, diag.CodeUnknownName, "unknown directive %s (the only one is .insn)", quoteSnippet(t.text))
+		}
+		err = p.rawInsn(&it)
+	default:
+		return p.errAt(t, "expected an instruction or a label, found %s", t)
+	}
+	if err != nil {
+		return err
+	}
+	if e := p.peek(); e.kind != tNL && e.kind != tEOF {
+		if p.isPunct(e, ",") && it.kind == kCond {
+			return p.errAt(e, "conditional jump needs 1 or 2 targets")
+		}
+		return p.errAt(e, "expected end of line after instruction, found %s", e)
+	}
+	it.marks = len(p.pending)
+	for _, l := range p.pending {
+		p.marks = append(p.marks, l.text)
+	}
+	p.items = append(p.items, it)
+	p.pending = p.pending[:0]
+	return nil
 }
 
 // number reads an optionally signed number. A '-' gives the 32-bit two's
@@ -203,7 +258,7 @@ func (p *parser) number(what string) (uint32, error) {
 			return 0, p.errAt(n, "expected a number after '%s', found %s", t.text, n)
 		}
 		if neg && n.val > 0x80000000 {
-			return 0, p.errAt(t, "number -%s does not fit in 32 bits", snippet(n.text))
+			return 0, p.codeAt(t, diag.CodeRange, "number -%s does not fit in 32 bits", snippet(n.text))
 		}
 		t.val = n.val
 	} else if t.kind != tNum {
@@ -265,7 +320,7 @@ func (p *parser) memIndex(mn string) (uint32, error) {
 		return 0, err
 	}
 	if k >= opcode.MemWords {
-		return 0, p.errAt(nt, "M[%s]: scratch index must be 0..15", snippet(nt.text))
+		return 0, p.codeAt(nt, diag.CodeRange, "M[%s]: scratch index must be 0..15", snippet(nt.text))
 	}
 	return k, p.expect("]", "after scratch index")
 }
@@ -463,7 +518,7 @@ func (p *parser) instruction(mn string, it *item) error {
 		}
 		return p.errAt(p.peek(), "expected #k, a or x after ret, found %s", p.peek())
 	}
-	return p.errAt(it.tok, "unknown mnemonic %s", quoteSnippet(it.tok.text))
+	return p.codeAt(it.tok, diag.CodeUnknownName, "unknown mnemonic %s", quoteSnippet(it.tok.text))
 }
 
 func (p *parser) condJump(mn string, op opcode.Op, it *item) error {
@@ -526,7 +581,7 @@ func (p *parser) rawInsn(it *item) error {
 			return err
 		}
 		if v > limits[i] || (i < 3 && p.isPunct(t, "-")) {
-			return p.errAt(t, ".insn %s must be 0..%d", names[i], limits[i])
+			return p.codeAt(t, diag.CodeRange, ".insn %s must be 0..%d", names[i], limits[i])
 		}
 		f[i] = v
 	}
@@ -583,13 +638,13 @@ func (p *parser) link() ([]bpf.RawInstruction, error) {
 	}
 	switch e.Code {
 	case link.Undefined:
-		return nil, p.errAt(r.tok, "label %s is not defined", quoteSnippet(r.label))
+		return nil, p.codeAt(r.tok, diag.CodeUndefinedLabel, "label %s is not defined", quoteSnippet(r.label))
 	case link.Backward:
-		return nil, p.errAt(r.tok, "label %s (line %d) is not ahead of this jump; jumps only go forward", quoteSnippet(r.label), p.labels[r.label].tok.line)
+		return nil, p.codeAt(r.tok, diag.CodeJump, "label %s (line %d) is not ahead of this jump; jumps only go forward", quoteSnippet(r.label), p.labels[r.label].tok.line)
 	case link.TooLong:
-		return nil, p.errAt(it.tok, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", e.Len, e.Len-len(p.items), opcode.MaxInsns)
+		return nil, p.codeAt(it.tok, diag.CodeTooLong, "program has %d instructions after inserting %d long-jump trampolines; the limit is %d", e.Len, e.Len-len(p.items), opcode.MaxInsns)
 	case link.RawSpan:
-		return nil, p.errAt(it.tok, "a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump")
+		return nil, p.codeAt(it.tok, diag.CodeJump, "a long-jump trampoline would be inserted inside the span of this .insn jump, whose offsets are raw; use a labelled jump")
 	}
-	return nil, p.errAt(it.tok, "internal error: %v", e)
+	return nil, p.codeAt(it.tok, diag.CodeInternal, "internal error: %v", e)
 }

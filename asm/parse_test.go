@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
@@ -702,4 +703,58 @@ func TestTrampolineSemantics(t *testing.T) {
 		t.Fatal("no trampolines generated: the test checks nothing")
 	}
 	t.Logf("%d jumps checked, %d trampolines", checked, tramps)
+}
+
+// TestAssembleErrorList: Assemble reads on past a bad line and reports
+// every bad line, with its position and code, up to diag.MaxErrors.
+func TestAssembleErrorList(t *testing.T) {
+	type perr struct {
+		Pos  string
+		Code diag.Code
+	}
+	for _, tc := range []struct {
+		src  string
+		want []perr
+	}{
+		{"ld [0]\nfrob\njeq #1, a, b, c\nret #0\nld M[16]\n", []perr{
+			{"t.s:2:1", diag.CodeUnknownName}, {"t.s:3:13", diag.CodeSyntax}, {"t.s:5:6", diag.CodeRange}}},
+		// Lexer errors: the rest of the line is dropped, the next read.
+		{"ld $1\nret #99999999999\nx: ret #0\nx: ret #1\n", []perr{
+			{"t.s:1:4", diag.CodeSyntax}, {"t.s:2:6", diag.CodeRange}, {"t.s:4:1", diag.CodeDuplicate}}},
+		// A label on a bad line still labels the next instruction.
+		{"l: frob\nret #0\n", []perr{{"t.s:1:4", diag.CodeUnknownName}}},
+		// An unterminated comment ends the input.
+		{"frob\nld [0] /* no end\nfrob\n", []perr{{"t.s:1:1", diag.CodeUnknownName}, {"t.s:2:8", diag.CodeSyntax}}},
+		// Link errors only when every line parsed.
+		{"jeq #1, nowhere\nret #0\n", []perr{{"t.s:1:9", diag.CodeUndefinedLabel}}},
+		{"frob\njeq #1, nowhere\nret #0\n", []perr{{"t.s:1:1", diag.CodeUnknownName}}},
+		{"\n\n", []perr{{"t.s:3:1", diag.CodeMissing}}},
+	} {
+		_, err := Assemble("t.s", []byte(tc.src))
+		var got []perr
+		for _, e := range diag.Errors(err) {
+			got = append(got, perr{e.Pos.String(), e.Code})
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%q: %v (-want +got):\n%s", tc.src, err, diff)
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Pos.String() != tc.want[0].Pos {
+			t.Errorf("%q: errors.As: %v", tc.src, e)
+		}
+	}
+
+	_, err := Assemble("t.s", []byte(strings.Repeat("ld [0]\nld M[99]\n", 50)+"ret #0\n"))
+	es := diag.Errors(err)
+	if len(es) != diag.MaxErrors+1 {
+		t.Fatalf("%d errors: %v", len(es), err)
+	}
+	for i, e := range es[:diag.MaxErrors] {
+		if e.Line != 2*i+2 || e.Code != diag.CodeRange {
+			t.Errorf("error %d: %v", i, e)
+		}
+	}
+	if last := es[diag.MaxErrors]; last.Code != diag.CodeTooMany || last.Line != 22 {
+		t.Errorf("last: %v", last)
+	}
 }

@@ -2,10 +2,11 @@ package asm
 
 import (
 	"encoding/binary"
-	"fmt"
 	"io"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // rawInsnSize is sizeof(struct sock_filter).
@@ -13,8 +14,8 @@ const rawInsnSize = 8
 
 func readRaw(name string, data []byte, be bool) ([]bpf.RawInstruction, error) {
 	if rest := len(data) % rawInsnSize; rest != 0 {
-		return nil, &Error{File: name, Offset: len(data) - rest,
-			Msg: fmt.Sprintf("truncated instruction: %d trailing bytes (a raw program is a multiple of %d bytes)", rest, rawInsnSize)}
+		return nil, diag.Errorf(diag.AtOffset(name, len(data)-rest), diag.CodeTruncated,
+			"truncated instruction: %d trailing bytes (a raw program is a multiple of %d bytes)", rest, rawInsnSize)
 	}
 	var order binary.ByteOrder = binary.LittleEndian
 	if be {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
@@ -176,10 +177,13 @@ func writeTcpdump(w io.Writer, prog []bpf.RawInstruction) error {
 const maxTcpdumpWords = 8
 
 // readTcpdump reads tcpdump -d text. It is lossy where tcpdump is: the
-// fields tcpdump does not print (see tcpdumpCanonical) read as zero.
+// fields tcpdump does not print (see tcpdumpCanonical) read as zero. A bad
+// line does not end the read: the errors of every bad line come in a
+// diag.List (at most diag.MaxErrors).
 func readTcpdump(name string, data []byte) ([]bpf.RawInstruction, error) {
 	s := &lineScanner{name: name, data: data}
 	var prog []bpf.RawInstruction
+	var errs diag.List
 	for lineStart := 0; lineStart < len(data); {
 		end := bytes.IndexByte(data[lineStart:], '\n')
 		if end < 0 {
@@ -191,11 +195,16 @@ func readTcpdump(name string, data []byte) ([]bpf.RawInstruction, error) {
 		if strings.TrimSpace(line) != "" {
 			ins, err := parseTcpdumpLine(s, lineStart, line, len(prog))
 			if err != nil {
-				return nil, err
+				if !addErr(&errs, err) {
+					break
+				}
 			}
-			prog = append(prog, ins)
+			prog = append(prog, ins) // a bad line keeps the numbering of the next
 		}
 		lineStart = end + 1
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return prog, nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // minInsnText is the fewest bytes an instruction takes in ddd or xt text
@@ -56,8 +58,12 @@ type lineScanner struct {
 }
 
 func (s *lineScanner) errAt(off int, format string, args ...any) *Error {
+	return s.codeAt(off, diag.CodeSyntax, format, args...)
+}
+
+func (s *lineScanner) codeAt(off int, code diag.Code, format string, args ...any) *Error {
 	line, col := posLineCol(s.data, off)
-	return &Error{File: s.name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	return diag.Errorf(diag.At(s.name, line, col), code, format, args...)
 }
 
 func (s *lineScanner) eof() bool { return s.off >= len(s.data) }
@@ -161,6 +167,8 @@ func (s *lineScanner) insn() (bpf.RawInstruction, error) {
 }
 
 // readDDD reads tcpdump -ddd: a count line, then one "code jt jf k" a line.
+// A bad instruction line does not end the read: the errors of every bad
+// line come in a diag.List (at most diag.MaxErrors).
 func readDDD(name string, data []byte) ([]bpf.RawInstruction, error) {
 	s := &lineScanner{name: name, data: data}
 	s.skipBlank(true)
@@ -173,27 +181,44 @@ func readDDD(name string, data []byte) ([]bpf.RawInstruction, error) {
 		return nil, err
 	}
 	prog := reserve(count, len(data)/minInsnText)
+	var errs diag.List
 	for {
 		s.skipBlank(true)
 		if s.eof() {
 			break
 		}
 		if uint64(len(prog)) == count {
-			return nil, s.errAt(s.off, "more instructions than the count %d on line 1", count)
+			errs.Add(s.errAt(s.off, "more instructions than the count %d on line 1", count))
+			return nil, errs
 		}
 		ins, err := s.insn()
+		if err == nil {
+			err = s.endOfLine()
+		}
 		if err != nil {
-			return nil, err
+			if !addErr(&errs, err) {
+				return nil, errs
+			}
+			s.skipLine()
 		}
-		if err := s.endOfLine(); err != nil {
-			return nil, err
-		}
-		prog = append(prog, ins)
+		prog = append(prog, ins) // a bad line counts as an instruction
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	if uint64(len(prog)) != count {
 		return nil, s.errAt(countOff, "count says %d instructions but %d follow", count, len(prog))
 	}
 	return prog, nil
+}
+
+// skipLine moves past the end of the line, after an error on it.
+func (s *lineScanner) skipLine() {
+	if i := bytes.IndexByte(s.data[s.off:], '\n'); i >= 0 {
+		s.off += i + 1
+	} else {
+		s.off = len(s.data)
+	}
 }
 
 // endOfLine accepts trailing blanks, then a newline or the end of input.

@@ -29,4 +29,7 @@
 // the next instruction, ...) are listed and run by package pass, once or
 // to a fixed point; Builder.Weight is the measure every change decreases,
 // which bounds the fixed point.
+//
+// Link's *Error names the instruction at fault and a Code; errors.As also
+// finds it as a *diag.Error at "insn N", its Code mapped to a diag code.
 package link

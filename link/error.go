@@ -1,6 +1,10 @@
 package link
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cbpfkit/cbpf/diag"
+)
 
 // Code says what kind of problem an Error reports.
 type Code uint8
@@ -40,6 +44,27 @@ var codeNames = [...]string{
 	RawSpan:   "trampoline inside a raw jump",
 	RawJump:   "raw jump in a compact layout",
 	Internal:  "internal error",
+}
+
+// diagCodes are the diag codes of the link codes.
+var diagCodes = [...]diag.Code{
+	Undefined: diag.CodeUndefinedLabel,
+	Duplicate: diag.CodeDuplicate,
+	Backward:  diag.CodeJump,
+	PastEnd:   diag.CodeJump,
+	BadLabel:  diag.CodeInternal,
+	TooLong:   diag.CodeTooLong,
+	RawSpan:   diag.CodeJump,
+	RawJump:   diag.CodeJump,
+	Internal:  diag.CodeInternal,
+}
+
+// Diag is the diag code of c: link's codes are finer.
+func (c Code) Diag() diag.Code {
+	if int(c) < len(diagCodes) && diagCodes[c] != "" {
+		return diagCodes[c]
+	}
+	return diag.CodeInternal
 }
 
 func (c Code) String() string {
@@ -87,4 +112,14 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("link: instruction %d: a raw jump cannot be laid out compactly", e.Insn)
 	}
 	return fmt.Sprintf("link: instruction %d: %s: %s", e.Insn, e.Code, e.Msg)
+}
+
+// As lets errors.As see e as a *diag.Error at its instruction (the
+// position of the program as a whole when Insn is -1).
+func (e *Error) As(target any) bool {
+	t, ok := target.(**diag.Error)
+	if ok {
+		*t = &diag.Error{Pos: diag.AtInsn(e.Insn), Code: e.Code.Diag(), Msg: e.Error()}
+	}
+	return ok
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/vm"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Opcodes the tests write.
@@ -244,6 +246,10 @@ func TestErrors(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, *e); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+		var de *diag.Error
+		if !errors.As(err, &de) || de.Pos != diag.AtInsn(e.Insn) || de.Code != e.Code.Diag() || de.Code == "" || de.Msg != e.Error() {
+			t.Errorf("%s: errors.As diag.Error: %+v", tc.name, de)
 		}
 		if msg := e.Error(); !strings.HasPrefix(msg, "link: ") || strings.Contains(msg, "Code(") {
 			t.Errorf("%s: message %q", tc.name, msg)

@@ -1,6 +1,10 @@
 package pass
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cbpfkit/cbpf/diag"
+)
 
 // Pass is one rewrite of a program: Run changes p in place and reports
 // whether it changed anything.
@@ -68,4 +72,14 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("pass: negative weight %d", e.Before)
 	}
 	return fmt.Sprintf("pass: %s (sweep %d) changed the program but its weight went from %d to %d, not down", e.Pass, e.Sweep, e.Before, e.After)
+}
+
+// As lets errors.As see e as a *diag.Error: a bug (diag.CodeInternal) of
+// the program as a whole.
+func (e *Error) As(target any) bool {
+	t, ok := target.(**diag.Error)
+	if ok {
+		*t = &diag.Error{Pos: diag.AtInsn(-1), Code: diag.CodeInternal, Msg: e.Error()}
+	}
+	return ok
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // The tests' program: a list of numbers. halve halves the first even one
@@ -71,6 +73,10 @@ func TestFixCatchesAPassThatDoesNotEnd(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Pass != "flip" || e.Sweep != 1 {
 		t.Fatalf("Fix = %v, want an *Error for pass flip in sweep 1", err)
+	}
+	var de *diag.Error
+	if !errors.As(err, &de) || de.Code != diag.CodeInternal || de.Msg != err.Error() {
+		t.Errorf("errors.As diag.Error: %+v", de)
 	}
 	if _, err := flip.Fix(&nums{v: []int{5}}, func(p *nums) int { return -1 }); err == nil {
 		t.Fatal("a negative weight is accepted")

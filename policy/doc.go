@@ -146,8 +146,12 @@
 // A masked test compares with == only: write !((arg & MASK) == VALUE) for
 // the opposite.
 //
-// Errors carry file:line:col and say what was expected; ParseText stops at
-// the first. Warnings, also positioned, report syscalls a target arch
+// Errors carry file:line:col, a diag.Code, and say what was expected.
+// ParseText reads on past a bad line (a statement is one line) and
+// returns a diag.List with the errors of every bad line, at most
+// diag.MaxErrors and then a "too many errors" one; ParseOCI does the same
+// per syscalls entry, its positions followed by the JSON path
+// ("p.json:12:5: syscalls[3].args[0].op"). Warnings, also positioned, report syscalls a target arch
 // lacks, comparisons that never hold (arg0 < 0, a masked value outside its
 // mask), what the filter compares on the socketcall/ipc paths, and 64-bit
 // constants that 32-bit arches compare by their low half; past 1000 of

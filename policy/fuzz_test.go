@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cbpfkit/cbpf/arch"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // FuzzParseText: ParseText never panics, and whatever it accepts prints
@@ -44,6 +47,16 @@ func FuzzParseText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p, _, err := ParseText("f", src)
 		if err != nil {
+			es := diag.Errors(err)
+			lines := bytes.Count(src, []byte("\n")) + 1
+			if len(es) == 0 || len(es) > diag.MaxErrors+1 {
+				t.Fatalf("%d errors: %v", len(es), err)
+			}
+			for _, e := range es {
+				if e.Line < 1 || e.Line > lines || e.Col < 1 || e.Code == "" || e.Msg == "" {
+					t.Fatalf("error without a position or code: %#v", e)
+				}
+			}
 			return
 		}
 		text := p.String()

@@ -15,6 +15,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // OCIOptions tune ParseOCI.
@@ -77,18 +78,11 @@ func DockerDefaultCaps() []string {
 	}
 }
 
-// OCIError is an error in a profile: Pos is "file:line:col: JSON path".
-type OCIError struct {
-	Pos string
-	Msg string
-}
-
-func (e *OCIError) Error() string {
-	if e.Pos == "" {
-		return e.Msg
-	}
-	return e.Pos + ": " + e.Msg
-}
+// OCIError is an error in a profile; its Pos prints as
+// "file:line:col: JSON path". It is diag.Error: ParseOCI reports a
+// diag.List of them, one or more per bad syscalls entry (at most
+// diag.MaxErrors).
+type OCIError = diag.Error
 
 // ParseOCI reads a seccomp profile: Docker's form (archMap, includes and
 // excludes, as github.com/moby/profiles/seccomp expands them), the OCI
@@ -270,7 +264,7 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	c := &ociConv{name: name, data: data, newSys: opts.NewSyscalls, x32Low: opts.X32LowWord, muxWhole: opts.MuxWholeArg0,
 		truncate: opts.TruncateErrno, arches: opts.Arches, lines: newLineTable(data)}
 	if len(data) > maxProfile {
-		return c, &OCIError{Pos: name, Msg: fmt.Sprintf("%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)}
+		return c, diag.Errorf(diag.At(name, 0, 0), diag.CodeTooLong, "%d bytes: cbpf reads profiles of at most %d bytes", len(data), maxProfile)
 	}
 	var probe map[string]skipValue // which keys there are
 	if err := json.Unmarshal(data, &probe); err != nil {
@@ -294,7 +288,7 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 				}
 				if cfg.Linux == nil || len(cfg.Linux.Seccomp) == 0 || string(cfg.Linux.Seccomp) == "null" {
 					start := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
-					return c, &OCIError{Pos: c.at(start, ""), Msg: "config has no linux.seccomp: the container runs without a filter"}
+					return c, diag.Errorf(c.where(start, ""), diag.CodeMissing, "config has no linux.seccomp: the container runs without a filter")
 				}
 				c.prefix = "linux.seccomp."
 				body = cfg.Linux.Seccomp
@@ -363,10 +357,10 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 func (c *ociConv) expand() error {
 	t := &c.top
 	if t.DefaultAction == "" && len(t.Syscalls) == 0 {
-		return c.errf("", "no defaultAction and no syscalls: Docker runs such a profile without a filter")
+		return c.errf("", diag.CodeMissing, "no defaultAction and no syscalls: Docker runs such a profile without a filter")
 	}
 	if len(t.Architectures) > 0 && len(t.ArchMap) > 0 {
-		return c.errf("archMap", "both architectures and archMap are given; use one")
+		return c.errf("archMap", diag.CodeConflict, "both architectures and archMap are given; use one")
 	}
 	for _, m := range t.ArchMap {
 		if m.Arch == dockerToSCMP[c.native] {
@@ -413,7 +407,7 @@ func (c *ociConv) entry(i int) (*dockerEntry, error) {
 	//lint:ignore SA1019 old profiles still use name, and Docker reads it
 	if name := e.Name; name != "" {
 		if len(e.Names) > 0 {
-			return nil, c.errf(path+".name", "both name and names are given; use names")
+			return nil, c.errf(path+".name", diag.CodeConflict, "both name and names are given; use names")
 		}
 		e.Names = []string{name}
 	}
@@ -462,7 +456,7 @@ func (c *ociConv) applies(path string, s *seccomp.Syscall) (bool, error) {
 func (c *ociConv) kernelAtLeast(path string, min seccomp.KernelVersion) (bool, error) {
 	kv := c.kernel
 	if kv == nil {
-		return false, c.errf(path, "minKernel %d.%d: the kernel version is unset: set OCIOptions.Kernel (cbpf compile --kernel)", min.Kernel, min.Major)
+		return false, c.errf(path, diag.CodeMissing, "minKernel %d.%d: the kernel version is unset: set OCIOptions.Kernel (cbpf compile --kernel)", min.Kernel, min.Major)
 	}
 	return kv.Kernel > min.Kernel || kv.Kernel == min.Kernel && kv.Major >= min.Major, nil
 }
@@ -491,7 +485,8 @@ func (c *ociConv) spec() *specs.LinuxSeccomp {
 // ociRule is a rule on its way into the policy.
 type ociRule struct {
 	Rule
-	conds []*Cmp // ANDed; nil: unconditional
+	conds []*Cmp   // ANDed; nil: unconditional
+	where diag.Pos // Rule.Pos, for errors
 }
 
 func (c *ociConv) policy() (*Policy, error) {
@@ -501,7 +496,7 @@ func (c *ociConv) policy() (*Policy, error) {
 		return nil, err
 	}
 	if def == UserNotif {
-		return nil, c.errf("defaultAction", "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)")
+		return nil, c.errf("defaultAction", diag.CodeUnsupported, "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)")
 	}
 	p := &Policy{Default: def, BadArch: KillProcess, X32LowWord: c.x32Low, MuxWholeArg0: c.muxWhole}
 
@@ -511,13 +506,17 @@ func (c *ociConv) policy() (*Policy, error) {
 	if len(c.arches) > 0 {
 		p.Arches = slices.Clone(c.arches)
 	}
+	// A bad arch or a bad syscalls entry does not end the conversion: the
+	// errors of every one are reported, up to diag.MaxErrors.
+	var errs diag.List
 	for i, name := range t.Architectures {
 		path := fmt.Sprintf("architectures[%d]", i)
 		if c.prefix == "" && len(t.ArchMap) > 0 {
 			path = "archMap"
 		}
 		if !slices.Contains(ociArches, name) {
-			return nil, c.errf(path, "unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", quote(string(name)))
+			errs.Add(diag.Errorf(c.posOf(path), diag.CodeUnknownArch, "unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)", quote(string(name))))
+			continue
 		}
 		if len(c.arches) > 0 {
 			continue // replaced
@@ -530,8 +529,9 @@ func (c *ociConv) policy() (*Policy, error) {
 		if a.ByteOrder != c.host.ByteOrder {
 			// seccomp_arch_add fails with EDOM: one libseccomp filter
 			// cannot serve both byte orders, and runc gives up.
-			return nil, c.errf(path, "architecture %s is %s-endian and %s is not: libseccomp cannot build one filter for both (runc fails with EDOM)",
-				name, endianName(a), c.host.Name)
+			errs.Add(diag.Errorf(c.posOf(path), diag.CodeConflict, "architecture %s is %s-endian and %s is not: libseccomp cannot build one filter for both (runc fails with EDOM)",
+				name, endianName(a), c.host.Name))
+			continue
 		}
 		if !slices.Contains(p.Arches, a) {
 			p.Arches = append(p.Arches, a)
@@ -543,77 +543,25 @@ func (c *ociConv) policy() (*Policy, error) {
 
 	var rules []*ociRule
 	for _, index := range c.entries {
-		path := fmt.Sprintf("syscalls[%d]", index)
-		c.ent = c.indexEntry(index, c.entryOff[index], c.entryBytes(index), false)
-		de, err := c.entry(index)
-		if err != nil {
+		if errs.Full() {
+			break
+		}
+		rs, err := c.entryRules(p, def, index)
+		if err == nil {
+			rules = append(rules, rs...)
+			continue
+		}
+		es := diag.Errors(err)
+		if es == nil {
 			return nil, err
 		}
-		e := struct {
-			call  specs.LinuxSyscall
-			errno string
-		}{de.LinuxSyscall, de.Errno}
-		act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet", e.errno, path+".errno")
-		if err != nil {
-			return nil, err
+		if !addAll(&errs, es) {
+			break
 		}
-		var conds []*Cmp
-		count := [6]int{}
-		for k, a := range e.call.Args {
-			ap := fmt.Sprintf("%s.args[%d]", path, k)
-			cmp, err := c.cond(ap, a)
-			if err != nil {
-				return nil, err
-			}
-			count[cmp.Arg]++
-			conds = append(conds, cmp)
-		}
-		split := false
-		for i, n := range count {
-			if n > 1 {
-				split = true
-				c.warnf(path+".args", "%d conditions on argument %d: runc adds each condition of this entry as a rule of its own, so they are ORed, not ANDed", n, i)
-				break
-			}
-		}
-		if len(e.call.Names) == 0 {
-			c.warnf(path, "no syscall names: the entry does nothing")
-		}
-		seen := map[string]bool{}
-		var dups []string
-		for j, name := range e.call.Names {
-			np := fmt.Sprintf("%s.names[%d]", path, j)
-			if seen[name] {
-				if len(dups) < 10 && !slices.Contains(dups, name) {
-					dups = append(dups, name)
-				}
-				continue // the same rule again
-			}
-			seen[name] = true
-			if name == "" {
-				return nil, c.errf(np, "empty syscall name (runc refuses it)")
-			}
-			if act == UserNotif && name == "write" {
-				return nil, c.errf(np, "SCMP_ACT_NOTIFY cannot be used for write (runc refuses it)")
-			}
-			if act == def {
-				continue // runc drops them: libseccomp refuses them
-			}
-			if !c.known(p, np, name) {
-				continue
-			}
-			pos := c.pos(np)
-			if !split {
-				rules = append(rules, &ociRule{Rule: Rule{Syscall: name, Action: act, Pos: pos}, conds: conds})
-				continue
-			}
-			for _, cmp := range conds {
-				rules = append(rules, &ociRule{Rule: Rule{Syscall: name, Action: act, Pos: pos}, conds: []*Cmp{cmp}})
-			}
-		}
-		if len(dups) > 0 {
-			c.warnf(path+".names", "%s listed more than once: one rule each", strings.Join(dups, ", "))
-		}
+	}
+	if len(errs) > 0 {
+		c.ent = nil
+		return nil, errs
 	}
 	c.ent = nil
 	c.warnLacking(p)
@@ -645,6 +593,94 @@ func (c *ociConv) policy() (*Policy, error) {
 	}
 	c.warnLibseccompBugs(p) // oci_compat.go
 	return p, nil
+}
+
+// entryRules converts syscalls[index], an entry that applies, to rules.
+func (c *ociConv) entryRules(p *Policy, def Action, index int) ([]*ociRule, error) {
+	var rules []*ociRule
+	path := fmt.Sprintf("syscalls[%d]", index)
+	c.ent = c.indexEntry(index, c.entryOff[index], c.entryBytes(index), false)
+	de, err := c.entry(index)
+	if err != nil {
+		return nil, err
+	}
+	e := struct {
+		call  specs.LinuxSyscall
+		errno string
+	}{de.LinuxSyscall, de.Errno}
+	act, err := c.action(path+".action", e.call.Action, e.call.ErrnoRet, path+".errnoRet", e.errno, path+".errno")
+	if err != nil {
+		return nil, err
+	}
+	var conds []*Cmp
+	count := [6]int{}
+	for k, a := range e.call.Args {
+		ap := fmt.Sprintf("%s.args[%d]", path, k)
+		cmp, err := c.cond(ap, a)
+		if err != nil {
+			return nil, err
+		}
+		count[cmp.Arg]++
+		conds = append(conds, cmp)
+	}
+	split := false
+	for i, n := range count {
+		if n > 1 {
+			split = true
+			c.warnf(path+".args", "%d conditions on argument %d: runc adds each condition of this entry as a rule of its own, so they are ORed, not ANDed", n, i)
+			break
+		}
+	}
+	if len(e.call.Names) == 0 {
+		c.warnf(path, "no syscall names: the entry does nothing")
+	}
+	seen := map[string]bool{}
+	var dups []string
+	for j, name := range e.call.Names {
+		np := fmt.Sprintf("%s.names[%d]", path, j)
+		if seen[name] {
+			if len(dups) < 10 && !slices.Contains(dups, name) {
+				dups = append(dups, name)
+			}
+			continue // the same rule again
+		}
+		seen[name] = true
+		if name == "" {
+			return nil, c.errf(np, diag.CodeMissing, "empty syscall name (runc refuses it)")
+		}
+		if act == UserNotif && name == "write" {
+			return nil, c.errf(np, diag.CodeUnsupported, "SCMP_ACT_NOTIFY cannot be used for write (runc refuses it)")
+		}
+		if act == def {
+			continue // runc drops them: libseccomp refuses them
+		}
+		if !c.known(p, np, name) {
+			continue
+		}
+		where := c.posOf(np)
+		pos := where.String()
+		if !split {
+			rules = append(rules, &ociRule{Rule: Rule{Syscall: name, Action: act, Pos: pos}, conds: conds, where: where})
+			continue
+		}
+		for _, cmp := range conds {
+			rules = append(rules, &ociRule{Rule: Rule{Syscall: name, Action: act, Pos: pos}, conds: []*Cmp{cmp}, where: where})
+		}
+	}
+	if len(dups) > 0 {
+		c.warnf(path+".names", "%s listed more than once: one rule each", strings.Join(dups, ", "))
+	}
+	return rules, nil
+}
+
+// addAll adds es to l and reports whether l takes more.
+func addAll(l *diag.List, es []*diag.Error) bool {
+	for _, e := range es {
+		if !l.Add(e) {
+			return false
+		}
+	}
+	return true
 }
 
 // warnMultiplexed warns where a rule on a call that an arch also offers
@@ -847,9 +883,9 @@ func (c *ociConv) merge(rules []*ociRule) ([]*ociRule, error) {
 			key := condsKey(r.conds)
 			if i, ok := byKey[key]; ok {
 				if k := kept[i]; k.Action != r.Action {
-					return nil, &OCIError{Pos: r.Pos, Msg: fmt.Sprintf(
+					return nil, diag.Errorf(r.where, diag.CodeConflict,
 						"%s: the same conditions as the rule at %s with another action (%s, %s): libseccomp refuses it (EEXIST) and runc fails",
-						name, k.Pos, ActionText(k.Action), ActionText(r.Action))}
+						name, k.Pos, ActionText(k.Action), ActionText(r.Action))
 				}
 				continue
 			}
@@ -1009,11 +1045,11 @@ var ociOps = map[specs.LinuxSeccompOperator]Op{
 
 func (c *ociConv) cond(path string, a specs.LinuxSeccompArg) (*Cmp, error) {
 	if a.Index > 5 {
-		return nil, c.errf(path+".index", "argument index %d: syscalls have arguments 0 to 5", a.Index)
+		return nil, c.errf(path+".index", diag.CodeRange, "argument index %d: syscalls have arguments 0 to 5", a.Index)
 	}
 	op, ok := ociOps[a.Op]
 	if !ok {
-		return nil, c.errf(path+".op", "unknown operator %q (SCMP_CMP_EQ, NE, LT, LE, GT, GE, MASKED_EQ)", a.Op)
+		return nil, c.errf(path+".op", diag.CodeUnknownName, "unknown operator %q (SCMP_CMP_EQ, NE, LT, LE, GT, GE, MASKED_EQ)", a.Op)
 	}
 	cmp := &Cmp{Arg: int(a.Index), Op: op, Value: a.Value, Bits: 64}
 	if op == MaskedEQ {
@@ -1054,16 +1090,16 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 	case specs.ActNotify:
 		act = UserNotif
 	case "":
-		return 0, c.errf(path, "missing action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)")
+		return 0, c.errf(path, diag.CodeMissing, "missing action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)")
 	default:
-		return 0, c.errf(path, "unknown action %s (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)", quote(string(a)))
+		return 0, c.errf(path, diag.CodeUnknownName, "unknown action %s (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)", quote(string(a)))
 	}
 	if errno != "" && c.prefix == "" {
 		// Podman (containers/common pkg/seccomp, getErrno): a decimal
 		// number, else a name of its errno table, with the host's value.
 		v, err := podmanErrno(errno, c.host, c.arches)
 		if err != nil {
-			return 0, c.errf(errnoPath, "%v", err)
+			return 0, c.errf(errnoPath, diag.CodeUnknownName, "%v", err)
 		}
 		if errnoRet != nil && *errnoRet != v {
 			c.warnf(errnoPath, "errno %s (%d) and errnoRet %d disagree: Podman uses errno, Docker errnoRet; cbpf uses errno", quote(errno), v, *errnoRet)
@@ -1085,7 +1121,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 				what = " (ERRNO(0): a denied call would look like a success)"
 			}
 			if !c.truncate {
-				return 0, c.errf(retPath, "%d does not fit in the 16 bits of a seccomp return value: runc would keep its low 16 bits, %d%s; write the value the call should return, or keep runc's truncation with OCIOptions.TruncateErrno (--truncate-errno)", *errnoRet, low, what)
+				return 0, c.errf(retPath, diag.CodeRange, "%d does not fit in the 16 bits of a seccomp return value: runc would keep its low 16 bits, %d%s; write the value the call should return, or keep runc's truncation with OCIOptions.TruncateErrno (--truncate-errno)", *errnoRet, low, what)
 			}
 			c.warnf(retPath, "%d does not fit in 16 bits; runc keeps the low 16 bits, %d%s (OCIOptions.TruncateErrno)", *errnoRet, low, what)
 		}
@@ -1099,7 +1135,7 @@ func (c *ociConv) action(path string, a specs.LinuxSeccompAction, errnoRet *uint
 		if errnoRet == nil {
 			p = path
 		}
-		return 0, c.errf(p, "errno %d: libseccomp refuses errno values above 4094, so runc fails", data)
+		return 0, c.errf(p, diag.CodeRange, "errno %d: libseccomp refuses errno values above 4094, so runc fails", data)
 	}
 	return act | Action(data), nil
 }
@@ -1165,8 +1201,8 @@ func (c *ociConv) warnAt(off int, path, format string, a ...any) {
 	c.problems.add(Problem{Pos: c.at(off, path), Warning: true, Msg: fmt.Sprintf(format, a...)})
 }
 
-func (c *ociConv) errf(path, format string, a ...any) error {
-	return &OCIError{Pos: c.pos(path), Msg: fmt.Sprintf(format, a...)}
+func (c *ociConv) errf(path string, code diag.Code, format string, a ...any) error {
+	return diag.Errorf(c.posOf(path), code, format, a...)
 }
 
 // jsonError adds a position to a decoding error; base is the offset of
@@ -1181,7 +1217,11 @@ func (c *ociConv) jsonError(path string, base int, err error) error {
 		if strings.HasSuffix(msg, "exceeded max depth") {
 			msg = fmt.Sprintf("nesting too deep (limit %d, encoding/json's)", maxJSONDepth)
 		}
-		return &OCIError{Pos: c.at(base+max(int(syn.Offset)-1, 0), c.prefix+path), Msg: "bad JSON: " + msg}
+		code := diag.CodeJSON
+		if strings.HasPrefix(msg, "nesting") {
+			code = diag.CodeNesting
+		}
+		return &OCIError{Pos: c.where(base+max(int(syn.Offset)-1, 0), c.prefix+path), Code: code, Msg: "bad JSON: " + msg}
 	case errors.As(err, &typ):
 		// The offset is just past the bad value: the path is the last
 		// value that starts before it.
@@ -1204,9 +1244,9 @@ func (c *ociConv) jsonError(path string, base int, err error) error {
 		if typ.Type.Kind() == reflect.Map || typ.Type.Kind() == reflect.Struct {
 			want = "an object"
 		}
-		return &OCIError{Pos: c.at(off, p), Msg: fmt.Sprintf("bad value: %s where %s is expected", shorten(typ.Value), want)}
+		return diag.Errorf(c.where(off, p), diag.CodeJSON, "bad value: %s where %s is expected", shorten(typ.Value), want)
 	}
-	return &OCIError{Pos: c.pos(path), Msg: err.Error()}
+	return diag.Errorf(c.posOf(path), diag.CodeJSON, "%s", err.Error())
 }
 
 // offset finds a path of the profile (without the config.json prefix), or
@@ -1228,33 +1268,28 @@ func (c *ociConv) offset(path string) int {
 }
 
 // pos is "name:line:col: path" for a path of the profile.
-func (c *ociConv) pos(path string) string {
+func (c *ociConv) pos(path string) string { return c.posOf(path).String() }
+
+// posOf is the position of a path of the profile (without the
+// config.json prefix).
+func (c *ociConv) posOf(path string) diag.Pos {
 	p := c.prefix + path
 	if path == "" {
 		p = strings.TrimSuffix(c.prefix, ".")
 	}
-	return c.at(c.offset(path), p)
+	return c.where(c.offset(path), p)
 }
 
-func (c *ociConv) at(off int, path string) string {
-	var b strings.Builder
-	b.WriteString(c.name)
+func (c *ociConv) at(off int, path string) string { return c.where(off, path).String() }
+
+// where is the position of a full path (with the config.json prefix),
+// with the line and column of off if it is one.
+func (c *ociConv) where(off int, path string) diag.Pos {
+	line, col := 0, 0
 	if off >= 0 && off <= len(c.data) {
-		line, col := c.lines.at(off)
-		if b.Len() > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.Itoa(line))
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(col))
+		line, col = c.lines.at(off)
 	}
-	if path != "" {
-		if b.Len() > 0 {
-			b.WriteString(": ")
-		}
-		b.WriteString(path)
-	}
-	return b.String()
+	return diag.AtPath(c.name, line, col, path)
 }
 
 func endianName(a *arch.Arch) string {

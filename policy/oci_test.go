@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // x86_64 as the host keeps these tests independent of the machine.
@@ -428,5 +429,69 @@ func TestOCIHostFactsExplicit(t *testing.T) {
 	p, _, err := ParseOCI("t.json", []byte(plain), OCIOptions{Arch: "x86_64", Caps: []string{"CAP_SYS_ADMIN"}, Kernel: "5.3"})
 	if err != nil || !strings.Contains(p.String(), "close: allow") {
 		t.Errorf("Kernel 5.3: %v\n%v", err, p)
+	}
+}
+
+// TestParseOCIErrorList: every bad syscalls entry is reported, with its
+// JSON path and code, up to diag.MaxErrors.
+func TestParseOCIErrorList(t *testing.T) {
+	src := `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+ {"names": ["read"], "action": "ALLOW"},
+ {"names": ["write"], "action": "SCMP_ACT_ALLOW"},
+ {"names": ["open"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 7, "value": 1, "op": "SCMP_CMP_EQ"}]},
+ {"names": ["close"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQUAL"}]}
+]}`
+	_, _, err := ParseOCI("t.json", []byte(src), ociX86)
+	type perr struct {
+		Pos  string
+		Code diag.Code
+	}
+	var got []perr
+	for _, e := range diag.Errors(err) {
+		got = append(got, perr{e.Pos.String(), e.Code})
+	}
+	want := []perr{
+		{"t.json:2:32: syscalls[0].action", diag.CodeUnknownName},
+		{"t.json:4:69: syscalls[2].args[0].index", diag.CodeRange},
+		{"t.json:5:91: syscalls[3].args[0].op", diag.CodeUnknownName},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%v (-want +got):\n%s", err, diff)
+	}
+	var oe *OCIError
+	if !errors.As(err, &oe) || oe.Path != "syscalls[0].action" {
+		t.Errorf("errors.As: %v", oe)
+	}
+
+	// Bad arches and bad entries together.
+	src = `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_VAX", "SCMP_ARCH_X86", "SCMP_ARCH_S390X"],
+ "syscalls": [{"names": ["read"], "action": "ALLOW"}]}`
+	_, _, err = ParseOCI("t.json", []byte(src), ociX86)
+	got = got[:0]
+	for _, e := range diag.Errors(err) {
+		got = append(got, perr{e.Pos.String(), e.Code})
+	}
+	want = []perr{
+		{"t.json:1:55: architectures[0]", diag.CodeUnknownArch},
+		{"t.json:1:89: architectures[2]", diag.CodeConflict},
+		{"t.json:2:45: syscalls[0].action", diag.CodeUnknownName},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%v (-want +got):\n%s", err, diff)
+	}
+
+	var b strings.Builder
+	b.WriteString(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [`)
+	for i := range 50 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "\n {\"names\": [\"read\"], \"action\": \"NOPE%d\"}", i)
+	}
+	b.WriteString("]}")
+	_, _, err = ParseOCI("t.json", []byte(b.String()), ociX86)
+	es := diag.Errors(err)
+	if len(es) != diag.MaxErrors+1 || es[diag.MaxErrors].Code != diag.CodeTooMany || es[diag.MaxErrors].Path != "syscalls[10].action" {
+		t.Errorf("%d errors: %v", len(es), err)
 	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -13,22 +14,19 @@ import (
 	"unsafe"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/diag"
 )
 
-// ParseError is a malformed policy: where, and what was expected.
-type ParseError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
+// ParseError is a malformed policy: where (file:line:col), what kind
+// (Code), and what was expected. It is diag.Error: ParseText reports a
+// diag.List of them, one per bad line (at most diag.MaxErrors).
+type ParseError = diag.Error
 
 // ParseText parses the policy language (see the package documentation).
 // name is used in error positions. Warnings are returned along with the
-// policy; a malformed file gives an error with file:line:col.
+// policy; a malformed file gives a diag.List of *ParseError, each with
+// file:line:col: the parser reads on past a bad line and reports the
+// errors of every line, up to diag.MaxErrors.
 //
 // Named constants are resolved against the policy's target arches (all
 // the file's arch lines, or the host's when there is none): a constant
@@ -151,17 +149,17 @@ type argRef struct {
 	col  int // of its first use
 }
 
-func (ps *textParser) errAt(line, col int, format string, a ...any) error {
-	return &ParseError{File: ps.file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)}
+func (ps *textParser) errAt(line, col int, code diag.Code, format string, a ...any) *ParseError {
+	return diag.Errorf(diag.At(ps.file, line, col), code, format, a...)
 }
 
 // errTok reports an error at t; at an invalid character, the lexer's
 // error is the one to report.
-func (ps *textParser) errTok(t token, format string, a ...any) error {
+func (ps *textParser) errTok(t token, code diag.Code, format string, a ...any) error {
 	if t.kind == tError {
-		return ps.errAt(ps.line, t.col, "%s", ps.lx.msg)
+		return ps.errAt(ps.line, t.col, diag.CodeSyntax, "%s", ps.lx.msg)
 	}
-	return ps.errAt(ps.line, t.col, format, a...)
+	return ps.errAt(ps.line, t.col, code, format, a...)
 }
 
 // pos is "file:line:col". Rules keep theirs, so the strings are cut from
@@ -243,7 +241,7 @@ func (ps *textParser) isAt(k int, text string) bool {
 
 func (ps *textParser) expect(text, what string) error {
 	if !ps.is(text) {
-		return ps.errTok(ps.peek(), "expected '%s' %s, found %s", text, what, ps.peek())
+		return ps.errTok(ps.peek(), diag.CodeSyntax, "expected '%s' %s, found %s", text, what, ps.peek())
 	}
 	ps.next()
 	return nil
@@ -251,7 +249,7 @@ func (ps *textParser) expect(text, what string) error {
 
 func (ps *textParser) expectEOL(what string) error {
 	if t := ps.peek(); t.kind != tEOL {
-		return ps.errTok(t, "expected end of line %s, found %s", what, t)
+		return ps.errTok(t, diag.CodeSyntax, "expected end of line %s, found %s", what, t)
 	}
 	return nil
 }
@@ -263,7 +261,7 @@ func (ps *textParser) expectEOL(what string) error {
 func (ps *textParser) enter(t token) error {
 	ps.depth++
 	if ps.depth > MaxNesting+1 {
-		return ps.errTok(t, "nesting too deep (limit %d)", MaxNesting)
+		return ps.errTok(t, diag.CodeNesting, "nesting too deep (limit %d)", MaxNesting)
 	}
 	return nil
 }
@@ -300,9 +298,15 @@ func blank(line []byte) bool {
 	return true
 }
 
+// errStop ends the walk over the lines once the error list is full.
+var errStop = errors.New("too many errors")
+
+// parse reads every line, collecting the errors of the bad ones: a
+// statement is one line, so the next line starts afresh.
 func (ps *textParser) parse(src []byte) error {
 	ps.prescan(src)
-	total, err := lines(src, func(n int, line []byte) error {
+	var errs diag.List
+	total, _ := lines(src, func(n int, line []byte) error {
 		if blank(line) {
 			return nil
 		}
@@ -312,13 +316,28 @@ func (ps *textParser) parse(src []byte) error {
 		// the rest is copied), so src may change once ParseText returns.
 		s := unsafe.String(unsafe.SliceData(line), len(line))
 		ps.startLine(s)
-		return ps.statement(s)
+		err := ps.statement(s)
+		if err == nil {
+			return nil
+		}
+		es := diag.Errors(err)
+		if es == nil { // not expected: every error has its position
+			es = []*diag.Error{ps.errAt(n, 1, diag.CodeInternal, "%v", err)}
+		}
+		for _, e := range es {
+			if !errs.Add(e) {
+				return errStop
+			}
+		}
+		return nil
 	})
-	if err != nil {
-		return err
+	// A missing default is said only of a file otherwise well formed: in
+	// garbage, or a file cut short, it is noise after the real errors.
+	if ps.seenDefault == 0 && len(errs) == 0 {
+		errs.Add(ps.errAt(total, 1, diag.CodeMissing, "no default action: add a line such as \"default errno(EPERM)\" or \"default kill_process\""))
 	}
-	if ps.seenDefault == 0 {
-		return ps.errAt(total, 1, "no default action: add a line such as \"default errno(EPERM)\" or \"default kill_process\"")
+	if len(errs) > 0 {
+		return errs
 	}
 	if ps.override != nil {
 		ps.p.Arches = append([]*arch.Arch(nil), ps.override...)
@@ -439,14 +458,14 @@ func (ps *textParser) statement(line string) error {
 	case t.kind == tIdent && t.text == "default" && !ps.isAt(1, ",") && !ps.isAt(1, ":"):
 		ps.next()
 		if ps.seenDefault != 0 {
-			return ps.errTok(t, "a second default action (the first is on line %d)", ps.seenDefault)
+			return ps.errTok(t, diag.CodeDuplicate, "a second default action (the first is on line %d)", ps.seenDefault)
 		}
 		ps.seenDefault = ps.line
 		return ps.actionStatement(&ps.p.Default, "after the default action")
 	case t.kind == tIdent && t.text == "bad-arch":
 		ps.next()
 		if ps.seenBadArch != 0 {
-			return ps.errTok(t, "a second bad-arch action (the first is on line %d)", ps.seenBadArch)
+			return ps.errTok(t, diag.CodeDuplicate, "a second bad-arch action (the first is on line %d)", ps.seenBadArch)
 		}
 		ps.seenBadArch = ps.line
 		return ps.actionStatement(&ps.p.BadArch, "after the bad-arch action")
@@ -457,12 +476,12 @@ func (ps *textParser) statement(line string) error {
 	case t.kind == tIdent:
 		return ps.rule()
 	}
-	return ps.errTok(t, "expected a statement (default, bad-arch, arch, option or \"syscall: rule\"), found %s", t)
+	return ps.errTok(t, diag.CodeSyntax, "expected a statement (default, bad-arch, arch, option or \"syscall: rule\"), found %s", t)
 }
 
 func (ps *textParser) actionStatement(dst *Action, what string) error {
 	if ps.peek().kind == tEOL {
-		return ps.errTok(ps.peek(), "expected an action (allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process)")
+		return ps.errTok(ps.peek(), diag.CodeSyntax, "expected an action (allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process)")
 	}
 	if err := ps.action(dst); err != nil {
 		return err
@@ -506,7 +525,7 @@ func (ps *textParser) archStatement(line string, kw token) error {
 			if s := suggest(word, arch.Names()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			err = ps.errAt(ps.line, col, "%s; known arches: %s", msg, strings.Join(arch.Names(), ", "))
+			err = ps.errAt(ps.line, col, diag.CodeUnknownArch, "%s; known arches: %s", msg, strings.Join(arch.Names(), ", "))
 			return false
 		}
 		if slices.Contains(ps.p.Arches, a) {
@@ -520,7 +539,7 @@ func (ps *textParser) archStatement(line string, kw token) error {
 		return err
 	}
 	if n == 0 {
-		return ps.errAt(ps.line, len(stripComment(line))+1, "expected arch names after \"arch\" (x86_64, aarch64, ...)")
+		return ps.errAt(ps.line, len(stripComment(line))+1, diag.CodeSyntax, "expected arch names after \"arch\" (x86_64, aarch64, ...)")
 	}
 	return nil
 }
@@ -536,7 +555,7 @@ func (ps *textParser) optionStatement(line string, kw token) error {
 			if s := suggest(word, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			err = ps.errAt(ps.line, col, "%s; options: %s", msg, strings.Join(names, ", "))
+			err = ps.errAt(ps.line, col, diag.CodeUnknownName, "%s; options: %s", msg, strings.Join(names, ", "))
 			return false
 		}
 		if ps.seenOption[word] {
@@ -554,7 +573,7 @@ func (ps *textParser) optionStatement(line string, kw token) error {
 	}
 	if n == 0 {
 		names := slices.Sorted(maps.Keys(textOptions))
-		return ps.errAt(ps.line, len(stripComment(line))+1, "expected option names after \"option\" (%s)", strings.Join(names, ", "))
+		return ps.errAt(ps.line, len(stripComment(line))+1, diag.CodeSyntax, "expected option names after \"option\" (%s)", strings.Join(names, ", "))
 	}
 	return nil
 }
@@ -618,7 +637,7 @@ func (ps *textParser) rule() error {
 	for {
 		t := ps.next()
 		if t.kind != tIdent {
-			return ps.errTok(t, "expected a syscall name, found %s", t)
+			return ps.errTok(t, diag.CodeSyntax, "expected a syscall name, found %s", t)
 		}
 		seen := 0
 		if index != nil {
@@ -655,18 +674,23 @@ func (ps *textParser) rule() error {
 		}
 		if len(calls) == 1 && seen == 0 {
 			if _, ok := actionWords[t.text]; ok || t.text == "default" || t.text == "arch" {
-				return ps.errTok(ps.peek(), "expected ':' after syscall name %s (or is this meant to be a statement: default, bad-arch, arch?)", t.text)
+				return ps.errTok(ps.peek(), diag.CodeSyntax, "expected ':' after syscall name %s (or is this meant to be a statement: default, bad-arch, arch?)", t.text)
 			}
 		}
-		return ps.errTok(ps.peek(), "expected ':' after syscall name, found %s", ps.peek())
+		return ps.errTok(ps.peek(), diag.CodeSyntax, "expected ':' after syscall name, found %s", ps.peek())
 	}
 	known, _ := syscallNames()
+	var unknown diag.List // every unknown name of the line
 	for i, c := range calls {
 		name, ok := known[c.name]
 		if !ok {
-			return ps.errAt(ps.line, c.col, "%s", unknownSyscall(c.name))
+			unknown = append(unknown, ps.errAt(ps.line, c.col, diag.CodeUnknownSyscall, "%s", unknownSyscall(c.name)))
+			continue
 		}
 		calls[i].name = name // the table's copy: the line's text is not kept
+	}
+	if len(unknown) > 0 {
+		return unknown
 	}
 	if len(dups) > 0 {
 		for i := range dups {
@@ -681,7 +705,7 @@ func (ps *textParser) rule() error {
 	act := Allow
 	switch t := ps.peek(); {
 	case t.kind == tEOL:
-		return ps.errTok(t, "expected an action or a predicate after ':'")
+		return ps.errTok(t, diag.CodeSyntax, "expected an action or a predicate after ':'")
 	case ps.is("path") && ps.isAt(1, "in"):
 		return ps.pathRule(calls) // paths.go
 	case ps.bodyIsAction(calls):
@@ -700,7 +724,7 @@ func (ps *textParser) rule() error {
 				return err
 			}
 		} else if t := ps.peek(); t.kind != tEOL {
-			return ps.errTok(t, "expected '&&', '||', '=>' or end of line, found %s", t)
+			return ps.errTok(t, diag.CodeSyntax, "expected '&&', '||', '=>' or end of line, found %s", t)
 		}
 	}
 	if err := ps.expectEOL("after the rule"); err != nil {
@@ -788,14 +812,14 @@ func (ps *textParser) namedArg(syscall string, ref argRef) (int, error) {
 	if !ps.noResolve {
 		for _, a := range ps.targets {
 			if msg := namedStructArg(syscall, a.Name, ref.name); msg != "" {
-				return 0, ps.errAt(ps.line, ref.col, "%s", msg) // argnames.go
+				return 0, ps.errAt(ps.line, ref.col, diag.CodeUnsupported, "%s", msg) // argnames.go
 			}
 			i := argIndex(syscall, a.Name, ref.name)
 			if i < 0 {
-				return 0, ps.errAt(ps.line, ref.col, "%q is not an argument of %s on %s; use arg0..arg5", ref.name, syscall, a.Name)
+				return 0, ps.errAt(ps.line, ref.col, diag.CodeUnknownName, "%q is not an argument of %s on %s; use arg0..arg5", ref.name, syscall, a.Name)
 			}
 			if idx >= 0 && i != idx {
-				return 0, ps.errAt(ps.line, ref.col, "%q is argument %d of %s on %s but %d on %s: write arg%d, or one policy per arch", ref.name, idx, syscall, first, i, a.Name, idx)
+				return 0, ps.errAt(ps.line, ref.col, diag.CodeConflict, "%q is argument %d of %s on %s but %d on %s: write arg%d, or one policy per arch", ref.name, idx, syscall, first, i, a.Name, idx)
 			}
 			idx, first = i, a.Name
 		}
@@ -854,7 +878,7 @@ func (ps *textParser) bodyIsAction(calls []nameAt) bool {
 func (ps *textParser) action(dst *Action) error {
 	t := ps.next()
 	if t.kind != tIdent {
-		return ps.errTok(t, "expected an action (allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process), found %s", t)
+		return ps.errTok(t, diag.CodeSyntax, "expected an action (allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process), found %s", t)
 	}
 	takes, ok := actionWords[t.text]
 	if !ok {
@@ -867,7 +891,7 @@ func (ps *textParser) action(dst *Action) error {
 		if s := suggest(t.text, words); s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		return ps.errTok(t, "%s; actions: allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process", msg)
+		return ps.errTok(t, diag.CodeUnknownName, "%s; actions: allow, log, errno(N), trap, trace, user_notif, kill_thread, kill_process", msg)
 	}
 	switch t.text {
 	case "allow":
@@ -889,12 +913,12 @@ func (ps *textParser) action(dst *Action) error {
 	}
 	if !ps.is("(") {
 		if takes == 2 {
-			return ps.errTok(ps.peek(), "expected '(' after errno: errno(EPERM) or errno(1)")
+			return ps.errTok(ps.peek(), diag.CodeSyntax, "expected '(' after errno: errno(EPERM) or errno(1)")
 		}
 		return nil
 	}
 	if takes == 0 {
-		return ps.errTok(ps.peek(), "%s takes no value", t.text)
+		return ps.errTok(ps.peek(), diag.CodeSyntax, "%s takes no value", t.text)
 	}
 	ps.next()
 	start := ps.peek()
@@ -910,10 +934,10 @@ func (ps *textParser) action(dst *Action) error {
 		limit, why = MaxErrno, "the kernel returns larger errno values as 4095"
 	}
 	if v.negCol > 0 {
-		return ps.errAt(ps.line, v.negCol, "%s(%s): the value must be 0 to %d", t.text, v.negText, limit)
+		return ps.errAt(ps.line, v.negCol, diag.CodeRange, "%s(%s): the value must be 0 to %d", t.text, v.negText, limit)
 	}
 	if v.n > limit {
-		return ps.errTok(start, "%s(%d): the value must be 0 to %d (%s)", t.text, v.n, limit, why)
+		return ps.errTok(start, diag.CodeRange, "%s(%d): the value must be 0 to %d (%s)", t.text, v.n, limit, why)
 	}
 	*dst |= Action(v.n)
 	return nil
@@ -1014,7 +1038,7 @@ func (ps *textParser) newCmp(c Cmp) *Cmp {
 // nested returns x of nesting d, or the error if d is too deep.
 func (ps *textParser) nested(start token, x Expr, d int) (Expr, int, error) {
 	if d > MaxNesting {
-		return nil, 0, ps.errTok(start, "nesting too deep (limit %d)", MaxNesting)
+		return nil, 0, ps.errTok(start, diag.CodeNesting, "nesting too deep (limit %d)", MaxNesting)
 	}
 	return x, d, nil
 }
@@ -1096,11 +1120,11 @@ func (ps *textParser) arg(calls []nameAt) (idx, bits int, text string, err error
 	}
 	t := ps.next()
 	if t.kind != tIdent {
-		return 0, 0, "", ps.errTok(t, "expected an argument (arg0..arg5, args[N] or a name such as fd), found %s", t)
+		return 0, 0, "", ps.errTok(t, diag.CodeSyntax, "expected an argument (arg0..arg5, args[N] or a name such as fd), found %s", t)
 	}
 	if n, ok := plainArg(t.text); ok {
 		if n > 5 {
-			return 0, 0, "", ps.errTok(t, "argument %d: syscalls have arguments 0 to 5", n)
+			return 0, 0, "", ps.errTok(t, diag.CodeRange, "argument %d: syscalls have arguments 0 to 5", n)
 		}
 		return n, bits, t.text, nil
 	}
@@ -1109,10 +1133,10 @@ func (ps *textParser) arg(calls []nameAt) (idx, bits int, text string, err error
 		nt := ps.next()
 		n, err := strconv.ParseUint(nt.text, 10, 8)
 		if nt.kind != tNumber || err != nil {
-			return 0, 0, "", ps.errTok(nt, "expected an argument number 0 to 5 in args[N], found %s", nt)
+			return 0, 0, "", ps.errTok(nt, diag.CodeSyntax, "expected an argument number 0 to 5 in args[N], found %s", nt)
 		}
 		if n > 5 {
-			return 0, 0, "", ps.errTok(nt, "argument %d: syscalls have arguments 0 to 5", n)
+			return 0, 0, "", ps.errTok(nt, diag.CodeRange, "argument %d: syscalls have arguments 0 to 5", n)
 		}
 		if err := ps.expect("]", "after the argument number"); err != nil {
 			return 0, 0, "", err
@@ -1125,9 +1149,9 @@ func (ps *textParser) arg(calls []nameAt) (idx, bits int, text string, err error
 		}
 		names := argNamesOf(c.name, "")
 		if names == nil {
-			return 0, 0, "", ps.errTok(t, "%s: cbpf does not know the argument names of %s; use arg0..arg5", quote(t.text), c.name)
+			return 0, 0, "", ps.errTok(t, diag.CodeUnknownName, "%s: cbpf does not know the argument names of %s; use arg0..arg5", quote(t.text), c.name)
 		}
-		return 0, 0, "", ps.errTok(t, "%s is not an argument of %s (its arguments: %s)", quote(t.text), c.name, strings.Join(names, ", "))
+		return 0, 0, "", ps.errTok(t, diag.CodeUnknownName, "%s is not an argument of %s (its arguments: %s)", quote(t.text), c.name, strings.Join(names, ", "))
 	}
 	k := slices.IndexFunc(ps.refs, func(r argRef) bool { return r.name == t.text })
 	if k < 0 {
@@ -1159,11 +1183,11 @@ func (ps *textParser) compare(calls []nameAt) (Expr, error) {
 	}
 	t := ps.peek()
 	if ps.is("&") {
-		return nil, ps.errTok(t, "a masked test needs parentheses: (%s & MASK) == VALUE", text)
+		return nil, ps.errTok(t, diag.CodeSyntax, "a masked test needs parentheses: (%s & MASK) == VALUE", text)
 	}
 	op, ok := relops[t.text]
 	if !ok || t.kind != tPunct {
-		return nil, ps.errTok(t, "expected a comparison operator (==, !=, <, <=, >, >=) after the argument, found %s", t)
+		return nil, ps.errTok(t, diag.CodeSyntax, "expected a comparison operator (==, !=, <, <=, >, >=) after the argument, found %s", t)
 	}
 	ps.next()
 	v, err := ps.value(bits)
@@ -1193,9 +1217,9 @@ func (ps *textParser) masked(calls []nameAt) (Expr, error) {
 	}
 	if t := ps.peek(); t.text != "==" || t.kind != tPunct {
 		if _, isOp := relops[t.text]; isOp && t.kind == tPunct {
-			return nil, ps.errTok(t, "a masked test compares with '==' only; for the opposite write !((arg & MASK) == VALUE)")
+			return nil, ps.errTok(t, diag.CodeSyntax, "a masked test compares with '==' only; for the opposite write !((arg & MASK) == VALUE)")
 		}
-		return nil, ps.errTok(t, "expected '==' after (arg & MASK), found %s", t)
+		return nil, ps.errTok(t, diag.CodeSyntax, "expected '==' after (arg & MASK), found %s", t)
 	}
 	ps.next()
 	v, err := ps.value(bits)
@@ -1393,7 +1417,7 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 	case t.kind == tPunct && t.text == "-":
 		nt := ps.next()
 		if nt.kind != tNumber {
-			return ps.errTok(nt, "expected a number after '-', found %s", nt)
+			return ps.errTok(nt, diag.CodeSyntax, "expected a number after '-', found %s", nt)
 		}
 		n, err := ps.number(nt)
 		if err != nil {
@@ -1401,7 +1425,7 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 		}
 		text := "-" + nt.text
 		if n > uint64(1)<<(bits-1) {
-			return ps.errTok(t, "%s is out of range for a %d-bit comparison", shorten(text), bits)
+			return ps.errTok(t, diag.CodeRange, "%s is out of range for a %d-bit comparison", shorten(text), bits)
 		}
 		v.n |= -n & width
 		*named = true
@@ -1416,7 +1440,7 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 			return err
 		}
 		if n > width {
-			return ps.errTok(t, "%s does not fit a %d-bit comparison", shorten(t.text), bits)
+			return ps.errTok(t, diag.CodeRange, "%s does not fit a %d-bit comparison", shorten(t.text), bits)
 		}
 		v.n |= n
 		ps.texts = append(ps.texts, t.text) // value joins a copy
@@ -1428,7 +1452,7 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 			if s := suggest(t.text, consts().names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			return ps.errTok(t, "%s", msg)
+			return ps.errTok(t, diag.CodeUnknownName, "%s", msg)
 		}
 		n, err := ps.resolveConst(t, name, bits)
 		if err != nil {
@@ -1439,7 +1463,7 @@ func (ps *textParser) term(bits int, v *valueOf, named *bool) error {
 		ps.texts = append(ps.texts, name)
 		return nil
 	}
-	return ps.errTok(t, "expected a value (a number or a constant such as O_RDONLY), found %s", t)
+	return ps.errTok(t, diag.CodeSyntax, "expected a value (a number or a constant such as O_RDONLY), found %s", t)
 }
 
 // canonConst returns the table's copy of a constant's name.
@@ -1460,14 +1484,14 @@ func (ps *textParser) number(t token) (uint64, error) {
 	// Go's syntax, except that a leading 0 means octal as in C, and no
 	// underscores.
 	if strings.Contains(s, "_") {
-		return 0, ps.errTok(t, "bad number %s", quote(s))
+		return 0, ps.errTok(t, diag.CodeSyntax, "bad number %s", quote(s))
 	}
 	n, err := strconv.ParseUint(s, 0, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, ps.errTok(t, "number %s does not fit in 64 bits", shorten(s))
+			return 0, ps.errTok(t, diag.CodeRange, "number %s does not fit in 64 bits", shorten(s))
 		}
-		return 0, ps.errTok(t, "bad number %s (decimal, 0x hex, 0o or leading-0 octal, 0b binary)", quote(s))
+		return 0, ps.errTok(t, diag.CodeSyntax, "bad number %s (decimal, 0x hex, 0o or leading-0 octal, 0b binary)", quote(s))
 	}
 	return n, nil
 }
@@ -1479,24 +1503,24 @@ func (ps *textParser) resolveConst(t token, name string, bits int) (uint64, erro
 		return 0, nil
 	}
 	if len(ps.targets) == 0 {
-		return 0, ps.errTok(t, "%s: no target arch to take its value from; add an arch line", name)
+		return 0, ps.errTok(t, diag.CodeMissing, "%s: no target arch to take its value from; add an arch line", name)
 	}
 	var n uint64
 	var first *arch.Arch
 	for _, a := range ps.targets {
 		sv, ok := constValue(name, a)
 		if !ok {
-			return 0, ps.errTok(t, "%s is not defined on %s: write the number, or one policy per arch", name, a.Name)
+			return 0, ps.errTok(t, diag.CodeUnknownName, "%s is not defined on %s: write the number, or one policy per arch", name, a.Name)
 		}
 		w := uint64(sv)
 		if bits == 32 {
 			if sv < -1<<31 || sv > 0xffffffff {
-				return 0, ps.errTok(t, "%s (%#x) does not fit a 32-bit comparison", name, sv)
+				return 0, ps.errTok(t, diag.CodeRange, "%s (%#x) does not fit a 32-bit comparison", name, sv)
 			}
 			w &= 0xffffffff
 		}
 		if first != nil && w != n {
-			return 0, ps.errTok(t, "%s is %#x on %s but %#x on %s: write one policy per arch, or the number", name, n, first.Name, w, a.Name)
+			return 0, ps.errTok(t, diag.CodeConflict, "%s is %#x on %s but %#x on %s: write one policy per arch, or the number", name, n, first.Name, w, a.Name)
 		}
 		n, first = w, a
 	}

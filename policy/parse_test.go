@@ -1,15 +1,18 @@
 package policy
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/text/*.golden")
@@ -330,5 +333,64 @@ func TestTextDefaultArches(t *testing.T) {
 		if p.String() != tc.want {
 			t.Errorf("%q: got\n%s\nwant\n%s", tc.src, p, tc.want)
 		}
+	}
+}
+
+// TestErrorList: the parser reads on past a bad line, reports every bad
+// line with its position and code, and stops after diag.MaxErrors.
+func TestErrorList(t *testing.T) {
+	type perr struct {
+		Pos  string
+		Code diag.Code
+	}
+	for _, tc := range []struct {
+		src  string
+		want []perr
+	}{
+		{"default allow\nread: arg9 == 1\nopen: allow allow\nbad-arch alow\nwrite: allow", []perr{
+			{"t:2:7", diag.CodeRange}, {"t:3:13", diag.CodeSyntax}, {"t:4:10", diag.CodeUnknownName}}},
+		{"default allow\nreed, writ: allow\nread: (arg0 == 1\ndefault kill", []perr{
+			{"t:2:1", diag.CodeUnknownSyscall}, {"t:2:7", diag.CodeUnknownSyscall},
+			{"t:3:17", diag.CodeSyntax}, {"t:4:1", diag.CodeDuplicate}}},
+		{"arch x86_64 amd65\ndefault allow\nread: " + strings.Repeat("!", MaxNesting+5) + "(arg0 == 1)", []perr{
+			{"t:1:13", diag.CodeUnknownArch}, {"t:3:" + strconv.Itoa(7+MaxNesting+1), diag.CodeNesting}}},
+		{"read: allow", []perr{{"t:1:1", diag.CodeMissing}}},
+	} {
+		_, _, err := ParseText("t", []byte(tc.src))
+		var got []perr
+		for _, e := range diag.Errors(err) {
+			got = append(got, perr{e.Pos.String(), e.Code})
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%q: %v (-want +got):\n%s", tc.src, err, diff)
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Pos.String() != tc.want[0].Pos {
+			t.Errorf("%q: errors.As: %v", tc.src, pe)
+		}
+		if lines := strings.Count(err.Error(), "\n") + 1; lines != len(tc.want) {
+			t.Errorf("%q: %d lines in %q", tc.src, lines, err)
+		}
+	}
+
+	// 50 bad lines: the first MaxErrors, then "too many errors" where the
+	// parser stopped.
+	var b strings.Builder
+	b.WriteString("default allow\n")
+	for range 50 {
+		b.WriteString("read: arg7 == 1\n")
+	}
+	_, _, err := ParseText("t", []byte(b.String()))
+	es := diag.Errors(err)
+	if len(es) != diag.MaxErrors+1 {
+		t.Fatalf("%d errors, want %d: %v", len(es), diag.MaxErrors+1, err)
+	}
+	for i, e := range es[:diag.MaxErrors] {
+		if e.Line != i+2 || e.Code != diag.CodeRange {
+			t.Errorf("error %d: %v (%s)", i, e, e.Code)
+		}
+	}
+	if last := es[diag.MaxErrors]; last.Code != diag.CodeTooMany || last.Error() != "t:12:7: too many errors" {
+		t.Errorf("last: %v (%s)", last, last.Code)
 	}
 }

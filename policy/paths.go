@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Path rules: what a filter cannot decide.
@@ -265,17 +267,17 @@ func (ps *textParser) pathRule(calls []nameAt) error {
 	for {
 		t := ps.next()
 		if t.kind != tString {
-			return ps.errTok(t, `expected a path pattern in quotes, e.g. "/etc/hosts", found %s`, t)
+			return ps.errTok(t, diag.CodeSyntax, `expected a path pattern in quotes, e.g. "/etc/hosts", found %s`, t)
 		}
 		pat, err := strconv.Unquote(t.text)
 		if err != nil {
-			return ps.errTok(t, "bad string %s: %v", t, err)
+			return ps.errTok(t, diag.CodeSyntax, "bad string %s: %v", t, err)
 		}
 		if err := CheckPathPattern(pat); err != nil {
-			return ps.errTok(t, "%v", err)
+			return ps.errTok(t, diag.CodeRange, "%v", err)
 		}
 		if len(pats) == maxPathPatterns {
-			return ps.errTok(t, "more than %d patterns in one path rule", maxPathPatterns)
+			return ps.errTok(t, diag.CodeTooLong, "more than %d patterns in one path rule", maxPathPatterns)
 		}
 		if !slices.Contains(pats, pat) {
 			pats = append(pats, pat)
@@ -301,7 +303,7 @@ func (ps *textParser) pathRule(calls []nameAt) error {
 	}
 	for _, c := range calls {
 		if !IsPathSyscall(c.name) {
-			return ps.errAt(ps.line, c.col, "%s: path rules apply to %s, the calls that open a file", c.name, strings.Join(PathSyscalls, ", "))
+			return ps.errAt(ps.line, c.col, diag.CodeUnsupported, "%s: path rules apply to %s, the calls that open a file", c.name, strings.Join(PathSyscalls, ", "))
 		}
 	}
 	for _, c := range calls {
@@ -311,13 +313,13 @@ func (ps *textParser) pathRule(calls []nameAt) error {
 	return nil
 }
 
-// checkPathRules reports, once the whole policy is known, the first rule
-// (or the default, on line last) whose action a supervisor could not carry
-// out for a syscall with path rules.
+// checkPathRules reports, once the whole policy is known, the rules (or
+// the default, on line last) whose action a supervisor could not carry out
+// for a syscall with path rules.
 func (ps *textParser) checkPathRules(last int) error {
-	var err error
+	var errs diag.List
 	ps.p.checkPaths(func(pos string, warning bool, format string, a ...any) {
-		if err != nil || warning {
+		if warning {
 			return
 		}
 		line, col := last, 1
@@ -330,7 +332,7 @@ func (ps *textParser) checkPathRules(last int) error {
 				}
 			}
 		}
-		err = ps.errAt(line, col, format, a...)
+		errs.Add(ps.errAt(line, col, diag.CodeConflict, format, a...))
 	})
-	return err
+	return errs.Err()
 }

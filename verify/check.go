@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 
@@ -22,13 +23,15 @@ const (
 // warning, which does not.
 type Severity uint8
 
+// The severities. They carry the type's name so that they do not read as
+// (or clash with) error types.
 const (
-	Error Severity = iota
-	Warning
+	SeverityError Severity = iota
+	SeverityWarning
 )
 
 func (s Severity) String() string {
-	if s == Error {
+	if s == SeverityError {
 		return "error"
 	}
 	return "warning"
@@ -51,6 +54,15 @@ type Diagnostic struct {
 type Witness struct {
 	Input vm.SeccompData
 	Ret   uint32
+}
+
+// Pos is the instruction of d (no position for the program as a whole).
+func (d Diagnostic) Pos() diag.Pos { return diag.AtInsn(d.PC) }
+
+// Err is d as a *diag.Error; the Code is d's, a diag.Code like every
+// other code (vm.CodeJumpRange, LintX32, ...).
+func (d Diagnostic) Err() *diag.Error {
+	return &diag.Error{Pos: d.Pos(), Code: diag.Code(d.Code), Msg: d.Msg}
 }
 
 func (d Diagnostic) String() string {
@@ -81,7 +93,7 @@ const MaxInsns = opcode.MaxInsns
 
 // Check returns the reasons the kernel would reject prog in mode (errors),
 // or, for a program it accepts, the lints' warnings (see LintProgram). A
-// program with no Error diagnostic is one the kernel accepts.
+// program with no SeverityError diagnostic is one the kernel accepts.
 func Check(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	if ds := KernelCheck(prog, mode); len(ds) > 0 {
 		return ds
@@ -100,9 +112,9 @@ func KernelCheck(prog []bpf.RawInstruction, mode Mode) []Diagnostic {
 	}
 	e, ok := err.(*vm.Error)
 	if !ok {
-		return []Diagnostic{{PC: -1, Severity: Error, Code: CodeOpcode, Msg: err.Error()}}
+		return []Diagnostic{{PC: -1, Severity: SeverityError, Code: CodeOpcode, Msg: err.Error()}}
 	}
-	return []Diagnostic{{PC: e.PC, Severity: Error, Code: e.Code, Msg: e.Msg}}
+	return []Diagnostic{{PC: e.PC, Severity: SeverityError, Code: e.Code, Msg: e.Msg}}
 }
 
 // Valid reports whether the kernel accepts prog in mode.

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 func ins(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {
@@ -33,8 +35,11 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			if len(ds) == 0 || ds[0].Code != c.code || ds[0].PC != c.pc || ds[0].Severity != Error {
+			if len(ds) == 0 || ds[0].Code != c.code || ds[0].PC != c.pc || ds[0].Severity != SeverityError {
 				t.Fatalf("Check = %v, want error %s at %d", ds, c.code, c.pc)
+			}
+			if e := ds[0].Err(); e.Pos != diag.AtInsn(c.pc) || string(e.Code) != c.code || e.Msg != ds[0].Msg {
+				t.Errorf("Err() = %+v", e)
 			}
 		})
 	}

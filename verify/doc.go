@@ -36,4 +36,8 @@
 // which decides single-bit tests without search, then a search by the
 // highest free bit that remembers dead subproblems). Other filters get over-approximate explanations, marked so, and
 // Equivalent falls back to searching for a counterexample in the VM.
+//
+// A Diagnostic is at an instruction (Pos, "insn N") with a severity,
+// SeverityError (the kernel rejects the program) or SeverityWarning (a
+// lint), and a stable code; Err gives it as a *diag.Error.
 package verify

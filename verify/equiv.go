@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/vm"
 )
 
@@ -111,6 +112,29 @@ type InvalidProgramError struct {
 	Prog int // 0 for A, 1 for B
 	Diag Diagnostic
 	Err  error // when the VM refused it without a Diagnostic
+}
+
+// As lets errors.As see e as a *diag.Error: the VM's, or the
+// Diagnostic's at its instruction, with "program A: " or "program B: "
+// before the message.
+func (e *InvalidProgramError) As(target any) bool {
+	t, ok := target.(**diag.Error)
+	if !ok {
+		return false
+	}
+	var d diag.Error
+	if e.Err != nil {
+		var inner *diag.Error
+		if !errors.As(e.Err, &inner) {
+			inner = &diag.Error{Pos: diag.AtInsn(-1), Code: diag.CodeInvalidProgram, Msg: e.Err.Error()}
+		}
+		d = *inner
+	} else {
+		d = *e.Diag.Err()
+	}
+	d.Msg = fmt.Sprintf("program %c: %s", 'A'+e.Prog, d.Msg)
+	*t = &d
+	return true
 }
 
 func (e *InvalidProgramError) Error() string {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Filters with many bit tests on one argument (testdata/gen_qemu.py), and
@@ -296,6 +298,10 @@ func TestEquivalentInvalid(t *testing.T) {
 		var inv *InvalidProgramError
 		if !errors.As(err, &inv) || inv.Prog != 1 {
 			t.Errorf("%d: %v, want an InvalidProgramError for B", i, err)
+		}
+		var de *diag.Error
+		if !errors.As(err, &de) || !strings.HasPrefix(de.Msg, "program B: ") || de.Code == "" {
+			t.Errorf("%d: errors.As diag.Error: %+v", i, de)
 		}
 	}
 }

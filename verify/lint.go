@@ -105,7 +105,7 @@ func warn(pc int, code, detail string) Diagnostic {
 	if detail != "" {
 		msg = detail + ": " + msg
 	}
-	return Diagnostic{PC: pc, Severity: Warning, Code: code, Msg: msg + "; fix: " + l.Fix}
+	return Diagnostic{PC: pc, Severity: SeverityWarning, Code: code, Msg: msg + "; fix: " + l.Fix}
 }
 
 // LintProgram returns the warnings for a program the kernel accepts. In

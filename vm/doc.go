@@ -38,4 +38,8 @@
 // length check per load. It computes exactly what the plain interpreter
 // (run.go) computes, which serves traces, coverage and the rare loads;
 // tests compare the two on tcpdump and random programs.
+//
+// New rejects a program with an *Error naming the instruction and a
+// stable code (CodeJumpRange, ...); errors.As also finds it as a
+// *diag.Error at "insn N" with that code, the shape of every cbpf error.
 package vm

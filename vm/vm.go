@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"unsafe"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/opcode"
 	"golang.org/x/net/bpf"
 )
@@ -255,6 +256,16 @@ type Error struct {
 	Insn bpf.RawInstruction // the instruction at fault, when PC >= 0
 	Code string             // the reason, stable: CodeJumpRange, ...
 	Msg  string
+}
+
+// As lets errors.As see e as a *diag.Error at its instruction, with the
+// code of the reason (CodeJumpRange, ...) as its diag.Code.
+func (e *Error) As(target any) bool {
+	t, ok := target.(**diag.Error)
+	if ok {
+		*t = &diag.Error{Pos: diag.AtInsn(e.PC), Code: diag.Code(e.Code), Msg: e.Msg}
+	}
+	return ok
 }
 
 func (e *Error) Error() string {

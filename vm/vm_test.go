@@ -7,6 +7,8 @@ import (
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/bpf"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Shorthands for raw instructions, so a table reads like the kernel's
@@ -135,6 +137,10 @@ func TestNewRejects(t *testing.T) {
 			}
 			if e.PC != tt.index {
 				t.Errorf("New: error at %d (%v), want at %d", e.PC, e, tt.index)
+			}
+			var de *diag.Error
+			if !errors.As(err, &de) || de.Pos != diag.AtInsn(tt.index) || string(de.Code) != e.Code || de.Msg != e.Msg {
+				t.Errorf("New: errors.As diag.Error: %+v", de)
 			}
 		})
 	}

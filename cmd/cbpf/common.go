@@ -129,16 +129,16 @@ func readProgram(e *env, cmd, path, in string) ([]bpf.RawInstruction, string, er
 	}
 	prog, err := asm.Read(name, data, f)
 	if err != nil {
-		var ae *asm.Error
-		if errors.As(err, &ae) && ae.Looks != "" {
-			c := *ae
-			c.Hint += ": use -i " + string(ae.Looks)
-			if ae.Looks == asm.Raw {
-				c.Hint += " (or -i raw-be)"
+		var fe *asm.FormatError
+		if errors.As(err, &fe) {
+			c := *fe.Err
+			c.Msg += ": use -i " + string(fe.Looks)
+			if fe.Looks == asm.Raw {
+				c.Msg += " (or -i raw-be)"
 			}
 			err = &c
 		}
-		return nil, "", fail(exitBad, "%v", err)
+		return nil, "", badInput(err)
 	}
 	return prog, name, nil
 }

@@ -109,7 +109,7 @@ func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet b
 				fmt.Fprintf(e.stderr, "%s\n", w)
 			}
 		}
-		return nil, fail(exitBad, "%v", err)
+		return nil, badInput(err)
 	}
 	bad := false
 	for _, w := range warns {

@@ -16,6 +16,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Exit codes shared by every command.
@@ -63,13 +65,26 @@ var commands = []*command{
 
 // exitError ends a command with exit status Code, after printing Msg on
 // stderr (nothing when it is empty: the command said what there was to
-// say). A command never exits itself: it returns an exitError.
+// say), or, for bad input, the diagnostics of Err one a line. A command
+// never exits itself: it returns an exitError.
 type exitError struct {
 	Code int
 	Msg  string
+	Err  error // badInput: the parser's error, a diag.List or a *diag.Error
 }
 
-func (e *exitError) Error() string { return e.Msg }
+func (e *exitError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return e.Msg
+}
+
+func (e *exitError) Unwrap() error { return e.Err }
+
+// badInput is the exitBad error of malformed input: cbpf prints each of
+// its diagnostics on a line of its own, as "file:line:col: msg".
+func badInput(err error) error { return &exitError{Code: exitBad, Err: err} }
 
 // fail returns an exitError with the status code and the message.
 func fail(code int, format string, a ...any) error {
@@ -132,13 +147,29 @@ func (c *command) main(e *env, args []string) int {
 		fs.usage(e.stdout)
 		return exitOK
 	case errors.As(err, &xe):
-		if xe.Msg != "" {
+		if xe.Err != nil {
+			printDiagnostics(e.stderr, xe.Err)
+		} else if xe.Msg != "" {
 			fmt.Fprintln(e.stderr, xe.Msg)
 		}
 		return xe.Code
 	}
 	fmt.Fprintln(e.stderr, ioError(c.name, err))
 	return exitUsage
+}
+
+// printDiagnostics writes every diagnostic of err, one a line (a
+// diag.List holds at most diag.MaxErrors and a "too many errors" line), or
+// err itself when it has none.
+func printDiagnostics(w io.Writer, err error) {
+	ds := diag.Errors(err)
+	if len(ds) == 0 {
+		fmt.Fprintln(w, err)
+		return
+	}
+	for _, d := range ds {
+		fmt.Fprintln(w, d)
+	}
 }
 
 func lookup(name string) *command {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // cli runs cbpf with args and stdin, returning its outputs and exit code.
@@ -176,5 +178,47 @@ func TestExample(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("pseudo listing of the example lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestEveryDiagnostic: bad input gets every diagnostic of the parser, one
+// a line, and exit status 1; past diag.MaxErrors, "too many errors".
+func TestEveryDiagnostic(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+		want  []string
+	}{
+		{"policy", "default allow\nread: arg9 == 1\nopen: allow allow\nreed: allow\n", []string{"compile", "--arch", "x86_64", "-"}, []string{
+			"<stdin>:2:7: argument 9: syscalls have arguments 0 to 5",
+			`<stdin>:3:13: expected end of line after the rule, found "allow"`,
+			`<stdin>:4:1: unknown syscall "reed": no arch cbpf knows has it (did you mean read?)`,
+		}},
+		{"asm", "ld [0]\nfrob\njeq #1, x, y, z\nret #0\nld M[16]\n", []string{"asm", "-i", "asm", "-"}, []string{
+			`<stdin>:2:1: unknown mnemonic "frob"`,
+			"<stdin>:3:13: conditional jump needs 1 or 2 targets",
+			"<stdin>:5:6: M[16]: scratch index must be 0..15",
+		}},
+		{"oci", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+ {"names": ["read"], "action": "ALLOW"},
+ {"names": ["open"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 7, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`, []string{"compile", "--arch", "x86_64", "--kernel", "6.1", "-"}, []string{
+			`<stdin>:2:32: syscalls[0].action: unknown action "ALLOW" (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, ...)`,
+			"<stdin>:3:69: syscalls[1].args[0].index: argument index 7: syscalls have arguments 0 to 5",
+		}},
+		{"too many", "ret #0\n" + strings.Repeat("frob\n", 50), []string{"asm", "-i", "asm", "-"}, append(slices.Repeat([]string{`unknown mnemonic "frob"`}, diag.MaxErrors), "too many errors")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := cli(t, tc.stdin, tc.args...)
+			got := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if code != exitBad || len(got) != len(tc.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %d lines", code, stderr, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasSuffix(got[i], w) {
+					t.Errorf("line %d: %q, want %q", i+1, got[i], w)
+				}
+			}
+		})
 	}
 }

@@ -92,7 +92,7 @@ func runPolicy(e *env, fs *flags, args []string) error {
 		d, ok, err := parseCallFields(fields, length)
 		c := policy.Call{Arch: d.Arch, Nr: d.Nr, IP: d.InstructionPointer, Args: d.Args}
 		if err != nil {
-			return &lineError{n, err}
+			return atLine(n, err)
 		}
 		if ok {
 			ret := uint32(policy.Eval(p, c))

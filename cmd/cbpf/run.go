@@ -13,6 +13,7 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/internal/action"
 	"github.com/cbpfkit/cbpf/internal/pcap"
 	"github.com/cbpfkit/cbpf/vm"
@@ -132,7 +133,7 @@ func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts 
 	err := readCallLines(in, func(n int, fields []callField, length int) error {
 		d, ok, err := parseCallFields(fields, length)
 		if err != nil {
-			return &lineError{n, err}
+			return atLine(n, err)
 		}
 		if ok {
 			r := m.RunSeccompOpts(d, opts)
@@ -143,25 +144,26 @@ func runSeccompInputs(e *env, w *bufio.Writer, m *vm.Machine, path string, opts 
 	return callLinesDone(w, "run", name, err)
 }
 
-// lineError is an error in line n of the inputs; Err is a *colError, and
-// the error prints as "N:COL: msg".
-type lineError struct {
-	n   int
-	Err error
+// atLine puts the error of parseCallFields, at a column, on line n of the
+// inputs.
+func atLine(n int, err error) error {
+	if e, ok := err.(*diag.Error); ok {
+		e.Line = n
+	}
+	return err
 }
 
-func (e *lineError) Error() string { return fmt.Sprintf("%d:%v", e.n, e.Err) }
-
 // callLinesDone reports how reading the inputs ended: a bad line is
-// exitBad, at its position; an I/O error exitUsage.
+// exitBad, at its position (file:line:col); an I/O error exitUsage.
 func callLinesDone(w *bufio.Writer, cmd, name string, err error) error {
 	if err == nil {
 		return nil
 	}
 	w.Flush()
-	var le *lineError
-	if errors.As(err, &le) {
-		return fail(exitBad, "%s:%v", name, le)
+	var de *diag.Error
+	if errors.As(err, &de) {
+		de.File = name
+		return badInput(de)
 	}
 	return fail(exitUsage, "cbpf %s: %s: %v", cmd, name, err)
 }
@@ -319,13 +321,11 @@ func readCallLines(r io.Reader, f func(n int, fields []callField, length int) er
 // maxQuoted bounds the input a message quotes.
 const maxQuoted = 40
 
-// colError is an error at a 1-based column; it prints as "COL: msg".
-type colError struct {
-	col int
-	msg string
+// colError is an error at a 1-based column of an input line, whose
+// number and file the caller sets (atLine, callLinesDone).
+func colError(col int, code diag.Code, msg string) *diag.Error {
+	return &diag.Error{Pos: diag.At("", 0, col), Code: code, Msg: msg}
 }
-
-func (e *colError) Error() string { return fmt.Sprintf("%d: %s", e.col, e.msg) }
 
 // parseSeccompLine parses "ARCH NR [A0..A5 [IP]] [# comment]". ok is false
 // for blank and comment lines.
@@ -343,14 +343,14 @@ func parseCallFields(fields []callField, length int) (d vm.SeccompData, ok bool,
 		return d, false, nil
 	}
 	if len(fields) < 2 {
-		return d, false, &colError{length + 1, "want ARCH NR [A0..A5 [IP]]: missing NR"}
+		return d, false, colError(length+1, diag.CodeMissing, "want ARCH NR [A0..A5 [IP]]: missing NR")
 	}
 	if len(fields) > 9 {
-		return d, false, &colError{fields[9].col, "too many fields: want ARCH NR, six arguments and IP at most (9)"}
+		return d, false, colError(fields[9].col, diag.CodeSyntax, "too many fields: want ARCH NR, six arguments and IP at most (9)")
 	}
 	d.Arch, err = parseArch(fields[0])
 	if err != nil {
-		return d, false, &colError{fields[0].col, err.Error()}
+		return d, false, colError(fields[0].col, diag.CodeUnknownArch, err.Error())
 	}
 	nr, err := parseNum(fields[1], 32)
 	if err != nil {
@@ -362,7 +362,7 @@ func parseCallFields(fields []callField, length int) (d vm.SeccompData, ok bool,
 			n, ok = a.SyscallNumber(fields[1].s)
 		}
 		if !ok {
-			return d, false, &colError{fields[1].col, "NR: " + err.Error() + ", nor a syscall name of the arch"}
+			return d, false, colError(fields[1].col, diag.CodeUnknownSyscall, "NR: "+err.Error()+", nor a syscall name of the arch")
 		}
 		nr = uint64(n)
 	}
@@ -374,7 +374,7 @@ func parseCallFields(fields []callField, length int) (d vm.SeccompData, ok bool,
 			if i < 6 {
 				what = fmt.Sprintf("A%d", i)
 			}
-			return d, false, &colError{f.col, what + ": " + err.Error()}
+			return d, false, colError(f.col, diag.CodeRange, what+": "+err.Error())
 		}
 		if i < 6 {
 			d.Args[i] = v

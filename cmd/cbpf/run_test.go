@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cbpfkit/cbpf/diag"
 	"github.com/cbpfkit/cbpf/internal/pcap"
 )
 
@@ -160,8 +161,8 @@ func FuzzSeccompLine(f *testing.F) {
 		if err == nil {
 			return
 		}
-		ce, ok := err.(*colError)
-		if !ok || ce.col < 1 || ce.col > len(line)+1 || ce.msg == "" || len(ce.msg) > 300 {
+		ce, ok := err.(*diag.Error)
+		if !ok || ce.Col < 1 || ce.Col > len(line)+1 || ce.Msg == "" || len(ce.Msg) > 300 {
 			t.Fatalf("parseSeccompLine(%q) = %v", line, err)
 		}
 	})

@@ -54,7 +54,7 @@ func runVerify(e *env, fs *flags, args []string) error {
 		for _, w := range d.Witness {
 			fmt.Fprintf(e.stdout, "    input: %s => 0x%08x %s\n", runInputLine(w.Input), w.Ret, action.String(w.Ret))
 		}
-		bad = bad || d.Severity == verify.Error
+		bad = bad || d.Severity == verify.SeverityError
 	}
 	if bad {
 		return status(exitBad)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 // Magic numbers as written by the host that made the file.
@@ -49,10 +51,21 @@ type Record struct {
 // Error is a malformed file, with the byte offset where it goes wrong.
 type Error struct {
 	Offset int64
+	Code   diag.Code
 	Msg    string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("pcap: offset %d: %s", e.Offset, e.Msg) }
+
+// As lets errors.As see e as a *diag.Error at its byte offset.
+func (e *Error) As(target any) bool {
+	t, ok := target.(**diag.Error)
+	if ok {
+		// No file name here: the caller has it.
+		*t = &diag.Error{Pos: diag.AtOffset("", int(e.Offset)), Code: e.Code, Msg: e.Msg}
+	}
+	return ok
+}
 
 // Reader reads records one by one.
 type Reader struct {
@@ -67,7 +80,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	rd := &Reader{r: bufio.NewReader(r)}
 	var b [24]byte
 	if n, err := io.ReadFull(rd.r, b[:]); err != nil {
-		return nil, &Error{Offset: int64(n), Msg: "file too short for a pcap header"}
+		return nil, &Error{Code: diag.CodeTruncated, Offset: int64(n), Msg: "file too short for a pcap header"}
 	}
 	switch {
 	case binary.LittleEndian.Uint32(b[:]) == magicMicro:
@@ -80,9 +93,9 @@ func NewReader(r io.Reader) (*Reader, error) {
 		rd.h.ByteOrder, rd.h.Nano = binary.BigEndian, true
 	default:
 		if binary.BigEndian.Uint32(b[:]) == 0x0a0d0d0a {
-			return nil, &Error{Msg: "pcapng files are not supported; convert with: tcpdump -r FILE -w OUT.pcap"}
+			return nil, &Error{Code: diag.CodeUnsupported, Msg: "pcapng files are not supported; convert with: tcpdump -r FILE -w OUT.pcap"}
 		}
-		return nil, &Error{Msg: fmt.Sprintf("not a pcap file (magic 0x%08x)", binary.BigEndian.Uint32(b[:]))}
+		return nil, &Error{Code: diag.CodeFormat, Msg: fmt.Sprintf("not a pcap file (magic 0x%08x)", binary.BigEndian.Uint32(b[:]))}
 	}
 	bo := rd.h.ByteOrder
 	rd.h.Major = bo.Uint16(b[4:])
@@ -91,7 +104,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	rd.h.LinkType = bo.Uint32(b[20:]) & 0xffff
 	rd.off = 24
 	if rd.h.Major != 2 {
-		return nil, &Error{Offset: 4, Msg: fmt.Sprintf("unsupported pcap version %d.%d", rd.h.Major, rd.h.Minor)}
+		return nil, &Error{Code: diag.CodeUnsupported, Offset: 4, Msg: fmt.Sprintf("unsupported pcap version %d.%d", rd.h.Major, rd.h.Minor)}
 	}
 	return rd, nil
 }
@@ -107,13 +120,13 @@ func (r *Reader) Next() (Record, error) {
 		return Record{}, io.EOF
 	}
 	if err != nil {
-		return Record{}, &Error{Offset: r.off + int64(n), Msg: "truncated record header"}
+		return Record{}, &Error{Code: diag.CodeTruncated, Offset: r.off + int64(n), Msg: "truncated record header"}
 	}
 	bo := r.h.ByteOrder
 	rec := Record{Sec: bo.Uint32(r.buf[0:]), Frac: bo.Uint32(r.buf[4:]), OrigLen: bo.Uint32(r.buf[12:])}
 	caplen := bo.Uint32(r.buf[8:])
 	if caplen > maxCapLen {
-		return Record{}, &Error{Offset: r.off + 8, Msg: fmt.Sprintf("captured length %d is too large", caplen)}
+		return Record{}, &Error{Code: diag.CodeRange, Offset: r.off + 8, Msg: fmt.Sprintf("captured length %d is too large", caplen)}
 	}
 	r.off += 16
 	// Read what is there before trusting the length: a truncated file that
@@ -121,12 +134,12 @@ func (r *Reader) Next() (Record, error) {
 	if caplen <= 1<<16 {
 		rec.Data = make([]byte, caplen)
 		if n, err := io.ReadFull(r.r, rec.Data); err != nil {
-			return Record{}, &Error{Offset: r.off + int64(n), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", n, caplen)}
+			return Record{}, &Error{Code: diag.CodeTruncated, Offset: r.off + int64(n), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", n, caplen)}
 		}
 	} else {
 		data, err := io.ReadAll(io.LimitReader(r.r, int64(caplen)))
 		if err != nil || uint32(len(data)) != caplen {
-			return Record{}, &Error{Offset: r.off + int64(len(data)), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", len(data), caplen)}
+			return Record{}, &Error{Code: diag.CodeTruncated, Offset: r.off + int64(len(data)), Msg: fmt.Sprintf("truncated packet data (%d of %d bytes)", len(data), caplen)}
 		}
 		rec.Data = data
 	}

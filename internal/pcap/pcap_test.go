@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cbpfkit/cbpf/diag"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -98,6 +100,10 @@ func TestErrors(t *testing.T) {
 		var pe *Error
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v, want *Error containing %q", tt.name, err, tt.want)
+		}
+		var de *diag.Error
+		if !errors.As(err, &de) || de.Offset != int(pe.Offset) || de.Code == "" {
+			t.Errorf("%s: errors.As diag.Error: %+v", tt.name, de)
 		}
 	}
 }
