@@ -99,7 +99,7 @@ func runExec(e *env, fs *flags, args []string) error {
 	var xe *exitError
 	if errors.As(err, &xe) && (xe.Code == exitBad || xe.Code == exitUsage) {
 		// Not CMD's status: cbpf's own failure.
-		return &exitError{Code: exitExecFailed, Msg: xe.Msg}
+		return &exitError{Code: exitExecFailed, Msg: xe.Msg, Err: xe.Err}
 	}
 	if err != nil {
 		return err
