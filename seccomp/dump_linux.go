@@ -125,6 +125,7 @@ type threadStatus struct {
 	filters int // Seccomp_filters (Linux 5.9+), -1 if absent
 	kthread bool
 	name    string
+	tgid    int
 }
 
 func readStatus(pid int) (threadStatus, error) {
@@ -144,6 +145,8 @@ func readStatus(pid int) (threadStatus, error) {
 		switch k {
 		case "Name":
 			st.name = v
+		case "Tgid":
+			st.tgid, _ = strconv.Atoi(v)
 		case "Seccomp":
 			st.mode, _ = strconv.Atoi(v)
 		case "Seccomp_filters":

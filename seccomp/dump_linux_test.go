@@ -478,6 +478,17 @@ func TestCatch(t *testing.T) {
 	if !c.Killed || len(c.Snapshots) != 2 || len(c.Last().Filters) != 2 {
 		t.Errorf("Installs 2: killed %v, %d snapshots", c.Killed, len(c.Snapshots))
 	}
+	// Filters installed in a child process (sh forks the test binary).
+	c, err = Catch([]string{"/bin/sh", "-c", `"$0" -test.run='^TestDumpChild$' -test.count=1; exit 3`, os.Args[0]}, CatchOptions{Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Exit.Exited() || c.Exit.ExitStatus() != 3 || len(c.Snapshots) != 4 {
+		t.Fatalf("sh: status %#x, %d snapshots", uint32(c.Exit), len(c.Snapshots))
+	}
+	if l := c.Last(); l.Pid == c.Pid || l.At != "exit" || len(l.Filters) != 3 {
+		t.Errorf("sh: last snapshot %+v (sh is %d)", l, c.Pid)
+	}
 	// A program without filters, and one that does not exist.
 	c, err = Catch([]string{"true"}, CatchOptions{})
 	if err != nil || len(c.Snapshots) != 0 || !c.Exit.Exited() {

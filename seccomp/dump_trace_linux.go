@@ -31,17 +31,18 @@ type CatchOptions struct {
 
 // Snapshot is the filters of a thread of a caught program at one moment.
 type Snapshot struct {
-	Tid     int
-	At      string   // "install" (right after a successful install) or "exit" (as the main thread exits)
+	Pid     int      // the process (thread group)
+	Tid     int      // the thread
+	At      string   // "install" (right after a successful install) or "exit" (as a process's main thread exits)
 	Filters []Filter // in install order, as Filters returns them
 }
 
 // Caught is what Catch saw.
 type Caught struct {
 	Pid       int
-	Snapshots []Snapshot // one per install, then one at exit if it had filters
-	// Exit is how the program ended: its wait status, unless Catch
-	// killed it (Killed).
+	Snapshots []Snapshot // one per install, and one as each process with filters exits, in time order
+	// Exit is how the program (its first process) ended: its wait
+	// status, unless Catch killed it (Killed).
 	Exit   syscall.WaitStatus
 	Killed bool
 }
@@ -58,17 +59,18 @@ func (c *Caught) Last() *Snapshot {
 // filters it installs.
 //
 // The approach, and its limits: the program starts traced (it stops at
-// its execve before any of its own code runs); every thread it creates is
-// traced too (PTRACE_O_TRACECLONE), and each is stopped at every syscall
-// entry and exit. At the exit of a seccomp(SECCOMP_SET_MODE_FILTER) or
-// prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER) that succeeded, the thread's
-// filters are read (a Snapshot); when the main thread exits
-// (PTRACE_EVENT_EXIT), they are read once more. Child processes the
-// program forks are not followed: filters installed only in them are not
-// seen. The syscall numbers come from package arch for the arch each call
-// is made with. The program runs slower (two stops per syscall), and in
-// its own process group, whose members Catch waits for: a program that
-// moves threads to another group confuses it. If the caller dies, the
+// its execve before any of its own code runs); every thread and process
+// it creates is traced too (PTRACE_O_TRACECLONE, TRACEFORK, TRACEVFORK),
+// and each is stopped at every syscall entry and exit. At the exit of a
+// seccomp(SECCOMP_SET_MODE_FILTER) or prctl(PR_SET_SECCOMP,
+// SECCOMP_MODE_FILTER) that succeeded, the thread's filters are read (a
+// Snapshot); when the main thread of a process exits (PTRACE_EVENT_EXIT),
+// they are read once more. The syscall numbers come from package arch for
+// the arch each call is made with. Catch returns when every traced
+// process has ended, or after opts.Installs installs (then it kills them).
+// The program runs slower (two stops per syscall), and in a process group
+// of its own, whose members Catch waits for: a process that moves to
+// another group (setsid, setpgid) is lost to it. If the caller dies, the
 // kernel kills the program (PTRACE_O_EXITKILL).
 //
 // The permissions are those of Filters: CAP_SYS_ADMIN to read filters.
@@ -109,7 +111,7 @@ func catch(path string, argv []string, opts CatchOptions) (*Caught, error) {
 	c := &Caught{Pid: pid}
 	t := &catcher{c: c, pid: pid, opts: opts, entry: map[int]syscallEntry{}, seen: map[int]bool{pid: true}}
 	if err := t.run(); err != nil {
-		unix.Kill(pid, unix.SIGKILL)
+		unix.Kill(-pid, unix.SIGKILL)
 		t.drain()
 		return c, err
 	}
@@ -160,8 +162,8 @@ type catcher struct {
 	seen  map[int]bool         // threads that have stopped once
 }
 
-const catchOptions = unix.PTRACE_O_TRACESYSGOOD | unix.PTRACE_O_TRACECLONE | unix.PTRACE_O_TRACEEXEC |
-	unix.PTRACE_O_TRACEEXIT | unix.PTRACE_O_EXITKILL
+const catchOptions = unix.PTRACE_O_TRACESYSGOOD | unix.PTRACE_O_TRACECLONE | unix.PTRACE_O_TRACEFORK |
+	unix.PTRACE_O_TRACEVFORK | unix.PTRACE_O_TRACEEXEC | unix.PTRACE_O_TRACEEXIT | unix.PTRACE_O_EXITKILL
 
 // syscallStop is the stop signal of a syscall stop with TRACESYSGOOD.
 const syscallStop = syscall.SIGTRAP | 0x80
@@ -182,8 +184,11 @@ func (t *catcher) run() error {
 	if err := unix.PtraceSyscall(t.pid, 0); err != nil {
 		return fmt.Errorf("seccomp: catch: %w", err)
 	}
-	for {
+	for len(t.seen) > 0 {
 		tid, err := wait4(-t.pid, &ws) // the program's process group
+		if err == unix.ECHILD {
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("seccomp: catch: wait: %w", err)
 		}
@@ -193,7 +198,6 @@ func (t *catcher) run() error {
 			delete(t.entry, tid)
 			if tid == t.pid {
 				t.c.Exit = syscall.WaitStatus(ws)
-				return nil
 			}
 			continue
 		case !ws.Stopped():
@@ -211,24 +215,25 @@ func (t *catcher) run() error {
 				return err
 			}
 			if done {
-				unix.Kill(t.pid, unix.SIGKILL)
+				unix.Kill(-t.pid, unix.SIGKILL)
 				t.c.Killed = true
 				t.drain()
 				return nil
 			}
 		case ev == unix.PTRACE_EVENT_EXIT:
-			if tid == t.pid {
+			if st, err := readStatus(tid); err == nil && st.tgid == tid {
 				t.snapshot(tid, "exit")
 			}
 		case ev != 0:
-			// clone, exec: nothing to do but go on (a new thread's
-			// first stop comes on its own).
+			// clone, fork, vfork, exec: nothing to do but go on (a new
+			// thread's or process's first stop comes on its own).
 		default:
 			sig = int(ws.StopSignal()) // a signal for the program: deliver it
 		}
 		// The thread may be gone (killed meanwhile): nothing to resume.
 		unix.PtraceSyscall(tid, sig)
 	}
+	return nil
 }
 
 // syscallStop handles a syscall entry or exit stop of tid; done is true
@@ -287,7 +292,11 @@ func (t *catcher) snapshot(tid int, at string) bool {
 	if err != nil || len(fs) == 0 {
 		return false
 	}
-	t.c.Snapshots = append(t.c.Snapshots, Snapshot{Tid: tid, At: at, Filters: fs})
+	pid := tid
+	if st, err := readStatus(tid); err == nil && st.tgid > 0 {
+		pid = st.tgid
+	}
+	t.c.Snapshots = append(t.c.Snapshots, Snapshot{Pid: pid, Tid: tid, At: at, Filters: fs})
 	return true
 }
 
@@ -304,7 +313,7 @@ func (t *catcher) drain() {
 			continue
 		}
 		if tid == t.pid {
-			return
+			t.c.Exit = syscall.WaitStatus(ws)
 		}
 	}
 }
