@@ -51,6 +51,7 @@ var commands = []*command{
 	asmCommand,
 	compileCommand,
 	disasmCommand,
+	dumpCommand,
 	equivCommand,
 	execCommand,
 	explainCommand,
