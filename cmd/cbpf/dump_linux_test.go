@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/seccomp"
 	"github.com/cbpfkit/cbpf/verify"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // The dump command's tests read filters from children of the test binary
@@ -33,18 +35,26 @@ var dumpPolicies = []string{
 	"default allow\ngetppid: errno(3)\ngetpgid: (u32)args[0] == 0x77 => errno(2)\nmount: errno(1)\nptrace: errno(1)\n",
 }
 
-func dumpProgs(t testing.TB) [][]bpf.RawInstruction {
+func dumpParsed(t testing.TB) []*policy.Policy {
 	h, err := hostArch()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var progs [][]bpf.RawInstruction
+	var ps []*policy.Policy
 	for i, src := range dumpPolicies {
 		p, _, err := policy.ParseTextWith(fmt.Sprintf("p%d", i), []byte(src), policy.TextOptions{DefaultArches: []*arch.Arch{h}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		prog, err := compile.Compile(p, compile.Options{Arches: []*arch.Arch{h}})
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func dumpProgs(t testing.TB) [][]bpf.RawInstruction {
+	var progs [][]bpf.RawInstruction
+	for _, p := range dumpParsed(t) {
+		prog, err := compile.Compile(p, compile.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,6 +161,47 @@ func TestDumpCommand(t *testing.T) {
 		t.Errorf("dump header: %q", strings.SplitN(out, "\n", 2)[0])
 	}
 	checkDumpOutput(t, out)
+	// The effective policy of what the process has is that of the
+	// policies installed, each evaluated by policy.Eval, combined by the
+	// kernel's rule.
+	fs, err := seccomp.Filters(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progs [][]bpf.RawInstruction
+	for _, f := range fs {
+		progs = append(progs, f.Prog)
+	}
+	stack, err := verify.Stack(progs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := hostArch()
+	ps := dumpParsed(t)
+	r := rand.New(rand.NewPCG(11, 8))
+	for i := 0; i < 5000; i++ {
+		c := policy.Call{Arch: h.Audit, Nr: int32(r.IntN(460))}
+		if r.IntN(8) == 0 {
+			c.Arch = []uint32{0x40000003, r.Uint32()}[r.IntN(2)]
+		}
+		if r.IntN(8) == 0 {
+			c.Nr = int32(r.Uint32())
+		}
+		for k := range c.Args {
+			c.Args[k] = []uint64{0, 0x77, 0x1_0000_0077, r.Uint64()}[r.IntN(4)]
+		}
+		var rets []uint32
+		for _, p := range ps {
+			rets = append(rets, uint32(policy.Eval(p, c)))
+		}
+		res, err := vm.Run(stack, vm.SeccompData{Arch: c.Arch, Nr: c.Nr, Args: c.Args})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := verify.StackReturn(rets); res.Ret != want {
+			t.Fatalf("%+v: the policies give %#x, combined %#x; the dumped stack %#x", c, rets, want, res.Ret)
+		}
+	}
 	// --stacked prints the one program; --tid the same thread.
 	out, _, code = cli(t, "", "dump", "--stacked", "--tid", fmt.Sprint(pid), fmt.Sprint(pid))
 	if code != exitOK || !strings.Contains(out, "the 2 filters as one program (") {
