@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/net/bpf"
@@ -252,9 +253,14 @@ func interrupt(pid int) (syscall.Signal, error) {
 		unix.PtraceDetach(pid)
 		return 0, &DumpError{Pid: pid, Op: "interrupt", Errno: errnoOf(err), Msg: fmt.Sprintf("stopping process %d (PTRACE_INTERRUPT): %v", pid, err)}
 	}
+	// A thread stops for the interrupt when it next returns to user
+	// space or sleeps interruptibly; one stuck in the kernel (state D)
+	// may not for long. Give up after stopTimeout: the tracer thread
+	// then exits, and the kernel detaches it.
 	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, unix.WALL, nil)
+	deadline := time.Now().Add(stopTimeout)
+	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		got, err := unix.Wait4(pid, &ws, unix.WALL|unix.WNOHANG, nil)
 		if err == unix.EINTR {
 			continue
 		}
@@ -262,7 +268,13 @@ func interrupt(pid int) (syscall.Signal, error) {
 			unix.PtraceDetach(pid)
 			return 0, &DumpError{Pid: pid, Op: "wait", Errno: errnoOf(err), Msg: fmt.Sprintf("waiting for process %d to stop: %v", pid, err)}
 		}
-		break
+		if got == pid {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, &DumpError{Pid: pid, Op: "wait", Errno: unix.ETIMEDOUT, Msg: fmt.Sprintf("process %d did not stop within %v (is it stuck in the kernel?)", pid, stopTimeout)}
+		}
+		time.Sleep(delay)
 	}
 	switch {
 	case ws.Exited() || ws.Signaled():
@@ -283,6 +295,9 @@ func interrupt(pid int) (syscall.Signal, error) {
 // a signal-delivery or syscall stop. Group stops of a seized tracee are
 // PTRACE_EVENT_STOP with the stop signal, not SIGTRAP.
 func ptraceEvent(ws unix.WaitStatus) int { return int(uint32(ws)>>16) & 0xff }
+
+// stopTimeout bounds the wait for a thread to stop.
+const stopTimeout = 10 * time.Second
 
 // seccompMetadata is struct seccomp_metadata.
 type seccompMetadata struct {

@@ -109,7 +109,8 @@ func catch(path string, argv []string, opts CatchOptions) (*Caught, error) {
 	defer proc.Release()
 	pid := proc.Pid
 	c := &Caught{Pid: pid}
-	t := &catcher{c: c, pid: pid, opts: opts, entry: map[int]syscallEntry{}, seen: map[int]bool{pid: true}}
+	t := &catcher{c: c, pid: pid, opts: opts, entry: map[int]syscallEntry{},
+		seen: map[int]bool{pid: true}, alive: map[int]bool{pid: true}}
 	if err := t.run(); err != nil {
 		unix.Kill(-pid, unix.SIGKILL)
 		t.drain()
@@ -160,6 +161,7 @@ type catcher struct {
 	opts  CatchOptions
 	entry map[int]syscallEntry // the syscall each thread is in
 	seen  map[int]bool         // threads that have stopped once
+	alive map[int]bool         // threads traced and not yet reaped, announced ones included
 }
 
 const catchOptions = unix.PTRACE_O_TRACESYSGOOD | unix.PTRACE_O_TRACECLONE | unix.PTRACE_O_TRACEFORK |
@@ -184,7 +186,7 @@ func (t *catcher) run() error {
 	if err := unix.PtraceSyscall(t.pid, 0); err != nil {
 		return fmt.Errorf("seccomp: catch: %w", err)
 	}
-	for len(t.seen) > 0 {
+	for len(t.alive) > 0 {
 		tid, err := wait4(-t.pid, &ws) // the program's process group
 		if err == unix.ECHILD {
 			return nil
@@ -195,6 +197,7 @@ func (t *catcher) run() error {
 		switch {
 		case ws.Exited() || ws.Signaled():
 			delete(t.seen, tid)
+			delete(t.alive, tid)
 			delete(t.entry, tid)
 			if tid == t.pid {
 				t.c.Exit = syscall.WaitStatus(ws)
@@ -204,7 +207,7 @@ func (t *catcher) run() error {
 			continue
 		}
 		sig, first := 0, !t.seen[tid]
-		t.seen[tid] = true
+		t.seen[tid], t.alive[tid] = true, true
 		switch ev := ptraceEvent(ws); {
 		case first && ws.StopSignal() == syscall.SIGSTOP:
 			// A new thread's first stop (PTRACE_O_TRACECLONE): not a
@@ -224,9 +227,14 @@ func (t *catcher) run() error {
 			if st, err := readStatus(tid); err == nil && st.tgid == tid {
 				t.snapshot(tid, "exit")
 			}
+		case ev == unix.PTRACE_EVENT_CLONE || ev == unix.PTRACE_EVENT_FORK || ev == unix.PTRACE_EVENT_VFORK:
+			// The new thread or process is traced already; its first
+			// stop comes on its own, maybe after this one exits.
+			if msg, err := unix.PtraceGetEventMsg(tid); err == nil {
+				t.alive[int(msg)] = true
+			}
 		case ev != 0:
-			// clone, fork, vfork, exec: nothing to do but go on (a new
-			// thread's or process's first stop comes on its own).
+			// exec, and the rest: nothing to do but go on.
 		default:
 			sig = int(ws.StopSignal()) // a signal for the program: deliver it
 		}
