@@ -94,7 +94,10 @@ func (e *StackError) Error() string {
 // specialised to that result, and a filter that cannot change a result
 // (none of its returns would beat it; nothing beats KILL_PROCESS) is
 // skipped. Where a filter returns A (a value not known in advance) the
-// result is kept in a scratch memory word no later filter uses. If the
+// result is kept in a scratch memory word no later filter uses (their
+// words are renamed to leave word 15 free; a filter that uses all 16
+// leaves none). A division by X = 0, which ends a classic program with 0,
+// ends only its own filter, with 0 (KILL_THREAD), as in the kernel. If the
 // copies would pass the kernel's 4096 instructions, the result is kept in
 // such a word from the start instead (one copy of each filter); if no
 // word is free either, or the program is still too long, Stack fails
@@ -132,7 +135,7 @@ func Stack(progs [][]bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 		return prog, nil
 	}
 	if errors.As(err2, &tooLong) {
-		return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions (%d instructions needed)", len(progs), opcode.MaxInsns, tooLong.n)}
+		return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions (at least %d needed)", len(progs), opcode.MaxInsns, tooLong.n)}
 	}
 	return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions with the result as control flow, and %v", len(progs), opcode.MaxInsns, err2)}
 }
