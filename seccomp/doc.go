@@ -53,7 +53,17 @@
 // command on PATH, installs the filter and calls execve at once, so nothing
 // of the launcher's own start-up runs filtered. A listener fd (a filter with
 // FlagNewListener) comes back to the parent over a unix socket, ready to be
-// served by a supervisor. Process.Wait reports how the command ended; a
-// death by SIGSYS is explained with the syscall that caused it, from the
-// kernel's audit record when there is one.
+// served by a supervisor. Process.Wait reports how the command ended.
+//
+// A death by SIGSYS is explained with the syscall that caused it, from the
+// kernel's audit record of the seccomp action (type 1326, AUDIT_SECCOMP:
+// pid, arch, syscall number, action), which Launch starts watching before
+// the child exists: on the audit netlink socket's read-only multicast group
+// (needs CAP_AUDIT_READ; not every kernel or namespace delivers it), and in
+// the kernel log /dev/kmsg (needs CAP_SYSLOG where kernel.dmesg_restrict
+// is 1). The kernel records KILL_PROCESS, KILL_THREAD and LOG always, the
+// other actions (TRAP among them) only for filters with FlagLog; and kauditd
+// prints at most 10 records every 5 seconds to the kernel log, so under a
+// flood of them a record can be lost. Without a record, Exit says why, and
+// lists the calls the filter sends SIGSYS for (with zero arguments).
 package seccomp

@@ -69,7 +69,8 @@ type LaunchOptions struct {
 	ReexecArgs []string
 }
 
-// Process is a command launched under a filter.
+// Process is a command launched under a filter. Call Wait, which
+// releases what Launch holds (the reply socket, the audit log).
 type Process struct {
 	Pid int
 	// Listener is the user-notification fd of a filter installed with
@@ -79,7 +80,8 @@ type Process struct {
 	Path     string // the command that was executed
 
 	cmd      *exec.Cmd
-	kmsg     *kmsg
+	prog     []bpf.RawInstruction
+	audit    *auditLog
 	reply    *os.File
 	execErr  chan error // the exec outcome, when Launch did not wait for it
 	writeErr error      // sending the request failed (the child died first)
@@ -146,10 +148,10 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 	cmd.Env, cmd.Dir = env, opts.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.ExtraFiles = []*os.File{reqR, childReply}
-	p := &Process{Path: path, cmd: cmd, reply: reply}
-	p.kmsg = openKmsg() // before the start: records of this run only
+	p := &Process{Path: path, cmd: cmd, reply: reply, prog: prog}
+	p.audit = openAudit() // before the start: records of this run only
 	if err := cmd.Start(); err != nil {
-		p.kmsg.close()
+		p.audit.close()
 		reply.Close()
 		return nil, fmt.Errorf("seccomp: launch: %w", err)
 	}
@@ -174,7 +176,7 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 		return nil, fmt.Errorf("seccomp: launch: reading the child's reply: %w", rerr)
 	case r.Err != "":
 		p.abort()
-		return nil, p.launchError(r)
+		return nil, replyError(path, r)
 	}
 	// Installed, with a listener (only a listener is announced).
 	if fd >= 0 {
@@ -189,23 +191,22 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 		case err != nil:
 			p.execErr <- err
 		default:
-			p.execErr <- p.launchError(r)
+			p.execErr <- replyError(path, r)
 		}
 	}()
 	return p, nil
 }
 
-// launchError turns the child's failure report into an error; the child
-// has exited or is exiting.
-func (p *Process) launchError(r launchReply) error {
-	p.Wait()
+// replyError turns the child's failure report into an error.
+func replyError(path string, r launchReply) error {
 	if r.Stage == "exec" {
-		return fmt.Errorf("seccomp: launch: exec %s: %s", p.Path, r.Err)
+		return fmt.Errorf("seccomp: launch: exec %s: %s", path, r.Err)
 	}
 	return errors.New(r.Err) // Install's own error, already prefixed
 }
 
-// abort kills and reaps the child after a failed launch.
+// abort kills and reaps the child after a failed launch (it is exiting
+// by itself; the kill makes sure).
 func (p *Process) abort() {
 	p.cmd.Process.Kill()
 	p.Wait()
@@ -221,7 +222,7 @@ func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig)
 // to wait or, with a listener, a failed exec.
 func (p *Process) Wait() (*Exit, error) {
 	p.once.Do(func() {
-		defer p.kmsg.close()
+		defer p.audit.close()
 		defer p.reply.Close()
 		err := p.cmd.Wait()
 		var ee *exec.ExitError
@@ -235,9 +236,10 @@ func (p *Process) Wait() (*Exit, error) {
 			x.Signal = ws.Signal()
 		}
 		if x.Signal == unix.SIGSYS {
-			v, err := p.kmsg.find(p.Pid)
+			v, err := p.audit.find(p.Pid)
 			if err != nil {
 				x.Unknown = err.Error()
+				x.Candidates = sigsysCandidates(p.prog)
 			} else {
 				x.Violation = v
 				self, _ := os.Executable()

@@ -26,8 +26,8 @@ with no_new_privs) and executes CMD at once, so nothing of cbpf's own
 start-up runs filtered. CMD is looked up on PATH and goes after "--".
 
 The filter is compiled from --policy FILE (the policy language or a
-Docker/OCI profile, as "cbpf compile" reads them; the host arch is checked
-first) or read from --prog FILE (any format of "cbpf asm -h"). --flag adds
+Docker/OCI profile, as "cbpf compile" reads them, without printing its
+warnings; the host arch is checked first) or read from --prog FILE (any format of "cbpf asm -h"). --flag adds
 a seccomp filter flag: tsync, log, spec_allow, new_listener, tsync_esrch,
 wait_killable_recv (repeat it, or separate names with commas).
 
@@ -151,7 +151,9 @@ func parseExec(e *env, fs *flags, args []string) (*execJob, error) {
 		if err != nil {
 			return nil, ioError("exec", err)
 		}
-		p, err := pf.load(e, fs, name, data, false)
+		// Quiet: a profile's warnings (cbpf compile and cbpf policy show
+		// them) would bury CMD's output; errors still stop here.
+		p, err := pf.load(e, fs, name, data, true)
 		if err != nil {
 			return nil, err
 		}

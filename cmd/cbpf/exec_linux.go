@@ -57,7 +57,7 @@ func execute(e *env, job *execJob) error {
 		switch {
 		case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):
 			code = exitNotFound
-		case strings.Contains(err.Error(), "launch: exec "):
+		case errors.Is(err, os.ErrPermission), strings.Contains(err.Error(), "launch: exec "):
 			code = exitNoExec
 		}
 		return fail(code, "cbpf exec: %v", err)
