@@ -97,14 +97,14 @@ func Filters(pid int) ([]Filter, error) {
 	if pid <= 0 {
 		return nil, &DumpError{Pid: pid, Op: "pid", Errno: unix.ESRCH, Msg: fmt.Sprintf("no process %d: want a positive pid", pid)}
 	}
-	if err := filterMode(pid); err != nil {
+	if err := dumpFilterMode(pid); err != nil {
 		return nil, err
 	}
 	var (
 		fs  []Filter
 		err error
 	)
-	onTracerThread(func() { fs, err = seizeAndRead(pid) })
+	onDumpTracer(func() { fs, err = dumpSeizeAndRead(pid) })
 	return fs, err
 }
 
@@ -120,8 +120,8 @@ func FiltersOfThread(pid, tid int) ([]Filter, error) {
 	return Filters(tid)
 }
 
-// threadStatus is what /proc/PID/status says about a thread's seccomp.
-type threadStatus struct {
+// dumpStatus is what /proc/PID/status says about a thread's seccomp.
+type dumpStatus struct {
 	mode    int // Seccomp: 0 none, 1 strict, 2 filter
 	filters int // Seccomp_filters (Linux 5.9+), -1 if absent
 	kthread bool
@@ -129,8 +129,8 @@ type threadStatus struct {
 	tgid    int
 }
 
-func readStatus(pid int) (threadStatus, error) {
-	st := threadStatus{mode: -1, filters: -1}
+func dumpReadStatus(pid int) (dumpStatus, error) {
+	st := dumpStatus{mode: -1, filters: -1}
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return st, err
@@ -160,14 +160,14 @@ func readStatus(pid int) (threadStatus, error) {
 		return st, err
 	}
 	if !st.kthread {
-		st.kthread = isKthread(pid)
+		st.kthread = dumpIsKthread(pid)
 	}
 	return st, nil
 }
 
-// isKthread reads PF_KTHREAD from /proc/PID/stat, for kernels whose
+// dumpIsKthread reads PF_KTHREAD from /proc/PID/stat, for kernels whose
 // status has no Kthread line (before 6.x).
-func isKthread(pid int) bool {
+func dumpIsKthread(pid int) bool {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return false
@@ -187,9 +187,9 @@ func isKthread(pid int) bool {
 	return err == nil && flags&0x00200000 != 0 // PF_KTHREAD
 }
 
-// filterMode checks that pid exists and is in filter mode.
-func filterMode(pid int) error {
-	st, err := readStatus(pid)
+// dumpFilterMode checks that pid exists and is in filter mode.
+func dumpFilterMode(pid int) error {
+	st, err := dumpReadStatus(pid)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return &DumpError{Pid: pid, Op: "status", Errno: unix.ESRCH, Msg: fmt.Sprintf("no such process: %d", pid)}
@@ -209,11 +209,11 @@ func filterMode(pid int) error {
 	return nil
 }
 
-// onTracerThread runs f on a new OS thread of its own, locked for its
+// onDumpTracer runs f on a new OS thread of its own, locked for its
 // whole life: ptrace requests must come from the thread that attached,
 // and the thread ends with f (the kernel detaches whatever a dying
 // tracer still traces), so no other goroutine ever runs as the tracer.
-func onTracerThread(f func()) {
+func onDumpTracer(f func()) {
 	done := make(chan struct{})
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread exits with us
@@ -223,21 +223,21 @@ func onTracerThread(f func()) {
 	<-done
 }
 
-// seizeAndRead attaches to pid, stops it, reads its filters and detaches.
+// dumpSeizeAndRead attaches to pid, stops it, reads its filters and detaches.
 // It runs on the tracer thread.
-func seizeAndRead(pid int) ([]Filter, error) {
+func dumpSeizeAndRead(pid int) ([]Filter, error) {
 	if err := unix.PtraceSeize(pid); err != nil {
-		return nil, attachError(pid, err)
+		return nil, dumpAttachError(pid, err)
 	}
-	sig, err := interrupt(pid)
+	sig, err := dumpInterrupt(pid)
 	if err != nil {
 		return nil, err
 	}
-	fs, rerr := readFilters(pid)
+	fs, rerr := dumpReadFilters(pid)
 	// Detach in any case; a signal that arrived while we held the thread
 	// is delivered as we leave.
-	if err := ptrace(unix.PTRACE_DETACH, pid, 0, uintptr(sig)); err != nil && rerr == nil && err != unix.ESRCH {
-		rerr = &DumpError{Pid: pid, Op: "detach", Errno: errnoOf(err), Msg: fmt.Sprintf("detaching from process %d: %v", pid, err)}
+	if err := dumpPtrace(unix.PTRACE_DETACH, pid, 0, uintptr(sig)); err != nil && rerr == nil && err != unix.ESRCH {
+		rerr = &DumpError{Pid: pid, Op: "detach", Errno: dumpErrno(err), Msg: fmt.Sprintf("detaching from process %d: %v", pid, err)}
 	}
 	if rerr != nil {
 		return nil, rerr
@@ -245,20 +245,20 @@ func seizeAndRead(pid int) ([]Filter, error) {
 	return fs, nil
 }
 
-// interrupt stops a seized thread and waits for the stop. It returns the
+// dumpInterrupt stops a seized thread and waits for the stop. It returns the
 // signal to deliver on detach when the thread stopped for a signal
 // rather than for the interrupt.
-func interrupt(pid int) (syscall.Signal, error) {
+func dumpInterrupt(pid int) (syscall.Signal, error) {
 	if err := unix.PtraceInterrupt(pid); err != nil {
 		unix.PtraceDetach(pid)
-		return 0, &DumpError{Pid: pid, Op: "interrupt", Errno: errnoOf(err), Msg: fmt.Sprintf("stopping process %d (PTRACE_INTERRUPT): %v", pid, err)}
+		return 0, &DumpError{Pid: pid, Op: "interrupt", Errno: dumpErrno(err), Msg: fmt.Sprintf("stopping process %d (PTRACE_INTERRUPT): %v", pid, err)}
 	}
 	// A thread stops for the interrupt when it next returns to user
 	// space or sleeps interruptibly; one stuck in the kernel (state D)
-	// may not for long. Give up after stopTimeout: the tracer thread
+	// may not for long. Give up after dumpStopTimeout: the tracer thread
 	// then exits, and the kernel detaches it.
 	var ws unix.WaitStatus
-	deadline := time.Now().Add(stopTimeout)
+	deadline := time.Now().Add(dumpStopTimeout)
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 50*time.Millisecond) {
 		got, err := unix.Wait4(pid, &ws, unix.WALL|unix.WNOHANG, nil)
 		if err == unix.EINTR {
@@ -266,13 +266,13 @@ func interrupt(pid int) (syscall.Signal, error) {
 		}
 		if err != nil {
 			unix.PtraceDetach(pid)
-			return 0, &DumpError{Pid: pid, Op: "wait", Errno: errnoOf(err), Msg: fmt.Sprintf("waiting for process %d to stop: %v", pid, err)}
+			return 0, &DumpError{Pid: pid, Op: "wait", Errno: dumpErrno(err), Msg: fmt.Sprintf("waiting for process %d to stop: %v", pid, err)}
 		}
 		if got == pid {
 			break
 		}
 		if time.Now().After(deadline) {
-			return 0, &DumpError{Pid: pid, Op: "wait", Errno: unix.ETIMEDOUT, Msg: fmt.Sprintf("process %d did not stop within %v (is it stuck in the kernel?)", pid, stopTimeout)}
+			return 0, &DumpError{Pid: pid, Op: "wait", Errno: unix.ETIMEDOUT, Msg: fmt.Sprintf("process %d did not stop within %v (is it stuck in the kernel?)", pid, dumpStopTimeout)}
 		}
 		time.Sleep(delay)
 	}
@@ -285,37 +285,37 @@ func interrupt(pid int) (syscall.Signal, error) {
 	}
 	// A stop for the interrupt (or a group stop) is PTRACE_EVENT_STOP;
 	// anything else is a signal-delivery stop whose signal must go on.
-	if ptraceEvent(ws) == unix.PTRACE_EVENT_STOP {
+	if dumpPtraceEvent(ws) == unix.PTRACE_EVENT_STOP {
 		return 0, nil
 	}
 	return ws.StopSignal(), nil
 }
 
-// ptraceEvent is the PTRACE_EVENT_* of a ptrace stop (status>>16), 0 for
+// dumpPtraceEvent is the PTRACE_EVENT_* of a ptrace stop (status>>16), 0 for
 // a signal-delivery or syscall stop. Group stops of a seized tracee are
 // PTRACE_EVENT_STOP with the stop signal, not SIGTRAP.
-func ptraceEvent(ws unix.WaitStatus) int { return int(uint32(ws)>>16) & 0xff }
+func dumpPtraceEvent(ws unix.WaitStatus) int { return int(uint32(ws)>>16) & 0xff }
 
-// stopTimeout bounds the wait for a thread to stop.
-const stopTimeout = 10 * time.Second
+// dumpStopTimeout bounds the wait for a thread to stop.
+const dumpStopTimeout = 10 * time.Second
 
-// seccompMetadata is struct seccomp_metadata.
-type seccompMetadata struct {
+// dumpMetadata is struct seccomp_metadata.
+type dumpMetadata struct {
 	FilterOff uint64
 	Flags     uint64
 }
 
-// readFilters reads every filter of a stopped tracee, oldest first.
-func readFilters(pid int) ([]Filter, error) {
+// dumpReadFilters reads every filter of a stopped tracee, oldest first.
+func dumpReadFilters(pid int) ([]Filter, error) {
 	var fs []Filter
 	for i := 0; ; i++ {
-		n, err := ptraceRet(unix.PTRACE_SECCOMP_GET_FILTER, pid, uintptr(i), 0)
+		n, err := dumpPtraceRet(unix.PTRACE_SECCOMP_GET_FILTER, pid, uintptr(i), 0)
 		switch {
 		case err == unix.ENOENT && i == 0:
 			return nil, &DumpError{Pid: pid, Op: "get filter", Err: ErrNoFilters, Errno: unix.ENOENT, Msg: fmt.Sprintf("process %d has no seccomp filters", pid)}
 		case err == unix.ENOENT:
 			// Past the oldest filter.
-			st, serr := readStatus(pid)
+			st, serr := dumpReadStatus(pid)
 			if serr == nil && st.filters >= 0 && st.filters != len(fs) {
 				return nil, &DumpError{Pid: pid, Op: "get filter", Msg: fmt.Sprintf("process %d: read %d filters, but /proc/%d/status says Seccomp_filters: %d", pid, len(fs), pid, st.filters)}
 			}
@@ -323,31 +323,31 @@ func readFilters(pid int) ([]Filter, error) {
 		case err == unix.EINVAL && i == 0:
 			return nil, &DumpError{Pid: pid, Op: "get filter", Err: ErrNoFilters, Errno: unix.EINVAL, Msg: fmt.Sprintf("process %d has no seccomp filters", pid)}
 		case err != nil:
-			return nil, getFilterError(pid, i, err)
+			return nil, dumpGetFilterError(pid, i, err)
 		}
 		if n <= 0 || n > 0xffff {
 			return nil, &DumpError{Pid: pid, Op: "get filter", Msg: fmt.Sprintf("process %d, filter %d: the kernel reports %d instructions", pid, i, n)}
 		}
 		prog := make([]bpf.RawInstruction, n)
 		// bpf.RawInstruction has the layout of struct sock_filter.
-		m, err := ptraceRet(unix.PTRACE_SECCOMP_GET_FILTER, pid, uintptr(i), uintptr(unsafe.Pointer(&prog[0])))
+		m, err := dumpPtraceRet(unix.PTRACE_SECCOMP_GET_FILTER, pid, uintptr(i), uintptr(unsafe.Pointer(&prog[0])))
 		runtime.KeepAlive(prog)
 		if err != nil {
-			return nil, getFilterError(pid, i, err)
+			return nil, dumpGetFilterError(pid, i, err)
 		}
 		if m != n {
 			return nil, &DumpError{Pid: pid, Op: "get filter", Msg: fmt.Sprintf("process %d, filter %d: %d instructions, then %d", pid, i, n, m)}
 		}
-		md := seccompMetadata{FilterOff: uint64(i)}
-		if _, err := ptraceRet(unix.PTRACE_SECCOMP_GET_METADATA, pid, unsafe.Sizeof(md), uintptr(unsafe.Pointer(&md))); err != nil {
-			return nil, &DumpError{Pid: pid, Op: "get metadata", Errno: errnoOf(err), Msg: fmt.Sprintf("process %d, filter %d: PTRACE_SECCOMP_GET_METADATA: %v", pid, i, err)}
+		md := dumpMetadata{FilterOff: uint64(i)}
+		if _, err := dumpPtraceRet(unix.PTRACE_SECCOMP_GET_METADATA, pid, unsafe.Sizeof(md), uintptr(unsafe.Pointer(&md))); err != nil {
+			return nil, &DumpError{Pid: pid, Op: "get metadata", Errno: dumpErrno(err), Msg: fmt.Sprintf("process %d, filter %d: PTRACE_SECCOMP_GET_METADATA: %v", pid, i, err)}
 		}
 		fs = append(fs, Filter{Prog: prog, Log: md.Flags&uint64(FlagLog) != 0, Index: i})
 	}
 }
 
-func getFilterError(pid, i int, err error) error {
-	e := &DumpError{Pid: pid, Op: "get filter", Errno: errnoOf(err)}
+func dumpGetFilterError(pid, i int, err error) error {
+	e := &DumpError{Pid: pid, Op: "get filter", Errno: dumpErrno(err)}
 	switch err {
 	case unix.EACCES:
 		e.Msg = fmt.Sprintf("process %d: PTRACE_SECCOMP_GET_FILTER refused (EACCES): it needs CAP_SYS_ADMIN, and a caller that is not under seccomp itself", pid)
@@ -359,9 +359,9 @@ func getFilterError(pid, i int, err error) error {
 	return e
 }
 
-// attachError explains a refused PTRACE_SEIZE.
-func attachError(pid int, err error) error {
-	e := &DumpError{Pid: pid, Op: "attach", Errno: errnoOf(err)}
+// dumpAttachError explains a refused PTRACE_SEIZE.
+func dumpAttachError(pid int, err error) error {
+	e := &DumpError{Pid: pid, Op: "attach", Errno: dumpErrno(err)}
 	switch err {
 	case unix.ESRCH:
 		e.Msg = fmt.Sprintf("no such process: %d", pid)
@@ -387,7 +387,7 @@ func attachError(pid int, err error) error {
 	return e
 }
 
-func errnoOf(err error) syscall.Errno {
+func dumpErrno(err error) syscall.Errno {
 	var e syscall.Errno
 	if errors.As(err, &e) {
 		return e
@@ -395,14 +395,14 @@ func errnoOf(err error) syscall.Errno {
 	return 0
 }
 
-func ptrace(req int, pid int, addr, data uintptr) error {
-	_, err := ptraceRet(req, pid, addr, data)
+func dumpPtrace(req int, pid int, addr, data uintptr) error {
+	_, err := dumpPtraceRet(req, pid, addr, data)
 	return err
 }
 
-// ptraceRet makes a ptrace request and returns what the kernel returned
+// dumpPtraceRet makes a ptrace request and returns what the kernel returned
 // (x/sys/unix wraps only the requests whose result is 0).
-func ptraceRet(req int, pid int, addr, data uintptr) (int, error) {
+func dumpPtraceRet(req int, pid int, addr, data uintptr) (int, error) {
 	r, _, e := unix.Syscall6(unix.SYS_PTRACE, uintptr(req), uintptr(pid), addr, data, 0, 0)
 	if e != 0 {
 		return 0, e

@@ -36,11 +36,11 @@ const dumpChildEnv = "CBPF_SECCOMP_DUMP_CHILD"
 
 // dumpChildren are the bodies of the children, by name.
 var dumpChildren = map[string]func(){
-	"stacked":  childStacked,  // installs dumpStack, reports, waits for stdin to close
-	"plain":    childPlain,    // no filter; waits for stdin to close
-	"dump":     childDump,     // dumps the pid in CBPF_DUMP_TARGET, prints the error
-	"strict":   childStrict,   // strict mode; waits for stdin to close
-	"installs": childInstalls, // for Catch: installs dumpStack, then exits 0
+	"stacked":  dumpChildStacked,  // installs dumpStack, reports, waits for stdin to close
+	"plain":    dumpChildPlain,    // no filter; waits for stdin to close
+	"dump":     dumpChildDump,     // dumps the pid in CBPF_DUMP_TARGET, prints the error
+	"strict":   dumpChildStrict,   // strict mode; waits for stdin to close
+	"installs": dumpChildInstalls, // for Catch: installs dumpStack, then exits 0
 }
 
 func TestDumpChild(t *testing.T) {
@@ -121,7 +121,7 @@ func installDumpStack() {
 	}
 }
 
-func childStacked() {
+func dumpChildStacked() {
 	installDumpStack()
 	// What the kernel does with getppid under the stack.
 	_, _, e := syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
@@ -129,12 +129,12 @@ func childStacked() {
 	io.Copy(io.Discard, os.Stdin)
 }
 
-func childPlain() {
+func dumpChildPlain() {
 	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin)
 }
 
-func childStrict() {
+func dumpChildStrict() {
 	// Strict mode is per thread: this one, locked, which then only reads
 	// until the parent closes stdin and writes to a pipe. A violation
 	// kills the thread, not the process, so the process ends from
@@ -158,7 +158,7 @@ func childStrict() {
 	unix.RawSyscall(unix.SYS_EXIT, 0, 0, 0)
 }
 
-func childDump() {
+func dumpChildDump() {
 	var pid int
 	fmt.Sscan(os.Getenv("CBPF_DUMP_TARGET"), &pid)
 	_, err := Filters(pid)
@@ -167,13 +167,13 @@ func childDump() {
 	fmt.Printf("err %v\n", err)
 }
 
-func childInstalls() {
+func dumpChildInstalls() {
 	installDumpStack()
 	fmt.Println("installed")
 }
 
-// needRoot: reading filters needs CAP_SYS_ADMIN.
-func needRoot(t *testing.T) {
+// needDumpRoot: reading filters needs CAP_SYS_ADMIN.
+func needDumpRoot(t *testing.T) {
 	t.Helper()
 	if arch.Host() == nil {
 		testenv.Missing(t, "package arch does not know this GOARCH")
@@ -185,14 +185,14 @@ func needRoot(t *testing.T) {
 
 // child is a running child process: its stdin is a pipe that, closed,
 // ends it.
-type child struct {
+type dumpChild struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	lines []string // what it printed before "ready"
 }
 
-// startChild starts dumpChildren[name] and waits for its "ready" line.
-func startChild(t *testing.T, name string, bin string, attr *syscall.SysProcAttr, env ...string) *child {
+// startDumpChild starts dumpChildren[name] and waits for its "ready" line.
+func startDumpChild(t *testing.T, name string, bin string, attr *syscall.SysProcAttr, env ...string) *dumpChild {
 	t.Helper()
 	if bin == "" {
 		bin = os.Args[0]
@@ -214,7 +214,7 @@ func startChild(t *testing.T, name string, bin string, attr *syscall.SysProcAttr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{cmd: cmd, stdin: stdin}
+	c := &dumpChild{cmd: cmd, stdin: stdin}
 	t.Cleanup(func() { c.stop() })
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
@@ -231,14 +231,14 @@ func startChild(t *testing.T, name string, bin string, attr *syscall.SysProcAttr
 	return nil
 }
 
-func (c *child) stop() {
+func (c *dumpChild) stop() {
 	c.stdin.Close()
 	c.cmd.Wait()
 }
 
 func TestDumpRoundTrip(t *testing.T) {
-	needRoot(t)
-	c := startChild(t, "stacked", "", nil)
+	needDumpRoot(t)
+	c := startDumpChild(t, "stacked", "", nil)
 	pid := c.cmd.Process.Pid
 	fs, err := Filters(pid)
 	if err != nil {
@@ -317,16 +317,16 @@ func TestDumpRoundTrip(t *testing.T) {
 }
 
 func TestDumpErrors(t *testing.T) {
-	needRoot(t)
+	needDumpRoot(t)
 	// No filters: this process, and a child.
-	for _, pid := range []int{os.Getpid(), startChild(t, "plain", "", nil).cmd.Process.Pid} {
+	for _, pid := range []int{os.Getpid(), startDumpChild(t, "plain", "", nil).cmd.Process.Pid} {
 		_, err := Filters(pid)
 		if !errors.Is(err, ErrNoFilters) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", pid)) || !strings.Contains(err.Error(), "has no seccomp filters") {
 			t.Errorf("Filters(%d) without filters: %v", pid, err)
 		}
 	}
 	// No such process: one that has ended.
-	c := startChild(t, "plain", "", nil)
+	c := startDumpChild(t, "plain", "", nil)
 	gone := c.cmd.Process.Pid
 	c.stop()
 	if _, err := Filters(gone); !errors.Is(err, unix.ESRCH) || !strings.Contains(err.Error(), "no such process") {
@@ -338,7 +338,7 @@ func TestDumpErrors(t *testing.T) {
 		}
 	}
 	// A kernel thread, if this pid namespace shows one.
-	if kt := findKthread(); kt > 0 {
+	if kt := findDumpKthread(); kt > 0 {
 		if _, err := Filters(kt); !errors.Is(err, ErrKernelThread) {
 			t.Errorf("Filters(kernel thread %d): %v", kt, err)
 		}
@@ -346,14 +346,14 @@ func TestDumpErrors(t *testing.T) {
 		t.Log("no kernel thread visible here")
 	}
 	// Strict mode, on one thread of a child.
-	s := startChild(t, "strict", "", nil)
+	s := startDumpChild(t, "strict", "", nil)
 	var tid int
 	if len(s.lines) != 1 {
 		t.Fatalf("strict child: %q", s.lines)
 	}
 	fmt.Sscanf(s.lines[0], "tid %d", &tid)
 	for i := 0; i < 200; i++ {
-		if st, err := readStatus(tid); err != nil || st.mode == 1 {
+		if st, err := dumpReadStatus(tid); err != nil || st.mode == 1 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -363,14 +363,14 @@ func TestDumpErrors(t *testing.T) {
 	}
 }
 
-func findKthread() int {
+func findDumpKthread() int {
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		var pid int
 		if _, err := fmt.Sscan(e.Name(), &pid); err != nil || pid <= 1 {
 			continue
 		}
-		if st, err := readStatus(pid); err == nil && st.kthread {
+		if st, err := dumpReadStatus(pid); err == nil && st.kthread {
 			return pid
 		}
 	}
@@ -381,7 +381,7 @@ func findKthread() int {
 // (ptrace refused, EPERM) and a process of the same user (ptrace allowed,
 // PTRACE_SECCOMP_GET_FILTER refused without CAP_SYS_ADMIN, EACCES).
 func TestDumpPermission(t *testing.T) {
-	needRoot(t)
+	needDumpRoot(t)
 	// The test binary where user nobody can run it.
 	dir, err := os.MkdirTemp("", "cbpf-dump")
 	if err != nil {
@@ -409,7 +409,7 @@ func TestDumpPermission(t *testing.T) {
 		{"other user", nil, unix.EPERM, "ptrace refused (EPERM)"},
 		{"same user", nobody, unix.EACCES, "needs CAP_SYS_ADMIN"},
 	} {
-		target := startChild(t, "stacked", bin, c.target)
+		target := startDumpChild(t, "stacked", bin, c.target)
 		cmd := exec.Command(bin, "-test.run=^TestDumpChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), dumpChildEnv+"=dump", fmt.Sprintf("CBPF_DUMP_TARGET=%d", target.cmd.Process.Pid))
 		cmd.SysProcAttr = nobody
@@ -428,7 +428,7 @@ func TestDumpPermission(t *testing.T) {
 }
 
 func TestCatch(t *testing.T) {
-	needRoot(t)
+	needDumpRoot(t)
 	env := append(os.Environ(), dumpChildEnv+"=installs")
 	out, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {

@@ -86,12 +86,12 @@ func Catch(argv []string, opts CatchOptions) (*Caught, error) {
 		c    *Caught
 		cerr error
 	)
-	onTracerThread(func() { c, cerr = catch(path, argv, opts) })
+	onDumpTracer(func() { c, cerr = dumpCatch(path, argv, opts) })
 	return c, cerr
 }
 
-func catch(path string, argv []string, opts CatchOptions) (*Caught, error) {
-	files, closeAll, err := stdio(opts)
+func dumpCatch(path string, argv []string, opts CatchOptions) (*Caught, error) {
+	files, closeAll, err := dumpStdio(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +105,11 @@ func catch(path string, argv []string, opts CatchOptions) (*Caught, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seccomp: catch: %w", err)
 	}
-	// Waited for with wait4 below, never by os.Process.
+	// Waited for with dumpWait4 below, never by os.Process.
 	defer proc.Release()
 	pid := proc.Pid
 	c := &Caught{Pid: pid}
-	t := &catcher{c: c, pid: pid, opts: opts, entry: map[int]syscallEntry{},
+	t := &dumpCatcher{c: c, pid: pid, opts: opts, entry: map[int]dumpSyscallEntry{},
 		seen: map[int]bool{pid: true}, alive: map[int]bool{pid: true}}
 	if err := t.run(); err != nil {
 		unix.Kill(-pid, unix.SIGKILL)
@@ -119,9 +119,9 @@ func catch(path string, argv []string, opts CatchOptions) (*Caught, error) {
 	return c, nil
 }
 
-// stdio returns the program's standard files, /dev/null for those not
+// dumpStdio returns the program's standard files, /dev/null for those not
 // given; closeAll closes what was opened here once the program has them.
-func stdio(opts CatchOptions) ([]*os.File, func(), error) {
+func dumpStdio(opts CatchOptions) ([]*os.File, func(), error) {
 	var opened []*os.File
 	closeAll := func() {
 		for _, f := range opened {
@@ -148,46 +148,46 @@ func stdio(opts CatchOptions) ([]*os.File, func(), error) {
 	return files, closeAll, nil
 }
 
-type syscallEntry struct {
+type dumpSyscallEntry struct {
 	audit uint32
 	nr    uint64
 	args  [6]uint64
 }
 
-// catcher is the state of one Catch, on the tracer thread.
-type catcher struct {
+// dumpCatcher is the state of one Catch, on the tracer thread.
+type dumpCatcher struct {
 	c     *Caught
 	pid   int
 	opts  CatchOptions
-	entry map[int]syscallEntry // the syscall each thread is in
-	seen  map[int]bool         // threads that have stopped once
-	alive map[int]bool         // threads traced and not yet reaped, announced ones included
+	entry map[int]dumpSyscallEntry // the syscall each thread is in
+	seen  map[int]bool             // threads that have stopped once
+	alive map[int]bool             // threads traced and not yet reaped, announced ones included
 }
 
-const catchOptions = unix.PTRACE_O_TRACESYSGOOD | unix.PTRACE_O_TRACECLONE | unix.PTRACE_O_TRACEFORK |
+const dumpCatchOptions = unix.PTRACE_O_TRACESYSGOOD | unix.PTRACE_O_TRACECLONE | unix.PTRACE_O_TRACEFORK |
 	unix.PTRACE_O_TRACEVFORK | unix.PTRACE_O_TRACEEXEC | unix.PTRACE_O_TRACEEXIT | unix.PTRACE_O_EXITKILL
 
-// syscallStop is the stop signal of a syscall stop with TRACESYSGOOD.
-const syscallStop = syscall.SIGTRAP | 0x80
+// dumpSyscallStop is the stop signal of a syscall stop with TRACESYSGOOD.
+const dumpSyscallStop = syscall.SIGTRAP | 0x80
 
-func (t *catcher) run() error {
+func (t *dumpCatcher) run() error {
 	// The first stop: SIGTRAP after execve.
 	var ws unix.WaitStatus
-	if _, err := wait4(t.pid, &ws); err != nil {
+	if _, err := dumpWait4(t.pid, &ws); err != nil {
 		return fmt.Errorf("seccomp: catch: waiting for the program to start: %w", err)
 	}
 	if !ws.Stopped() {
 		t.c.Exit = syscall.WaitStatus(ws)
 		return fmt.Errorf("seccomp: catch: the program ended before it started (status %#x)", uint32(ws))
 	}
-	if err := unix.PtraceSetOptions(t.pid, catchOptions); err != nil {
+	if err := unix.PtraceSetOptions(t.pid, dumpCatchOptions); err != nil {
 		return fmt.Errorf("seccomp: catch: PTRACE_SETOPTIONS: %w", err)
 	}
 	if err := unix.PtraceSyscall(t.pid, 0); err != nil {
 		return fmt.Errorf("seccomp: catch: %w", err)
 	}
 	for len(t.alive) > 0 {
-		tid, err := wait4(-t.pid, &ws) // the program's process group
+		tid, err := dumpWait4(-t.pid, &ws) // the program's process group
 		if err == unix.ECHILD {
 			return nil
 		}
@@ -208,12 +208,12 @@ func (t *catcher) run() error {
 		}
 		sig, first := 0, !t.seen[tid]
 		t.seen[tid], t.alive[tid] = true, true
-		switch ev := ptraceEvent(ws); {
+		switch ev := dumpPtraceEvent(ws); {
 		case first && ws.StopSignal() == syscall.SIGSTOP:
 			// A new thread's first stop (PTRACE_O_TRACECLONE): not a
 			// signal to deliver.
-		case ws.StopSignal() == syscallStop:
-			done, err := t.syscallStop(tid)
+		case ws.StopSignal() == dumpSyscallStop:
+			done, err := t.dumpSyscallStop(tid)
 			if err != nil {
 				return err
 			}
@@ -224,7 +224,7 @@ func (t *catcher) run() error {
 				return nil
 			}
 		case ev == unix.PTRACE_EVENT_EXIT:
-			if st, err := readStatus(tid); err == nil && st.tgid == tid {
+			if st, err := dumpReadStatus(tid); err == nil && st.tgid == tid {
 				t.snapshot(tid, "exit")
 			}
 		case ev == unix.PTRACE_EVENT_CLONE || ev == unix.PTRACE_EVENT_FORK || ev == unix.PTRACE_EVENT_VFORK:
@@ -244,23 +244,23 @@ func (t *catcher) run() error {
 	return nil
 }
 
-// syscallStop handles a syscall entry or exit stop of tid; done is true
+// dumpSyscallStop handles a syscall entry or exit stop of tid; done is true
 // when enough installs have been caught.
-func (t *catcher) syscallStop(tid int) (done bool, err error) {
-	var info ptraceSyscallInfo
-	if _, err := ptraceRet(unix.PTRACE_GET_SYSCALL_INFO, tid, unsafe.Sizeof(info), uintptr(unsafe.Pointer(&info))); err != nil {
+func (t *dumpCatcher) dumpSyscallStop(tid int) (done bool, err error) {
+	var info dumpSyscallInfo
+	if _, err := dumpPtraceRet(unix.PTRACE_GET_SYSCALL_INFO, tid, unsafe.Sizeof(info), uintptr(unsafe.Pointer(&info))); err != nil {
 		return false, fmt.Errorf("seccomp: catch: PTRACE_GET_SYSCALL_INFO (Linux 5.3+): %w", err)
 	}
 	switch info.Op {
 	case unix.PTRACE_SYSCALL_INFO_ENTRY:
-		e := syscallEntry{audit: info.Arch, nr: info.Data[0]}
+		e := dumpSyscallEntry{audit: info.Arch, nr: info.Data[0]}
 		copy(e.args[:], info.Data[1:7])
 		t.entry[tid] = e
 	case unix.PTRACE_SYSCALL_INFO_EXIT:
 		e, ok := t.entry[tid]
 		delete(t.entry, tid)
 		rval, isErr := int64(info.Data[0]), uint8(info.Data[1]) != 0
-		if !ok || isErr || rval < 0 || !installs(e) {
+		if !ok || isErr || rval < 0 || !dumpInstalls(e) {
 			return false, nil
 		}
 		if t.snapshot(tid, "install") {
@@ -279,7 +279,7 @@ func (t *catcher) syscallStop(tid int) (done bool, err error) {
 // installs reports whether a syscall entry installs a filter:
 // seccomp(SECCOMP_SET_MODE_FILTER, ...) or prctl(PR_SET_SECCOMP,
 // SECCOMP_MODE_FILTER, ...), numbered as the arch of the call numbers them.
-func installs(e syscallEntry) bool {
+func dumpInstalls(e dumpSyscallEntry) bool {
 	a := arch.ByAudit(e.audit)
 	if a == nil {
 		return false
@@ -295,13 +295,13 @@ func installs(e syscallEntry) bool {
 
 // snapshot reads tid's filters (it is stopped) and records them; it
 // reports whether there were any.
-func (t *catcher) snapshot(tid int, at string) bool {
-	fs, err := readFilters(tid)
+func (t *dumpCatcher) snapshot(tid int, at string) bool {
+	fs, err := dumpReadFilters(tid)
 	if err != nil || len(fs) == 0 {
 		return false
 	}
 	pid := tid
-	if st, err := readStatus(tid); err == nil && st.tgid > 0 {
+	if st, err := dumpReadStatus(tid); err == nil && st.tgid > 0 {
 		pid = st.tgid
 	}
 	t.c.Snapshots = append(t.c.Snapshots, Snapshot{Pid: pid, Tid: tid, At: at, Filters: fs})
@@ -309,10 +309,10 @@ func (t *catcher) snapshot(tid int, at string) bool {
 }
 
 // drain lets every traced thread of a killed program die and reaps them.
-func (t *catcher) drain() {
+func (t *dumpCatcher) drain() {
 	var ws unix.WaitStatus
 	for {
-		tid, err := wait4(-t.pid, &ws)
+		tid, err := dumpWait4(-t.pid, &ws)
 		if err != nil {
 			return
 		}
@@ -326,7 +326,7 @@ func (t *catcher) drain() {
 	}
 }
 
-func wait4(pid int, ws *unix.WaitStatus) (int, error) {
+func dumpWait4(pid int, ws *unix.WaitStatus) (int, error) {
 	for {
 		tid, err := unix.Wait4(pid, ws, unix.WALL, nil)
 		if err != unix.EINTR {
@@ -335,9 +335,9 @@ func wait4(pid int, ws *unix.WaitStatus) (int, error) {
 	}
 }
 
-// ptraceSyscallInfo is struct ptrace_syscall_info: op, arch, ip, sp,
+// dumpSyscallInfo is struct ptrace_syscall_info: op, arch, ip, sp,
 // then the entry (nr, args[6]), exit (rval, is_error) or seccomp data.
-type ptraceSyscallInfo struct {
+type dumpSyscallInfo struct {
 	Op   uint8
 	_    [3]uint8
 	Arch uint32
