@@ -12,6 +12,7 @@ import (
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/compile"
 	"github.com/cbpfkit/cbpf/internal/action"
+	realcorpus "github.com/cbpfkit/cbpf/internal/corpus"
 	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/vm"
 )
@@ -356,6 +357,38 @@ func TestStackCacheAllows(t *testing.T) {
 	} {
 		if got := StackCacheAllows(c.progs, 0xc000003e, c.nr); got != c.want {
 			t.Errorf("StackCacheAllows(%d filters, %d) = %v", len(c.progs), c.nr, got)
+		}
+	}
+}
+
+// Real filters: firejail's stack of five, as the kernel holds them, and
+// pairs of other real filters; against the rule, and explained.
+func TestStackCorpus(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 9))
+	fj, err := realcorpus.Stack("firejail-default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stacks [][][]bpf.RawInstruction
+	var one [][]bpf.RawInstruction
+	for _, f := range fj {
+		one = append(one, f.Prog)
+	}
+	stacks = append(stacks, one)
+	all := realcorpus.All()
+	for i := 0; i < 12; i++ {
+		a, b := all[r.IntN(len(all))], all[r.IntN(len(all))]
+		stacks = append(stacks, [][]bpf.RawInstruction{a.Prog, b.Prog})
+	}
+	x86 := archNamed(t, "x86_64")
+	for _, progs := range stacks {
+		inputs := stackInputs(r, progs, 1500)
+		for nr := int32(0); nr < 460; nr++ {
+			inputs = append(inputs, vm.SeccompData{Nr: nr, Arch: x86.Audit}, vm.SeccompData{Nr: nr, Arch: 0x40000003})
+		}
+		got := checkStack(t, progs, inputs)
+		if _, err := Explain(got, x86); err != nil {
+			t.Fatalf("explaining the stack: %v", err)
 		}
 	}
 }
