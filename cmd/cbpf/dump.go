@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -33,9 +36,14 @@ processes it forks, reads the filters after each seccomp(2) or
 prctl(PR_SET_SECCOMP) install that succeeds and again as each process
 exits, and prints the fullest stack it saw (the most filters; the latest
 of equals), saying which processes had others. --installs N stops after
-the N-th install and kills CMD (for programs that do not end). CMD's output goes to
-cbpf's stderr, so that stdout has only the dump. A process that leaves
-CMD's process group (setsid) is not followed.
+the N-th install and kills CMD (for programs that do not end). CMD's
+output goes to cbpf's stderr, so that stdout has only the dump. A process
+that leaves CMD's process group (setsid) is not followed.
+
+--save DIR writes each filter to DIR/filter-N.FORMAT instead (N its
+kernel index; with --stacked also DIR/stacked.FORMAT), for the binary
+formats (-o raw, raw-be) and for reading them back with the other
+commands; stdout then names the files.
 
 Reading filters needs root: ptrace permission on the process and
 CAP_SYS_ADMIN for PTRACE_SECCOMP_GET_FILTER. Filters belong to threads;
@@ -75,6 +83,7 @@ func runDump(e *env, fs *flags, args []string) error {
 	tid := fs.Int("tid", 0, "read thread `TID` of PID instead of its main thread")
 	installs := fs.Int("installs", 0, "with CMD: stop after `N` installs and kill CMD (0: run CMD to its end)")
 	stacked := fs.Bool("stacked", false, "also print the one program equivalent to the stack, in the -o format")
+	save := fs.String("save", "", "write each filter to a file in `DIR` (filter-N.FORMAT) instead of printing it")
 	// Everything after "--" is CMD, flags included.
 	var argv []string
 	for i, a := range args {
@@ -89,6 +98,9 @@ func runDump(e *env, fs *flags, args []string) error {
 	of, err := asm.ParseFormat(*out)
 	if err != nil {
 		return fs.usageError("-o: %v", err)
+	}
+	if (of == asm.Raw || of == asm.RawBE) && *save == "" {
+		return fs.usageError("-o %s is binary: give --save DIR to write each filter to a file", of)
 	}
 	job := dumpJob{tid: *tid, installs: *installs, argv: argv}
 	switch {
@@ -127,15 +139,47 @@ func runDump(e *env, fs *flags, args []string) error {
 		return err
 	}
 	w := bufio.NewWriter(e.stdout)
-	err = writeDump(e, w, d, of, a, *stacked)
+	err = writeDump(e, w, d, dumpOutput{format: of, arch: a, stacked: *stacked, save: *save})
 	if ferr := w.Flush(); ferr != nil && err == nil {
 		return ioError("dump", ferr)
 	}
 	return err
 }
 
+// dumpOutput is how the dump is written.
+type dumpOutput struct {
+	format  asm.Format
+	arch    *arch.Arch // nil: the filters', else the host's
+	stacked bool       // also the one program
+	save    string     // a directory for the programs, or "" for stdout
+}
+
+// writeProg writes one program: to w, or to file name in o.save (then w
+// says where).
+func (o dumpOutput) writeProg(e *env, w io.Writer, name string, prog []bpf.RawInstruction) error {
+	if o.save == "" {
+		if err := asm.Write(w, prog, o.format); err != nil {
+			return fail(exitBad, "cbpf dump: %s: %v", name, err)
+		}
+		warnDropped(e, "dump", prog, o.format)
+		return nil
+	}
+	path := filepath.Join(o.save, name+"."+string(o.format))
+	var b bytes.Buffer
+	if err := asm.Write(&b, prog, o.format); err != nil {
+		return fail(exitBad, "cbpf dump: %s: %v", name, err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return ioError("dump", err)
+	}
+	warnDropped(e, "dump", prog, o.format)
+	fmt.Fprintf(w, "written to %s\n", path)
+	return nil
+}
+
 // writeDump prints the filters, then their effective policy.
-func writeDump(e *env, w io.Writer, d *dumped, of asm.Format, a *arch.Arch, stacked bool) error {
+func writeDump(e *env, w io.Writer, d *dumped, o dumpOutput) error {
+	a := o.arch
 	n := len(d.filters)
 	plural := "s"
 	if n == 1 {
@@ -153,10 +197,9 @@ func writeDump(e *env, w io.Writer, d *dumped, of asm.Format, a *arch.Arch, stac
 			extra = ", flag log"
 		}
 		fmt.Fprintf(w, "\nfilter %d of %d (kernel index %d, %d instructions%s):\n", i+1, n, f.index, len(f.prog), extra)
-		if err := asm.Write(w, f.prog, of); err != nil {
-			return fail(exitBad, "cbpf dump: filter %d: %v", i+1, err)
+		if err := o.writeProg(e, w, fmt.Sprintf("filter-%d", f.index), f.prog); err != nil {
+			return err
 		}
-		warnDropped(e, "dump", f.prog, of)
 	}
 	prog, err := verify.Stack(progs)
 	if err != nil {
@@ -170,12 +213,11 @@ func writeDump(e *env, w io.Writer, d *dumped, of asm.Format, a *arch.Arch, stac
 			}
 		}
 	}
-	if stacked {
+	if o.stacked {
 		fmt.Fprintf(w, "\nthe %d filters as one program (%d instructions):\n", n, len(prog))
-		if err := asm.Write(w, prog, of); err != nil {
-			return fail(exitBad, "cbpf dump: %v", err)
+		if err := o.writeProg(e, w, "stacked", prog); err != nil {
+			return err
 		}
-		warnDropped(e, "dump", prog, of)
 	}
 	ex, err := verify.ExplainWith(prog, a, verify.ExplainOptions{
 		Name: func(syscall string, arg int, v uint64) (string, bool) { return policy.ConstName(a, syscall, arg, v) },

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,6 +210,30 @@ func TestDumpCommand(t *testing.T) {
 		t.Errorf("dump --stacked: exit %d\n%s", code, out)
 	}
 
+	// --save writes files the other commands read back.
+	dir := t.TempDir()
+	out, errOut, code = cli(t, "", "dump", "-o", "raw", "--save", dir, "--stacked", fmt.Sprint(pid))
+	if code != exitOK || errOut != "" {
+		t.Fatalf("dump --save: exit %d, stderr %q", code, errOut)
+	}
+	for i, p := range append(dumpProgs(t), stack) {
+		name := filepath.Join(dir, fmt.Sprintf("filter-%d.raw", i))
+		if i == 2 {
+			name = filepath.Join(dir, "stacked.raw")
+		}
+		if !strings.Contains(out, "written to "+name+"\n") {
+			t.Errorf("dump --save does not name %s:\n%s", name, out)
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := asm.Read(name, data, asm.Raw)
+		if err != nil || !slices.Equal(got, p) {
+			t.Errorf("%s: %v, read back %d instructions, want %d", name, err, len(got), len(p))
+		}
+	}
+
 	// Errors.
 	for _, c := range []struct {
 		args []string
@@ -219,6 +245,7 @@ func TestDumpCommand(t *testing.T) {
 		{[]string{"dump", "1", "--", "true"}, exitUsage, "not both"},
 		{[]string{"dump", "--installs", "1", "1"}, exitUsage, "--installs is for -- CMD"},
 		{[]string{"dump", "999999999"}, exitBad, "no such process: 999999999"},
+		{[]string{"dump", "-o", "raw", "1"}, exitUsage, "-o raw is binary: give --save DIR"},
 		{[]string{"dump", fmt.Sprint(os.Getpid())}, exitBad, "has no seccomp filters"},
 		{[]string{"dump", "--", "true"}, exitBad, "true installed no seccomp filter (it exited with status 0)"},
 		{[]string{"dump", "--", "/no/such/cmd"}, exitBad, "cbpf dump: seccomp: catch:"},
