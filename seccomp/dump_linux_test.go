@@ -41,6 +41,7 @@ var dumpChildren = map[string]func(){
 	"dump":     dumpChildDump,     // dumps the pid in CBPF_DUMP_TARGET, prints the error
 	"strict":   dumpChildStrict,   // strict mode; waits for stdin to close
 	"installs": dumpChildInstalls, // for Catch: installs dumpStack, then exits 0
+	"prctl":    dumpChildPrctl,    // for Catch: one filter with prctl on one thread, then exits 0
 }
 
 func TestDumpChild(t *testing.T) {
@@ -165,6 +166,22 @@ func dumpChildDump() {
 	var de *DumpError
 	fmt.Printf("eperm %v eacces %v dumperror %v\n", errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES), errors.As(err, &de))
 	fmt.Printf("err %v\n", err)
+}
+
+func dumpChildPrctl() {
+	runtime.LockOSThread() // never unlocked: the thread with the filter ends with the process
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Printf("FAIL %v\n", err)
+		return
+	}
+	prog := dumpStack()[0]
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: (*unix.SockFilter)(unsafe.Pointer(&prog[0]))}
+	if _, _, e := unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog))); e != 0 {
+		fmt.Printf("FAIL prctl: %v\n", e)
+		return
+	}
+	runtime.KeepAlive(prog)
+	fmt.Printf("tid %d\n", unix.Gettid())
 }
 
 func dumpChildInstalls() {
@@ -488,6 +505,27 @@ func TestCatch(t *testing.T) {
 	}
 	if l := c.Last(); l.Pid == c.Pid || l.At != "exit" || len(l.Filters) != 3 {
 		t.Errorf("sh: last snapshot %+v (sh is %d)", l, c.Pid)
+	}
+	// prctl(PR_SET_SECCOMP) on one thread: caught there; unless that is
+	// the main thread, the process exits with no filter on its main thread.
+	out2, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = Catch([]string{os.Args[0], "-test.run=^TestDumpChild$", "-test.count=1"},
+		CatchOptions{Env: append(os.Environ(), dumpChildEnv+"=prctl"), Stdout: out2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(out2.Name())
+	var tid int
+	fmt.Sscanf(string(b), "tid %d", &tid)
+	n := 1
+	if tid == c.Pid {
+		n = 2 // and at exit
+	}
+	if len(c.Snapshots) != n || c.Snapshots[0].Tid != tid || c.Snapshots[0].At != "install" || !slices.Equal(c.Snapshots[0].Filters[0].Prog, want[0]) {
+		t.Errorf("prctl: snapshots %+v, the child says %q", c.Snapshots, b)
 	}
 	// A program without filters, and one that does not exist.
 	c, err = Catch([]string{"true"}, CatchOptions{})
