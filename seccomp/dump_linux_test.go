@@ -42,6 +42,7 @@ var dumpChildren = map[string]func(){
 	"strict":   dumpChildStrict,   // strict mode; waits for stdin to close
 	"installs": dumpChildInstalls, // for Catch: installs dumpStack, then exits 0
 	"prctl":    dumpChildPrctl,    // for Catch: one filter with prctl on one thread, then exits 0
+	"thread":   dumpChildThread,   // one filter on a thread other than the main one; waits for stdin to close
 }
 
 func TestDumpChild(t *testing.T) {
@@ -182,6 +183,27 @@ func dumpChildPrctl() {
 	}
 	runtime.KeepAlive(prog)
 	fmt.Printf("tid %d\n", unix.Gettid())
+}
+
+func dumpChildThread() {
+	done := make(chan bool)
+	for {
+		go func() {
+			runtime.LockOSThread()
+			if unix.Gettid() == os.Getpid() {
+				done <- false
+				select {} // hold the main thread, try again elsewhere
+			}
+			dumpChildPrctl()
+			fmt.Println("ready")
+			done <- true
+			select {} // keep the thread, and its filter
+		}()
+		if <-done {
+			break
+		}
+	}
+	io.Copy(io.Discard, os.Stdin)
 }
 
 func dumpChildInstalls() {
@@ -330,6 +352,26 @@ func TestDumpRoundTrip(t *testing.T) {
 	res, _ := vm.Run(stack, vm.SeccompData{Arch: h.Audit, Nr: int32(n)})
 	if got, want := c.lines, fmt.Sprintf("getppid %d", res.Ret&action.DataMask); len(got) != 1 || got[0] != want {
 		t.Errorf("the child says %q, the stack %q", got, want)
+	}
+}
+
+// Filters are per thread: one installed on one thread only (prctl) is
+// there, and not on the main thread.
+func TestDumpThread(t *testing.T) {
+	needDumpRoot(t)
+	c := startDumpChild(t, "thread", "", nil)
+	pid := c.cmd.Process.Pid
+	var tid int
+	if len(c.lines) != 1 {
+		t.Fatalf("child: %q", c.lines)
+	}
+	fmt.Sscanf(c.lines[0], "tid %d", &tid)
+	fs, err := FiltersOfThread(pid, tid)
+	if err != nil || len(fs) != 1 || !slices.Equal(fs[0].Prog, dumpStack()[0]) {
+		t.Errorf("FiltersOfThread(%d, %d): %d filters, %v", pid, tid, len(fs), err)
+	}
+	if _, err := Filters(pid); !errors.Is(err, ErrNoFilters) {
+		t.Errorf("Filters(%d), the main thread: %v, want ErrNoFilters", pid, err)
 	}
 }
 
