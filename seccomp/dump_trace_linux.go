@@ -249,6 +249,9 @@ func (t *dumpCatcher) run() error {
 func (t *dumpCatcher) dumpSyscallStop(tid int) (done bool, err error) {
 	var info dumpSyscallInfo
 	if _, err := dumpPtraceRet(unix.PTRACE_GET_SYSCALL_INFO, tid, unsafe.Sizeof(info), uintptr(unsafe.Pointer(&info))); err != nil {
+		if err == unix.ESRCH {
+			return false, nil // killed since the stop: its exit comes next
+		}
 		return false, fmt.Errorf("seccomp: catch: PTRACE_GET_SYSCALL_INFO (Linux 5.3+): %w", err)
 	}
 	switch info.Op {
@@ -276,7 +279,7 @@ func (t *dumpCatcher) dumpSyscallStop(tid int) (done bool, err error) {
 	return false, nil
 }
 
-// installs reports whether a syscall entry installs a filter:
+// dumpInstalls reports whether a syscall entry installs a filter:
 // seccomp(SECCOMP_SET_MODE_FILTER, ...) or prctl(PR_SET_SECCOMP,
 // SECCOMP_MODE_FILTER, ...), numbered as the arch of the call numbers them.
 func dumpInstalls(e dumpSyscallEntry) bool {
