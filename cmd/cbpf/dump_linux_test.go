@@ -273,3 +273,40 @@ func TestDumpCommandCatch(t *testing.T) {
 		t.Errorf("dump --installs 1: exit %d\n%s", code, out)
 	}
 }
+
+// TestDumpCommandExec: the built cbpf dumps what cbpf exec installs, two
+// filters stacked by two nested cbpf exec, each in a process of its own.
+func TestDumpCommandExec(t *testing.T) {
+	needDumpRoot(t)
+	bin := buildCbpf(t)
+	dir := t.TempDir()
+	var files []string
+	for i, p := range dumpProgs(t) {
+		var b bytes.Buffer
+		if err := asm.Write(&b, p, asm.Raw); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, fmt.Sprintf("p%d.raw", i))
+		if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	// The log flag comes from --flag log on the second.
+	cmd := exec.Command(bin, "dump", "-o", "ddd", "--",
+		bin, "exec", "--prog", files[0], "-i", "raw", "--",
+		bin, "exec", "--prog", files[1], "-i", "raw", "--flag", "log", "--", "sh", "-c", "echo from-cmd; exit 7")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("cbpf dump -- cbpf exec ...: %v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(stderr.String(), "from-cmd\n") || strings.Contains(out, "\nfrom-cmd\n") {
+		t.Errorf("CMD's output belongs on stderr: stdout\n%s\nstderr\n%s", out, stderr.String())
+	}
+	if !strings.Contains(out, "as it exited: 2 seccomp filters") || !strings.Contains(out, "2 successful installs seen; it exited with status 7") {
+		t.Errorf("header:\n%s", out)
+	}
+	checkDumpOutput(t, out)
+}
