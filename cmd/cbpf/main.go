@@ -53,6 +53,7 @@ var commands = []*command{
 	asmCommand,
 	compileCommand,
 	disasmCommand,
+	dumpCommand,
 	equivCommand,
 	execCommand,
 	explainCommand,
