@@ -168,7 +168,7 @@ func TestStackCompiledPolicies(t *testing.T) {
 		progs := make([][]bpf.RawInstruction, 1+r.IntN(4))
 		var inputs []vm.SeccompData
 		for j := range progs {
-			p := randPolicy(r, as)
+			p := progen.Policy(r, as, 8)
 			prog, err := compile.Compile(p, compile.Options{})
 			if err != nil {
 				t.Fatal(err)
