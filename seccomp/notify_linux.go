@@ -64,21 +64,15 @@ const (
 	idValidOldCmd = 0x80082102
 )
 
-// notifSizes is struct seccomp_notif_sizes.
-type notifSizes struct {
-	Notif, Resp, Data uint16
-}
-
-// kernelNotifSizes asks the kernel for the sizes of its notification
-// structures (SECCOMP_GET_NOTIF_SIZES, Linux 5.0).
-func kernelNotifSizes() (notifSizes, error) {
-	var s notifSizes
-	_, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_GET_NOTIF_SIZES, 0, uintptr(unsafe.Pointer(&s)))
-	if e != 0 {
-		return s, fmt.Errorf("seccomp: SECCOMP_GET_NOTIF_SIZES (Linux 5.0): %w", e)
+// listenerSizes asks the kernel for the sizes of its notification
+// structures and checks they hold the fields this package decodes.
+func listenerSizes() (Sizes, error) {
+	s, err := NotifSizes()
+	if err != nil {
+		return s, err
 	}
-	if s.Notif < notifMinSize || s.Resp < respMinSize {
-		return s, fmt.Errorf("seccomp: kernel reports notification sizes %d/%d, smaller than Linux 5.0's %d/%d", s.Notif, s.Resp, notifMinSize, respMinSize)
+	if s.Notif < notifMinSize || s.NotifResp < respMinSize {
+		return s, fmt.Errorf("seccomp: kernel reports notification sizes %d/%d, smaller than Linux 5.0's %d/%d", s.Notif, s.NotifResp, notifMinSize, respMinSize)
 	}
 	return s, nil
 }
@@ -143,14 +137,14 @@ func (n *Notif) Pointer(i int) uint64 {
 type Listener struct {
 	fd     int // the listener; closed by Close once no call uses it
 	wakeFD int // eventfd: wakes a Receive blocked in poll
-	sizes  notifSizes
+	sizes  Sizes
 
 	mu     sync.RWMutex // read-held by every call that uses fd; Close takes it to close
 	closed atomic.Bool
 	done   chan struct{} // closed by Close
 	recv   chan struct{} // one token: the right to poll and receive
 	once   sync.Once
-	bufs   sync.Pool // response buffers of sizes.Resp bytes
+	bufs   sync.Pool // response buffers of sizes.NotifResp bytes
 	nbuf   []byte    // notification buffer, owned by the Receive holding recv
 }
 
@@ -193,7 +187,7 @@ func newListenerFD(fd int) (*Listener, error) {
 	if link != "anon_inode:seccomp notify" {
 		return nil, fmt.Errorf("seccomp: NewListener: the file is %q, not a seccomp listener (anon_inode:seccomp notify)", link)
 	}
-	sizes, err := kernelNotifSizes()
+	sizes, err := listenerSizes()
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +204,7 @@ func newListenerFD(fd int) (*Listener, error) {
 		nbuf:   make([]byte, sizes.Notif),
 	}
 	l.recv <- struct{}{}
-	l.bufs.New = func() any { b := make([]byte, sizes.Resp); return &b }
+	l.bufs.New = func() any { b := make([]byte, sizes.NotifResp); return &b }
 	return l, nil
 }
 
