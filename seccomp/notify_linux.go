@@ -49,6 +49,10 @@ var (
 	// the kernel may restart as a new notification). A normal condition
 	// for a supervisor, not a failure.
 	ErrNotifGone = errors.New("seccomp: notification no longer valid (target died or its call was interrupted)")
+	// ErrAnswered: the notification has been answered already
+	// (EINPROGRESS; the kernel forgets it soon after, and then answers
+	// ErrNotifGone).
+	ErrAnswered = errors.New("seccomp: notification already answered")
 	// ErrNoTargets: no task uses the filter any more (every target has
 	// exited and been reaped); the listener will never deliver again.
 	ErrNoTargets = errors.New("seccomp: no task uses the filter any more")
@@ -505,6 +509,8 @@ func (l *Listener) Respond(id uint64, r Response) error {
 		return nil
 	case unix.ENOENT:
 		return ErrNotifGone
+	case unix.EINPROGRESS:
+		return ErrAnswered
 	default:
 		return fmt.Errorf("seccomp: SECCOMP_IOCTL_NOTIF_SEND (%v): %w", r, err)
 	}
