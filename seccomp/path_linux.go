@@ -71,6 +71,9 @@ type pathRule struct {
 //     ENOTDIR, ...) only if its lexical form matches a rule; otherwise
 //     Deny, so that a denied target cannot probe for files.
 //   - O_CREAT does not follow a symlink in the last element (ELOOP).
+//   - O_PATH opens get a read-only descriptor for a directory or a
+//     regular file (the kernel cannot inject O_PATH descriptors) and
+//     Deny for anything else.
 type PathHandler struct {
 	rules []pathRule
 	deny  syscall.Errno
@@ -315,12 +318,15 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	}
 	cloexec := flags&unix.O_CLOEXEC != 0
 	if flags&unix.O_PATH != 0 {
-		// What we found is what was asked for.
-		fd, err := unix.FcntlInt(uintptr(pfd), unix.F_DUPFD_CLOEXEC, 0)
-		if err != nil {
-			return Response{}, err
+		// ADDFD cannot pass an O_PATH descriptor (the kernel's fget
+		// refuses them): a directory or regular file is handed out
+		// read-only instead, which serves as a dirfd or for fstat alike.
+		switch fst.Mode & unix.S_IFMT {
+		case unix.S_IFDIR, unix.S_IFREG:
+			flags = unix.O_RDONLY | (flags & (unix.O_DIRECTORY | unix.O_CLOEXEC))
+		default:
+			return Response{}, deny
 		}
-		return ReturnFD(os.NewFile(uintptr(fd), real), cloexec), nil
 	}
 	// Open that very inode again through its descriptor: no path is
 	// walked a second time, so nothing can be swapped in between.
@@ -412,9 +418,9 @@ func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st 
 	return ReturnFD(f, flags&unix.O_CLOEXEC != 0), nil
 }
 
-// readOpenHow reads openat2's struct open_how (args[1], size args[2]).
+// readOpenHow reads openat2's struct open_how (args[2], size args[3]).
 func (h *PathHandler) readOpenHow(l *Listener, n *Notif, c *openCall) error {
-	size := n.Args[2]
+	size := n.Args[3]
 	switch {
 	case size < openHowSize0:
 		return unix.EINVAL
@@ -422,7 +428,7 @@ func (h *PathHandler) readOpenHow(l *Listener, n *Notif, c *openCall) error {
 		return unix.E2BIG
 	}
 	b := make([]byte, size)
-	if err := l.ReadMem(n, n.Pointer(1), b); err != nil {
+	if err := l.ReadMem(n, n.Pointer(2), b); err != nil {
 		return err
 	}
 	for _, x := range b[openHowSize0:] {
