@@ -63,10 +63,12 @@ func (s *Supervisor) Run(ctx context.Context, l *Listener) error {
 		workers = DefaultWorkers
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		cancel() // tell running handlers, then wait for their answers
+		wg.Wait()
+	}()
 	for {
 		// Take a worker slot before receiving, so that a received
 		// notification is always handled at once.
