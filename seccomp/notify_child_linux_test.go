@@ -153,6 +153,12 @@ const targetTimeout = time.Minute
 // its listener.
 func startTarget(t *testing.T, name string, env ...string) *target {
 	t.Helper()
+	return startTargetWith(t, name, nil, env...)
+}
+
+// startTargetWith is startTarget with process attributes (namespaces).
+func startTargetWith(t *testing.T, name string, attr *syscall.SysProcAttr, env ...string) *target {
+	t.Helper()
 	needNotify(t)
 	if _, ok := notifyChildren[name]; !ok {
 		t.Fatalf("no target %q", name)
@@ -168,6 +174,7 @@ func startTarget(t *testing.T, name string, env ...string) *target {
 	tg := &target{t: t, name: name, cmd: cmd, out: &lockedBuffer{}, errb: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = tg.out, tg.errb
 	cmd.ExtraFiles = []*os.File{theirs}
+	cmd.SysProcAttr = attr
 	if err := cmd.Start(); err != nil {
 		theirs.Close()
 		t.Fatal(err)

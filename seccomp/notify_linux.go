@@ -1,29 +1,5 @@
 package seccomp
 
-// User notifications (SECCOMP_RET_USER_NOTIF): the supervisor's side of
-// the listener fd. See man 2 seccomp_unotify and kernel/seccomp.c.
-//
-// Why the API looks the way it does, in the kernel's own words
-// (seccomp_unotify(2), NOTES, "Design goals; use of
-// SECCOMP_USER_NOTIF_FLAG_CONTINUE"):
-//
-//	Note well: this mechanism must not be used to make security policy
-//	decisions about the system call, which would be inherently race-prone
-//	[...] there is a time-of-check, time-of-use race here, since an
-//	attacker could exploit the interval of time where the target is
-//	blocked waiting on the "continue" response to do things such as
-//	rewriting the system call arguments.
-//
-// and ("Caveats regarding the use of /proc/[tid]/mem"):
-//
-//	every read from the target's memory must be separated from use of
-//	the bytes so obtained by a SECCOMP_IOCTL_NOTIF_ID_VALID check.
-//
-// So ReadMem and ReadString always check ID_VALID before they return
-// bytes, and a decision about a pointer argument is carried out by the
-// supervisor (it opens the file itself and injects the descriptor with
-// ReturnFD, which uses SECCOMP_ADDFD_FLAG_SEND), never by ContinueSyscall.
-
 import (
 	"context"
 	"encoding/binary"
@@ -135,9 +111,35 @@ func (n *Notif) Pointer(i int) uint64 {
 	return v
 }
 
-// Listener receives and answers notifications on a listener fd (the file
-// that Install returns with FlagNewListener). Its methods are safe for
-// concurrent use; Receive calls are served one at a time.
+// Listener receives and answers user notifications (SECCOMP_RET_USER_NOTIF)
+// on a listener fd, the file Install returns with FlagNewListener; see
+// man 2 seccomp_unotify. Its methods are safe for concurrent use;
+// Receive calls are served one at a time. Supervise serves a Listener
+// with a Handler; PathHandler decides on open calls.
+//
+// The API follows what the kernel's documentation demands
+// (seccomp_unotify(2), NOTES):
+//
+//	every read from the target's memory must be separated from use of
+//	the bytes so obtained by a SECCOMP_IOCTL_NOTIF_ID_VALID check.
+//
+// so ReadMem and ReadString check ID_VALID before they return anything;
+// and, about SECCOMP_USER_NOTIF_FLAG_CONTINUE:
+//
+//	Note well: this mechanism must not be used to make security policy
+//	decisions about the system call, which would be inherently
+//	race-prone [...] there is a time-of-check, time-of-use race here,
+//	since an attacker could exploit the interval of time where the
+//	target is blocked waiting on the "continue" response to do things
+//	such as rewriting the system call arguments.
+//
+// so a decision about a pointer argument (a path) is carried out by the
+// supervisor itself: it opens the file and injects the descriptor with
+// ReturnFD (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SEND, which
+// the page recommends so that "no file descriptors are inadvertently
+// leaked into the target"), never by ContinueSyscall. Filters installed
+// with FlagWaitKillableRecv (5.19) keep Go's preemption signals from
+// interrupting a target's call once the supervisor has received it.
 type Listener struct {
 	fd     int // the listener; closed by Close once no call uses it
 	wakeFD int // eventfd: wakes a Receive blocked in poll

@@ -330,3 +330,46 @@ func TestNotifPointer(t *testing.T) {
 		t.Error("unknown arch named")
 	}
 }
+
+// The strings target passes strings that cross a page boundary: one
+// ends in the second page, one runs into an unmapped page.
+var _ = registerTarget("strings", func() {
+	targetInstall(FlagWaitKillableRecv, "mknodat")
+	pg := os.Getpagesize()
+	m, err := unix.Mmap(-1, 0, 2*pg, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		tfail("mmap: %v", err)
+		return
+	}
+	copy(m[pg-3:], "abcdef\x00")
+	rawSyscall6(unix.SYS_MKNODAT, 0, uintptr(unsafe.Pointer(&m[pg-3])))
+	if err := unix.Mprotect(m[pg:], unix.PROT_NONE); err != nil {
+		tfail("mprotect: %v", err)
+		return
+	}
+	copy(m[pg-3:pg], "xyz")
+	rawSyscall6(unix.SYS_MKNODAT, 0, uintptr(unsafe.Pointer(&m[pg-3])))
+	tok("strings")
+})
+
+func TestNotifyReadStringPages(t *testing.T) {
+	tg := startTarget(t, "strings")
+	n := tg.receive()
+	if s, err := tg.L.ReadString(n, 1, 4096); err != nil || s != "abcdef" {
+		t.Errorf("string across pages: %q, %v", s, err)
+	}
+	tg.L.Respond(n.ID, ReturnValue(0))
+	n = tg.receive()
+	if s, err := tg.L.ReadString(n, 1, 4096); !errors.Is(err, unix.EFAULT) {
+		t.Errorf("string into an unreadable page: %q, %v; want EFAULT", s, err)
+	}
+	b := make([]byte, 3)
+	if err := tg.L.ReadMem(n, n.Args[1], b); err != nil || string(b) != "xyz" {
+		t.Errorf("ReadMem up to the page end: %q, %v", b, err)
+	}
+	if err := tg.L.ReadMem(n, n.Args[1], make([]byte, 4)); !errors.Is(err, unix.EFAULT) {
+		t.Errorf("ReadMem into an unreadable page: %v, want EFAULT", err)
+	}
+	tg.L.Respond(n.ID, ReturnValue(0))
+	tg.wait("strings")
+}

@@ -71,6 +71,11 @@ type pathRule struct {
 //     ENOTDIR, ...) only if its lexical form matches a rule; otherwise
 //     Deny, so that a denied target cannot probe for files.
 //   - O_CREAT does not follow a symlink in the last element (ELOOP).
+//   - A rule allows a file by the name the kernel gives its descriptor.
+//     A hard link can bring any file the target may link into an allowed
+//     directory; files with several links are therefore never opened for
+//     writing, and a policy should not allow link/linkat into allowed
+//     directories if that matters for reading.
 //   - O_PATH opens get a read-only descriptor for a directory or a
 //     regular file (the kernel cannot inject O_PATH descriptors) and
 //     Deny for anything else.
@@ -316,6 +321,11 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if fst.Mode&unix.S_IFMT == unix.S_IFLNK && flags&unix.O_PATH == 0 {
 		return Response{}, unix.ELOOP // O_NOFOLLOW on a symlink
 	}
+	if write && fst.Mode&unix.S_IFMT != unix.S_IFDIR && fst.Nlink > 1 {
+		// A hard link may have brought a file from elsewhere into an
+		// allowed directory: no writing to it through the rule.
+		return Response{}, deny
+	}
 	cloexec := flags&unix.O_CLOEXEC != 0
 	if flags&unix.O_PATH != 0 {
 		// ADDFD cannot pass an O_PATH descriptor (the kernel's fget
@@ -471,6 +481,19 @@ func realPath(fd int) (string, error) {
 	}
 	if p == "" || p[0] != '/' || strings.HasSuffix(p, " (deleted)") {
 		return "", fmt.Errorf("no plain path: %q", p)
+	}
+	// The name must lead to this very file in the supervisor's view: a
+	// descriptor from another mount namespace (passed to the target over
+	// a socket) has a name that means something else here.
+	var a, b unix.Stat_t
+	if err := unix.Fstat(fd, &a); err != nil {
+		return "", err
+	}
+	if err := unix.Fstatat(unix.AT_FDCWD, p, &b, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return "", err
+	}
+	if a.Dev != b.Dev || a.Ino != b.Ino {
+		return "", fmt.Errorf("%q names another file here", p)
 	}
 	return p, nil
 }

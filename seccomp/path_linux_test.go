@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 // pathTree makes the files of the path tests under a temporary dir:
@@ -180,6 +181,12 @@ var _ = registerTarget("paths", func() {
 		}
 	}
 	same("write allowed", fd, err, dir+"/rw/new.txt")
+	// A hard link brings the secret into the writable dir: not for writing.
+	if err := unix.Link(secret, dir+"/rw/hardlink"); err != nil {
+		tfail("link: %v", err)
+	}
+	fd, err = openRaw(dir+"/rw/hardlink", unix.O_WRONLY, 0)
+	fails("write through a hard link", fd, err, testDeny)
 	fd, err = openRaw(dir+"/rw/dangle", unix.O_CREAT|unix.O_WRONLY, 0o644)
 	fails("O_CREAT through a dangling symlink", fd, err, unix.ELOOP)
 	if n, ok := arch.Host().SyscallNumber("creat"); ok {
@@ -252,7 +259,7 @@ func TestPathHandler(t *testing.T) {
 		"openat2 beneath", "openat2 no symlinks", "openat2 beneath out", "openat2 mode without O_CREAT",
 		"cwd inside", "cwd dotdot out",
 		"write read-only", "truncate read-only", "O_CREAT refused", "O_CREAT of an existing file refused",
-		"O_CREAT allowed", "O_EXCL existing", "write allowed", "O_CREAT through a dangling symlink",
+		"O_CREAT allowed", "O_EXCL existing", "write allowed", "write through a hard link", "O_CREAT through a dangling symlink",
 		"creat", "openat2 O_CREAT")
 	if err := stop(); err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("Supervise: %v", err)
@@ -394,4 +401,30 @@ func TestPathHandlerOtherCalls(t *testing.T) {
 			t.Errorf("openat of %s: %v, want the deny errno", foreign.Name, r)
 		}
 	}
+}
+
+var _ = registerTarget("mntns", func() {
+	dir := os.Getenv("CBPF_NOTIFY_DIR")
+	targetInstall(FlagWaitKillableRecv, "open", "openat")
+	fd, err := unix.Open(dir+"/allowed/a.txt", unix.O_RDONLY, 0)
+	if err == nil {
+		unix.Close(fd)
+	}
+	tok("%v", err)
+})
+
+// TestPathHandlerOtherMountNS: a target in another mount namespace sees
+// other files under the same names: every open is denied.
+func TestPathHandlerOtherMountNS(t *testing.T) {
+	if os.Geteuid() != 0 {
+		testenv.Missing(t, "a new mount namespace needs root")
+	}
+	dir := pathTree(t)
+	h, err := NewPathHandler(testDeny, pathRules(dir)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := startTargetWith(t, "mntns", &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}, "CBPF_NOTIFY_DIR="+dir)
+	supervise(t, tg.L, h)
+	tg.wait(testDeny.Error())
 }
