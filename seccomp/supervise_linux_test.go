@@ -353,3 +353,37 @@ func TestSuperviseContext(t *testing.T) {
 		t.Error("Supervise without a handler or listener accepted")
 	}
 }
+
+// TestSuperviseOnError: a Response the kernel refuses is reported, and
+// the call is answered ENOSYS rather than left waiting.
+func TestSuperviseOnError(t *testing.T) {
+	tg := startTarget(t, "block")
+	var mu sync.Mutex
+	var errs []error
+	s := &Supervisor{
+		Handler: HandlerFunc(func(context.Context, *Listener, *Notif) Response { return Response{} }),
+		Workers: 1,
+		OnError: func(n *Notif, r Response, err error) {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		},
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background(), tg.L) }()
+	enosys := strconv.Itoa(-1) + " " + strconv.Itoa(int(unix.ENOSYS))
+	tg.wait("first "+enosys, "second "+enosys)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(targetTimeout):
+		t.Fatal("Run did not end with its target")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 2 {
+		t.Errorf("OnError called %d times (%v), want 2", len(errs), errs)
+	}
+}
