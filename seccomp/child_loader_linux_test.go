@@ -30,6 +30,21 @@ const loaderChildEnv = "CBPF_SECCOMP_LOADER_CHILD"
 var loaderChildren = map[string]func(){
 	"install-basic":   childInstallBasic,
 	"install-refuses": childInstallRefuses,
+	"actions":         childActions,
+	"trap-go":         childTrapGo,
+	"kill-thread":     childKillThread,
+	"kill-process":    childKillProcess,
+	"stack":           childStack,
+	"tsync":           childTSync,
+	"this-thread":     childThisThread,
+	"inherit":         childInherit,
+	"inherit-check":   childInheritCheck,
+	"no-new-privs":    childNoNewPrivs,
+	"listener":        childListener,
+	"prctl-fallback":  childPrctlFallback,
+	"too-long":        childTooLong,
+	"probe":           childProbe,
+	"old-kernel":      childOldKernel,
 }
 
 func TestLoaderChild(t *testing.T) {

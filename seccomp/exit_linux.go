@@ -9,10 +9,12 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // Exit is how a launched command ended.
@@ -26,6 +28,11 @@ type Exit struct {
 	// Unknown says why the syscall is unknown when Signal is SIGSYS and
 	// there is no Violation.
 	Unknown string
+	// Candidates, when Signal is SIGSYS and there is no Violation, are
+	// the host arch's calls the filter answers with SIGSYS (KILL_*, TRAP)
+	// when their arguments are zero: a guess at the call, with its
+	// limits.
+	Candidates []string
 	// BeforeExec is set when the filter killed the launcher's child
 	// before it executed the command (the audit record names this
 	// binary): the filter denies something the Go runtime or execve
@@ -54,7 +61,16 @@ func (e *Exit) String() string {
 		}
 		return s
 	case e.Signal == unix.SIGSYS:
-		return "killed by SIGSYS; the syscall is unknown: " + e.Unknown
+		s := "killed by SIGSYS; the syscall is unknown: " + e.Unknown
+		switch n := len(e.Candidates); {
+		case n == 1:
+			s += "; probably " + e.Candidates[0] + ", the only call this filter sends SIGSYS for (with zero arguments)"
+		case n > 10:
+			s += "; this filter sends SIGSYS (with zero arguments) for " + strings.Join(e.Candidates[:10], ", ") + fmt.Sprintf(" and %d more", n-10)
+		case n > 0:
+			s += "; this filter sends SIGSYS (with zero arguments) for " + strings.Join(e.Candidates, ", ")
+		}
+		return s
 	case e.Signal != 0:
 		return "killed by signal " + unix.SignalName(e.Signal)
 	}
@@ -135,69 +151,72 @@ func syscallName(audit, nr uint32) (*arch.Arch, string) {
 	return a, n
 }
 
-// kmsg reads the kernel log from the moment it was opened on.
-type kmsg struct {
-	fd  int
-	err error // why it cannot be read
+// auditLog watches the kernel's audit records from the moment it was
+// opened on, from two sources: the audit netlink socket's multicast group
+// (every record, needs CAP_AUDIT_READ) and the kernel log /dev/kmsg
+// (where kauditd prints records when no auditd takes them, rate-limited
+// to 10 every 5 seconds: under a flood records go missing).
+type auditLog struct {
+	nl, km       int // fds, -1 when closed or unavailable
+	nlErr, kmErr error
 }
 
-// openKmsg opens /dev/kmsg positioned at its end: only records written
-// after this moment are read.
-func openKmsg() *kmsg {
-	fd, err := unix.Open("/dev/kmsg", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+// openAudit opens both sources; records written from now on are read.
+func openAudit() *auditLog {
+	l := &auditLog{nl: -1, km: -1}
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_AUDIT)
+	if err == nil {
+		// AUDIT_NLGRP_READLOG, group 1: a read-only copy of every record.
+		err = unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: 1})
+		if err == nil {
+			unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
+			l.nl = fd
+		} else {
+			unix.Close(fd)
+		}
+	}
 	if err != nil {
-		return &kmsg{fd: -1, err: fmt.Errorf("cannot read the kernel log /dev/kmsg: %w (reading it needs CAP_SYSLOG when kernel.dmesg_restrict is 1)", err)}
+		l.nlErr = fmt.Errorf("the audit netlink multicast group: %w (it needs CAP_AUDIT_READ)", err)
 	}
-	if _, err := unix.Seek(fd, 0, unix.SEEK_END); err != nil {
-		unix.Close(fd)
-		return &kmsg{fd: -1, err: fmt.Errorf("seeking /dev/kmsg: %w", err)}
+	fd, err = unix.Open("/dev/kmsg", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err == nil {
+		if _, err = unix.Seek(fd, 0, unix.SEEK_END); err == nil {
+			l.km = fd
+		} else {
+			unix.Close(fd)
+		}
 	}
-	return &kmsg{fd: fd}
+	if err != nil {
+		l.kmErr = fmt.Errorf("the kernel log /dev/kmsg: %w (it needs CAP_SYSLOG when kernel.dmesg_restrict is 1)", err)
+	}
+	return l
 }
 
-func (k *kmsg) close() {
-	if k.fd >= 0 {
-		unix.Close(k.fd)
-		k.fd = -1
+func (l *auditLog) close() {
+	for _, fd := range []*int{&l.nl, &l.km} {
+		if *fd >= 0 {
+			unix.Close(*fd)
+			*fd = -1
+		}
 	}
 }
 
-// auditWait is how long the kernel log is watched for a record after the
-// process died: kauditd prints audit records asynchronously.
+// auditWait is how long the audit sources are watched for a record after
+// the process died: kauditd sends records asynchronously.
 const auditWait = 1500 * time.Millisecond
 
 // find returns the last record for pid of an action that sends SIGSYS
-// (KILL_PROCESS, KILL_THREAD, TRAP), waiting up to auditWait for one to
-// appear; the error says why there is none.
-func (k *kmsg) find(pid int) (*Violation, error) {
-	if k.err != nil {
-		return nil, k.err
+// (KILL_PROCESS, KILL_THREAD, TRAP, or one the kernel does not know),
+// waiting up to auditWait for one; the error says why there is none.
+func (l *auditLog) find(pid int) (*Violation, error) {
+	if l.nl < 0 && l.km < 0 {
+		return nil, fmt.Errorf("no audit record can be read: %v; %v", l.nlErr, l.kmErr)
 	}
 	var found *Violation
-	deadline := time.Now().Add(auditWait)
-	buf := make([]byte, 8192)
-	for {
-		n, err := unix.Read(k.fd, buf)
-		switch {
-		case err == unix.EAGAIN:
-			if found != nil || time.Now().After(deadline) {
-				if found == nil {
-					return nil, fmt.Errorf("no seccomp audit record for pid %d appeared in /dev/kmsg within %v (auditd may be consuming the records, audit may be off, or the signal came from kill(2)); a SECCOMP_RET_TRAP is recorded only with the filter flag log", pid, auditWait)
-				}
-				return found, nil
-			}
-			time.Sleep(20 * time.Millisecond)
-			continue
-		case err == unix.EPIPE:
-			continue // records were overwritten; read on
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("reading /dev/kmsg: %w", err)
-		}
-		v, ok := parseAudit(string(buf[:n]))
+	consider := func(line string) {
+		v, ok := parseAudit(line)
 		if !ok || v.Pid != pid {
-			continue
+			return
 		}
 		switch v.Action & action.ActionFull {
 		case action.KillProcess, action.KillThread, action.Trap:
@@ -208,4 +227,81 @@ func (k *kmsg) find(pid int) (*Violation, error) {
 			}
 		}
 	}
+	deadline := time.Now().Add(auditWait)
+	buf := make([]byte, 1<<16)
+	for {
+		idle := true
+		if l.nl >= 0 {
+			n, _, err := unix.Recvfrom(l.nl, buf, 0)
+			if err == nil && n > 0 {
+				idle = false
+				msgs, _ := syscall.ParseNetlinkMessage(buf[:n])
+				for _, m := range msgs {
+					if m.Header.Type == auditSeccomp {
+						consider("type=1326 " + strings.TrimRight(string(m.Data), "\x00"))
+					}
+				}
+			} else if err == unix.ENOBUFS {
+				idle = false // records were dropped; read on
+			}
+		}
+		if l.km >= 0 {
+			n, err := unix.Read(l.km, buf)
+			switch {
+			case err == nil && n > 0:
+				idle = false
+				consider(string(buf[:n]))
+			case err == unix.EPIPE: // overwritten records; read on
+				idle = false
+			}
+		}
+		if !idle {
+			continue
+		}
+		if found != nil {
+			return found, nil
+		}
+		if time.Now().After(deadline) {
+			why := []string{}
+			if l.nl < 0 {
+				why = append(why, "not readable: "+l.nlErr.Error())
+			}
+			if l.km < 0 {
+				why = append(why, "not readable: "+l.kmErr.Error())
+			}
+			msg := fmt.Sprintf("no seccomp audit record for pid %d within %v (audit may be off, the kernel log rate-limited, or the signal came from kill(2); a SECCOMP_RET_TRAP is recorded only with the filter flag log)", pid, auditWait)
+			if len(why) > 0 {
+				msg += "; " + strings.Join(why, "; ")
+			}
+			return nil, errors.New(msg)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
+
+// sigsysCandidates lists the host arch's syscalls ("syscall NAME (NR) arch
+// ARCH") for which prog returns an action that sends SIGSYS, with zero
+// arguments, run in the VM.
+func sigsysCandidates(prog []bpf.RawInstruction) []string {
+	a := arch.Host()
+	m, err := vm.New(prog, vm.Seccomp)
+	if a == nil || err != nil {
+		return nil
+	}
+	var out []string
+	for _, sc := range a.Syscalls() {
+		ret := m.RunSeccomp(vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit}).Ret
+		switch ret & action.ActionFull {
+		case action.KillProcess, action.KillThread, action.Trap:
+		default:
+			if action.Known(ret) {
+				continue
+			}
+		}
+		out = append(out, (&Violation{AuditArch: a.Audit, Arch: a, Nr: sc.Number, Name: sc.Name}).String())
+	}
+	return out
+}
+
+// auditSeccomp is AUDIT_SECCOMP, the record type of seccomp actions.
+const auditSeccomp = 1326

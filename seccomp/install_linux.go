@@ -189,6 +189,10 @@ func Install(prog []bpf.RawInstruction, opts Options) (listener *os.File, err er
 	return r.f, r.err
 }
 
+// Effective returns the flags Install passes to seccomp(2) for these
+// options (FlagTSync added, and so on), or why it refuses them.
+func (o Options) Effective() (Flag, error) { return effectiveFlags(o) }
+
 // effectiveFlags adds TSYNC (and TSYNC_ESRCH where the kernel needs it) and
 // refuses the combinations the kernel refuses, with the reason.
 func effectiveFlags(opts Options) (Flag, error) {
@@ -314,7 +318,7 @@ func installErrno(op string, e syscall.Errno, flags Flag, keepPrivs bool) error 
 			return &Error{Op: op, Errno: e, Msg: "a thread could not be synchronised: it has a different filter or seccomp mode (with TSYNC_ESRCH the kernel does not say which" + otherThreads() + "); nothing installed"}
 		}
 	case unix.ENOMEM:
-		why = "the filters of this thread together would exceed the kernel's limit of 32768 instructions (each filter counts its length plus 4), or the kernel is out of memory"
+		why = "the filters of this thread together would exceed the kernel's limit of 32768 instructions (counted after the kernel's conversion of each filter to eBPF, where a ret takes 2 and a conditional jump 1 or 2, plus 4 per filter), or the kernel is out of memory"
 	case unix.EBUSY:
 		why = "a filter with a user-notification listener is already installed in this process's chain: the kernel allows one listener per chain"
 	case unix.EINVAL:
@@ -386,6 +390,9 @@ func taskSeccomp(path string) (mode, filters string, err error) {
 }
 
 func errnoName(e syscall.Errno) string {
+	if e == unix.EOPNOTSUPP {
+		return "EOPNOTSUPP" // the kernel's name; ErrnoName says ENOTSUP, the same value
+	}
 	if n := unix.ErrnoName(e); n != "" {
 		return n
 	}

@@ -78,14 +78,15 @@ type Process struct {
 	Listener *os.File
 	Path     string // the command that was executed
 
-	cmd     *exec.Cmd
-	kmsg    *kmsg
-	reply   *os.File
-	execErr chan error // the exec outcome, when Launch did not wait for it
-	writeErr error     // sending the request failed (the child died first)
-	once    sync.Once
-	exit    *Exit
-	err     error
+	cmd      *exec.Cmd
+	prog     []bpf.RawInstruction
+	audit    *auditLog
+	reply    *os.File
+	execErr  chan error // the exec outcome, when Launch did not wait for it
+	writeErr error      // sending the request failed (the child died first)
+	once     sync.Once
+	exit     *Exit
+	err      error
 }
 
 // Launch runs argv (argv[0] is looked up on PATH) with prog installed as
@@ -146,10 +147,10 @@ func Launch(prog []bpf.RawInstruction, argv []string, opts LaunchOptions) (*Proc
 	cmd.Env, cmd.Dir = env, opts.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
 	cmd.ExtraFiles = []*os.File{reqR, childReply}
-	p := &Process{Path: path, cmd: cmd, reply: reply}
-	p.kmsg = openKmsg() // before the start: records of this run only
+	p := &Process{Path: path, cmd: cmd, reply: reply, prog: prog}
+	p.audit = openAudit() // before the start: records of this run only
 	if err := cmd.Start(); err != nil {
-		p.kmsg.close()
+		p.audit.close()
 		reply.Close()
 		return nil, fmt.Errorf("seccomp: launch: %w", err)
 	}
@@ -221,7 +222,7 @@ func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig)
 // to wait or, with a listener, a failed exec.
 func (p *Process) Wait() (*Exit, error) {
 	p.once.Do(func() {
-		defer p.kmsg.close()
+		defer p.audit.close()
 		defer p.reply.Close()
 		err := p.cmd.Wait()
 		var ee *exec.ExitError
@@ -235,9 +236,10 @@ func (p *Process) Wait() (*Exit, error) {
 			x.Signal = ws.Signal()
 		}
 		if x.Signal == unix.SIGSYS {
-			v, err := p.kmsg.find(p.Pid)
+			v, err := p.audit.find(p.Pid)
 			if err != nil {
 				x.Unknown = err.Error()
+				x.Candidates = sigsysCandidates(p.prog)
 			} else {
 				x.Violation = v
 				self, _ := os.Executable()

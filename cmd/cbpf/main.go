@@ -52,6 +52,7 @@ var commands = []*command{
 	compileCommand,
 	disasmCommand,
 	equivCommand,
+	execCommand,
 	explainCommand,
 	policyCommand,
 	runCommand,
@@ -84,6 +85,7 @@ func ioError(cmd string, err error) error {
 }
 
 func main() {
+	maybeLaunched() // first: a copy cbpf exec started installs and executes
 	os.Exit(cbpf(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
 }
 
