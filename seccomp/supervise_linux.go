@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"syscall"
 )
@@ -108,4 +109,40 @@ func (s *Supervisor) serve(ctx context.Context, l *Listener, n *Notif) {
 		!errors.Is(err2, ErrNotifGone) && !errors.Is(err2, ErrListenerClosed) {
 		s.OnError(n, ReturnErrno(syscall.ENOSYS), fmt.Errorf("fallback answer: %w", err2))
 	}
+}
+
+// StartSupervisor takes ownership of the listener file f (as NewListener)
+// and serves it with h in the background. stop ends the service and
+// closes the listener: any task still using the filter (a child the
+// command left behind) then gets ENOSYS from its notified calls. stop
+// waits for the handlers and returns what ended the service early, or
+// nil; call it once the command has exited.
+func StartSupervisor(f *os.File, h Handler) (stop func() error, err error) {
+	if h == nil {
+		f.Close()
+		return nil, errors.New("seccomp: StartSupervisor without a Handler")
+	}
+	l, err := NewListener(f)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Supervise(ctx, l, h) }()
+	var once sync.Once
+	var result error
+	return func() error {
+		once.Do(func() {
+			cancel()
+			err := <-done
+			if cerr := l.Close(); cerr != nil && !errors.Is(cerr, ErrListenerClosed) && err == nil {
+				err = cerr
+			}
+			if errors.Is(err, context.Canceled) {
+				err = nil // stopped by stop
+			}
+			result = err
+		})
+		return result
+	}, nil
 }

@@ -387,3 +387,43 @@ func TestSuperviseOnError(t *testing.T) {
 		t.Errorf("OnError called %d times (%v), want 2", len(errs), errs)
 	}
 }
+
+// TestStartSupervisor: the background service that cbpf exec uses.
+func TestStartSupervisor(t *testing.T) {
+	dir := pathTree(t)
+	h, err := NewPathHandler(testDeny, pathRules(dir)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs0 := runtime.NumGoroutine()
+	tg := startTarget(t, "pending", "CBPF_NOTIFY_DIR="+dir)
+	fd, err := unix.FcntlInt(uintptr(tg.L.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.L.Close()
+	stop, err := StartSupervisor(os.NewFile(uintptr(fd), "listener"), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.wait("pending 0 <nil>", "pending 1 <nil>", "later <nil>")
+	if err := stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("second stop: %v", err)
+	}
+	if gs1 := settle(gs0, runtime.NumGoroutine); gs1 > gs0 {
+		t.Errorf("goroutines: %d before, %d after", gs0, gs1)
+	}
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := StartSupervisor(null, nil); err == nil {
+		t.Error("StartSupervisor without a handler accepted")
+	}
+	if _, err := StartSupervisor(null, h); err == nil {
+		t.Error("StartSupervisor of /dev/null accepted")
+	}
+}
