@@ -57,11 +57,13 @@ type pathRule struct {
 //   - Syscall numbers come from the notification's own arch (an i386
 //     call under an amd64 kernel is looked up in the x86 table). Arches
 //     whose open flags the host kernel reads differently are denied.
-//   - The file is opened with the supervisor's credentials: the rules are
-//     the whole access decision, so list only what the target may have.
-//     A file it creates gets the target's umask, and, when the supervisor
-//     is root, the target's fsuid and fsgid (the group stays the
-//     directory's when that is set-group-ID).
+//   - Files are found, opened and created with the target's filesystem
+//     credentials (fsuid, fsgid, supplementary groups), so the kernel's
+//     permission checks are the target's, and a created file is the
+//     target's, with its umask. When they differ from the supervisor's,
+//     the supervisor must be able to take them (root: CAP_SETUID and
+//     CAP_SETGID); if it cannot, the call is denied. Capabilities are
+//     not emulated: a target with fsuid 0 gets the supervisor's.
 //   - The target must share the supervisor's root and mount namespace
 //     (else every call is denied): paths are resolved in the supervisor's
 //     view. Magic links (/proc/PID/fd/N and the like) are not followed
@@ -235,12 +237,9 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		write, create = false, false
 	}
 
-	var st *targetStatus
-	if create {
-		var err error
-		if st, err = readTargetStatus(pid); err != nil {
-			return Response{}, deny
-		}
+	st, err := readTargetStatus(pid)
+	if err != nil {
+		return Response{}, deny
 	}
 	// The directory a relative path starts from: the thread's cwd or its
 	// descriptor, opened from /proc before the ID_VALID check.
@@ -296,7 +295,11 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if flags&unix.O_CREAT != 0 {
 		how.Flags &^= unix.O_DIRECTORY
 	}
-	pfd, err := openat2Retry(dirfd, p, &how)
+	var pfd int
+	err = st.do(func() (err error) { pfd, err = openat2Retry(dirfd, p, &how); return err })
+	if err == errCreds {
+		return Response{}, deny
+	}
 	if err == unix.ENOENT && flags&unix.O_CREAT != 0 {
 		return h.create(dirfd, p, c, flags, st, fail)
 	}
@@ -347,26 +350,25 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	}
 	proc := "/proc/self/fd/" + strconv.Itoa(pfd)
 	var fd int
-	if c.how2 {
-		rh := unix.OpenHow{Flags: re}
-		if flags&oTmpfile == oTmpfile {
-			rh.Mode = c.mode &^ uint64(tmask(st))
+	err = st.do(func() (err error) {
+		if c.how2 {
+			rh := unix.OpenHow{Flags: re}
+			if flags&oTmpfile == oTmpfile {
+				rh.Mode = c.mode &^ uint64(st.umask)
+			}
+			fd, err = openat2Retry(unix.AT_FDCWD, proc, &rh)
+		} else {
+			fd, err = openRetry(proc, int(re), uint32(c.mode&^uint64(st.umask)))
 		}
-		fd, err = openat2Retry(unix.AT_FDCWD, proc, &rh)
-	} else {
-		fd, err = openRetry(proc, int(re), uint32(c.mode&^uint64(tmask(st))))
+		return err
+	})
+	if err == errCreds {
+		return Response{}, deny
 	}
 	if err != nil {
 		return Response{}, err
 	}
 	return ReturnFD(os.NewFile(uintptr(fd), real), cloexec), nil
-}
-
-func tmask(st *targetStatus) uint32 {
-	if st == nil {
-		return 0
-	}
-	return st.umask
 }
 
 // create makes a file that does not exist yet: it resolves the parent
@@ -381,7 +383,11 @@ func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st 
 		dir = "."
 	}
 	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: c.resolve | unix.RESOLVE_NO_MAGICLINKS}
-	parent, err := openat2Retry(dirfd, dir, &how)
+	var parent int
+	err := st.do(func() (err error) { parent, err = openat2Retry(dirfd, dir, &how); return err })
+	if err == errCreds {
+		return Response{}, h.deny
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -397,11 +403,18 @@ func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st 
 	mode := uint32(c.mode) & 07777 &^ st.umask
 	cf := (flags | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_EXCL) &^ unix.O_DIRECTORY
 	created := true
-	fd, err := openatRetry(parent, base, int(cf), mode)
-	if err == unix.EEXIST && flags&unix.O_EXCL == 0 {
-		// Someone made it meanwhile: open it as O_CREAT would have.
-		created = false
-		fd, err = openatRetry(parent, base, int((flags|unix.O_CLOEXEC|unix.O_NOFOLLOW)&^unix.O_CREAT), 0)
+	var fd int
+	err = st.do(func() (err error) {
+		fd, err = openatRetry(parent, base, int(cf), mode)
+		if err == unix.EEXIST && flags&unix.O_EXCL == 0 {
+			// Someone made it meanwhile: open it as O_CREAT would have.
+			created = false
+			fd, err = openatRetry(parent, base, int((flags|unix.O_CLOEXEC|unix.O_NOFOLLOW)&^unix.O_CREAT), 0)
+		}
+		return err
+	})
+	if err == errCreds {
+		return Response{}, h.deny
 	}
 	if err != nil {
 		return Response{}, err
@@ -412,17 +425,6 @@ func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st 
 		if err := unix.Fchmod(fd, mode); err != nil {
 			f.Close()
 			return Response{}, err
-		}
-		if os.Geteuid() == 0 {
-			gid := int(st.fsgid)
-			var dst unix.Stat_t
-			if unix.Fstat(parent, &dst) == nil && dst.Mode&unix.S_ISGID != 0 {
-				gid = -1
-			}
-			if err := unix.Fchown(fd, int(st.fsuid), gid); err != nil {
-				f.Close()
-				return Response{}, err
-			}
 		}
 	}
 	return ReturnFD(f, flags&unix.O_CLOEXEC != 0), nil
@@ -502,10 +504,11 @@ func fdPath(fd int) (string, error) {
 	return os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 }
 
-// targetStatus holds what creating a file on the target's behalf needs.
+// targetStatus holds the target's umask and filesystem credentials.
 type targetStatus struct {
 	umask        uint32
 	fsuid, fsgid uint32
+	groups       []uint32
 }
 
 func readTargetStatus(pid int) (*targetStatus, error) {
@@ -531,6 +534,15 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 			}
 			st.umask = uint32(u)
 			have++
+		case k == "Groups":
+			for _, g := range fs {
+				id, err := strconv.ParseUint(g, 10, 32)
+				if err != nil {
+					return nil, err
+				}
+				st.groups = append(st.groups, uint32(id))
+			}
+			have++
 		case (k == "Uid" || k == "Gid") && len(fs) == 4:
 			id, err := strconv.ParseUint(fs[3], 10, 32) // the fs id
 			if err != nil {
@@ -547,7 +559,7 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if have != 3 {
+	if have != 4 {
 		return nil, errors.New("incomplete /proc/PID/status")
 	}
 	return st, nil

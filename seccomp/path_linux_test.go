@@ -428,3 +428,84 @@ func TestPathHandlerOtherMountNS(t *testing.T) {
 	supervise(t, tg.L, h)
 	tg.wait(testDeny.Error())
 }
+
+const nobody = 65534
+
+// The nobody target drops to uid and gid 65534 before it installs the
+// filter; the supervisor (root) must open files with its credentials.
+var _ = registerTarget("nobody", func() {
+	dir := os.Getenv("CBPF_NOTIFY_DIR")
+	if err := syscall.Setgroups(nil); err != nil {
+		tfail("setgroups: %v", err)
+		return
+	}
+	if err := syscall.Setgid(nobody); err != nil {
+		tfail("setgid: %v", err)
+		return
+	}
+	if err := syscall.Setuid(nobody); err != nil {
+		tfail("setuid: %v", err)
+		return
+	}
+	unix.Umask(0o022)
+	targetInstall(FlagWaitKillableRecv, "open", "openat")
+	check := func(what string, p string, flags int, want error) {
+		fd, err := unix.Open(p, flags, 0o666)
+		if err == nil {
+			unix.Close(fd)
+		}
+		if err != want {
+			tfail("%s: %v, want %v", what, err, want)
+			return
+		}
+		tok("%s", what)
+	}
+	check("readable", dir+"/allowed/a.txt", unix.O_RDONLY, nil)
+	check("root's private file", dir+"/allowed/private.txt", unix.O_RDONLY, unix.EACCES)
+	check("create in a dir nobody may write", dir+"/rw/open/mine.txt", unix.O_CREAT|unix.O_WRONLY, nil)
+	check("create in root's dir", dir+"/rw/locked/x.txt", unix.O_CREAT|unix.O_WRONLY, unix.EACCES)
+})
+
+func TestPathHandlerTargetCredentials(t *testing.T) {
+	if os.Geteuid() != 0 {
+		testenv.Missing(t, "switching to the target's credentials needs root")
+	}
+	dir := pathTree(t)
+	for _, d := range []string{dir + "/rw/open", dir + "/rw/locked"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(dir+"/allowed/private.txt", []byte("root only"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// nobody must reach the tree: open the temporary dirs for search.
+	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir+"/rw/open", 0o777); err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewPathHandler(testDeny, pathRules(dir)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := startTarget(t, "nobody", "CBPF_NOTIFY_DIR="+dir)
+	supervise(t, tg.L, h)
+	tg.wait("readable", "root's private file", "create in a dir nobody may write", "create in root's dir")
+	var st syscall.Stat_t
+	if err := syscall.Stat(dir+"/rw/open/mine.txt", &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Uid != nobody || st.Gid != nobody || st.Mode&0o777 != 0o644 {
+		t.Errorf("created file: uid %d gid %d mode %o; want %d %d 644", st.Uid, st.Gid, st.Mode&0o777, nobody, nobody)
+	}
+	// The supervisor's own threads keep their credentials.
+	if f, err := os.Open(dir + "/allowed/private.txt"); err != nil {
+		t.Errorf("the supervisor lost its access: %v", err)
+	} else {
+		f.Close()
+	}
+}
