@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -152,6 +153,7 @@ type Listener struct {
 	once   sync.Once
 	bufs   sync.Pool // response buffers of sizes.NotifResp bytes
 	nbuf   []byte    // notification buffer, owned by the Receive holding recv
+	gc     runtime.Cleanup
 }
 
 // NewListener takes ownership of f, a seccomp listener fd, and returns
@@ -210,6 +212,12 @@ func newListenerFD(fd int) (*Listener, error) {
 		nbuf:   make([]byte, sizes.Notif),
 	}
 	l.recv <- struct{}{}
+	// A Listener dropped without Close still releases the filter's
+	// listener, so that its targets get ENOSYS instead of waiting.
+	l.gc = runtime.AddCleanup(l, func(fds [2]int) {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+	}, [2]int{fd, wake})
 	l.bufs.New = func() any { b := make([]byte, sizes.NotifResp); return &b }
 	return l, nil
 }
@@ -231,6 +239,7 @@ func (l *Listener) Close() error {
 	}
 	l.mu.Lock() // waits for the call in poll, which the wake-up ends
 	defer l.mu.Unlock()
+	l.gc.Stop()
 	err := unix.Close(l.fd)
 	unix.Close(l.wakeFD)
 	l.fd, l.wakeFD = -1, -1

@@ -373,3 +373,39 @@ func TestNotifyReadStringPages(t *testing.T) {
 	tg.L.Respond(n.ID, ReturnValue(0))
 	tg.wait("strings")
 }
+
+// TestListenerDropped: a Listener nobody closes releases the filter's
+// listener when it is collected, so the target is not left waiting.
+func TestListenerDropped(t *testing.T) {
+	tg := startTarget(t, "block")
+	fd, err := unix.FcntlInt(uintptr(tg.L.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.L.Close()
+	func() {
+		l, err := NewListener(os.NewFile(uintptr(fd), "listener"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), targetTimeout)
+		defer cancel()
+		if _, err := l.Receive(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	deadline := time.Now().Add(targetTimeout)
+	for {
+		runtime.GC()
+		select {
+		case <-tg.done:
+		case <-time.After(20 * time.Millisecond):
+			if time.Now().Before(deadline) {
+				continue
+			}
+		}
+		break
+	}
+	enosys := strconv.Itoa(-1) + " " + strconv.Itoa(int(unix.ENOSYS))
+	tg.wait("first "+enosys, "second "+enosys)
+}

@@ -47,7 +47,7 @@ type pathRule struct {
 // (so that no symlink or ".." leads out of the allowed files), checks it
 // against the rules, opens that very file with the caller's flags and
 // injects the descriptor with SECCOMP_ADDFD_FLAG_SEND, whose number the
-// call returns. Any other path gets Deny.
+// call returns. Any other path gets the deny errno.
 //
 // It never answers with ContinueSyscall: by the time the kernel ran the
 // call, another thread of the target could have rewritten the path
