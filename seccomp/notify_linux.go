@@ -455,7 +455,10 @@ func (r Response) String() string {
 	case respValue:
 		return fmt.Sprintf("return %d", r.val)
 	case respErrno:
-		return "errno " + unix.ErrnoName(r.errno)
+		if name := unix.ErrnoName(r.errno); name != "" {
+			return "errno " + name
+		}
+		return "errno " + strconv.Itoa(int(r.errno))
 	case respFD:
 		return "return an injected fd"
 	case respContinue:
@@ -588,6 +591,8 @@ func (l *Listener) addFD(id uint64, src, flags, newfd, newfdFlags uint32) (int, 
 			continue
 		case unix.ENOENT:
 			return -1, ErrNotifGone
+		case unix.EINPROGRESS:
+			return -1, ErrAnswered // or not received yet
 		case unix.EINVAL:
 			if flags&unix.SECCOMP_ADDFD_FLAG_SEND != 0 {
 				return -1, fmt.Errorf("seccomp: SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SEND (Linux 5.14; ADDFD itself 5.9): %w", e)

@@ -200,6 +200,19 @@ var _ = registerTarget("paths", func() {
 	} else {
 		tok("creat")
 	}
+	fd, err = openRaw(dir+"/rw", unix.O_TMPFILE|unix.O_RDWR, 0o600)
+	if err == nil {
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink != 0 {
+			tfail("O_TMPFILE: fd %d is not an unlinked file", fd)
+		}
+		unix.Close(fd)
+		tok("O_TMPFILE allowed")
+	} else {
+		tfail("O_TMPFILE allowed: %v", err)
+	}
+	fd, err = openRaw(dir+"/allowed", unix.O_TMPFILE|unix.O_RDWR, 0o600)
+	fails("O_TMPFILE refused", fd, err, testDeny)
 	fd, err = unix.Openat2(unix.AT_FDCWD, dir+"/rw/new2.txt", &unix.OpenHow{Flags: unix.O_CREAT | unix.O_WRONLY, Mode: 0o600})
 	same("openat2 O_CREAT", fd, err, dir+"/rw/new2.txt")
 })
@@ -260,7 +273,7 @@ func TestPathHandler(t *testing.T) {
 		"cwd inside", "cwd dotdot out",
 		"write read-only", "truncate read-only", "O_CREAT refused", "O_CREAT of an existing file refused",
 		"O_CREAT allowed", "O_EXCL existing", "write allowed", "write through a hard link", "O_CREAT through a dangling symlink",
-		"creat", "openat2 O_CREAT")
+		"creat", "O_TMPFILE allowed", "O_TMPFILE refused", "openat2 O_CREAT")
 	if err := stop(); err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("Supervise: %v", err)
 	}
