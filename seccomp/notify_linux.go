@@ -575,6 +575,29 @@ func (l *Listener) addFD(id uint64, src, flags, newfd, newfdFlags uint32) (int, 
 		return -1, err
 	}
 	defer release()
+	if flags&unix.SECCOMP_ADDFD_FLAG_SEND != 0 {
+		// Linux (6.18 and before) mishandles a signal that interrupts
+		// ADDFD with SEND while the target has not yet taken the
+		// descriptor: the supervisor's call withdraws the descriptor but
+		// leaves the notification marked as answered, so the target's
+		// call returns 0 (seccomp_notify_addfd: "list_del(&kaddfd.list)"
+		// without resetting knotif->state). Go sends its threads signals
+		// at any time, and the restarted ioctl then fails with ENOENT or
+		// EINPROGRESS; the concurrent test saw opens return 0 (the
+		// target's stdin) about once in 50 runs. With every signal
+		// blocked on this thread the wait cannot be interrupted; the
+		// target's side still ends it if the target is interrupted.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		var all, old unix.Sigset_t
+		for i := range all.Val {
+			all.Val[i] = ^all.Val[i]
+		}
+		if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+			return -1, fmt.Errorf("seccomp: blocking signals for ADDFD: %w", err)
+		}
+		defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	}
 	var b [addfdSize]byte
 	ne := binary.NativeEndian
 	ne.PutUint64(b[0:], id)

@@ -80,7 +80,21 @@ func TestSuperviseConcurrent(t *testing.T) {
 	g := &continueGuard{h: h}
 	tg := startTarget(t, "threads", "CBPF_NOTIFY_DIR="+dir)
 	done := make(chan error, 1)
-	go func() { done <- Supervise(context.Background(), tg.L, g) }()
+	var errMu sync.Mutex
+	var respErrs []string
+	s := &Supervisor{Handler: g, OnError: func(n *Notif, r Response, err error) {
+		errMu.Lock()
+		respErrs = append(respErrs, fmt.Sprintf("%v: %v", r, err))
+		errMu.Unlock()
+	}}
+	go func() { done <- s.Run(context.Background(), tg.L) }()
+	defer func() {
+		errMu.Lock()
+		defer errMu.Unlock()
+		if len(respErrs) > 0 {
+			t.Logf("responses refused: %q", respErrs)
+		}
+	}()
 	var want []string
 	for i := range concThreads {
 		want = append(want, "thread "+strconv.Itoa(i))
