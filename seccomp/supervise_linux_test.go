@@ -441,3 +441,60 @@ func TestStartSupervisor(t *testing.T) {
 		t.Error("StartSupervisor of /dev/null accepted")
 	}
 }
+
+// signalStorm sends SIGURG (which the Go runtime takes as a harmless
+// preemption request) to every thread of this process until stop is
+// closed, so that the supervisor's ioctls are interrupted as often as
+// they can be.
+func signalStorm(stop <-chan struct{}) {
+	pid := unix.Getpid()
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		ents, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			return
+		}
+		for _, e := range ents {
+			if tid, err := strconv.Atoi(e.Name()); err == nil {
+				unix.Tgkill(pid, tid, unix.SIGURG)
+			}
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+}
+
+// TestSuperviseSignalStorm: signals interrupting the supervisor's
+// ioctls must not make a target's open return anything but its file
+// (an interrupted ADDFD with SEND made the kernel return 0).
+func TestSuperviseSignalStorm(t *testing.T) {
+	dir := concTree(t)
+	h, err := NewPathHandler(testDeny, pathRules(dir)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := startTarget(t, "threads", "CBPF_NOTIFY_DIR="+dir)
+	stop := make(chan struct{})
+	stormDone := make(chan struct{})
+	go func() { signalStorm(stop); close(stormDone) }()
+	done := make(chan error, 1)
+	go func() { done <- Supervise(context.Background(), tg.L, h) }()
+	var want []string
+	for i := range concThreads {
+		want = append(want, "thread "+strconv.Itoa(i))
+	}
+	tg.wait(want...)
+	close(stop)
+	<-stormDone
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Supervise: %v", err)
+		}
+	case <-time.After(targetTimeout):
+		t.Fatal("Supervise still running after its only target exited")
+	}
+}
