@@ -612,7 +612,9 @@ func (l *Listener) addFD(id uint64, src, flags, newfd, newfdFlags uint32) (int, 
 			return int(r), nil
 		case unix.EINTR:
 			continue
-		case unix.ENOENT:
+		case unix.ENOENT, unix.ESRCH:
+			// ESRCH: the target was interrupted before it took the
+			// descriptor (seccomp_do_user_notification drops it).
 			return -1, ErrNotifGone
 		case unix.EINPROGRESS:
 			return -1, ErrAnswered // or not received yet
