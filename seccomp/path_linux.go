@@ -256,7 +256,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	}
 	p, err := l.ReadString(n, c.pathArg, pathMax-1)
 	if err != nil {
-		return Response{}, err
+		return Response{}, readError(err, deny)
 	}
 	// From here on, what was read is the target's.
 	if p == "" {
@@ -441,7 +441,7 @@ func (h *PathHandler) readOpenHow(l *Listener, n *Notif, c *openCall) error {
 	}
 	b := make([]byte, size)
 	if err := l.ReadMem(n, n.Pointer(2), b); err != nil {
-		return err
+		return readError(err, h.deny)
 	}
 	for _, x := range b[openHowSize0:] {
 		if x != 0 {
@@ -454,6 +454,21 @@ func (h *PathHandler) readOpenHow(l *Listener, n *Notif, c *openCall) error {
 		return unix.EINVAL
 	}
 	return nil
+}
+
+// readError is what to answer when reading the target's memory failed:
+// the kernel's own errors for a bad pointer or a path too long, else
+// deny (the supervisor may not read the target: no ptrace access).
+func readError(err error, deny syscall.Errno) error {
+	switch {
+	case errors.Is(err, ErrNotifGone), errors.Is(err, ErrListenerClosed):
+		return err
+	case errors.Is(err, unix.EFAULT):
+		return unix.EFAULT
+	case errors.Is(err, unix.ENAMETOOLONG):
+		return unix.ENAMETOOLONG
+	}
+	return deny
 }
 
 // sameView reports whether pid has the supervisor's root directory and

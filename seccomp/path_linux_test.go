@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -130,6 +131,12 @@ var _ = registerTarget("paths", func() {
 	fd, err = openRaw("/proc/self/status", unix.O_RDONLY, 0)
 	fails("procfs", fd, err, testDeny)
 
+	_, e := rawSyscall6(unix.SYS_OPENAT, uintptr(unix.AT_FDCWD&0xffffffff), 0x10, unix.O_RDONLY)
+	fails("bad pointer", -1, errnoOrNil(e), unix.EFAULT)
+	long := dir + "/allowed/" + strings.Repeat("x/", 2500)
+	fd, err = openRaw(long, unix.O_RDONLY, 0)
+	fails("path too long", fd, err, unix.ENAMETOOLONG)
+
 	// Relative to a dirfd, itself opened through the supervisor.
 	dfd, err := unix.Open(dir+"/allowed", unix.O_PATH|unix.O_DIRECTORY, 0)
 	if err != nil {
@@ -217,6 +224,13 @@ var _ = registerTarget("paths", func() {
 	same("openat2 O_CREAT", fd, err, dir+"/rw/new2.txt")
 })
 
+func errnoOrNil(e syscall.Errno) error {
+	if e == 0 {
+		return nil
+	}
+	return e
+}
+
 // continueGuard wraps a handler and records whether it ever answered
 // with ContinueSyscall.
 type continueGuard struct {
@@ -267,7 +281,7 @@ func TestPathHandler(t *testing.T) {
 	tg := startTarget(t, "paths", "CBPF_NOTIFY_DIR="+dir)
 	stop := supervise(t, tg.L, g)
 	tg.wait("openat inside", "open inside", "outside", "symlink out", "dotdot out", "dotdot inside",
-		"symlink inside", "O_NOFOLLOW symlink", "missing inside", "missing outside", "procfs",
+		"symlink inside", "O_NOFOLLOW symlink", "bad pointer", "path too long", "missing inside", "missing outside", "procfs",
 		"dirfd inside", "dirfd dotdot out", "dirfd symlink out", "bad dirfd",
 		"openat2 beneath", "openat2 no symlinks", "openat2 beneath out", "openat2 mode without O_CREAT",
 		"cwd inside", "cwd dotdot out",
