@@ -73,7 +73,7 @@
 //	rule      = syscall { "," syscall } ":" body .
 //	body      = action                        (unconditional)
 //	          | expr [ "=>" action ]          (action defaults to allow)
-//	          | "path" "in" "{" string { "," string } "}" [ "=>" action ] .
+//	          | "path" [ "not" ] "in" "{" string { "," string } "}" [ "=>" action ] .
 //	expr      = and { "||" and } .
 //	and       = unary { "&&" unary } .
 //	unary     = "!" unary | "(" expr ")" | "true" | "false" | compare .

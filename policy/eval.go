@@ -81,7 +81,7 @@ func Eval(p *Policy, c Call) Action {
 		hit := false
 		switch {
 		case r.Syscall == name && r.Paths != nil:
-			hit = matchesAny(r.Paths, c.Path)
+			hit = matchesAny(r.Paths, c.Path) != r.PathsNot
 		case r.Syscall == name:
 			hit = r.When == nil || p.Lower(a, name, r.When).Eval(&args)
 		case demuxed != "" && r.Syscall == demuxed:

@@ -706,7 +706,7 @@ func (ps *textParser) rule() error {
 	switch t := ps.peek(); {
 	case t.kind == tEOL:
 		return ps.errTok(t, diag.CodeSyntax, "expected an action or a predicate after ':'")
-	case ps.is("path") && ps.isAt(1, "in"):
+	case ps.is("path") && (ps.isAt(1, "in") || ps.isAt(1, "not") && ps.isAt(2, "in")):
 		return ps.pathRule(calls) // paths.go
 	case ps.bodyIsAction(calls):
 		if err := ps.action(&act); err != nil {

@@ -17,11 +17,14 @@ import (
 //
 //	openat, open: path in {"/etc/safe.conf", "/usr/share/zoneinfo/**"}
 //	openat: path in {"/etc/shadow"} => errno(EACCES)
+//	openat, open: path not in {"/etc/**", "/usr/**"} => errno(EACCES)
 //
-// applies to the calls whose path is one of the patterns: its action (allow
-// when the rule names none) is taken for them, and the other calls of the
-// syscall are decided by the rest of the policy, as always (the most
-// restrictive matching rule wins, the default when none matches).
+// applies to the calls whose path is one of the patterns ("not in": none
+// of them): its action (allow when the rule names none) is taken for
+// them, and the other calls of the syscall are decided by the rest of the
+// policy, as always (the most restrictive matching rule wins, the default
+// when none matches). Under "default allow", "path not in" with an errno
+// is the allow-list: those paths only.
 //
 // The filter sends every call of a syscall that has path rules to a
 // user-notification supervisor (SECCOMP_RET_USER_NOTIF), and nothing else:
@@ -34,7 +37,8 @@ import (
 // (CONTINUE would let the caller change the path after the check); an
 // errno it returns; kill_process and kill_thread it carries out by killing
 // the process with SIGKILL (the process dies of SIGKILL, not of SIGSYS).
-// Trap, trace and user_notif cannot be carried out by a supervisor, so a
+// Trap, trace and user_notif cannot be carried out by a supervisor, nor
+// errno(0) (the call would return 0, a descriptor it never opened), so a
 // policy refuses them for syscalls with path rules (Validate).
 //
 // Patterns are absolute and clean ("/a/b", no ".", "..", "//" or trailing
@@ -151,7 +155,11 @@ func matchesAny(patterns []string, path string) bool {
 // allows.
 func writePathRule(b textWriter, r Rule) {
 	b.WriteString(r.Syscall)
-	b.WriteString(": path in {")
+	if r.PathsNot {
+		b.WriteString(": path not in {")
+	} else {
+		b.WriteString(": path in {")
+	}
 	for i, p := range r.Paths {
 		if i > 0 {
 			b.WriteString(", ")
@@ -220,8 +228,10 @@ func (p *Policy) checkPaths(bad func(pos string, warning bool, format string, a 
 	}
 	carried := func(a Action) bool {
 		switch a.Kind() {
-		case Allow, Log, Errno(0), KillProcess, KillThread:
+		case Allow, Log, KillProcess, KillThread:
 			return true
+		case Errno(0):
+			return a.Data() != 0 // errno(0) would make open return 0, a descriptor it never opened
 		}
 		return false
 	}
@@ -256,10 +266,14 @@ func (p *Policy) checkPaths(bad func(pos string, warning bool, format string, a 
 const maxPathPatterns = 1024
 
 // pathRule parses the rest of a rule line after "SYSCALLS:" when it starts
-// with "path in": `path in {"/a", "/b/**"} [=> ACTION]`.
+// with "path in" or "path not in": `path [not] in {"/a", "/b/**"} [=>
+// ACTION]`.
 func (ps *textParser) pathRule(calls []nameAt) error {
 	ps.next() // path
-	ps.next() // in
+	not := ps.next().text == "not"
+	if not {
+		ps.next() // in
+	}
 	if err := ps.expect("{", "after 'path in'"); err != nil {
 		return err
 	}
@@ -307,7 +321,7 @@ func (ps *textParser) pathRule(calls []nameAt) error {
 		}
 	}
 	for _, c := range calls {
-		ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, Paths: pats, Action: act, Pos: ps.pos(ps.line, c.col)})
+		ps.p.Rules = append(ps.p.Rules, Rule{Syscall: c.name, Paths: pats, PathsNot: not, Action: act, Pos: ps.pos(ps.line, c.col)})
 	}
 	ps.checkRules(calls, act)
 	return nil

@@ -192,3 +192,34 @@ func TestPathRulesEval(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsNot: "path not in" is the allow-list of a default-allow
+// policy: the calls whose path matches none of the patterns.
+func TestPathsNot(t *testing.T) {
+	src := "default allow\narch x86_64\nopenat, open: path not in {\"/etc/**\", \"/usr/lib/**\"} => errno(EACCES)\nopenat: path in {\"/etc/shadow\"} => errno(EPERM)\n"
+	p, _, err := ParseText("n.policy", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Rules[0].PathsNot || p.Rules[2].PathsNot {
+		t.Fatalf("rules %+v", p.Rules)
+	}
+	if q, _, err := ParseText("again", []byte(p.String())); err != nil || q.String() != p.String() {
+		t.Fatalf("round trip: %v\n%s", err, p.String())
+	}
+	a := p.Arches[0]
+	openat, _ := a.SyscallNumber("openat")
+	for path, want := range map[string]Action{
+		"/etc/hosts":        Allow,
+		"/usr/lib/libc.so":  Allow,
+		"/home/u/.ssh/id":   Errno(13),
+		"/etc":              Allow,
+		"/etc/shadow":       Errno(1),
+		"/usr/libexec/x":    Errno(13),
+		"/tmp/../etc/hosts": Errno(13), // Eval takes resolved paths: this one is not
+	} {
+		if got := Eval(p, Call{Arch: a.Audit, Nr: int32(openat), Path: path, PathKnown: true}); got != want {
+			t.Errorf("%s: %v, want %v", path, got, want)
+		}
+	}
+}

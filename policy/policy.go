@@ -59,6 +59,9 @@ type Rule struct {
 	// supervisor decides, never the filter (see "Path rules" in paths.go:
 	// ForFilter, MatchPath). When is then nil.
 	Paths []string
+	// PathsNot turns a path rule around: it applies to the calls whose
+	// path matches none of Paths ("path not in {...}").
+	PathsNot bool
 	// Pos is where the rule came from ("file:line:col", a JSON path), for
 	// messages; it may be empty.
 	Pos string

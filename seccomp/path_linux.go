@@ -86,6 +86,15 @@ type PathHandler struct {
 	deny  syscall.Errno
 	// Next handles notified calls that are not opens; nil answers ENOSYS.
 	Next Handler
+	// Decide, when not nil, takes the place of the rules: given the call
+	// and the real path of the file it would open (its lexical form,
+	// resolved bool false, when the path cannot be resolved), and whether
+	// the open writes or creates, it returns 0 to have the handler open
+	// the file, or the errno to answer. Everything else stays: the handler
+	// still refuses, with its deny errno, what it never hands out
+	// (procfs, other views, hard links for writing, ...). A policy with
+	// path rules decides here (cbpf exec: policy.Eval on the path).
+	Decide func(n *Notif, path string, resolved, write, create bool) syscall.Errno
 }
 
 // NewPathHandler returns a handler allowing rules; every other open
@@ -111,6 +120,17 @@ func NewPathHandler(deny syscall.Errno, rules ...PathRule) (*PathHandler, error)
 	return h, nil
 }
 
+// verdict is Decide, or the rules: 0 when path may be opened.
+func (h *PathHandler) verdict(n *Notif, path string, resolved, write, create bool) syscall.Errno {
+	if h.Decide != nil {
+		return h.Decide(n, path, resolved, write, create)
+	}
+	if h.Allows(path, write, create) {
+		return 0
+	}
+	return h.deny
+}
+
 // Allows reports whether canonical path p may be opened with the given
 // access (write: needs Write; create: needs Create).
 func (h *PathHandler) Allows(p string, write, create bool) bool {
@@ -122,8 +142,6 @@ func (h *PathHandler) Allows(p string, write, create bool) bool {
 	return false
 }
 
-// matchesAny: p matches some rule, whatever its access.
-func (h *PathHandler) matchesAny(p string) bool { return h.Allows(p, false, false) }
 
 // openCall is an open-family call decoded from a notification.
 type openCall struct {
@@ -268,22 +286,28 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if dirfd < 0 {
 		dirfd = unix.AT_FDCWD // an absolute path: the shared root
 	}
-	lexicalOK := func() bool {
+	// lexical is the answer for a path that cannot be resolved: the deny
+	// errno, unless its lexical form may be opened (then the kernel's).
+	lexical := func() syscall.Errno {
 		base := "/"
 		if p[0] != '/' {
 			dp, err := fdPath(dirfd)
 			if err != nil {
-				return false
+				return deny
 			}
 			base = dp
 		}
-		return h.matchesAny(pathpkg.Clean(base + "/" + p))
+		return h.verdict(n, pathpkg.Clean(base+"/"+p), false, write, create)
 	}
 	fail := func(e error) (Response, error) {
-		if errno, ok := e.(syscall.Errno); ok && lexicalOK() {
-			return Response{}, errno
+		errno, ok := e.(syscall.Errno)
+		if !ok {
+			return Response{}, deny
 		}
-		return Response{}, deny
+		if v := lexical(); v != 0 {
+			return Response{}, v
+		}
+		return Response{}, errno
 	}
 
 	// Find the file without opening it, as the caller's flags and
@@ -301,7 +325,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		return Response{}, deny
 	}
 	if err == unix.ENOENT && flags&unix.O_CREAT != 0 {
-		return h.create(dirfd, p, c, flags, st, fail)
+		return h.create(n, dirfd, p, c, flags, st, fail)
 	}
 	if err != nil {
 		return fail(err)
@@ -311,8 +335,8 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if err != nil {
 		return Response{}, deny
 	}
-	if !h.Allows(real, write, create) {
-		return Response{}, deny
+	if v := h.verdict(n, real, true, write, create); v != 0 {
+		return Response{}, v
 	}
 	if flags&unix.O_CREAT != 0 && flags&unix.O_EXCL != 0 {
 		return Response{}, unix.EEXIST
@@ -374,7 +398,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 // create makes a file that does not exist yet: it resolves the parent
 // directory, checks parent/base, and creates base there without
 // following a symlink.
-func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st *targetStatus, fail func(error) (Response, error)) (Response, error) {
+func (h *PathHandler) create(n *Notif, dirfd int, p string, c *openCall, flags uint64, st *targetStatus, fail func(error) (Response, error)) (Response, error) {
 	dir, base := pathpkg.Split(p)
 	if base == "" || base == "." || base == ".." {
 		return fail(unix.EISDIR)
@@ -397,8 +421,8 @@ func (h *PathHandler) create(dirfd int, p string, c *openCall, flags uint64, st 
 		return Response{}, h.deny
 	}
 	real := pathpkg.Join(realDir, base)
-	if !h.Allows(real, true, true) {
-		return Response{}, h.deny
+	if v := h.verdict(n, real, true, true, true); v != 0 {
+		return Response{}, v
 	}
 	mode := uint32(c.mode) & 07777 &^ st.umask
 	cf := (flags | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_EXCL) &^ unix.O_DIRECTORY

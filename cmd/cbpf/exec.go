@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -45,24 +46,26 @@ not found.
 --log FILE appends a line per event: launch, start (after the exec), exit
 or kill.
 
-A filter that answers some calls with USER_NOTIF needs a supervisor that
-serves the notifications; without one, cbpf exec refuses to run it.
+Path rules (openat: path in {"/etc/hosts", "/usr/lib/**"}, see "go doc
+github.com/cbpfkit/cbpf/policy") are decided by cbpf itself: the filter
+sends those calls to it (SECCOMP_RET_USER_NOTIF); it resolves the path
+the way the kernel would (from the command's working directory or
+dirfd, through symlinks and ".."), decides with the policy on the real
+path, and opens the file itself, handing the command the descriptor
+(SECCOMP_IOCTL_NOTIF_ADDFD with SEND): the command cannot change the path
+after the check. A Docker/OCI profile's SCMP_ACT_NOTIFY rules go to the
+seccomp agent at its listenerPath, which gets the listener and the
+container state over that socket as runc sends them; its "flags" are
+honoured. Any other USER_NOTIF has no one to answer it: cbpf exec
+refuses such filters.
 
 Examples:
   cbpf exec --policy sandbox.policy -- make test
   cbpf exec --policy profile.json --flag log -- /bin/sh -c 'mkdir /tmp/x'
-  cbpf exec --prog filter.bpf -i raw -- ./server`,
+  cbpf exec --prog filter.bpf -i raw -- ./server
+  cbpf exec --policy only-etc.policy -- cat /etc/hosts`,
 	run: runExec,
 }
-
-// superviseFor is the hook a user-notification supervisor plugs into:
-// given the listener of a filter whose program answers some calls with
-// USER_NOTIF and the policy it was compiled from (nil for --prog), it
-// serves the listener until the command exits and returns a function that
-// stops it and reports what went wrong. nil: there is no supervisor, and
-// cbpf exec refuses such filters ("policy needs a user-notification
-// supervisor").
-var superviseFor func(listener *os.File, p *policy.Policy) (stop func() error, err error)
 
 // Exit statuses of cbpf exec's own failures, as env(1) has them.
 const (
@@ -79,6 +82,9 @@ type execJob struct {
 	argv    []string
 	logPath string
 	notify  bool // the program answers some calls with USER_NOTIF
+	// oci is what an OCI profile asks of the runtime (flags, the agent
+	// that serves SCMP_ACT_NOTIFY); nil for the policy language and --prog.
+	oci *policy.OCIRuntime
 }
 
 // flagList collects a repeatable, comma-separated flag.
@@ -171,16 +177,63 @@ func parseExec(e *env, fs *flags, args []string) (*execJob, error) {
 			return nil, fail(exitExecFailed, "%s: %v", name, err)
 		}
 		job.prog, job.policy = prog, p
+		if pf.isOCI(data) {
+			rt, err := policy.OCIRuntimeSettings(data)
+			if err != nil {
+				return nil, fail(exitExecFailed, "%s: %v", name, err)
+			}
+			job.oci = &rt
+			for _, f := range rt.Flags {
+				name, ok := ociFlags[f]
+				if !ok {
+					return nil, fail(exitExecFailed, "cbpf exec: %s: flags: %q is not a seccomp filter flag runc knows (%s)", *policyFile, f, strings.Join(slices.Sorted(maps.Keys(ociFlags)), ", "))
+				}
+				job.flags = append(job.flags, name)
+			}
+		}
 	}
 	job.notify = hasUserNotif(job.prog)
-	if job.notify && superviseFor == nil {
-		what := "policy"
-		if job.policy == nil {
-			what = "program"
-		}
-		return nil, fail(exitExecFailed, "cbpf exec: %s needs a user-notification supervisor: it answers some calls with USER_NOTIF, and this cbpf has none to serve them", what)
+	if msg := notifyProblem(job); msg != "" {
+		return nil, fail(exitExecFailed, "cbpf exec: %s", msg)
 	}
 	return job, nil
+}
+
+// ociFlags are the flags an OCI profile may list, by the --flag name of
+// each (the runtime spec's linux.seccomp.flags).
+var ociFlags = map[string]string{
+	"SECCOMP_FILTER_FLAG_TSYNC":              "tsync",
+	"SECCOMP_FILTER_FLAG_LOG":                "log",
+	"SECCOMP_FILTER_FLAG_SPEC_ALLOW":         "spec_allow",
+	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV": "wait_killable_recv",
+}
+
+// notifyProblem says why nobody would serve the notifications of job's
+// filter, or "". cbpf serves path rules itself (the filter sends those
+// calls to it); an OCI profile's SCMP_ACT_NOTIFY rules go to the seccomp
+// agent at its listenerPath, as runc hands them over; any other
+// USER_NOTIF has no one to answer it.
+func notifyProblem(job *execJob) string {
+	if !job.notify {
+		return ""
+	}
+	switch {
+	case job.policy == nil:
+		return "the program answers some calls with USER_NOTIF, and a program alone does not say how to decide them: give the policy it was compiled from (--policy), with path rules or an OCI listenerPath"
+	case job.oci != nil && job.oci.ListenerPath != "":
+		return ""
+	case job.oci != nil:
+		return "the profile has SCMP_ACT_NOTIFY rules but no listenerPath: name the seccomp agent's socket there (runc refuses such profiles too)"
+	}
+	for _, r := range job.policy.Rules {
+		if r.Action == policy.UserNotif && r.Paths == nil {
+			return fmt.Sprintf("%s: %s: user_notif needs a supervisor, and cbpf exec serves only path rules (path in {...})", r.Pos, r.Syscall)
+		}
+	}
+	if job.policy.Default == policy.UserNotif || job.policy.BadArch == policy.UserNotif {
+		return "a default or bad-arch action user_notif needs a supervisor, and cbpf exec serves only path rules (path in {...})"
+	}
+	return ""
 }
 
 // hasUserNotif reports whether prog can return USER_NOTIF (a ret #k with

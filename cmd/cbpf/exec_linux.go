@@ -10,7 +10,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/seccomp"
+	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // maybeLaunched hands over to the filter installer when this process is
@@ -66,12 +68,11 @@ func execute(e *env, job *execJob) error {
 	var stop func() error
 	if p.Listener != nil {
 		if job.notify {
-			if stop, err = superviseFor(p.Listener, job.policy); err != nil {
+			if stop, err = serveNotifications(job, p, log); err != nil {
 				p.Signal(syscall.SIGKILL)
 				p.Wait()
 				return fail(exitExecFailed, "cbpf exec: supervisor: %v", err)
 			}
-			log.printf("%s supervising the listener", stamp())
 		} else {
 			// --flag new_listener on a filter that never notifies:
 			// nothing will come.
@@ -123,4 +124,71 @@ func quoteArgs(argv []string) string {
 		q[i] = fmt.Sprintf("%q", a)
 	}
 	return strings.Join(q, " ")
+}
+
+// serveNotifications hands the listener of p's filter to whoever decides
+// its notifications (notifyProblem has made sure there is someone): the
+// seccomp agent of an OCI profile's listenerPath, which gets it with the
+// container state as runc sends them, or cbpf's own path supervisor for
+// the policy's path rules. stop, when not nil, ends the supervisor.
+func serveNotifications(job *execJob, p *seccomp.Process, log *execLog) (stop func() error, err error) {
+	if job.oci != nil && job.oci.ListenerPath != "" {
+		defer p.Listener.Close() // the agent has its own copy
+		bundle, _ := os.Getwd()
+		st := specs.ContainerProcessState{
+			Version:  specs.Version,
+			Fds:      []string{specs.SeccompFdName},
+			Pid:      p.Pid,
+			Metadata: job.oci.ListenerMetadata,
+			State: specs.State{
+				Version: specs.Version,
+				ID:      fmt.Sprintf("cbpf-exec-%d", p.Pid),
+				Status:  specs.StateCreating,
+				Pid:     p.Pid,
+				Bundle:  bundle,
+			},
+		}
+		if err := seccomp.SendToAgent(job.oci.ListenerPath, p.Listener, st); err != nil {
+			return nil, err
+		}
+		log.printf("%s listener sent to the seccomp agent at %s", stamp(), job.oci.ListenerPath)
+		return nil, nil
+	}
+	h, err := pathSupervisor(job.policy)
+	if err != nil {
+		p.Listener.Close()
+		return nil, err
+	}
+	stop, err = seccomp.StartSupervisor(p.Listener, h)
+	if err == nil {
+		log.printf("%s supervising %s", stamp(), strings.Join(job.policy.PathRuleSyscalls(), ", "))
+	}
+	return stop, err
+}
+
+// pathSupervisor decides the calls the filter of a policy with path rules
+// sends to the supervisor: each open is decided by policy.Eval on the path
+// it resolves to, and carried out by the handler (which opens the file
+// itself and hands over the descriptor). The kill actions kill the whole
+// process with SIGKILL: a supervisor cannot make the kernel's SIGSYS.
+func pathSupervisor(p *policy.Policy) (*seccomp.PathHandler, error) {
+	h, err := seccomp.NewPathHandler(syscall.EACCES)
+	if err != nil {
+		return nil, err
+	}
+	h.Decide = func(n *seccomp.Notif, path string, resolved, write, create bool) syscall.Errno {
+		c := policy.Call{Arch: n.Arch, Nr: n.Nr, IP: n.InstructionPointer, Args: n.Args, Path: path, PathKnown: true}
+		switch act := policy.Eval(p, c); act.Kind() {
+		case policy.Allow, policy.Log:
+			return 0
+		case policy.Errno(0):
+			return syscall.Errno(act.Data())
+		case policy.KillProcess, policy.KillThread:
+			// kill(2) of a thread ID signals its whole thread group.
+			syscall.Kill(n.PID, syscall.SIGKILL)
+			return syscall.EPERM
+		}
+		return syscall.EACCES // Validate refuses the other actions
+	}
+	return h, nil
 }

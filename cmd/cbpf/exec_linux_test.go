@@ -102,7 +102,7 @@ func TestExec(t *testing.T) {
 		{"listener unused", []string{"--policy", deny, "--flag", "new_listener", "--", "sh", "-c", "exit 4"}, 4, ""},
 		{"signal", []string{"--policy", allow, "--", "sh", "-c", "kill -USR1 $$"}, 128 + 10, "killed by signal SIGUSR1"},
 		{"log file", []string{"--policy", allow, "--log", logFile, "--", "true"}, 0, ""},
-		{"notify", []string{"--policy", notify, "--", "true"}, 125, "policy needs a user-notification supervisor"},
+		{"notify", []string{"--policy", notify, "--", "true"}, 125, "mkdir: user_notif needs a supervisor, and cbpf exec serves only path rules"},
 		{"not found", []string{"--policy", allow, "--", "no-such-command-cbpf"}, 127, "executable file not found"},
 		{"not executable", []string{"--policy", allow, "--", allow}, 126, "permission denied"},
 		{"other arch", []string{"--policy", other, "--", "true"}, 125, "does not target this machine's arch"},

@@ -49,18 +49,33 @@ func (pf *policyFlags) targets() ([]*arch.Arch, error) {
 // load parses a policy (name and data already read). It prints the
 // warnings on stderr (unless quiet); the error is exitBad for a malformed
 // policy, exitUsage for bad flags.
+// language is --lang, or the language data looks like: oci if it starts
+// with '{', else text.
+func (pf *policyFlags) language(data []byte) string {
+	if *pf.lang != "" {
+		return *pf.lang
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+		return "oci"
+	}
+	return "text"
+}
+
+// isOCI reports whether data is read as a Docker/OCI profile.
+func (pf *policyFlags) isOCI(data []byte) bool {
+	switch pf.language(data) {
+	case "oci", "docker", "json":
+		return true
+	}
+	return false
+}
+
 func (pf *policyFlags) load(e *env, fs *flags, name string, data []byte, quiet bool) (*policy.Policy, error) {
 	targets, err := pf.targets()
 	if err != nil {
 		return nil, fs.usageError("--arch: %v", err)
 	}
-	l := *pf.lang
-	if l == "" {
-		l = "text"
-		if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
-			l = "oci"
-		}
-	}
+	l := pf.language(data)
 	var (
 		p     *policy.Policy
 		warns []policy.Problem
