@@ -142,7 +142,6 @@ func (h *PathHandler) Allows(p string, write, create bool) bool {
 	return false
 }
 
-
 // openCall is an open-family call decoded from a notification.
 type openCall struct {
 	dirfd   int32 // AT_FDCWD for open and creat
