@@ -65,5 +65,55 @@
 // other actions (TRAP among them) only for filters with FlagLog; and kauditd
 // prints at most 10 records every 5 seconds to the kernel log, so under a
 // flood of them a record can be lost. Without a record, Exit says why, and
-// lists the calls the filter sends SIGSYS for (with zero arguments).
+// lists the calls the filter sends SIGSYS for (with zero arguments).//
+// # User notifications
+//
+// A filter installed with FlagNewListener answers some calls with
+// SECCOMP_RET_USER_NOTIF: the calling thread blocks until a supervisor,
+// reading the listener fd, answers for it. Listener receives the
+// notifications (struct sizes from SECCOMP_GET_NOTIF_SIZES, never from
+// headers) and answers them (Respond with ReturnValue, ReturnErrno,
+// ReturnFD or ContinueSyscall); Supervise and StartSupervisor serve a
+// listener with a Handler from a bounded pool of goroutines, each
+// notification answered exactly once, and end without leaking goroutines
+// or descriptors.
+//
+// The API makes the kernel's discipline (seccomp_unotify(2), NOTES) the
+// easy path. ReadMem and ReadString always check
+// SECCOMP_IOCTL_NOTIF_ID_VALID before returning what they read, since the
+// target may have died and its pid been reused. A decision on a pointer
+// argument is carried out by the supervisor itself: the man page warns of
+// SECCOMP_USER_NOTIF_FLAG_CONTINUE that "there is a time-of-check,
+// time-of-use race here, since an attacker could exploit the interval of
+// time where the target is blocked waiting on the "continue" response to
+// do things such as rewriting the system call arguments". PathHandler
+// therefore resolves an open's path from the target's cwd or dirfd (no
+// symlink or ".." leads out of what is allowed: the rules see the real
+// path), opens the file itself with the target's credentials, and injects
+// the descriptor with ReturnFD (SECCOMP_IOCTL_NOTIF_ADDFD with
+// SECCOMP_ADDFD_FLAG_SEND, Linux 5.14), whose number the call returns.
+// Its rules are patterns, or a Decide function (cbpf exec decides with
+// the policy's path rules, policy.Eval on the real path).
+//
+// Linux 6.18 has a race there: a signal that interrupts the supervisor's
+// ADDFD with SEND after the kernel queued the descriptor withdraws it but
+// leaves the call answered, and the target's open returns 0. AddFD blocks
+// signals on its thread for that ioctl.
+//
+// SendToAgent hands a listener to a seccomp agent the way OCI runtimes do
+// for a profile's listenerPath.
+//
+// # Reading a process's filters
+//
+// Filters reads every filter of a live thread with
+// PTRACE_SECCOMP_GET_FILTER and PTRACE_SECCOMP_GET_METADATA, attaching with
+// PTRACE_SEIZE and PTRACE_INTERRUPT from one locked OS thread; it needs
+// ptrace access and CAP_SYS_ADMIN, and its errors say which is missing.
+// The kernel numbers a thread's filters from the oldest (index 0, contrary
+// to ptrace(2), which calls index 0 the most recent): Filters returns them
+// in that order, the order they were installed. Filters belong to threads;
+// filters installed with TSYNC are the same on every thread. Catch runs a
+// command under ptrace and reads its filters after each install and as its
+// processes exit. verify.Stack combines a stack into the one program that
+// decides as the kernel does.
 package seccomp
