@@ -34,8 +34,10 @@ type Filter struct {
 	Prog   []bpf.RawInstruction
 	// Stack names the stack a filter belongs to when its process carries
 	// several ("firejail-default"), and Index is its place there as
-	// PTRACE_SECCOMP_GET_FILTER numbers it: 0 is the most recently
-	// installed. Stack is "" for a process with one filter.
+	// PTRACE_SECCOMP_GET_FILTER numbers it: 0 is the oldest, the first
+	// installed (ptrace(2) says the most recent; the kernel's
+	// get_nth_filter counts from the oldest, and seccomp.Filters' tests
+	// confirm it on 6.18). Stack is "" for a process with one filter.
 	Stack string
 	Index int
 }
@@ -122,8 +124,9 @@ func load(name string) (Filter, error) {
 	return f, nil
 }
 
-// Stack returns the filters of the named stack in kernel order (index 0,
-// the most recently installed, first). A stack stored with only the
+// Stack returns the filters of the named stack in kernel order, which is
+// the order they were installed (index 0, the oldest, first), as
+// verify.Stack takes them. A stack stored with only the
 // filters that differ from another ("firejail-server", whose 0..3 are
 // "firejail-default"'s) is completed from that one.
 func Stack(name string) ([]Filter, error) {
