@@ -270,6 +270,15 @@ func newOCIConv(name string, data []byte, opts OCIOptions) (*ociConv, error) {
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return c, c.jsonError("", 0, err)
 	}
+	// A key given twice in an object: runc would read the last value, a
+	// reader likely the first. Refused, each at its second key.
+	var dups diag.List
+	dupKeys(data, func(path []jsonStep, off int) {
+		dups.Add(diag.Errorf(c.where(off, pathString(path)), diag.CodeDuplicate, "key %s given again in the same object (JSON readers keep the last value): keep one", quote(path[len(path)-1].key)))
+	})
+	if len(dups) > 0 {
+		return c, dups
+	}
 
 	body := data
 	base := 0

@@ -495,3 +495,31 @@ func TestParseOCIErrorList(t *testing.T) {
 		t.Errorf("%d errors: %v", len(es), err)
 	}
 }
+
+// TestOCIDuplicateKeys: a key given twice in one object (JSON readers keep
+// the last value, a reader of the profile may see the first) is refused,
+// at the second key, wherever it is.
+func TestOCIDuplicateKeys(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`{"defaultAction": "SCMP_ACT_ERRNO", "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`,
+			`p.json:1:37: defaultAction: key "defaultAction" given again`},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["ptrace"], "action": "SCMP_ACT_KILL", "action": "SCMP_ACT_ALLOW"}]}`,
+			`p.json:1:99: syscalls[0].action: key "action" given again`},
+		{"{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ERRNO\"}],\n \"syscalls\": []}\n",
+			`p.json:3:2: syscalls: key "syscalls" given again`},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "DefaultAction": "SCMP_ACT_ERRNO"}`, // Go's decoding folds case
+			`p.json:1:37: DefaultAction: key "DefaultAction" given again`},
+		{`{"ociVersion": "1.2.0", "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "names": ["write"], "action": "SCMP_ACT_ERRNO"}]}}}`,
+			`p.json:1:115: linux.seccomp.syscalls[0].names: key "names" given again`},
+	} {
+		_, _, err := ParseOCI("p.json", []byte(c.src), OCIOptions{Arch: "x86_64", Kernel: "6.1"})
+		es := diag.Errors(err)
+		if len(es) != 1 || es[0].Code != diag.CodeDuplicate || !strings.HasPrefix(es[0].Error(), c.want) {
+			t.Errorf("%s:\n%v\nwant %q", c.src, err, c.want)
+		}
+	}
+	// The same key in different objects is no duplicate.
+	if _, _, err := ParseOCI("p.json", []byte(`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO"}, {"names": ["write"], "action": "SCMP_ACT_ERRNO"}]}`), OCIOptions{Arch: "x86_64"}); err != nil {
+		t.Error(err)
+	}
+}

@@ -60,6 +60,10 @@ type jsonWalker struct {
 	base int
 	path []jsonStep
 	f    func(path []jsonStep, off int) bool
+	// dup, when set, is called for a key an object already has (compared
+	// as Go's decoding compares them, without regard to case), with the
+	// path of the value and the offset of the second key.
+	dup func(path []jsonStep, off int)
 }
 
 func (w *jsonWalker) space() {
@@ -111,6 +115,8 @@ func (w *jsonWalker) value() {
 		w.skip()
 	case c == '{':
 		w.i++
+		var keys []string        // this object's, for dup
+		var many map[string]bool // the same, lower-cased, once there are many
 		for {
 			w.space()
 			if w.i >= len(w.data) || w.data[w.i] == '}' {
@@ -121,9 +127,26 @@ func (w *jsonWalker) value() {
 				w.i++
 				continue
 			}
+			keyOff := w.base + w.i
 			key := w.str()
 			w.space()
 			w.i++ // :
+			if w.dup != nil && descend {
+				lk := strings.ToLower(key)
+				switch {
+				case many != nil && many[lk], many == nil && slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) }):
+					w.dup(append(w.path, jsonStep{key: key, idx: -1}), keyOff)
+				case many != nil:
+					many[lk] = true
+				case len(keys) < 16:
+					keys = append(keys, strings.Clone(key))
+				default:
+					many = map[string]bool{lk: true}
+					for _, k := range keys {
+						many[strings.ToLower(k)] = true
+					}
+				}
+			}
 			if descend {
 				w.path = append(w.path, jsonStep{key: key, idx: -1})
 				w.value()
@@ -158,6 +181,15 @@ func (w *jsonWalker) value() {
 			w.i++
 		}
 	}
+}
+
+// dupKeys calls f with the path and offset of every key of data (valid
+// JSON) that its object already has: encoding/json keeps the last value,
+// so a profile that says "defaultAction" twice means its last line, which
+// a reader may not see.
+func dupKeys(data []byte, f func(path []jsonStep, off int)) {
+	w := &jsonWalker{data: data, f: func([]jsonStep, int) bool { return true }, dup: f}
+	w.value()
 }
 
 // jsonValueEnd returns the offset just past the value that starts at off.

@@ -91,31 +91,40 @@ func MatchPath(pattern, path string) bool {
 	if CheckPathPattern(pattern) != nil || path == "" || path[0] != '/' {
 		return false
 	}
-	if pattern == "/" || path == "/" {
-		return pattern == path || pattern == "/**"
+	split := func(s string) []string {
+		if s == "/" {
+			return nil
+		}
+		return strings.Split(s[1:], "/")
 	}
-	return matchSegs(strings.Split(pattern[1:], "/"), strings.Split(path[1:], "/"))
+	return matchSegs(split(pattern), split(path))
 }
 
-// matchSegs matches path segments with pattern segments. Each "**" tries
-// every split; with k of them in a pattern the work is at most
-// O(len(path)^(k+1)) segment comparisons, and patterns are short.
+// matchSegs matches path segments with pattern segments, "**" matching
+// any number of them. It fills, from the end, which suffixes of the path
+// each suffix of the pattern matches: O(len(pat) * len(segs)) segment
+// matches whatever the number of "**" (the path comes from the supervised
+// program, so no pattern may make it costly).
 func matchSegs(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(segs); i++ {
-				if matchSegs(pat[1:], segs[i:]) {
-					return true
-				}
+	n := len(segs)
+	next := make([]bool, n+1) // next[j]: pat[i+1:] matches segs[j:]
+	cur := make([]bool, n+1)
+	next[n] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		if pat[i] == "**" {
+			cur[n] = next[n]
+			for j := n - 1; j >= 0; j-- {
+				cur[j] = next[j] || cur[j+1]
 			}
-			return false
+		} else {
+			cur[n] = false
+			for j := n - 1; j >= 0; j-- {
+				cur[j] = next[j+1] && matchSeg(pat[i], segs[j])
+			}
 		}
-		if len(segs) == 0 || !matchSeg(pat[0], segs[0]) {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		next, cur = cur, next
 	}
-	return len(segs) == 0
+	return next[0]
 }
 
 // matchSeg matches one segment with a pattern segment in which "*" is any

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMatchPath(t *testing.T) {
@@ -221,5 +222,53 @@ func TestPathsNot(t *testing.T) {
 		if got := Eval(p, Call{Arch: a.Audit, Nr: int32(openat), Path: path, PathKnown: true}); got != want {
 			t.Errorf("%s: %v, want %v", path, got, want)
 		}
+	}
+}
+
+// TestMatchPathManyDoubleStars: the path comes from the supervised
+// program (cbpf exec's supervisor evaluates policy.Eval on it), so no
+// pattern may make matching it costly. Trying every split for each "**"
+// cost O(n^(k+1)) for k of them: 2m22s for "/**/**/**/x" against
+// "/a/a/.../a" of 2000 segments (PATH_MAX allows about that many).
+func TestMatchPathManyDoubleStars(t *testing.T) {
+	for _, c := range []struct {
+		pattern string
+		segs    int
+	}{
+		{"/**/**/x", 2000},
+		{"/**/**/**/x", 1000},
+		{"/home/**/a/**/b/**/c/**/x", 2000},
+	} {
+		path := strings.Repeat("/a", c.segs)
+		done := make(chan bool, 1)
+		start := time.Now()
+		go func() { done <- MatchPath(c.pattern, path) }()
+		select {
+		case got := <-done:
+			if got {
+				t.Errorf("MatchPath(%q, /a x %d) = true", c.pattern, c.segs)
+			}
+			if d := time.Since(start); d > 100*time.Millisecond {
+				t.Errorf("MatchPath(%q, /a x %d) took %v: want linear in the path", c.pattern, c.segs, d)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatalf("MatchPath(%q, /a x %d) still running after 3s (the supervisor answers opens with it)", c.pattern, c.segs)
+		}
+	}
+	// Through Eval, as cbpf exec's supervisor calls it.
+	p, _, err := ParseText("f", []byte("default allow\narch x86_64\nopenat: path in {\"/**/**/**/secret\"} => errno(EACCES)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x86 := p.Arches[0]
+	nr, _ := x86.SyscallNumber("openat")
+	done := make(chan Action, 1)
+	go func() {
+		done <- Eval(p, Call{Arch: x86.Audit, Nr: int32(nr), Path: strings.Repeat("/a", 1000), PathKnown: true})
+	}()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		t.Fatalf("Eval of an openat of /a/a/.../a (1000 segments) under a path rule with three ** still running after 3s")
 	}
 }
