@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,8 @@ func FuzzParseText(f *testing.F) {
 		"default allow\nptrce: allow",
 		"default allow\nread: arg0 == 1 \xff",
 		"default allow\narch x86_64\narch x86_64\nmmap2: allow\n",
+		"default allow\nopenat, open: path in {\"/etc/a#b\", \"/usr/**\", \"/x/*.conf\"} => errno(EACCES) # c\noption mux-whole-arg0",
+		"default errno(1)\nopenat: path not in {\"/\\\"q\\\\\", \"/\\u00e9\"}\nopenat2, creat: path in {\"/**\"} => kill",
 	} {
 		f.Add([]byte(s))
 	}
@@ -113,7 +116,7 @@ func FuzzParseOCI(f *testing.F) {
 
 // equalPolicy compares two policies, positions aside, in linear time.
 func equalPolicy(p, q *Policy) bool {
-	if p.Default != q.Default || p.BadArch != q.BadArch || p.X32LowWord != q.X32LowWord ||
+	if p.Default != q.Default || p.BadArch != q.BadArch || p.X32LowWord != q.X32LowWord || p.MuxWholeArg0 != q.MuxWholeArg0 ||
 		len(p.Arches) != len(q.Arches) || len(p.Rules) != len(q.Rules) {
 		return false
 	}
@@ -124,7 +127,8 @@ func equalPolicy(p, q *Policy) bool {
 	}
 	for i, r := range p.Rules {
 		s := q.Rules[i]
-		if r.Syscall != s.Syscall || r.Action != s.Action || !equalExpr(r.When, s.When) {
+		if r.Syscall != s.Syscall || r.Action != s.Action || !equalExpr(r.When, s.When) ||
+			r.PathsNot != s.PathsNot || !slices.Equal(r.Paths, s.Paths) || (r.Paths == nil) != (s.Paths == nil) {
 			return false
 		}
 	}
@@ -161,4 +165,28 @@ func equalList(a, b []Expr) bool {
 		}
 	}
 	return true
+}
+
+// TestEqualPolicySeesPaths: FuzzParseText's oracle tells path rules and
+// options apart, so a round trip that lost a pattern would be caught.
+func TestEqualPolicySeesPaths(t *testing.T) {
+	base := func() *Policy {
+		p, _, err := ParseText("f", []byte("default allow\narch x86_64\nopenat: path in {\"/a\", \"/b/**\"} => errno(EACCES)\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := base()
+	for name, change := range map[string]func(q *Policy){
+		"a pattern lost": func(q *Policy) { q.Rules[0].Paths = q.Rules[0].Paths[:1] },
+		"in turned not":  func(q *Policy) { q.Rules[0].PathsNot = true },
+		"mux option":     func(q *Policy) { q.MuxWholeArg0 = true },
+	} {
+		q := base()
+		change(q)
+		if equalPolicy(p, q) {
+			t.Errorf("%s: equalPolicy says the policies are equal:\n%s\nvs\n%s", name, p, q)
+		}
+	}
 }

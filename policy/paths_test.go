@@ -38,6 +38,9 @@ func TestMatchPath(t *testing.T) {
 		{"/**", "/anything/at/all", true},
 		{"/", "/", true},
 		{"/", "/etc", false},
+		{"/**/**", "/", true},
+		{"/**/**/**", "/", true},
+		{"/**/x/**", "/x", true},
 		// Invalid patterns and relative paths match nothing.
 		{"etc/x", "etc/x", false},
 		{"/etc/../etc/x", "/etc/x", false},

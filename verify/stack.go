@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"golang.org/x/net/bpf"
 
@@ -103,7 +104,9 @@ func (e *StackError) Error() string {
 // word is free either, or the program is still too long, Stack fails
 // with a *StackError that says so. A filter the kernel would refuse
 // fails too. With one filter, Stack returns it normalised: its ALLOW
-// returns lose their data, as in the kernel.
+// returns lose their data, as in the kernel; if that does not fit (a
+// "ret a" in a filter near 4096 instructions), the filter itself, whose
+// decisions are the stack's but for the ALLOW data the kernel ignores.
 func Stack(progs [][]bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 	if len(progs) == 0 {
 		return nil, &StackError{Filter: -1, Msg: "no filters"}
@@ -134,8 +137,14 @@ func Stack(progs [][]bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 	if err2 == nil {
 		return prog, nil
 	}
+	if len(progs) == 1 {
+		// Nothing to combine: the filter decides as the stack does, but
+		// for the data of its ALLOW returns, which the kernel ignores
+		// (normalising its "ret a" did not fit).
+		return slices.Clone(progs[0]), nil
+	}
 	if errors.As(err2, &tooLong) {
-		return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions (at least %d needed)", len(progs), opcode.MaxInsns, tooLong.n)}
+		return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions (this construction needs %d)", len(progs), opcode.MaxInsns, tooLong.n)}
 	}
 	return nil, &StackError{Filter: -1, Msg: fmt.Sprintf("the %d filters do not fit in one program of %d instructions with the result as control flow, and %v", len(progs), opcode.MaxInsns, err2)}
 }
@@ -143,13 +152,31 @@ func Stack(progs [][]bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 // freeWord returns p with scratch word w renamed to one p does not use,
 // or p itself when it does not use w or uses every word. A filter reads
 // no word it has not written, so the names of its words do not matter.
+//
+// A word p writes but never reads is dead: its stores become "ja +0"
+// (no-ops) first, so that a filter storing to every word but reading few
+// still leaves one free.
 func freeWord(p []bpf.RawInstruction, w uint32) []bpf.RawInstruction {
-	var used uint16
+	var read, written uint16
 	for _, in := range p {
-		if op := opcode.Op(in.Op); op.ReadsMem() || op.WritesMem() {
-			used |= 1 << (in.K & 15)
+		op := opcode.Op(in.Op)
+		if op.ReadsMem() {
+			read |= 1 << (in.K & 15)
+		}
+		if op.WritesMem() {
+			written |= 1 << (in.K & 15)
 		}
 	}
+	if dead := written &^ read; dead != 0 {
+		q := append([]bpf.RawInstruction(nil), p...)
+		for i, in := range q {
+			if opcode.Op(in.Op).WritesMem() && dead&(1<<(in.K&15)) != 0 {
+				q[i] = bpf.RawInstruction{Op: uint16(opcode.JMP | opcode.JA)}
+			}
+		}
+		p = q
+	}
+	used := read
 	if used&(1<<w) == 0 || used == 0xffff {
 		return p
 	}

@@ -262,6 +262,17 @@ func TestStackCases(t *testing.T) {
 	}
 	allMem = append(allMem, ins(0x60, 0, 0, 3), ins(0x16, 0, 0, 0))
 	allMemK := append(append([]bpf.RawInstruction{}, allMem[:17]...), retK(action.Errno|7))
+	// Filters that write and read every word: no word is left for the
+	// result of a "ret a" that runs before them.
+	var allRead []bpf.RawInstruction
+	for i := uint32(0); i < 16; i++ {
+		allRead = append(allRead, ins(0x02, 0, 0, i))
+	}
+	for i := uint32(0); i < 16; i++ {
+		allRead = append(allRead, ins(0x60, 0, 0, i))
+	}
+	allReadK := append(append([]bpf.RawInstruction{}, allRead...), retK(action.Errno|7))
+	allRead = append(allRead, ins(0x16, 0, 0, 0))
 	cases := []struct {
 		name  string
 		progs [][]bpf.RawInstruction
@@ -276,6 +287,10 @@ func TestStackCases(t *testing.T) {
 		{"ret a twice", [][]bpf.RawInstruction{retNr, deny, retNr}},
 		{"all memory and ret a, newest", [][]bpf.RawInstruction{retNr, allMem}},
 		{"all memory newest, ret a oldest", [][]bpf.RawInstruction{retNr, allMemK}},
+		// Stores to words never read are dead: they leave a word free.
+		{"ret a before a filter writing every word", [][]bpf.RawInstruction{allMem, retNr, deny}},
+		{"ret a newest, every word written oldest", [][]bpf.RawInstruction{allMemK, retNr}},
+		{"all memory read and ret a, newest", [][]bpf.RawInstruction{retNr, allRead}},
 		{"div by X = 0", [][]bpf.RawInstruction{retProg(action.Errno | 3), {ldNr, ins(0x3c, 0, 0, 0), retK(action.Errno | 4)}, retProg(action.Trap | 3)}},
 		{"switches", [][]bpf.RawInstruction{nrSwitch(30, action.Errno, 1), nrSwitch(30, action.Errno, 100), nrSwitch(30, action.Trap, 200), nrSwitch(30, action.Errno, 300)}},
 		{"switches up", [][]bpf.RawInstruction{nrSwitch(20, action.KillThread, 1), nrSwitch(20, action.Trap, 100), nrSwitch(20, action.Errno, 200)}},
@@ -300,8 +315,8 @@ func TestStackCases(t *testing.T) {
 	}{
 		{"none", nil, "no filters"},
 		{"invalid", [][]bpf.RawInstruction{allow, {ldNr}}, "filter 1: not a valid seccomp filter"},
-		{"ret a before a filter using every word", [][]bpf.RawInstruction{allMem, retNr, deny}, "filter 1: it returns A"},
-		{"ret a newest, every word oldest", [][]bpf.RawInstruction{allMemK, retNr}, "filter 1: it returns A"},
+		{"ret a before a filter using every word", [][]bpf.RawInstruction{allRead, retNr, deny}, "filter 1: it returns A"},
+		{"ret a newest, every word oldest", [][]bpf.RawInstruction{allReadK, retNr}, "filter 1: it returns A"},
 	} {
 		_, err := Stack(c.progs)
 		var se *StackError
@@ -391,4 +406,91 @@ func TestStackCorpus(t *testing.T) {
 			t.Fatalf("explaining the stack: %v", err)
 		}
 	}
+}
+
+// A stack of one filter that the kernel accepts, 4096 instructions long,
+// with a "ret a" (or a "div x") in it: Stack failed with "the 1 filters do
+// not fit in one program of 4096 instructions".
+// For one filter there is nothing to combine (the doc says "With one
+// filter, Stack returns it normalised"); the ret a only needs its ALLOW
+// values' data dropped, which the action does not see, and a division
+// by X = 0 ends the one filter as it ends the stack. So cbpf dump of a
+// process with one such filter prints no effective policy and exits 1.
+func TestStackOneLongFilter(t *testing.T) {
+	body := []bpf.RawInstruction{ldNr}
+	for len(body) < 4094 {
+		body = append(body, ins(0x15, 0, 0, uint32(len(body)))) // jeq #k, +0, +0
+	}
+	retA := append(append([]bpf.RawInstruction{}, body...), ins(0x04, 0, 0, 1), ins(0x16, 0, 0, 0))   // add #1; ret a
+	divX := append(append([]bpf.RawInstruction{}, body...), ins(0x3c, 0, 0, 0), retK(action.Errno|1)) // div x (X = 0); ret ERRNO(1)
+	for name, p := range map[string][]bpf.RawInstruction{"ret a": retA, "div x": divX} {
+		if len(p) != 4096 {
+			t.Fatalf("%s: %d instructions", name, len(p))
+		}
+		if ds := KernelCheck(p, Seccomp); len(ds) > 0 {
+			t.Fatalf("%s: not a valid filter: %v", name, ds[0])
+		}
+		got, err := Stack([][]bpf.RawInstruction{p})
+		if err != nil {
+			t.Errorf("%s: Stack of one valid filter of 4096 instructions: %v", name, err)
+			continue
+		}
+		for nr := int32(-1); nr < 50; nr++ {
+			d := vm.SeccompData{Nr: nr, Arch: 0xc000003e}
+			r, err := vm.Run(got, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := stackRef(t, [][]bpf.RawInstruction{p}, d); r.Ret&action.ActionFull != want&action.ActionFull {
+				t.Errorf("%s: nr %d: %#x, want %#x", name, nr, r.Ret, want)
+			}
+		}
+	}
+}
+
+// Stack needs a scratch word that no older filter touches to carry a
+// result computed with "ret a" past them. It counts a word as used when
+// a filter only writes it and never reads it, so an older filter that
+// stores to all 16 words (only one of which it reads back) makes a newer
+// "ret a" unstackable: "filter 1: it returns A, and the filters that run
+// after it use every scratch word". cbpf dump then prints no effective
+// policy for a stack the kernel runs (seen with three nested cbpf exec).
+// A store to a word the filter never reads is dead: dropping it (or
+// counting only the words a filter reads, after renaming) frees a word.
+func TestStackDeadStores(t *testing.T) {
+	// Oldest: stores nr to M[0..15], reads only M[15]; acct gets
+	// ERRNO(nr), the rest allow.
+	old := []bpf.RawInstruction{ldNr}
+	for w := uint32(0); w < 16; w++ {
+		old = append(old, ins(0x02, 0, 0, w))
+	}
+	old = append(old,
+		ins(0x15, 0, 3, 163), // jeq #163 (acct)
+		ins(0x60, 0, 0, 15),  // ld M[15]
+		ins(0x44, 0, 0, action.Errno),
+		ins(0x16, 0, 0, 0), // ret a
+		retK(action.Allow),
+	)
+	// Newest: acct returns its first argument (ret a).
+	newer := []bpf.RawInstruction{
+		ldNr,
+		ins(0x15, 0, 2, 163),
+		ins(0x20, 0, 0, 16), // ld args[0] (low word)
+		ins(0x16, 0, 0, 0),
+		retK(action.Allow),
+	}
+	for _, p := range [][]bpf.RawInstruction{old, newer} {
+		if ds := KernelCheck(p, Seccomp); len(ds) > 0 {
+			t.Fatalf("not a valid filter: %v", ds[0])
+		}
+	}
+	progs := [][]bpf.RawInstruction{old, newer}
+	var inputs []vm.SeccompData
+	for _, a0 := range []uint64{0, 1, 0x30005, 0x50000, 0x50007, 0x7fc00000, 0x7fff0003, 0x80000000, 0xffffffff} {
+		inputs = append(inputs, vm.SeccompData{Nr: 163, Arch: 0xc000003e, Args: [6]uint64{a0}}, vm.SeccompData{Nr: 0, Arch: 0xc000003e, Args: [6]uint64{a0}})
+	}
+	if _, err := Stack(progs); err != nil {
+		t.Fatalf("Stack: %v", err)
+	}
+	checkStack(t, progs, inputs)
 }
