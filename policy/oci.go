@@ -408,6 +408,19 @@ func (c *ociConv) entry(i int) (*dockerEntry, error) {
 	path := fmt.Sprintf("syscalls[%d]", i)
 	var e dockerEntry
 	if err := json.Unmarshal(c.entryBytes(i), &e); err != nil {
+		// moby's KernelVersion reports a bad minKernel without saying
+		// where: find it, and say so at the value.
+		ei := c.indexEntry(i, c.entryOff[i], c.entryBytes(i), false)
+		for _, k := range []string{"includes.minKernel", "excludes.minKernel"} {
+			off := ei.offset(k)
+			if off < 0 {
+				continue
+			}
+			var kv seccomp.KernelVersion
+			if kerr := json.Unmarshal(c.data[off:jsonValueEnd(c.data, off)], &kv); kerr != nil {
+				return nil, diag.Errorf(c.where(off, c.prefix+path+"."+k), diag.CodeJSON, "bad minKernel %s: a string \"<kernel>.<major>\" such as \"5.4\" is expected", shorten(string(c.data[off:jsonValueEnd(c.data, off)])))
+			}
+		}
 		return nil, c.jsonError(path, c.offset(path), err)
 	}
 	if c.prefix != "" {
@@ -1286,7 +1299,18 @@ func (c *ociConv) posOf(path string) diag.Pos {
 	if path == "" {
 		p = strings.TrimSuffix(c.prefix, ".")
 	}
-	return c.where(c.offset(path), p)
+	// A value that is not there (a missing field) is placed at the
+	// nearest enclosing value that is.
+	off := c.offset(path)
+	for q := path; off < 0 && q != ""; {
+		i := strings.LastIndexAny(q, ".[")
+		if i < 0 {
+			break
+		}
+		q = q[:i]
+		off = c.offset(q)
+	}
+	return c.where(off, p)
 }
 
 func (c *ociConv) at(off int, path string) string { return c.where(off, path).String() }

@@ -167,7 +167,7 @@ func TestParseOCIErrors(t *testing.T) {
 		{"notify write", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_NOTIFY"}]}`, `t.json:1:69: syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for write (runc refuses it)`},
 		{"empty name", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [""], "action": "SCMP_ACT_LOG"}]}`, `t.json:1:61: syscalls[0].names[0]: empty syscall name (runc refuses it)`},
 		{"errno too big", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4095}]}`, `t.json:1:110: syscalls[0].errnoRet: errno 4095: libseccomp refuses errno values above 4094, so runc fails`},
-		{"bad minKernel", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "includes": {"minKernel": "5"}}]}`, `t.json:1:50: syscalls[0]: invalid kernel version: "5", expected "<kernel>.<major>"`},
+		{"bad minKernel", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_LOG", "includes": {"minKernel": "5"}}]}`, `t.json:1:122: syscalls[0].includes.minKernel: bad minKernel "5": a string "<kernel>.<major>" such as "5.4" is expected`},
 		{"same conditions, two actions", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 {"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
 {"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`,
@@ -521,5 +521,46 @@ func TestOCIDuplicateKeys(t *testing.T) {
 	// The same key in different objects is no duplicate.
 	if _, _, err := ParseOCI("p.json", []byte(`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO"}, {"names": ["write"], "action": "SCMP_ACT_ERRNO"}]}`), OCIOptions{Arch: "x86_64"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestOCIMinKernelPosition: a bad minKernel is reported at the value, with
+// its path, though moby's KernelVersion type says nothing of where it is.
+func TestOCIMinKernelPosition(t *testing.T) {
+	for _, c := range []struct {
+		where, value string
+	}{
+		{"excludes", `"abc"`},
+		{"includes", `"5.x"`},
+		{"includes", `5`},
+	} {
+		src := "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"" + c.where + "\": {\"minKernel\": " + c.value + "}}]}\n"
+		_, _, err := ParseOCI("p.json", []byte(src), OCIOptions{Arch: "x86_64", Kernel: "6.1"})
+		es := diag.Errors(err)
+		if len(es) != 1 {
+			t.Fatalf("%s: %v", src, err)
+		}
+		wantPath := "syscalls[0]." + c.where + ".minKernel"
+		line2 := strings.Split(src, "\n")[1]
+		wantCol := strings.Index(line2, c.value) + 1
+		if e := es[0]; e.Path != wantPath || e.Line != 2 || e.Col != wantCol {
+			t.Errorf("minKernel %s in %s: reported at %d:%d %q (%q), want 2:%d %s", c.value, c.where, e.Line, e.Col, e.Path, e, wantCol, wantPath)
+		}
+	}
+}
+
+// TestOCIMissingActionPosition: a missing field is placed at the entry
+// that lacks it.
+func TestOCIMissingActionPosition(t *testing.T) {
+	for _, entry := range []string{`{"names": ["read"]}`, `{}`, `null`} {
+		src := "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n \"syscalls\": [" + entry + "]}\n"
+		_, _, err := ParseOCI("p.json", []byte(src), OCIOptions{Arch: "x86_64", Kernel: "6.1"})
+		es := diag.Errors(err)
+		if len(es) != 1 {
+			t.Fatalf("%s: %v", entry, err)
+		}
+		if e := es[0]; e.Line != 2 || e.Col < 14 {
+			t.Errorf("entry %s without an action: reported at %d:%d (%q), want line 2 at the entry (col 15) or its action", entry, e.Line, e.Col, e)
+		}
 	}
 }
