@@ -265,6 +265,27 @@ func (p *Policy) checkPaths(bad func(pos string, warning bool, format string, a 
 			bad(r.Pos, false, "%s: %v with path rules on %s: a supervisor can only allow, log, return an errno or kill", r.Syscall, r.Action, r.Syscall)
 		}
 	}
+	// Rules on some of the calls that open files leave the others to the
+	// rest of the policy: an allow-list on openat alone lets openat2
+	// through. Said once, at the first path rule.
+	var first Rule
+	for _, r := range p.Rules {
+		if r.Paths != nil {
+			first = r
+			break
+		}
+	}
+	for _, a := range p.Targets() {
+		var missing []string
+		for _, name := range PathSyscalls {
+			if _, ok := a.SyscallNumber(name); ok && !slices.Contains(sup, name) {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			bad(first.Pos, true, "path rules on %s only: on %s, %s open files too and are decided without their path (add them to the rule)", strings.Join(sup, ", "), a.Name, strings.Join(missing, ", "))
+		}
+	}
 	if !carried(p.Default) {
 		bad("", false, "default %v with path rules on %s: the supervisor decides the calls no rule matches, and it can only allow, log, return an errno or kill", p.Default, strings.Join(sup, ", "))
 	}
@@ -342,9 +363,6 @@ func (ps *textParser) pathRule(calls []nameAt) error {
 func (ps *textParser) checkPathRules(last int) error {
 	var errs diag.List
 	ps.p.checkPaths(func(pos string, warning bool, format string, a ...any) {
-		if warning {
-			return
-		}
 		line, col := last, 1
 		if i := strings.LastIndexByte(pos, ':'); i > 0 {
 			if j := strings.LastIndexByte(pos[:i], ':'); j >= 0 {
@@ -354,6 +372,10 @@ func (ps *textParser) checkPathRules(last int) error {
 					line, col = l, c
 				}
 			}
+		}
+		if warning {
+			ps.warnAt(line, col, format, a...)
+			return
 		}
 		errs.Add(ps.errAt(line, col, diag.CodeConflict, format, a...))
 	})

@@ -20,6 +20,9 @@ func (st *targetStatus) ours() bool {
 	if int(st.fsuid) != os.Geteuid() || int(st.fsgid) != os.Getegid() {
 		return false
 	}
+	if c, err := threadCaps(); err != nil || c.eff&^st.capEff != 0 {
+		return false // the supervisor holds capabilities the target lacks
+	}
 	gs, err := unix.Getgroups()
 	if err != nil || len(gs) != len(st.groups) {
 		return false
@@ -48,18 +51,61 @@ func (st *targetStatus) do(f func() error) error {
 		runtime.UnlockOSThread()
 		return errCreds
 	}
+	caps, err := threadCaps()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return errCreds
+	}
 	uid, gid := uint32(os.Geteuid()), uint32(os.Getegid())
-	if !setThreadCreds(st.fsuid, st.fsgid, st.groups) {
-		if setThreadCreds(uid, gid, toU32(ourGroups)) {
+	restore := func() {
+		// The capabilities first: setting the fsuid back to 0 gives the
+		// file capabilities back only within the permitted set.
+		if setThreadCaps(caps) == nil && setThreadCreds(uid, gid, toU32(ourGroups)) {
 			runtime.UnlockOSThread()
 		}
+	}
+	if !setThreadCreds(st.fsuid, st.fsgid, st.groups) {
+		restore()
+		return errCreds
+	}
+	// No more capabilities than the target has: a container's root with
+	// its capabilities dropped must not open what only CAP_DAC_OVERRIDE
+	// would let it (the fsuid switch drops the file capabilities only
+	// for a non-zero fsuid).
+	limited := caps
+	limited.eff &= st.capEff
+	if setThreadCaps(limited) != nil {
+		restore()
 		return errCreds
 	}
 	err = f()
-	if setThreadCreds(uid, gid, toU32(ourGroups)) {
-		runtime.UnlockOSThread()
-	}
+	restore()
 	return err
+}
+
+// capSet is a thread's capability sets, as capget(2) gives them.
+type capSet struct{ eff, perm, inh uint64 }
+
+// threadCaps reads the calling thread's capabilities.
+func threadCaps() (capSet, error) {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var d [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &d[0]); err != nil {
+		return capSet{}, err
+	}
+	join := func(lo, hi uint32) uint64 { return uint64(hi)<<32 | uint64(lo) }
+	return capSet{join(d[0].Effective, d[1].Effective), join(d[0].Permitted, d[1].Permitted), join(d[0].Inheritable, d[1].Inheritable)}, nil
+}
+
+// setThreadCaps sets the calling thread's capabilities (capset(2) acts on
+// the calling thread only).
+func setThreadCaps(c capSet) error {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	d := [2]unix.CapUserData{
+		{Effective: uint32(c.eff), Permitted: uint32(c.perm), Inheritable: uint32(c.inh)},
+		{Effective: uint32(c.eff >> 32), Permitted: uint32(c.perm >> 32), Inheritable: uint32(c.inh >> 32)},
+	}
+	return unix.Capset(&hdr, &d[0])
 }
 
 func toU32(gs []int) []uint32 {

@@ -2,15 +2,18 @@ package seccomp
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	pathpkg "path"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cbpfkit/cbpf/arch"
 	"golang.org/x/sys/unix"
@@ -81,6 +84,25 @@ type pathRule struct {
 //   - O_PATH opens get a read-only descriptor for a directory or a
 //     regular file (the kernel cannot inject O_PATH descriptors) and
 //     Deny for anything else.
+//   - The opens run with the target's fsuid, fsgid and groups, and with
+//     no more effective capabilities than the target has (a container's
+//     root with its capabilities dropped stays without them). The
+//     target's Landlock domain and LSM label do not apply: the open is
+//     the supervisor's.
+//   - /dev/tty is the opener's controlling terminal: it is opened only
+//     when the target's controlling terminal is the supervisor's
+//     (ENXIO otherwise, as for a process without one).
+//   - A blocking open of a FIFO waits for the other end as the kernel's
+//     would; if the target dies or gives up meanwhile, the handler ends
+//     the wait itself, so a FIFO cannot hold it for ever.
+//   - Paths on procfs and magic links (/proc/self/..., /dev/stdin,
+//     /dev/fd/N) are refused (EACCES, ELOOP), even where the policy
+//     allows them: opened here they would be the supervisor's.
+//   - The hard-link rule is checked on the file found and again on the
+//     file opened (one link, its name unchanged, no link made or removed
+//     meanwhile), but a target that can make hard links in a writable
+//     allowed directory can still, rarely, win a race against it: keep
+//     link and linkat away from such targets.
 type PathHandler struct {
 	rules []pathRule
 	deny  syscall.Errno
@@ -288,6 +310,11 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	// lexical is the answer for a path that cannot be resolved: the deny
 	// errno, unless its lexical form may be opened (then the kernel's).
 	lexical := func() syscall.Errno {
+		if slices.Contains(strings.Split(p, "/"), "..") {
+			// Cleaning ".." away would tell a denied target whether what
+			// it walked through exists.
+			return deny
+		}
 		base := "/"
 		if p[0] != '/' {
 			dp, err := fdPath(dirfd)
@@ -330,6 +357,12 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		return fail(err)
 	}
 	defer unix.Close(pfd)
+	// The file as found, before its name is checked: singleLink compares
+	// what is opened in the end with it.
+	var fst unix.Stat_t
+	if err := unix.Fstat(pfd, &fst); err != nil {
+		return Response{}, deny
+	}
 	real, err := realPath(pfd)
 	if err != nil {
 		return Response{}, deny
@@ -340,12 +373,18 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if flags&unix.O_CREAT != 0 && flags&unix.O_EXCL != 0 {
 		return Response{}, unix.EEXIST
 	}
-	var fst unix.Stat_t
-	if err := unix.Fstat(pfd, &fst); err != nil {
-		return Response{}, deny
-	}
 	if fst.Mode&unix.S_IFMT == unix.S_IFLNK && flags&unix.O_PATH == 0 {
 		return Response{}, unix.ELOOP // O_NOFOLLOW on a symlink
+	}
+	if fst.Mode&unix.S_IFMT == unix.S_IFDIR && flags&unix.O_CREAT != 0 {
+		return Response{}, unix.EISDIR // as open(2) answers
+	}
+	if fst.Mode&unix.S_IFMT == unix.S_IFCHR && fst.Rdev == unix.Mkdev(5, 0) {
+		// /dev/tty is the opener's controlling terminal: opened here it
+		// would be the supervisor's. Only when it is the target's too.
+		if !sameCtty(pid) {
+			return Response{}, unix.ENXIO
+		}
 	}
 	if write && fst.Mode&unix.S_IFMT != unix.S_IFDIR && fst.Nlink > 1 {
 		// A hard link may have brought a file from elsewhere into an
@@ -373,25 +412,58 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	}
 	proc := "/proc/self/fd/" + strconv.Itoa(pfd)
 	var fd int
-	err = st.do(func() (err error) {
-		if c.how2 {
-			rh := unix.OpenHow{Flags: re}
-			if flags&oTmpfile == oTmpfile {
-				rh.Mode = c.mode &^ uint64(st.umask)
+	reopen := func() error {
+		return st.do(func() (err error) {
+			if c.how2 {
+				rh := unix.OpenHow{Flags: re}
+				if flags&oTmpfile == oTmpfile {
+					rh.Mode = c.mode &^ uint64(st.umask)
+				}
+				fd, err = openat2Retry(unix.AT_FDCWD, proc, &rh)
+			} else {
+				fd, err = openRetry(proc, int(re), uint32(c.mode&^uint64(st.umask)))
 			}
-			fd, err = openat2Retry(unix.AT_FDCWD, proc, &rh)
-		} else {
-			fd, err = openRetry(proc, int(re), uint32(c.mode&^uint64(st.umask)))
-		}
-		return err
-	})
+			return err
+		})
+	}
+	if fst.Mode&unix.S_IFMT == unix.S_IFIFO && flags&unix.O_NONBLOCK == 0 {
+		err = openFIFO(l, n, proc, reopen, func() { unix.Close(fd) })
+	} else {
+		err = reopen()
+	}
 	if err == errCreds {
 		return Response{}, deny
 	}
 	if err != nil {
 		return Response{}, err
 	}
+	if write && fst.Mode&unix.S_IFMT != unix.S_IFDIR && !singleLink(fd, real, &fst) {
+		// A hard link made and removed while we looked: the file may be
+		// one from anywhere. Checked again on what was opened.
+		unix.Close(fd)
+		return Response{}, deny
+	}
 	return ReturnFD(os.NewFile(uintptr(fd), real), cloexec), nil
+}
+
+// singleLink reports whether the open file fd has one link, and that link
+// is still name: a file opened for writing through a rule. The check on
+// the path found before opening is not enough, since a hard link can come
+// and go in between; once it is gone, the descriptor's name reads
+// " (deleted)" and no longer leads to the file.
+//
+// before, when not nil, is the file as it was found: a link made or
+// removed since changed its ctime.
+func singleLink(fd int, name string, before *unix.Stat_t) bool {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Nlink != 1 {
+		return false
+	}
+	if before != nil && (st.Ctim != before.Ctim || st.Ino != before.Ino || st.Dev != before.Dev) {
+		return false
+	}
+	p, err := realPath(fd)
+	return err == nil && p == name
 }
 
 // create makes a file that does not exist yet: it resolves the parent
@@ -434,7 +506,37 @@ func (h *PathHandler) create(n *Notif, dirfd int, p string, c *openCall, flags u
 			created = false
 			fd, err = openatRetry(parent, base, int((flags|unix.O_CLOEXEC|unix.O_NOFOLLOW)&^unix.O_CREAT), 0)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		var fst unix.Stat_t
+		if err = unix.Fstat(fd, &fst); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		switch {
+		case !created && fst.Mode&unix.S_IFMT == unix.S_IFDIR:
+			unix.Close(fd)
+			return unix.EISDIR
+		case !created && !singleLink(fd, real, nil):
+			// What appeared at the name may be a hard link to a file from
+			// anywhere: not opened for writing (as in open).
+			unix.Close(fd)
+			return h.deny
+		case created:
+			// Our umask may have cleared more than the target's; but a
+			// set-group-ID bit the kernel stripped stays stripped, and the
+			// change is made with the target's credentials.
+			m := mode
+			if fst.Mode&unix.S_ISGID == 0 {
+				m &^= unix.S_ISGID
+			}
+			if err = unix.Fchmod(fd, m); err != nil {
+				unix.Close(fd)
+				return err
+			}
+		}
+		return nil
 	})
 	if err == errCreds {
 		return Response{}, h.deny
@@ -442,15 +544,7 @@ func (h *PathHandler) create(n *Notif, dirfd int, p string, c *openCall, flags u
 	if err != nil {
 		return Response{}, err
 	}
-	f := os.NewFile(uintptr(fd), real)
-	if created {
-		// Our umask may have cleared more than the target's.
-		if err := unix.Fchmod(fd, mode); err != nil {
-			f.Close()
-			return Response{}, err
-		}
-	}
-	return ReturnFD(f, flags&unix.O_CLOEXEC != 0), nil
+	return ReturnFD(os.NewFile(uintptr(fd), real), flags&unix.O_CLOEXEC != 0), nil
 }
 
 // readOpenHow reads openat2's struct open_how (args[2], size args[3]).
@@ -547,6 +641,7 @@ type targetStatus struct {
 	umask        uint32
 	fsuid, fsgid uint32
 	groups       []uint32
+	capEff       uint64 // effective capabilities
 }
 
 func readTargetStatus(pid int) (*targetStatus, error) {
@@ -581,6 +676,13 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 				st.groups = append(st.groups, uint32(id))
 			}
 			have++
+		case k == "CapEff" && len(fs) == 1:
+			c, err := strconv.ParseUint(fs[0], 16, 64)
+			if err != nil {
+				return nil, err
+			}
+			st.capEff = c
+			have++
 		case (k == "Uid" || k == "Gid") && len(fs) == 4:
 			id, err := strconv.ParseUint(fs[3], 10, 32) // the fs id
 			if err != nil {
@@ -597,7 +699,7 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if have != 4 {
+	if have != 5 {
 		return nil, errors.New("incomplete /proc/PID/status")
 	}
 	return st, nil
@@ -623,4 +725,64 @@ func openatRetry(dirfd int, p string, flags int, mode uint32) (int, error) {
 
 func openRetry(p string, flags int, mode uint32) (int, error) {
 	return openatRetry(unix.AT_FDCWD, p, flags, mode)
+}
+
+// openFIFO runs reopen, a blocking open of a FIFO (it waits for the other
+// end), so that the handler is not stuck in it for ever: while it waits,
+// the notification is checked every fifoPoll; once the target has died or
+// given up, the wait is ended by opening the FIFO here at both ends for
+// an instant (O_RDWR does not wait), what reopen opened is closed with
+// closeOpened, and the notification is gone.
+func openFIFO(l *Listener, n *Notif, proc string, reopen func() error, closeOpened func()) error {
+	done := make(chan error, 1)
+	go func() { done <- reopen() }()
+	t := time.NewTicker(fifoPoll)
+	defer t.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-t.C:
+			if ok, err := l.IDValid(n.ID); ok && err == nil {
+				continue
+			}
+			if fd, err := unix.Open(proc, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err == nil {
+				err := <-done
+				unix.Close(fd)
+				if err == nil {
+					closeOpened() // nobody waits for it any more
+				}
+				return ErrNotifGone
+			}
+		}
+	}
+}
+
+// fifoPoll is how often a handler waiting in the open of a FIFO checks
+// that the target still waits for it.
+const fifoPoll = 100 * time.Millisecond
+
+// sameCtty reports whether process pid has the supervisor's controlling
+// terminal (field tty_nr of /proc/PID/stat), so that opening /dev/tty here
+// opens the same terminal.
+func sameCtty(pid int) bool {
+	tty := func(stat string) (uint64, bool) {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			return 0, false
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			return 0, false
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 5 {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(f[4], 10, 64) // state ppid pgrp session tty_nr
+		return v, err == nil
+	}
+	theirs, ok1 := tty("/proc/" + strconv.Itoa(pid) + "/stat")
+	ours, ok2 := tty("/proc/self/stat")
+	return ok1 && ok2 && theirs != 0 && theirs == ours
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/bpf"
 
@@ -38,7 +39,8 @@ CMD's exit status passes through. A command killed by a signal exits
 reported with the syscall that caused it, its name, number and arch, from
 the kernel's audit record when there is one (read from the audit netlink
 socket or /dev/kmsg: root; a trap is recorded only with --flag log).
-SIGINT and SIGTERM sent to cbpf are passed on to CMD. cbpf's own failures
+SIGTERM, SIGINT, SIGQUIT and SIGHUP sent to cbpf are passed on to CMD
+(those a terminal sends, CMD gets from it directly). cbpf's own failures
 (usage, policy, install) exit 125, as env(1) and docker run do, so they
 are not mistaken for CMD's: 126 if CMD cannot be executed, 127 if it is
 not found.
@@ -85,6 +87,8 @@ type execJob struct {
 	// oci is what an OCI profile asks of the runtime (flags, the agent
 	// that serves SCMP_ACT_NOTIFY); nil for the policy language and --prog.
 	oci *policy.OCIRuntime
+	// pathKill says why the path supervisor killed the command (Linux).
+	pathKill pathKill
 }
 
 // flagList collects a repeatable, comma-separated flag.
@@ -271,4 +275,24 @@ func (l *execLog) close() {
 	if l != nil {
 		l.f.Close()
 	}
+}
+
+// pathKill is what the path supervisor killed the command for, if it did.
+type pathKill struct {
+	mu  sync.Mutex
+	why string
+}
+
+func (k *pathKill) set(why string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.why == "" {
+		k.why = why
+	}
+}
+
+func (k *pathKill) get() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.why
 }

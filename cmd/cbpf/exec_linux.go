@@ -13,6 +13,7 @@ import (
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // maybeLaunched hands over to the filter installer when this process is
@@ -48,7 +49,7 @@ func execute(e *env, job *execJob) error {
 	// Catch SIGINT and SIGTERM before the start, so that none is lost,
 	// and pass them on.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 
 	log.printf("%s launch %s (filter: %d instructions, flags %v)", stamp(), quoteArgs(job.argv), len(job.prog), flags)
@@ -79,11 +80,18 @@ func execute(e *env, job *execJob) error {
 			p.Listener.Close()
 		}
 	}
+	// ^C, ^\ and a hangup on a terminal reach the whole foreground
+	// process group, CMD with cbpf: passing them on would make two.
+	fromTTY := foregroundGroup()
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case s := <-sigs:
+				if fromTTY && (s == syscall.SIGINT || s == syscall.SIGQUIT || s == syscall.SIGHUP) {
+					log.printf("%s %v: CMD has it from the terminal", stamp(), s)
+					continue
+				}
 				log.printf("%s forwarding %v", stamp(), s)
 				p.Signal(s)
 			case <-done:
@@ -107,6 +115,9 @@ func execute(e *env, job *execJob) error {
 		return fail(code, "cbpf exec: %v", werr)
 	}
 	log.printf("%s %s", stamp(), x)
+	if why := job.pathKill.get(); why != "" && x.Signal == syscall.SIGKILL {
+		return fail(x.Status(), "cbpf exec: %s: killed by cbpf's supervisor (SIGKILL): %s", job.argv[0], why)
+	}
 	if x.Signal != 0 {
 		return fail(x.Status(), "cbpf exec: %s: %s", job.argv[0], x)
 	}
@@ -154,7 +165,7 @@ func serveNotifications(job *execJob, p *seccomp.Process, log *execLog) (stop fu
 		log.printf("%s listener sent to the seccomp agent at %s", stamp(), job.oci.ListenerPath)
 		return nil, nil
 	}
-	h, err := pathSupervisor(job.policy)
+	h, err := pathSupervisor(job.policy, &job.pathKill)
 	if err != nil {
 		p.Listener.Close()
 		return nil, err
@@ -171,7 +182,7 @@ func serveNotifications(job *execJob, p *seccomp.Process, log *execLog) (stop fu
 // it resolves to, and carried out by the handler (which opens the file
 // itself and hands over the descriptor). The kill actions kill the whole
 // process with SIGKILL: a supervisor cannot make the kernel's SIGSYS.
-func pathSupervisor(p *policy.Policy) (*seccomp.PathHandler, error) {
+func pathSupervisor(p *policy.Policy, killed *pathKill) (*seccomp.PathHandler, error) {
 	h, err := seccomp.NewPathHandler(syscall.EACCES)
 	if err != nil {
 		return nil, err
@@ -184,6 +195,12 @@ func pathSupervisor(p *policy.Policy) (*seccomp.PathHandler, error) {
 		case policy.Errno(0):
 			return syscall.Errno(act.Data())
 		case policy.KillProcess, policy.KillThread:
+			name, _ := n.SyscallName()
+			a := "?"
+			if sa := n.SyscallArch(); sa != nil {
+				a = sa.Name
+			}
+			killed.set(fmt.Sprintf("%v on syscall %s (%d) arch %s, path %q, by the policy's path rules", act, name, n.Nr, a, path))
 			// kill(2) of a thread ID signals its whole thread group.
 			syscall.Kill(n.PID, syscall.SIGKILL)
 			return syscall.EPERM
@@ -191,4 +208,18 @@ func pathSupervisor(p *policy.Policy) (*seccomp.PathHandler, error) {
 		return syscall.EACCES // Validate refuses the other actions
 	}
 	return h, nil
+}
+
+// foregroundGroup reports whether cbpf (and so CMD, which stays in its
+// process group) is the foreground process group of a terminal on one
+// of its standard descriptors: the terminal then sends ^C's SIGINT to
+// both of them.
+func foregroundGroup() bool {
+	pg := syscall.Getpgrp()
+	for fd := 0; fd <= 2; fd++ {
+		if fg, err := unix.IoctlGetInt(fd, unix.TIOCGPGRP); err == nil && fg == pg {
+			return true
+		}
+	}
+	return false
 }

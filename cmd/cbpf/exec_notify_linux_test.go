@@ -44,9 +44,9 @@ func TestExecPathRules(t *testing.T) {
 	// opening kill.me kills cat.
 	libs := `"/etc/ld.so.cache", "/lib/**", "/lib64/**", "/usr/lib/**", "/usr/lib64/**"`
 	pol := write(filepath.Join(dir, "p.policy"), "default allow\n"+
-		"openat, open: path not in {"+libs+`, "`+allowed+`/**"} => errno(EACCES)`+"\n"+
-		`openat, open: path in {"`+allowed+`/deny.me"} => errno(ENOSPC)`+"\n"+
-		`openat, open: path in {"`+allowed+`/kill.me"} => kill_process`+"\n")
+		"open, openat, openat2, creat: path not in {"+libs+`, "`+allowed+`/**"} => errno(EACCES)`+"\n"+
+		`open, openat, openat2, creat: path in {"`+allowed+`/deny.me"} => errno(ENOSPC)`+"\n"+
+		`open, openat, openat2, creat: path in {"`+allowed+`/kill.me"} => kill_process`+"\n")
 	write(filepath.Join(allowed, "deny.me"), "x\n")
 	write(filepath.Join(allowed, "kill.me"), "x\n")
 
