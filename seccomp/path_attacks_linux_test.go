@@ -25,16 +25,7 @@ const otherGroup = 4242 // a group nobody is not in
 // root outside the target's credentials, must not put it back.
 var _ = registerTarget("pasetgid", func() {
 	dir := os.Getenv("CBPF_NOTIFY_DIR")
-	if err := syscall.Setgroups(nil); err != nil {
-		tfail("setgroups: %v", err)
-		return
-	}
-	if err := syscall.Setgid(nobody); err != nil {
-		tfail("setgid: %v", err)
-		return
-	}
-	if err := syscall.Setuid(nobody); err != nil {
-		tfail("setuid: %v", err)
+	if !becomeNobody() {
 		return
 	}
 	unix.Umask(0o022)

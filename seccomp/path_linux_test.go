@@ -458,20 +458,26 @@ func TestPathHandlerOtherMountNS(t *testing.T) {
 
 const nobody = 65534
 
+// becomeNobody drops a target to uid and gid 65534 without groups; it
+// reports failures with tfail.
+func becomeNobody() bool {
+	for _, step := range []struct {
+		what string
+		err  error
+	}{{"setgroups", syscall.Setgroups(nil)}, {"setgid", syscall.Setgid(nobody)}, {"setuid", syscall.Setuid(nobody)}} {
+		if step.err != nil {
+			tfail("%s: %v", step.what, step.err)
+			return false
+		}
+	}
+	return true
+}
+
 // The nobody target drops to uid and gid 65534 before it installs the
 // filter; the supervisor (root) must open files with its credentials.
 var _ = registerTarget("nobody", func() {
 	dir := os.Getenv("CBPF_NOTIFY_DIR")
-	if err := syscall.Setgroups(nil); err != nil {
-		tfail("setgroups: %v", err)
-		return
-	}
-	if err := syscall.Setgid(nobody); err != nil {
-		tfail("setgid: %v", err)
-		return
-	}
-	if err := syscall.Setuid(nobody); err != nil {
-		tfail("setuid: %v", err)
+	if !becomeNobody() {
 		return
 	}
 	unix.Umask(0o022)
