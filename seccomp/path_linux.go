@@ -70,8 +70,7 @@ type pathRule struct {
 //   - The target must share the supervisor's root and mount namespace
 //     (else every call is denied): paths are resolved in the supervisor's
 //     view. Magic links (/proc/PID/fd/N and the like) are not followed
-//     (RESOLVE_NO_MAGICLINKS) and nothing on procfs is handed out, since
-//     /proc/self there would be the supervisor.
+//     (RESOLVE_NO_MAGICLINKS).
 //   - A path that cannot be resolved gets the kernel's error (ENOENT,
 //     ENOTDIR, ...) only if its lexical form matches a rule; otherwise
 //     Deny, so that a denied target cannot probe for files.
@@ -95,9 +94,11 @@ type pathRule struct {
 //   - A blocking open of a FIFO waits for the other end as the kernel's
 //     would; if the target dies or gives up meanwhile, the handler ends
 //     the wait itself, so a FIFO cannot hold it for ever.
-//   - Paths on procfs and magic links (/proc/self/..., /dev/stdin,
-//     /dev/fd/N) are refused (EACCES, ELOOP), even where the policy
-//     allows them: opened here they would be the supervisor's.
+//   - /proc/self and /proc/thread-self (and /proc/mounts, /proc/net) are
+//     read as the target's /proc/TGID; the supervisor's own /proc files
+//     are never handed out (any thread may open those of its process).
+//     Magic links (/dev/stdin, /dev/fd/N, /proc/PID/fd/N) are refused
+//     with ELOOP, even where the policy allows them.
 //   - The hard-link rule is checked on the file found and again on the
 //     file opened (one link, its name unchanged, no link made or removed
 //     meanwhile), but a target that can make hard links in a writable
@@ -298,6 +299,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		return Response{}, readError(err, deny)
 	}
 	// From here on, what was read is the target's.
+	p = procSelf(p, st.tgid, pid)
 	if p == "" {
 		return Response{}, unix.ENOENT
 	}
@@ -363,7 +365,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	if err := unix.Fstat(pfd, &fst); err != nil {
 		return Response{}, deny
 	}
-	real, err := realPath(pfd)
+	real, err := realPath(pfd, st.tgid)
 	if err != nil {
 		return Response{}, deny
 	}
@@ -462,7 +464,7 @@ func singleLink(fd int, name string, before *unix.Stat_t) bool {
 	if before != nil && (st.Ctim != before.Ctim || st.Ino != before.Ino || st.Dev != before.Dev) {
 		return false
 	}
-	p, err := realPath(fd)
+	p, err := realPath(fd, procAny)
 	return err == nil && p == name
 }
 
@@ -487,7 +489,7 @@ func (h *PathHandler) create(n *Notif, dirfd int, p string, c *openCall, flags u
 		return fail(err)
 	}
 	defer unix.Close(parent)
-	realDir, err := realPath(parent)
+	realDir, err := realPath(parent, 0)
 	if err != nil {
 		return Response{}, h.deny
 	}
@@ -600,18 +602,35 @@ func sameView(pid int) bool {
 }
 
 // realPath returns the canonical path of an open descriptor, refusing
-// files on procfs and paths the kernel could not name plainly.
-func realPath(fd int) (string, error) {
+// paths the kernel could not name plainly. On procfs (tgid not 0) it
+// refuses the supervisor's own files, which a symlink through /proc/self
+// would lead to and which any of its threads may open whatever its
+// credentials; the target's /proc/self is rewritten by procSelf, and the
+// other processes' files are opened with the target's credentials, as
+// the kernel would check them. procAny allows any, 0 none.
+func realPath(fd int, tgid int) (string, error) {
 	var sfs unix.Statfs_t
 	if err := unix.Fstatfs(fd, &sfs); err != nil {
 		return "", err
 	}
-	if sfs.Type == procMagic {
-		return "", errors.New("on procfs")
-	}
 	p, err := fdPath(fd)
 	if err != nil {
 		return "", err
+	}
+	if sfs.Type == procMagic && tgid != procAny {
+		first, _, _ := strings.Cut(strings.TrimPrefix(p, "/proc/"), "/")
+		_, numeric := strconv.Atoi(first)
+		switch {
+		case tgid == 0 || !strings.HasPrefix(p, "/proc/"):
+			return "", errors.New("on procfs")
+		case first == "self" || first == "thread-self":
+			return "", errors.New("the supervisor's own /proc")
+		case numeric == nil && first == strconv.Itoa(os.Getpid()):
+			// Any thread may open its own process's /proc files whatever
+			// its credentials (ptrace_may_access: same thread group), so
+			// the supervisor's are never handed out.
+			return "", errors.New("the supervisor's own /proc")
+		}
 	}
 	if p == "" || p[0] != '/' || strings.HasSuffix(p, " (deleted)") {
 		return "", fmt.Errorf("no plain path: %q", p)
@@ -632,6 +651,28 @@ func realPath(fd int) (string, error) {
 	return p, nil
 }
 
+// procAny: realPath takes any file on procfs (a name already checked).
+const procAny = -1
+
+// procSelf rewrites a path through the target's /proc/self or
+// /proc/thread-self (or procfs's symlinks into it, /proc/mounts and
+// /proc/net), which opened by the supervisor would be its own, to the
+// target's /proc/TGID or /proc/TGID/task/TID.
+func procSelf(p string, tgid, tid int) string {
+	for _, x := range []struct{ self, is string }{
+		{"/proc/self", "/proc/" + strconv.Itoa(tgid)},
+		{"/proc/thread-self", "/proc/" + strconv.Itoa(tgid) + "/task/" + strconv.Itoa(tid)},
+		// procfs's own symlinks into self.
+		{"/proc/mounts", "/proc/" + strconv.Itoa(tgid) + "/mounts"},
+		{"/proc/net", "/proc/" + strconv.Itoa(tgid) + "/net"},
+	} {
+		if p == x.self || strings.HasPrefix(p, x.self+"/") {
+			return x.is + p[len(x.self):]
+		}
+	}
+	return p
+}
+
 func fdPath(fd int) (string, error) {
 	return os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 }
@@ -642,6 +683,7 @@ type targetStatus struct {
 	fsuid, fsgid uint32
 	groups       []uint32
 	capEff       uint64 // effective capabilities
+	tgid         int    // the target's process (its thread group)
 }
 
 func readTargetStatus(pid int) (*targetStatus, error) {
@@ -676,6 +718,13 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 				st.groups = append(st.groups, uint32(id))
 			}
 			have++
+		case k == "Tgid" && len(fs) == 1:
+			id, err := strconv.Atoi(fs[0])
+			if err != nil {
+				return nil, err
+			}
+			st.tgid = id
+			have++
 		case k == "CapEff" && len(fs) == 1:
 			c, err := strconv.ParseUint(fs[0], 16, 64)
 			if err != nil {
@@ -699,7 +748,7 @@ func readTargetStatus(pid int) (*targetStatus, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if have != 5 {
+	if have != 6 {
 		return nil, errors.New("incomplete /proc/PID/status")
 	}
 	return st, nil

@@ -225,3 +225,35 @@ func TestExecExecOneCtrlCIsOneSIGINT(t *testing.T) {
 		t.Errorf("one ^C under cbpf exec: %q, want count 1", under)
 	}
 }
+
+// A deny-list policy (default allow, one path refused) decides, by
+// policy.Eval, that every other open is allowed: the command's own /proc
+// files (through /proc/self, which the supervisor reads as the
+// command's), other processes' and /proc/mounts open as without cbpf.
+// (Magic links, /dev/stdin and /dev/fd/N, are still refused: ELOOP.)
+func TestExecDenyListAllowsWhatEvalAllows(t *testing.T) {
+	bin := buildCbpf(t)
+	dir := t.TempDir()
+	pol := attackWrite(t, filepath.Join(dir, "p.policy"), "default allow\n"+
+		`openat, open, openat2, creat: path in {"/etc/shadow"} => errno(EACCES)`+"\n")
+	for _, c := range []struct{ name, script string }{
+		{"proc self", "head -c 5 /proc/self/status"},
+		{"proc pid", "head -c 5 /proc/$$/status"},
+		{"proc self data", "cat /proc/self/cmdline | tr '\\0' ' ' | grep -q cat"},
+		{"proc mounts", "cat /proc/mounts >/dev/null"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runBin(t, bin, "exec", "--policy", pol, "--", "sh", "-c", c.script)
+			if r.code != 0 {
+				t.Errorf("sh -c %q: exit %d, stderr %q; the policy allows every open but /etc/shadow", c.script, r.code, r.stderr)
+			}
+		})
+	}
+	// The supervisor's own /proc files are never handed out: any of its
+	// threads could open them (its memory included) whatever credentials
+	// it takes. sh's parent is cbpf.
+	r := runBin(t, bin, "exec", "--policy", pol, "--", "sh", "-c", "head -c 1 /proc/$PPID/environ")
+	if r.code == 0 || !strings.Contains(r.stderr, "Permission denied") {
+		t.Errorf("the supervisor's /proc/PID/environ: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
