@@ -97,8 +97,10 @@ type pathRule struct {
 //   - /proc/self and /proc/thread-self (and /proc/mounts, /proc/net) are
 //     read as the target's /proc/TGID; the supervisor's own /proc files
 //     are never handed out (any thread may open those of its process).
-//     Magic links (/dev/stdin, /dev/fd/N, /proc/PID/fd/N) are refused
-//     with ELOOP, even where the policy allows them.
+//     The target's own descriptors (/dev/stdin, /dev/fd/N,
+//     /proc/self/fd/N) are reopened as the kernel would, decided on the
+//     file's real path (a pipe's on the path named); other magic links
+//     are refused with ELOOP.
 //   - The hard-link rule is checked on the file found and again on the
 //     file opened (one link, its name unchanged, no link made or removed
 //     meanwhile), but a target that can make hard links in a writable
@@ -344,6 +346,14 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		Flags:   unix.O_PATH | unix.O_CLOEXEC | (flags & (unix.O_NOFOLLOW | unix.O_DIRECTORY)),
 		Resolve: c.resolve | unix.RESOLVE_NO_MAGICLINKS,
 	}
+	// Except the target's own descriptors (/dev/stdin, /dev/fd/N,
+	// /proc/self/fd/N): reopening one of them is what the kernel would
+	// do for it, with its credentials.
+	ownFD := isOwnFD(p, st.tgid) // absolute paths only
+	if ownFD {
+		p = ownFDPath(p, st.tgid)
+		how.Resolve &^= unix.RESOLVE_NO_MAGICLINKS
+	}
 	if flags&unix.O_CREAT != 0 {
 		how.Flags &^= unix.O_DIRECTORY
 	}
@@ -366,6 +376,10 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 		return Response{}, deny
 	}
 	real, err := realPath(pfd, st.tgid)
+	if err != nil && ownFD && (fst.Mode&unix.S_IFMT == unix.S_IFIFO || fst.Mode&unix.S_IFMT == unix.S_IFSOCK) {
+		// A pipe has no path: the one the target named decides.
+		real, err = p, nil
+	}
 	if err != nil {
 		return Response{}, deny
 	}
@@ -649,6 +663,32 @@ func realPath(fd int, tgid int) (string, error) {
 		return "", fmt.Errorf("%q names another file here", p)
 	}
 	return p, nil
+}
+
+// isOwnFD reports whether absolute path p names one of the target's own
+// descriptors: /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N, or
+// /proc/TGID/fd/N (/proc/self/fd/N once procSelf rewrote it).
+func isOwnFD(p string, tgid int) bool {
+	switch p {
+	case "/dev/stdin", "/dev/stdout", "/dev/stderr":
+		return true
+	}
+	for _, dir := range []string{"/dev/fd/", "/proc/" + strconv.Itoa(tgid) + "/fd/"} {
+		if n, ok := strings.CutPrefix(p, dir); ok {
+			_, err := strconv.ParseUint(n, 10, 31)
+			return err == nil
+		}
+	}
+	return false
+}
+
+// ownFDPath is the /proc/TGID/fd/N path of a descriptor isOwnFD names.
+func ownFDPath(p string, tgid int) string {
+	fd := map[string]string{"/dev/stdin": "0", "/dev/stdout": "1", "/dev/stderr": "2"}[p]
+	if fd == "" {
+		fd = p[strings.LastIndexByte(p, '/')+1:]
+	}
+	return "/proc/" + strconv.Itoa(tgid) + "/fd/" + fd
 }
 
 // procAny: realPath takes any file on procfs (a name already checked).

@@ -56,7 +56,7 @@ func runBinTimeout(t *testing.T, d time.Duration, bin string, args ...string) (e
 // exits: cbpf exec waits for the supervisor, whose handler is blocked in
 // its own open of the FIFO, for ever; SIGTERM does not end it either
 // (cbpf still catches it to forward it).
-func TestExecExecHangsOnFIFOAfterCommandExits(t *testing.T) {
+func TestExecHangsOnFIFOAfterCommandExits(t *testing.T) {
 	bin := buildCbpf(t)
 	dir := t.TempDir()
 	allowed := filepath.Join(dir, "allowed")
@@ -81,7 +81,7 @@ func TestExecExecHangsOnFIFOAfterCommandExits(t *testing.T) {
 // kill_process on a path rule: the supervisor kills CMD with SIGKILL,
 // and cbpf reports only "killed by signal SIGKILL", not the call that
 // did it (the issue: a kill is reported with the syscall that caused it).
-func TestExecExecPathKillNamesTheCall(t *testing.T) {
+func TestExecPathKillNamesTheCall(t *testing.T) {
 	bin := buildCbpf(t)
 	dir := t.TempDir()
 	target := attackWrite(t, filepath.Join(dir, "kill.me"), "x\n")
@@ -172,7 +172,7 @@ func runOnTerminal(t *testing.T, ready func(m *os.File), argv ...string) string 
 // sandboxes do against TIOCSTI) opens /dev/tty: the kernel says ENXIO,
 // but the supervisor opens /dev/tty as itself and hands the command
 // cbpf's own terminal.
-func TestExecExecDevTTYIsTheSupervisors(t *testing.T) {
+func TestExecDevTTYIsTheSupervisors(t *testing.T) {
 	bin := buildCbpf(t)
 	setsid := testenv.Tool(t, "setsid")
 	dir := t.TempDir()
@@ -192,7 +192,7 @@ func TestExecExecDevTTYIsTheSupervisors(t *testing.T) {
 const attackSigintEnv = "CBPF_R11_SIGINT_CHILD"
 
 // TestExecSigintChild counts the SIGINTs it gets in 1.5s (a helper
-// for TestExecExecOneCtrlCIsOneSIGINT).
+// for TestExecOneCtrlCIsOneSIGINT).
 func TestExecSigintChild(t *testing.T) {
 	if os.Getenv(attackSigintEnv) == "" {
 		return
@@ -208,7 +208,7 @@ func TestExecSigintChild(t *testing.T) {
 // One ^C on the terminal: the tty sends SIGINT to the foreground process
 // group, which holds CMD as well as cbpf, and cbpf forwards its own copy:
 // CMD gets two.
-func TestExecExecOneCtrlCIsOneSIGINT(t *testing.T) {
+func TestExecOneCtrlCIsOneSIGINT(t *testing.T) {
 	bin := buildCbpf(t)
 	dir := t.TempDir()
 	pol := attackWrite(t, filepath.Join(dir, "p.policy"), "default allow\n")
@@ -229,17 +229,22 @@ func TestExecExecOneCtrlCIsOneSIGINT(t *testing.T) {
 // A deny-list policy (default allow, one path refused) decides, by
 // policy.Eval, that every other open is allowed: the command's own /proc
 // files (through /proc/self, which the supervisor reads as the
-// command's), other processes' and /proc/mounts open as without cbpf.
-// (Magic links, /dev/stdin and /dev/fd/N, are still refused: ELOOP.)
+// command's), other processes', /proc/mounts, and the command's own
+// descriptors (/dev/stdin, /dev/fd/N) open as without cbpf.
 func TestExecDenyListAllowsWhatEvalAllows(t *testing.T) {
 	bin := buildCbpf(t)
 	dir := t.TempDir()
 	pol := attackWrite(t, filepath.Join(dir, "p.policy"), "default allow\n"+
 		`openat, open, openat2, creat: path in {"/etc/shadow"} => errno(EACCES)`+"\n")
+	data := attackWrite(t, filepath.Join(dir, "data"), "data\n")
 	for _, c := range []struct{ name, script string }{
 		{"proc self", "head -c 5 /proc/self/status"},
 		{"proc pid", "head -c 5 /proc/$$/status"},
 		{"proc self data", "cat /proc/self/cmdline | tr '\\0' ' ' | grep -q cat"},
+		{"dev stdin", "cat /dev/stdin < " + data},
+		{"dev stdin pipe", "echo hi | cat /dev/stdin | grep -q hi"},
+		{"dev fd", "cat /dev/fd/3 3< " + data},
+		{"proc self fd", "cat /proc/self/fd/3 3< " + data},
 		{"proc mounts", "cat /proc/mounts >/dev/null"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
