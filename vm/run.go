@@ -74,29 +74,30 @@ type insn struct {
 	k      uint32
 }
 
+// plainOps are the instructions whose run form is their operation alone:
+// k as it is, no jump targets.
+var plainOps = map[opcode.Op]op{
+	opcode.RET | opcode.K: opRetK, opcode.RET | opcode.A: opRetA,
+	opcode.LD | opcode.IMM: opLdImm, opcode.LDX | opcode.IMM: opLdxImm,
+	opcode.LD | opcode.MEM: opLdMem, opcode.LDX | opcode.MEM: opLdxMem,
+	opcode.ST: opSt, opcode.STX: opStx,
+	opcode.LD | opcode.W | opcode.IND: opLdIndW, opcode.LD | opcode.H | opcode.IND: opLdIndH, opcode.LD | opcode.B | opcode.IND: opLdIndB,
+	opcode.LDX | opcode.B | opcode.MSH: opLdxMsh,
+	opcode.ALU | opcode.NEG: opNeg,
+	opcode.MISC | opcode.TAX: opTax, opcode.MISC | opcode.TXA: opTxa,
+}
+
 // decode turns a checked instruction into its run form.
 func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
 	k := ri.K
 	in := insn{k: k}
 	jt := uint16(pc + 1 + int(ri.Jt))
 	jf := uint16(pc + 1 + int(ri.Jf))
+	if o, ok := plainOps[opcode.Op(ri.Op)]; ok {
+		in.op = o
+		return in
+	}
 	switch opcode.Op(ri.Op) {
-	case opcode.RET | opcode.K:
-		in.op = opRetK
-	case opcode.RET | opcode.A:
-		in.op = opRetA
-	case opcode.LD | opcode.IMM:
-		in.op = opLdImm
-	case opcode.LDX | opcode.IMM:
-		in.op = opLdxImm
-	case opcode.LD | opcode.MEM:
-		in.op = opLdMem
-	case opcode.LDX | opcode.MEM:
-		in.op = opLdxMem
-	case opcode.ST:
-		in.op = opSt
-	case opcode.STX:
-		in.op = opStx
 	case opcode.LD | opcode.W | opcode.LEN:
 		in.op = opLdLen
 		if mode == Seccomp { // seccomp_check_filter turns it into ld #64
@@ -119,20 +120,6 @@ func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
 		default:
 			in.op = [...]op{opcode.W: opLdAbsW, opcode.H: opLdAbsH, opcode.B: opLdAbsB}[opcode.Op(ri.Op).Size()]
 		}
-	case opcode.LD | opcode.W | opcode.IND:
-		in.op = opLdIndW
-	case opcode.LD | opcode.H | opcode.IND:
-		in.op = opLdIndH
-	case opcode.LD | opcode.B | opcode.IND:
-		in.op = opLdIndB
-	case opcode.LDX | opcode.B | opcode.MSH:
-		in.op = opLdxMsh
-	case opcode.ALU | opcode.NEG:
-		in.op = opNeg
-	case opcode.MISC | opcode.TAX:
-		in.op = opTax
-	case opcode.MISC | opcode.TXA:
-		in.op = opTxa
 	case opcode.JMP | opcode.JA:
 		in.op = opJa
 		jt = uint16(pc + 1 + int(k))
