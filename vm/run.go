@@ -83,8 +83,8 @@ var plainOps = map[opcode.Op]op{
 	opcode.ST: opSt, opcode.STX: opStx,
 	opcode.LD | opcode.W | opcode.IND: opLdIndW, opcode.LD | opcode.H | opcode.IND: opLdIndH, opcode.LD | opcode.B | opcode.IND: opLdIndB,
 	opcode.LDX | opcode.B | opcode.MSH: opLdxMsh,
-	opcode.ALU | opcode.NEG: opNeg,
-	opcode.MISC | opcode.TAX: opTax, opcode.MISC | opcode.TXA: opTxa,
+	opcode.ALU | opcode.NEG:            opNeg,
+	opcode.MISC | opcode.TAX:           opTax, opcode.MISC | opcode.TXA: opTxa,
 }
 
 // decode turns a checked instruction into its run form.
