@@ -1,0 +1,382 @@
+package optimize
+
+import (
+	"github.com/cbpfkit/cbpf/opcode"
+	"github.com/cbpfkit/cbpf/pass"
+)
+
+// passes is the optimizer's pass list, run to a fixed point: each pass
+// strictly lowers graph.weight when it changes the graph, which bounds
+// the number of sweeps (package pass checks it).
+var passes = pass.List[*graph]{
+	{Name: "unreachable", Run: dropUnreachable},
+	{Name: "fold", Run: foldConstants},
+	{Name: "thread", Run: threadJumps},
+	{Name: "dead code", Run: dropDeadCode},
+	{Name: "merge tails", Run: mergeTails},
+}
+
+// passNames are the names of the passes, in order.
+func passNames() []string {
+	var names []string
+	for _, p := range passes {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// dropUnreachable forgets the nodes no path from the entry reaches (they
+// would only be dropped by layout; forgetting them here keeps the
+// predecessors that other passes count exact).
+func dropUnreachable(g *graph) bool {
+	live := g.reachable()
+	changed := 0
+	for i := range g.nodes {
+		nd := &g.nodes[i]
+		if !live[i] && nd.op != opcode.Ja {
+			*nd = node{op: opcode.Ja, succ: [2]int{noSucc, noSucc}}
+			changed++
+		}
+	}
+	g.noted["unreachable"] += changed
+	return false // the weight counts reachable nodes only: nothing changed
+}
+
+// foldConstants turns an ALU instruction whose operands are known
+// constants into a load of the result, and a division or modulo by X
+// known to be 0 into "ret #0" (what the kernel does).
+func foldConstants(g *graph) bool {
+	in := g.analyze()
+	changed := false
+	for i := range g.nodes {
+		s, nd := in[i], &g.nodes[i]
+		if s == nil || s.dead || nd.op.Class() != opcode.ALU {
+			continue
+		}
+		if c, ok := g.fold(s, i); ok {
+			nd.op, nd.k = opcode.LdImm, c
+			changed = true
+			g.noted["fold"]++
+			continue
+		}
+		if op := nd.op.ALUOp(); (op == opcode.DIV || op == opcode.MOD) && nd.op.Src() == opcode.X &&
+			s.x.kind == vConst && s.x.k == 0 {
+			*nd = node{op: opcode.RetK, succ: [2]int{noSucc, noSucc}}
+			changed = true
+			g.noted["fold"]++
+		}
+	}
+	return changed
+}
+
+// noop reports whether node i does nothing in state s: a load of what the
+// register already holds (in packet mode such a load cannot fail: the
+// same load already succeeded on the path), a store of what the word
+// already holds, a tax/txa between registers already equal, or a
+// conditional jump whose targets are one. It returns where control goes
+// instead.
+func (g *graph) noop(s *state, i int) (int, bool) {
+	nd := &g.nodes[i]
+	switch op := nd.op; op.Class() {
+	case opcode.JMP:
+		if nd.isCond() && nd.succ[0] == nd.succ[1] {
+			return nd.succ[0], true
+		}
+		if nd.isCond() {
+			if d := g.decide(s, i); d >= 0 {
+				return nd.succ[d], true
+			}
+		}
+	case opcode.LD:
+		if same(s.a, g.loadValue(s, i)) {
+			return nd.succ[0], true
+		}
+	case opcode.LDX:
+		if same(s.x, g.loadValue(s, i)) {
+			return nd.succ[0], true
+		}
+	case opcode.ST:
+		if nd.k < opcode.MemWords && same(s.m[nd.k], s.a) {
+			return nd.succ[0], true
+		}
+	case opcode.STX:
+		if nd.k < opcode.MemWords && same(s.m[nd.k], s.x) {
+			return nd.succ[0], true
+		}
+	case opcode.MISC:
+		if same(s.a, s.x) {
+			return nd.succ[0], true
+		}
+	}
+	return 0, false
+}
+
+// threadJumps sends each edge past the nodes that do nothing on it: a
+// conditional jump that an earlier test on the path (or a constant)
+// decides, a load of a value the register already holds, and the like
+// (see noop). The state on the edge is the one the analysis computed for
+// its source, so what is skipped depends on the path, not only on what
+// holds at the join.
+func threadJumps(g *graph) bool {
+	in := g.analyze()
+	changed := false
+	follow := func(s *state, t int) (int, bool) {
+		moved := false
+		for t != noSucc {
+			next, ok := g.noop(s, t)
+			if !ok {
+				break
+			}
+			t, moved = next, true
+		}
+		return t, moved
+	}
+	if t, ok := follow(initial(), g.entry); ok {
+		g.entry, changed = t, true
+		g.noted["thread"]++
+	}
+	for i := range g.nodes {
+		s, nd := in[i], &g.nodes[i]
+		if s == nil || s.dead {
+			continue
+		}
+		switch {
+		case nd.isRet():
+		case nd.isCond():
+			for side := 0; side < 2; side++ {
+				es := g.branch(s, i, side)
+				if es.dead {
+					continue
+				}
+				if t, ok := follow(es, nd.succ[side]); ok {
+					nd.succ[side], changed = t, true
+					g.noted["thread"]++
+				}
+			}
+		default:
+			if t, ok := follow(g.transfer(s, i), nd.succ[0]); ok {
+				nd.succ[0], nd.credit, changed = t, true, true
+				g.noted["thread"]++
+			}
+		}
+	}
+	return changed
+}
+
+// Liveness bits: A, X, then M[0..15].
+const (
+	liveA = 1 << iota
+	liveX
+	liveM0
+)
+
+// uses and defs of a node, as liveness bits; removable says whether the
+// node may be dropped when nothing reads what it defines (it cannot fail
+// and has no other effect).
+func (g *graph) usesDefs(i int) (use, def uint32, removable bool) {
+	nd := &g.nodes[i]
+	op := nd.op
+	mem := func() uint32 {
+		if nd.k < opcode.MemWords {
+			return liveM0 << nd.k
+		}
+		return 0
+	}
+	switch op.Class() {
+	case opcode.LD:
+		def = liveA
+		switch op.Mode() {
+		case opcode.IMM, opcode.LEN:
+			removable = true
+		case opcode.MEM:
+			use, removable = mem(), true
+		case opcode.ABS:
+			if !pureLoad(nd.k) {
+				// Ancillary loads may read A and X (A ^= X, nlattr).
+				use = liveA | liveX
+			}
+			removable = g.mode == Seccomp // a packet load may fail
+		case opcode.IND:
+			use = liveX
+		}
+	case opcode.LDX:
+		def = liveX
+		switch op.Mode() {
+		case opcode.IMM, opcode.LEN:
+			removable = true
+		case opcode.MEM:
+			use, removable = mem(), true
+		}
+	case opcode.ST:
+		use, def, removable = liveA, mem(), true
+	case opcode.STX:
+		use, def, removable = liveX, mem(), true
+	case opcode.ALU:
+		use, def = liveA, liveA
+		removable = true
+		if op.ALUOp() != opcode.NEG && op.Src() == opcode.X {
+			use |= liveX
+			if a := op.ALUOp(); a == opcode.DIV || a == opcode.MOD {
+				removable = false // X may be 0, which ends the run
+			}
+		}
+	case opcode.MISC:
+		if op.MiscOp() == opcode.TAX {
+			use, def = liveA, liveX
+		} else {
+			use, def = liveX, liveA
+		}
+		removable = true
+	case opcode.JMP:
+		if nd.isCond() {
+			use = liveA
+			if op.Src() == opcode.X {
+				use |= liveX
+			}
+		}
+	case opcode.RET:
+		switch op.RetSrc() {
+		case opcode.A:
+			use = liveA
+		case opcode.X:
+			use = liveX
+		}
+	}
+	return use, def, removable
+}
+
+// dropDeadCode removes stores to scratch words no path reads before
+// overwriting them, and loads and computations whose register is not
+// read, where removing them cannot change a result (packet loads, which
+// may fail, and divisions by X stay).
+func dropDeadCode(g *graph) bool {
+	live := g.reachable()
+	n := len(g.nodes)
+	out := make([]uint32, n) // live after each node
+	in := make([]uint32, n)
+	for i := n - 1; i >= 0; i-- {
+		if !live[i] {
+			continue
+		}
+		nd := &g.nodes[i]
+		var o uint32
+		for s := 0; s < nd.nsucc(); s++ {
+			o |= in[nd.succ[s]]
+		}
+		out[i] = o
+		use, def, _ := g.usesDefs(i)
+		in[i] = o&^def | use
+	}
+	dead := make([]bool, n)
+	any := false
+	for i := range g.nodes {
+		if !live[i] || !g.nodes[i].isPlain() {
+			continue
+		}
+		_, def, removable := g.usesDefs(i)
+		if removable && def != 0 && out[i]&def == 0 {
+			dead[i], any = true, true
+		}
+	}
+	if !any {
+		return false
+	}
+	// Send every edge past the dead nodes (in chains of them).
+	skip := func(t int) int {
+		for t != noSucc && dead[t] {
+			t = g.nodes[t].succ[0]
+		}
+		return t
+	}
+	g.entry = skip(g.entry)
+	for i := range g.nodes {
+		if !live[i] || dead[i] {
+			continue
+		}
+		nd := &g.nodes[i]
+		for s := 0; s < nd.nsucc(); s++ {
+			if t := skip(nd.succ[s]); t != nd.succ[s] {
+				nd.succ[s] = t
+				if nd.isPlain() {
+					nd.credit = true
+				}
+			}
+		}
+	}
+	for i := range dead {
+		if dead[i] {
+			g.noted["dead code"]++
+		}
+	}
+	return true
+}
+
+// mergeTails shares identical nodes: two nodes with the same instruction
+// and the same successors are one; the one with the higher index stays
+// (every edge still goes forward). Going from the end, this merges whole
+// identical tails, returns first. Without Options.Size a node is merged
+// only where layout can still let every path fall through as before:
+// the node kept ends up with at most one plain predecessor that had no
+// "ja" in the input.
+func mergeTails(g *graph) bool {
+	live := g.reachable()
+	preds := g.preds(live)
+	type key struct {
+		op   opcode.Op
+		k    uint32
+		t, f int
+	}
+	// fallers counts the plain predecessors without credit (and the
+	// entry) of a node.
+	fallers := func(i int) int {
+		c := 0
+		if i == g.entry {
+			c++
+		}
+		for _, p := range preds[i] {
+			if g.nodes[p].isPlain() && !g.nodes[p].credit {
+				c++
+			}
+		}
+		return c
+	}
+	seen := map[key]int{}
+	changed := false
+	for i := len(g.nodes) - 1; i >= 0; i-- {
+		if !live[i] {
+			continue
+		}
+		nd := &g.nodes[i]
+		kk := key{op: nd.op, k: nd.k, t: nd.succ[0], f: nd.succ[1]}
+		keep, ok := seen[kk]
+		if !ok {
+			seen[kk] = i
+			continue
+		}
+		if !g.size && fallers(i)+fallers(keep) > 1 {
+			continue
+		}
+		// Redirect every edge into i to keep.
+		for _, p := range preds[i] {
+			pn := &g.nodes[p]
+			for s := 0; s < pn.nsucc(); s++ {
+				if pn.succ[s] == i {
+					pn.succ[s] = keep
+				}
+			}
+		}
+		// Paths through either copy may take a ja after it only if both
+		// could.
+		g.nodes[keep].credit = g.nodes[keep].credit && nd.credit
+		preds[keep] = append(preds[keep], preds[i]...)
+		preds[i] = nil
+		if g.entry == i {
+			g.entry = keep
+		}
+		changed = true
+		g.noted["merge tails"]++
+		// Nodes that went to i now go to keep: their keys change, and
+		// they are all before i, so the loop sees them with the new key.
+	}
+	return changed
+}
