@@ -142,10 +142,10 @@ func (g *graph) preds(live []bool) [][]int {
 }
 
 // weight is the measure that every pass must strictly decrease: for each
-// reachable node, 2, plus 1 for an ALU instruction (folding one into a
-// load of a constant lowers it), plus for each edge how far its target is
-// from the end. Removing a node, redirecting an edge to a later node and
-// folding all lower it; nothing makes it negative.
+// reachable node, 3 plus its rank (how far it is from a constant form:
+// folding lowers it), plus for each edge how far its target is from the
+// end. Removing a node, redirecting an edge to a later node and folding
+// all lower it; nothing makes it negative.
 func (g *graph) weight() int {
 	live := g.reachable()
 	n := len(g.nodes)
@@ -155,10 +155,7 @@ func (g *graph) weight() int {
 			continue
 		}
 		nd := &g.nodes[i]
-		w += 2
-		if nd.op.Class() == opcode.ALU {
-			w++
-		}
+		w += 3 + rank(nd.op)
 		for s := 0; s < nd.nsucc(); s++ {
 			w += n - nd.succ[s]
 		}
@@ -299,4 +296,32 @@ func (g *graph) layout() ([]bpf.RawInstruction, error) {
 		}
 	}
 	return b.Link(link.Options{Layout: link.Compact})
+}
+
+// rank is how many constant-propagation rewrites (foldConstants) an
+// instruction can still undergo: each lowers it.
+func rank(op opcode.Op) int {
+	switch op.Class() {
+	case opcode.LD, opcode.LDX:
+		switch op.Mode() {
+		case opcode.MEM, opcode.IND:
+			return 1
+		}
+	case opcode.ALU:
+		if op.ALUOp() != opcode.NEG && op.Src() == opcode.X {
+			return 2
+		}
+		return 1
+	case opcode.JMP:
+		if op.IsCondJump() && op.Src() == opcode.X {
+			return 1
+		}
+	case opcode.RET:
+		if op.RetSrc() != opcode.K {
+			return 1
+		}
+	case opcode.MISC:
+		return 1
+	}
+	return 0
 }

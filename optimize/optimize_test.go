@@ -102,3 +102,12 @@ func checkCounts(t *testing.T, in, out []bpf.RawInstruction, mode Mode, r *rand.
 		}
 	}
 }
+
+func run(t *testing.T, prog []bpf.RawInstruction, pkt []byte) uint32 {
+	t.Helper()
+	r, err := vm.RunPacket(prog, pkt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Ret
+}

@@ -42,31 +42,84 @@ func dropUnreachable(g *graph) bool {
 	return false // the weight counts reachable nodes only: nothing changed
 }
 
-// foldConstants turns an ALU instruction whose operands are known
-// constants into a load of the result, and a division or modulo by X
-// known to be 0 into "ret #0" (what the kernel does).
+// foldConstants turns instructions whose operands are known constants
+// into constant forms: an ALU instruction whose result is known into a
+// load of it, an operand X known to be c into #c (ALU, jumps, returns;
+// tax/txa into loads of the constant), a load of a scratch word holding
+// a constant into a load of it, an indirect packet load at a known
+// offset into an absolute one, and a division or modulo by X known to be
+// 0 into "ret #0" (what the kernel does). Each lowers the node's rank.
 func foldConstants(g *graph) bool {
 	in := g.analyze()
-	changed := false
+	changed := 0
 	for i := range g.nodes {
 		s, nd := in[i], &g.nodes[i]
-		if s == nil || s.dead || nd.op.Class() != opcode.ALU {
+		if s == nil || s.dead {
 			continue
 		}
-		if c, ok := g.fold(s, i); ok {
-			nd.op, nd.k = opcode.LdImm, c
-			changed = true
-			g.noted["fold"]++
-			continue
+		op := nd.op
+		xc := s.x.kind == vConst
+		before := *nd
+		switch op.Class() {
+		case opcode.ALU:
+			if c, ok := g.fold(s, i); ok {
+				nd.op, nd.k = opcode.LdImm, c
+				break
+			}
+			if op.ALUOp() == opcode.NEG || op.Src() != opcode.X || !xc {
+				break
+			}
+			switch x := s.x.k; op.ALUOp() {
+			case opcode.DIV, opcode.MOD:
+				if x == 0 {
+					*nd = node{op: opcode.RetK, succ: [2]int{noSucc, noSucc}}
+				} else {
+					nd.op, nd.k = op.ALUOp()|opcode.ALU|opcode.K, x
+				}
+			case opcode.LSH, opcode.RSH:
+				nd.op, nd.k = op.ALUOp()|opcode.ALU|opcode.K, x&31
+			default:
+				nd.op, nd.k = op.ALUOp()|opcode.ALU|opcode.K, x
+			}
+		case opcode.JMP:
+			if op.IsCondJump() && op.Src() == opcode.X && xc {
+				nd.op, nd.k = op&^opcode.X, s.x.k
+			}
+		case opcode.RET:
+			switch {
+			case op.RetSrc() == opcode.A && s.a.kind == vConst:
+				nd.op, nd.k = opcode.RetK, s.a.k
+			case op.RetSrc() == opcode.X && xc:
+				nd.op, nd.k = opcode.RetK, s.x.k
+			}
+		case opcode.MISC:
+			switch {
+			case op.MiscOp() == opcode.TAX && s.a.kind == vConst:
+				nd.op, nd.k = opcode.LdxImm, s.a.k
+			case op.MiscOp() == opcode.TXA && xc:
+				nd.op, nd.k = opcode.LdImm, s.x.k
+			}
+		case opcode.LD, opcode.LDX:
+			switch op.Mode() {
+			case opcode.MEM:
+				if v := g.loadValue(s, i); v.kind == vConst {
+					nd.op, nd.k = op.Class()|opcode.IMM, v.k
+				}
+			case opcode.IND:
+				// [x + k] is [x+k] when the sum is a plain offset: an
+				// absolute load at a negative offset means something
+				// else (ancillary data, header-relative loads).
+				if sum := uint64(s.x.k) + uint64(nd.k); xc && sum < 0x80000000 {
+					nd.op, nd.k = op.Class()|op.Size()|opcode.ABS, uint32(sum)
+				}
+			}
 		}
-		if op := nd.op.ALUOp(); (op == opcode.DIV || op == opcode.MOD) && nd.op.Src() == opcode.X &&
-			s.x.kind == vConst && s.x.k == 0 {
-			*nd = node{op: opcode.RetK, succ: [2]int{noSucc, noSucc}}
-			changed = true
-			g.noted["fold"]++
+		if *nd != before {
+			changed++
 		}
 	}
-	return changed
+	g.noted["fold"] += changed
+	return changed > 0
 }
 
 // noop reports whether node i does nothing in state s: a load of what the
@@ -105,6 +158,10 @@ func (g *graph) noop(s *state, i int) (int, bool) {
 		}
 	case opcode.MISC:
 		if same(s.a, s.x) {
+			return nd.succ[0], true
+		}
+	case opcode.ALU:
+		if g.identity(s, i) {
 			return nd.succ[0], true
 		}
 	}

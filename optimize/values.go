@@ -182,6 +182,8 @@ func (g *graph) transfer(s *state, i int) *state {
 	case opcode.ALU:
 		if c, ok := g.fold(s, i); ok {
 			r.a = value{kind: vConst, k: c}
+		} else if g.identity(s, i) {
+			r.a = s.a
 		} else {
 			r.a = value{kind: vNode, k: uint32(i)}
 		}
@@ -204,12 +206,38 @@ func (g *graph) operand(s *state, i int) value {
 	return value{kind: vConst, k: nd.k}
 }
 
-// fold computes an ALU node whose operands are constants. It fails for a
+// identity reports whether ALU node i leaves A as it is in state s
+// (add #0, mul #1, and #0xffffffff and the like).
+func (g *graph) identity(s *state, i int) bool {
+	nd := &g.nodes[i]
+	b := g.operand(s, i)
+	if nd.op.ALUOp() == opcode.NEG || b.kind != vConst {
+		return false
+	}
+	switch nd.op.ALUOp() {
+	case opcode.ADD, opcode.SUB, opcode.OR, opcode.XOR:
+		return b.k == 0
+	case opcode.LSH, opcode.RSH:
+		return b.k&31 == 0
+	case opcode.MUL, opcode.DIV:
+		return b.k == 1
+	case opcode.AND:
+		return b.k == math.MaxUint32
+	}
+	return false
+}
+
+// fold computes an ALU node whose operands are constants (or whose result
+// is known whatever A: and #0, mul #0). It fails for a
 // division or modulo by zero (X = 0 ends the run; the kernel rejects a
 // constant 0).
 func (g *graph) fold(s *state, i int) (uint32, bool) {
 	nd := &g.nodes[i]
 	if s.a.kind != vConst {
+		if b := g.operand(s, i); nd.op.ALUOp() != opcode.NEG && b.kind == vConst && b.k == 0 &&
+			(nd.op.ALUOp() == opcode.AND || nd.op.ALUOp() == opcode.MUL) {
+			return 0, true
+		}
 		return 0, false
 	}
 	a := s.a.k
