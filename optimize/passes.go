@@ -173,26 +173,60 @@ func (g *graph) noop(s *state, i int) (int, bool) {
 // decides, a load of a value the register already holds, and the like
 // (see noop). The state on the edge is the one the analysis computed for
 // its source, so what is skipped depends on the path, not only on what
-// holds at the join.
+// holds at the join. It also skips nodes that do something, when they
+// cannot fail and nothing reads what they define from where the edge
+// lands (typically a load whose only use is a jump the path decides).
 func threadJumps(g *graph) bool {
 	in := g.analyze()
+	_, liveIn := g.liveness(in)
 	changed := false
+	// stale: from here on the states of in may be wrong (an edge skipped
+	// nodes whose results are dead where it lands, so the registers
+	// there no longer hold what the analysis says).
+	stale := len(g.nodes)
 	follow := func(s *state, t int) (int, bool) {
-		moved := false
-		for t != noSucc {
-			next, ok := g.noop(s, t)
-			if !ok {
-				break
+		best, lossy := t, false
+		var defs uint32
+		faulty := false
+		cur := t
+		for steps := 0; cur != noSucc && steps < 256; steps++ {
+			if next, ok := g.noop(s, cur); ok {
+				cur = next
+			} else {
+				nd := &g.nodes[cur]
+				if !nd.isPlain() {
+					break
+				}
+				_, def, removable := g.usesDefs(cur)
+				if !removable && !(nd.op.Class() == opcode.LD && nd.op.Mode() == opcode.ABS && g.safeLoad(s, cur)) {
+					if !g.mayFault(cur) {
+						break
+					}
+					// A load that may fail ends the run with 0: it may
+					// be skipped only on the way to "ret #0".
+					faulty = true
+				}
+				defs |= def
+				s = g.transfer(s, cur)
+				cur = nd.succ[0]
 			}
-			t, moved = next, true
+			if cur != noSucc && defs&liveIn[cur] == 0 && (!faulty || g.nodes[cur].op == opcode.RetK && g.nodes[cur].k == 0) {
+				best, lossy = cur, defs != 0
+			}
 		}
-		return t, moved
+		if lossy {
+			stale = min(stale, best)
+		}
+		return best, best != t
 	}
 	if t, ok := follow(initial(), g.entry); ok {
 		g.entry, changed = t, true
 		g.noted["thread"]++
 	}
 	for i := range g.nodes {
+		if i >= stale {
+			break
+		}
 		s, nd := in[i], &g.nodes[i]
 		if s == nil || s.dead {
 			continue
@@ -302,17 +336,28 @@ func (g *graph) usesDefs(i int) (use, def uint32, removable bool) {
 	return use, def, removable
 }
 
-// dropDeadCode removes stores to scratch words no path reads before
-// overwriting them, and loads and computations whose register is not
-// read, where removing them cannot change a result (packet loads, which
-// may fail, and divisions by X stay).
-func dropDeadCode(g *graph) bool {
-	live := g.reachable()
+// mayFault reports whether a plain node may end the run with 0 but does
+// nothing else that matters: a packet load (other than an ancillary one,
+// which reads A and X) or a division by X.
+func (g *graph) mayFault(i int) bool {
+	nd := &g.nodes[i]
+	switch op := nd.op; op.Class() {
+	case opcode.LD:
+		return op.Mode() == opcode.ABS && pureLoad(nd.k) || op.Mode() == opcode.IND
+	case opcode.LDX:
+		return op.Mode() == opcode.MSH
+	case opcode.ALU:
+		return op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD)
+	}
+	return false
+}
+
+// liveness returns what is live after and before each reachable node.
+func (g *graph) liveness(states []*state) (out, in []uint32) {
 	n := len(g.nodes)
-	out := make([]uint32, n) // live after each node
-	in := make([]uint32, n)
+	out, in = make([]uint32, n), make([]uint32, n)
 	for i := n - 1; i >= 0; i-- {
-		if !live[i] {
+		if states[i] == nil {
 			continue
 		}
 		nd := &g.nodes[i]
@@ -324,6 +369,18 @@ func dropDeadCode(g *graph) bool {
 		use, def, _ := g.usesDefs(i)
 		in[i] = o&^def | use
 	}
+	return out, in
+}
+
+// dropDeadCode removes stores to scratch words no path reads before
+// overwriting them, and loads and computations whose register is not
+// read, where removing them cannot change a result (packet loads, which
+// may fail, and divisions by X stay).
+func dropDeadCode(g *graph) bool {
+	live := g.reachable()
+	states := g.analyze()
+	n := len(g.nodes)
+	out, _ := g.liveness(states)
 	dead := make([]bool, n)
 	any := false
 	for i := range g.nodes {
@@ -331,6 +388,9 @@ func dropDeadCode(g *graph) bool {
 			continue
 		}
 		_, def, removable := g.usesDefs(i)
+		if !removable && g.nodes[i].op.Class() == opcode.LD && states[i] != nil && g.safeLoad(states[i], i) {
+			removable = true // a packet load that cannot fail
+		}
 		if removable && def != 0 && out[i]&def == 0 {
 			dead[i], any = true, true
 		}

@@ -77,6 +77,9 @@ type state struct {
 	m     [opcode.MemWords]value
 	facts map[value]ival
 	dead  bool // no run gets here
+	// inb is a length the packet is known to have: every path here made
+	// an absolute load that ends there (and did not fail).
+	inb uint32
 }
 
 func (s *state) clone() *state {
@@ -114,6 +117,7 @@ func meet(a, b *state) *state {
 		return value{}
 	}
 	r.a, r.x = m(a.a, b.a), m(a.x, b.x)
+	r.inb = min(a.inb, b.inb)
 	for i := range r.m {
 		r.m[i] = m(a.m[i], b.m[i])
 	}
@@ -166,6 +170,9 @@ func (g *graph) loadValue(s *state, i int) value {
 func (g *graph) transfer(s *state, i int) *state {
 	nd := &g.nodes[i]
 	r := s.clone()
+	if end, ok := loadEnd(nd); ok {
+		r.inb = max(r.inb, end)
+	}
 	switch op := nd.op; op.Class() {
 	case opcode.LD:
 		r.a = g.loadValue(s, i)
@@ -195,6 +202,32 @@ func (g *graph) transfer(s *state, i int) *state {
 		}
 	}
 	return r
+}
+
+// loadEnd returns where an absolute packet load (or ldxb 4*([k]&0xf))
+// ends: past it, the packet is known to be that long.
+func loadEnd(nd *node) (uint32, bool) {
+	op := nd.op
+	if !op.IsLoad() || !pureLoad(nd.k) || nd.k >= 1<<24 {
+		return 0, false
+	}
+	switch op.Mode() {
+	case opcode.ABS:
+		if op.Class() != opcode.LD {
+			return 0, false
+		}
+		return nd.k + map[opcode.Op]uint32{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()], true
+	case opcode.MSH:
+		return nd.k + 1, true
+	}
+	return 0, false
+}
+
+// safeLoad reports whether node i, a load that may fail in packet mode,
+// cannot fail in state s.
+func (g *graph) safeLoad(s *state, i int) bool {
+	end, ok := loadEnd(&g.nodes[i])
+	return ok && end <= s.inb
 }
 
 // operand is the second operand of an ALU or jump node.
