@@ -22,6 +22,8 @@ type graph struct {
 	// noted collects, per pass name, how many changes it made (for
 	// Report.Passes).
 	noted map[string]int
+	// vn numbers the expressions the analysis meets (value numbering).
+	vn map[vnKey]uint32
 	// size is Options.Size: passes may trade executed instructions for
 	// fewer instructions.
 	size bool
@@ -78,7 +80,7 @@ func lift(prog []bpf.RawInstruction, mode Mode) (*graph, error) {
 			credit[pc] = true
 		}
 	}
-	g := &graph{mode: mode, nodes: make([]node, n), noted: map[string]int{}}
+	g := &graph{mode: mode, nodes: make([]node, n), noted: map[string]int{}, vn: map[vnKey]uint32{}}
 	for pc, ins := range prog {
 		op := opcode.Op(ins.Op)
 		nd := node{op: op, k: ins.K, succ: [2]int{noSucc, noSucc}}

@@ -126,8 +126,14 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 		return nil, nil, err
 	}
 	g.size = opts.Size
-	sweeps, err := passes.Fix(g, (*graph).weight)
-	rep.Sweeps = sweeps
+	for {
+		var sweeps int
+		sweeps, err = passes.Fix(g, (*graph).weight)
+		rep.Sweeps += sweeps
+		if err != nil || !peepholes.Sweep(g) {
+			break
+		}
+	}
 	for _, name := range passNames() {
 		rep.Passes = append(rep.Passes, PassChanges{Name: name, Changes: g.noted[name]})
 	}

@@ -22,6 +22,9 @@ func passNames() []string {
 	for _, p := range passes {
 		names = append(names, p.Name)
 	}
+	for _, p := range peepholes {
+		names = append(names, p.Name)
+	}
 	return names
 }
 
@@ -494,6 +497,48 @@ func mergeTails(g *graph) bool {
 		g.noted["merge tails"]++
 		// Nodes that went to i now go to keep: their keys change, and
 		// they are all before i, so the loop sees them with the new key.
+	}
+	return changed
+}
+
+// peepholes are rewrites that do not lower graph.weight (they add an
+// edge), run between fixed points of passes. Each one lowers the number
+// of ALU nodes, which nothing else raises: the alternation ends.
+var peepholes = pass.List[*graph]{
+	{Name: "and to jset", Run: andToJset},
+}
+
+// andToJset turns "and #k" followed by a test of A against 0 into "jset
+// #k" when nothing reads A after the test: A & k != 0 is jset's
+// condition.
+func andToJset(g *graph) bool {
+	states := g.analyze()
+	_, liveIn := g.liveness(states)
+	changed := false
+	for i := range g.nodes {
+		nd := &g.nodes[i]
+		if states[i] == nil || nd.op != opcode.ALU|opcode.AND|opcode.K {
+			continue
+		}
+		c := &g.nodes[nd.succ[0]]
+		if !c.isCond() || c.op.Src() != opcode.K || liveIn[c.succ[0]]&liveA != 0 || liveIn[c.succ[1]]&liveA != 0 {
+			continue
+		}
+		var nz, z int // where A & k != 0 goes, and where 0 goes
+		switch {
+		case c.op.JumpOp() == opcode.JEQ && c.k == 0:
+			nz, z = c.succ[1], c.succ[0]
+		case c.op.JumpOp() == opcode.JGT && c.k == 0, c.op.JumpOp() == opcode.JGE && c.k == 1:
+			nz, z = c.succ[0], c.succ[1]
+		case c.op.JumpOp() == opcode.JSET && c.k&nd.k == nd.k:
+			// jset #m after and #k: (A&k)&m != 0 is A&k != 0 when k ⊆ m.
+			nz, z = c.succ[0], c.succ[1]
+		default:
+			continue
+		}
+		nd.op, nd.succ = opcode.JMP|opcode.JSET|opcode.K, [2]int{nz, z}
+		changed = true
+		g.noted["and to jset"]++
 	}
 	return changed
 }

@@ -25,7 +25,27 @@ const (
 	vLoad                 // the input's bytes at offset k, size size (absolute load)
 	vLen                  // the input's length
 	vNode                 // what node k computed
+	vExpr                 // the expression numbered k (graph.vn)
 )
+
+// vnKey is an expression the optimizer numbers: an operation and its
+// operands' values. Equal keys compute equal numbers.
+type vnKey struct {
+	op   opcode.Op
+	k    uint32
+	a, b value
+}
+
+// expr returns the value of an expression, numbering it the first time.
+func (g *graph) expr(op opcode.Op, k uint32, a, b value) value {
+	key := vnKey{op, k, a, b}
+	id, ok := g.vn[key]
+	if !ok {
+		id = uint32(len(g.vn))
+		g.vn[key] = id
+	}
+	return value{kind: vExpr, k: id}
+}
 
 func (v value) known() bool { return v.kind != vUnknown }
 
@@ -161,6 +181,14 @@ func (g *graph) loadValue(s *state, i int) value {
 		if op.Class() == opcode.LD && pureLoad(nd.k) {
 			return value{kind: vLoad, size: op.Size(), k: nd.k}
 		}
+	case opcode.IND:
+		if s.x.known() {
+			return g.expr(op, nd.k, s.x, value{})
+		}
+	case opcode.MSH:
+		if pureLoad(nd.k) {
+			return g.expr(op, nd.k, value{}, value{})
+		}
 	}
 	return value{kind: vNode, k: uint32(i)}
 }
@@ -191,6 +219,11 @@ func (g *graph) transfer(s *state, i int) *state {
 			r.a = value{kind: vConst, k: c}
 		} else if g.identity(s, i) {
 			r.a = s.a
+		} else if b := g.operand(s, i); s.a.known() && (b.known() || nd.op.ALUOp() == opcode.NEG) {
+			if nd.op.ALUOp() == opcode.NEG {
+				b = value{}
+			}
+			r.a = g.expr(nd.op&^opcode.X, 0, s.a, b)
 		} else {
 			r.a = value{kind: vNode, k: uint32(i)}
 		}
