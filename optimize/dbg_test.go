@@ -1,7 +1,16 @@
 package optimize
-import ("testing";"fmt";"os";"github.com/cbpfkit/cbpf/opcode")
+
+import (
+	"fmt"
+	"github.com/cbpfkit/cbpf/opcode"
+	"os"
+	"testing"
+)
+
 func TestDbg(t *testing.T) {
 	p := readDDD(t, os.Getenv("F"))
 	out, rep, err := Program(p, Packet, Options{})
-	fmt.Println(opcode.Program(p)); fmt.Println(opcode.Program(out)); fmt.Printf("%+v %v\n", rep, err)
+	fmt.Println(opcode.Program(p))
+	fmt.Println(opcode.Program(out))
+	fmt.Printf("%+v %v\n", rep, err)
 }
