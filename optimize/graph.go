@@ -165,13 +165,45 @@ func (g *graph) weight() int {
 	return w
 }
 
-// layout orders the reachable nodes and links them. A plain node is
+// layout orders the reachable nodes and links them, and says how many
+// "ja" trampolines link had to add for jumps out of reach. A plain node is
 // followed by its successor whenever it can be (they form a chain); one
 // whose successor is elsewhere gets a "ja". Chains are placed in a
 // topological order that prefers, after a conditional jump, its false
 // target then its true target (a jump with jf == 0 is the kernel's cheap
 // form), then the lowest input position.
-func (g *graph) layout() ([]bpf.RawInstruction, error) {
+func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
+	// Two placements of returns: copies where far jumps need them, or
+	// one at the end (which link then copies after each far jump). Take
+	// the one that needs fewer trampolines (a trampoline "ja" runs), then
+	// the shorter.
+	var best []bpf.RawInstruction
+	bestJa := 0
+	var firstErr error
+	for _, v := range [][2]bool{{true, true}, {false, true}, {true, false}, {false, false}} {
+		prog, jas, err := g.layoutWith(v[0], v[1])
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if best == nil || jas < bestJa || jas == bestJa && (len(prog) < len(best) ||
+			len(prog) == len(best) && Measure(prog).EBPF < Measure(best).EBPF) {
+			best, bestJa = prog, jas
+		}
+	}
+	if best == nil {
+		return nil, 0, firstErr
+	}
+	return best, bestJa, nil
+}
+
+// layoutWith lays the graph out (see layout), with returns copied where
+// far jumps need them when early is set, and chains placed after the
+// jump that leads to them when follow is set (else in input order). It also returns how many "ja"
+// trampolines link inserted.
+func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error) {
 	live := g.reachable()
 	preds := g.preds(live)
 	n := len(g.nodes)
@@ -252,7 +284,7 @@ func (g *graph) layout() ([]bpf.RawInstruction, error) {
 	for len(ready) > 0 {
 		h := -1
 		// Prefer the last chain's false target, then its true target.
-		for i := len(prefer) - 1; i >= 0; i-- {
+		for i := len(prefer) - 1; follow && i >= 0; i-- {
 			if ready[prefer[i]] {
 				h = prefer[i]
 				break
@@ -275,29 +307,110 @@ func (g *graph) layout() ([]bpf.RawInstruction, error) {
 		}
 	}
 	if len(order) != count || order[0] != g.entry {
-		return nil, fmt.Errorf("optimize: internal error: layout placed %d of %d nodes", len(order), count)
+		return nil, 0, fmt.Errorf("optimize: internal error: layout placed %d of %d nodes", len(order), count)
 	}
 	var b link.Builder
 	labels := make([]link.Label, n)
 	for _, i := range order {
 		labels[i] = b.NewLabel()
 	}
+	// A return that is a chain of its own is emitted where the jumps to
+	// it need it: a copy before the oldest jump not yet served would be
+	// out of reach, and the rest at the end (link would otherwise copy it
+	// after every far jump).
+	standalone := func(i int) bool { return g.nodes[i].isRet() && glued[i] < 0 && i != g.entry }
+	cur := make(map[int]link.Label) // the copy of each return being collected
+	since := make(map[int]int)      // where its oldest jump is
+	var pendingOrder []int
+	pos := 0
+	target := func(t int) link.Label {
+		if !standalone(t) {
+			return labels[t]
+		}
+		if _, ok := cur[t]; !ok {
+			cur[t], since[t] = b.NewLabel(), pos
+			pendingOrder = append(pendingOrder, t)
+		}
+		return cur[t]
+	}
+	lastF := -1 // the false target of the last instruction, a conditional jump
+	flush := func(all bool, chainLen int) {
+		// The false target of the jump just emitted first: jf == 0 is
+		// the kernel's cheap form.
+		for k, r := range pendingOrder {
+			if r == lastF && k > 0 {
+				copy(pendingOrder[1:k+1], pendingOrder[:k])
+				pendingOrder[0] = r
+				break
+			}
+		}
+		var keep []int
+		for _, r := range pendingOrder {
+			if all || early && pos+chainLen-since[r] > opcode.MaxJump-16 {
+				b.Mark(cur[r])
+				b.Emit(g.nodes[r].op, g.nodes[r].k)
+				pos++
+				delete(cur, r)
+				continue
+			}
+			keep = append(keep, r)
+		}
+		pendingOrder = keep
+	}
+	falls := false // the last instruction emitted falls through
+	jas := 0       // the "ja" emitted here
 	for k, i := range order {
 		nd := &g.nodes[i]
+		if standalone(i) {
+			continue
+		}
+		if glued[i] < 0 && !falls {
+			l := 0
+			for j := i; j >= 0; j = next[j] {
+				l++
+			}
+			flush(false, l)
+		}
 		b.Mark(labels[i])
+		pos++
+		falls = false
+		lastF = -1
+		if nd.isCond() {
+			lastF = nd.succ[1]
+		}
 		switch {
 		case nd.isRet():
 			b.Emit(nd.op, nd.k)
 		case nd.isCond():
-			b.Jump(nd.op, nd.k, labels[nd.succ[0]], labels[nd.succ[1]])
+			b.Jump(nd.op, nd.k, target(nd.succ[0]), target(nd.succ[1]))
 		default:
 			b.Emit(nd.op, nd.k)
-			if k+1 >= len(order) || order[k+1] != nd.succ[0] {
-				b.Ja(labels[nd.succ[0]])
+			falls = true
+			if t := nd.succ[0]; standalone(t) {
+				// A copy of the return costs what a ja would, and
+				// runs one instruction less.
+				b.Emit(g.nodes[t].op, g.nodes[t].k)
+				pos++
+				falls = false
+			} else if k+1 >= len(order) || order[k+1] != t {
+				b.Ja(target(t))
+				jas++
+				pos++
+				falls = false
 			}
 		}
 	}
-	return b.Link(link.Options{Layout: link.Compact})
+	flush(true, 0)
+	prog, err := b.Link(link.Options{Layout: link.Compact})
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, in := range prog {
+		if opcode.Op(in.Op) == opcode.Ja {
+			jas--
+		}
+	}
+	return prog, -jas, nil
 }
 
 // rank is how many constant-propagation rewrites (foldConstants) an

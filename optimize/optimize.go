@@ -140,7 +140,7 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 	if err != nil {
 		return nil, rep, fmt.Errorf("optimize: internal error: %w", err)
 	}
-	out, err := g.layout()
+	out, tramps, err := g.layout()
 	if err != nil {
 		rep.Kept = "layout: " + err.Error()
 		return in, rep, nil
@@ -148,6 +148,14 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 	if why := guard(in, out, mode, opts); why != "" {
 		rep.Kept = why
 		out = in
+	} else if tramps > 0 && mode == Seccomp && !opts.Size {
+		// A trampoline runs: a path through it may now be longer than
+		// in the input. Without a proof that none is, sample.
+		if how, err := differential(in, out, mode, Options{Inputs: 5000}); err != nil {
+			return nil, rep, err
+		} else if how == "more instructions executed" {
+			rep.Kept, out = "a far jump's trampoline makes an input run more instructions", in
+		}
 	}
 	if opts.Prove {
 		proof, err := prove(in, out, mode, opts)

@@ -1,6 +1,8 @@
 package optimize
 
 import (
+	"sort"
+
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/pass"
 )
@@ -431,6 +433,17 @@ func dropDeadCode(g *graph) bool {
 	return true
 }
 
+// far reports whether some predecessor lies farther from node t than a
+// conditional jump reaches (by index, which approximates the layout).
+func far(preds []int, t int) bool {
+	for _, p := range preds {
+		if t-p > opcode.MaxJump*3/4 {
+			return true
+		}
+	}
+	return false
+}
+
 // mergeTails shares identical nodes: two nodes with the same instruction
 // and the same successors are one; the one with the higher index stays
 // (every edge still goes forward). Going from the end, this merges whole
@@ -476,6 +489,11 @@ func mergeTails(g *graph) bool {
 		if !g.size && fallers(i)+fallers(keep) > 1 {
 			continue
 		}
+		// A copy far ahead would only come back as trampolines (link
+		// copies returns within a jump's reach): keep both.
+		if far(preds[i], keep) {
+			continue
+		}
 		// Redirect every edge into i to keep.
 		for _, p := range preds[i] {
 			pn := &g.nodes[p]
@@ -506,6 +524,7 @@ func mergeTails(g *graph) bool {
 // of ALU nodes, which nothing else raises: the alternation ends.
 var peepholes = pass.List[*graph]{
 	{Name: "and to jset", Run: andToJset},
+	{Name: "group tests", Run: groupTests},
 }
 
 // andToJset turns "and #k" followed by a test of A against 0 into "jset
@@ -541,4 +560,182 @@ func andToJset(g *graph) bool {
 		g.noted["and to jset"]++
 	}
 	return changed
+}
+
+// testElem is one test of a chain groupTests reorders: an optional load
+// of A, then a conditional jump on A (holding v) against a constant.
+type testElem struct {
+	v    value
+	ld   int // the load node, or -1
+	cond int
+}
+
+// groupTests reorders a chain of tests that all go to one target T when
+// they hold (an "or" of comparisons; or all go to T when they fail, an
+// "and"), so that the tests of one value come together and it is loaded
+// once: "[54] = 1 or [56] = 1 or [54] = 2 or [56] = 2" becomes "[54] in
+// {1, 2} or [56] in {1, 2}". Only the part of the chain after every value
+// has been loaded once is reordered, so no load moves ahead of a test it
+// followed and a load that may fail fails where it did. It needs A dead
+// at T and where the chain ends (which test sends the run to T, or which
+// value A last held, may change), and each node of the chain to have the
+// one predecessor before it. A reordered run may test more before it
+// reaches T: packet mode only, or with Options.Size.
+func groupTests(g *graph) bool {
+	if g.mode == Seccomp && !g.size {
+		return false
+	}
+	states := g.analyze()
+	_, liveIn := g.liveness(states)
+	live := g.reachable()
+	preds := g.preds(live)
+	block := func(i int) (testElem, bool) {
+		e := testElem{ld: -1}
+		nd := &g.nodes[i]
+		if nd.op.Class() == opcode.LD {
+			switch nd.op.Mode() {
+			case opcode.ABS, opcode.IND, opcode.MEM, opcode.IMM, opcode.LEN:
+			default:
+				return e, false
+			}
+			if nd.op.Mode() == opcode.ABS && !pureLoad(nd.k) {
+				return e, false
+			}
+			e.ld = i
+			i = nd.succ[0]
+			if len(preds[i]) != 1 {
+				return e, false
+			}
+			nd = &g.nodes[i]
+		}
+		if !nd.isCond() || nd.op.Src() != opcode.K || states[i] == nil || !states[i].a.known() {
+			return e, false
+		}
+		e.cond, e.v = i, states[i].a
+		return e, true
+	}
+	changed := false
+	done := make([]bool, len(g.nodes))
+	for h := range g.nodes {
+		if !live[h] || done[h] {
+			continue
+		}
+		first, ok := block(h)
+		if !ok {
+			continue
+		}
+		for tSide := 0; tSide < 2; tSide++ {
+			T := g.nodes[first.cond].succ[tSide]
+			chain := []testElem{first}
+			for {
+				next := g.nodes[chain[len(chain)-1].cond].succ[1-tSide]
+				if next == T || len(preds[next]) != 1 {
+					break
+				}
+				e, ok := block(next)
+				if !ok || g.nodes[e.cond].succ[tSide] != T {
+					break
+				}
+				chain = append(chain, e)
+			}
+			if g.regroup(chain, T, tSide, liveIn) {
+				changed = true
+				g.noted["group tests"]++
+				for _, e := range chain {
+					done[e.cond] = true
+				}
+				break
+			}
+		}
+	}
+	return changed
+}
+
+// regroup rewrites the reorderable part of a chain found by groupTests,
+// when that saves loads, in the chain's own node slots.
+func (g *graph) regroup(chain []testElem, T, tSide int, liveIn []uint32) bool {
+	if len(chain) < 3 {
+		return false
+	}
+	exit := g.nodes[chain[len(chain)-1].cond].succ[1-tSide]
+	if liveIn[T]&liveA != 0 || liveIn[exit]&liveA != 0 {
+		return false
+	}
+	// p: the last test whose value the chain has not tested before.
+	seen := map[value]bool{}
+	p := 0
+	for i, e := range chain {
+		if !seen[e.v] {
+			seen[e.v], p = true, i
+		}
+	}
+	suffix := chain[p+1:]
+	if len(suffix) < 2 {
+		return false
+	}
+	// Groups in order: A's value at the start of the suffix first.
+	order := []value{chain[p].v}
+	byValue := map[value][]testElem{}
+	for _, e := range suffix {
+		if len(byValue[e.v]) == 0 && e.v != chain[p].v {
+			order = append(order, e.v)
+		}
+		byValue[e.v] = append(byValue[e.v], e)
+	}
+	var slots []int
+	oldLoads := 0
+	for _, e := range suffix {
+		if e.ld >= 0 {
+			slots = append(slots, e.ld)
+			oldLoads++
+		}
+		slots = append(slots, e.cond)
+	}
+	if len(order)-1 >= oldLoads {
+		return false
+	}
+	// The loads to emit: one per group but the first, copied from a
+	// load of that value in the suffix.
+	loadOf := map[value]node{}
+	for _, e := range suffix {
+		if e.ld >= 0 {
+			if _, ok := loadOf[e.v]; !ok {
+				loadOf[e.v] = g.nodes[e.ld]
+			}
+		}
+	}
+	var seq []node
+	for gi, v := range order {
+		if gi > 0 {
+			ld, ok := loadOf[v]
+			if !ok {
+				return false
+			}
+			seq = append(seq, ld)
+		}
+		for _, e := range byValue[v] {
+			seq = append(seq, g.nodes[e.cond])
+		}
+	}
+	sort.Ints(slots)
+	if len(seq) > len(slots) || slots[0] <= chain[p].cond {
+		return false
+	}
+	for k, nd := range seq {
+		next := exit
+		if k+1 < len(seq) {
+			next = slots[k+1]
+		}
+		if nd.isCond() {
+			nd.succ[tSide], nd.succ[1-tSide] = T, next
+		} else {
+			nd.succ[0], nd.credit = next, true
+		}
+		g.nodes[slots[k]] = nd
+	}
+	for _, sl := range slots[len(seq):] {
+		g.nodes[sl] = node{op: opcode.Ja, succ: [2]int{noSucc, noSucc}}
+	}
+	g.nodes[chain[p].cond].succ[1-tSide] = slots[0]
+	return true
 }

@@ -29,7 +29,7 @@ func onePass(t *testing.T, src string, mode Mode, run func(*graph) bool) (string
 	if changed && g.weight() >= w {
 		t.Errorf("weight %d -> %d", w, g.weight())
 	}
-	out, err := g.layout()
+	out, _, err := g.layout()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func differential(in, out []bpf.RawInstruction, mode Mode, opts Options) (string
 			more = true
 		}
 	}
-	if more && !opts.Size {
+	if more && !opts.Size && mode == Seccomp {
 		return "more instructions executed", nil
 	}
 	return fmt.Sprintf("same results on %d inputs", n), nil
