@@ -433,88 +433,111 @@ func dropDeadCode(g *graph) bool {
 	return true
 }
 
-// far reports whether some predecessor lies farther from node t than a
-// conditional jump reaches (by index, which approximates the layout).
-func far(preds []int, t int) bool {
-	for _, p := range preds {
-		if t-p > opcode.MaxJump*3/4 {
-			return true
-		}
-	}
-	return false
-}
-
-// mergeTails shares identical nodes: two nodes with the same instruction
-// and the same successors are one; the one with the higher index stays
-// (every edge still goes forward). Going from the end, this merges whole
-// identical tails, returns first. Without Options.Size a node is merged
-// only where layout can still let every path fall through as before:
-// the node kept ends up with at most one plain predecessor that had no
-// "ja" in the input.
+// mergeTails shares identical code: two nodes with the same instruction
+// and equivalent successors are one. Classes of equivalent nodes are
+// found from the end (the successors' classes first), so whole identical
+// tails merge, returns first; the member with the highest index stays
+// (every edge still goes forward). Without Options.Size a class is merged
+// only where layout can still let every path fall through as before: the
+// node kept ends up with at most one plain predecessor (after merging)
+// that had no "ja" in the input.
 func mergeTails(g *graph) bool {
 	live := g.reachable()
 	preds := g.preds(live)
+	n := len(g.nodes)
 	type key struct {
 		op   opcode.Op
 		k    uint32
 		t, f int
 	}
-	// fallers counts the plain predecessors without credit (and the
-	// entry) of a node.
-	fallers := func(i int) int {
-		c := 0
-		if i == g.entry {
-			c++
+	class := make([]int, n) // node -> class representative (highest index)
+	ids := map[key]int{}
+	cls := func(t int) int {
+		if t == noSucc {
+			return noSucc
 		}
-		for _, p := range preds[i] {
-			if g.nodes[p].isPlain() && !g.nodes[p].credit {
-				c++
-			}
-		}
-		return c
+		return class[t]
 	}
-	seen := map[key]int{}
-	changed := false
-	for i := len(g.nodes) - 1; i >= 0; i-- {
+	members := map[int][]int{}
+	for i := n - 1; i >= 0; i-- {
 		if !live[i] {
 			continue
 		}
 		nd := &g.nodes[i]
-		kk := key{op: nd.op, k: nd.k, t: nd.succ[0], f: nd.succ[1]}
-		keep, ok := seen[kk]
-		if !ok {
-			seen[kk] = i
-			continue
+		kk := key{nd.op, nd.k, cls(nd.succ[0]), cls(nd.succ[1])}
+		if r, ok := ids[kk]; ok {
+			class[i] = r
+		} else {
+			ids[kk], class[i] = i, i
 		}
-		if !g.size && fallers(i)+fallers(keep) > 1 {
-			continue
+		members[class[i]] = append(members[class[i]], i)
+	}
+	// Decide, representatives in increasing order (predecessors first).
+	var reps []int
+	for r, ms := range members {
+		if len(ms) > 1 {
+			reps = append(reps, r)
 		}
-		// A copy far ahead would only come back as trampolines (link
-		// copies returns within a jump's reach): keep both.
-		if far(preds[i], keep) {
-			continue
-		}
-		// Redirect every edge into i to keep.
-		for _, p := range preds[i] {
-			pn := &g.nodes[p]
-			for s := 0; s < pn.nsucc(); s++ {
-				if pn.succ[s] == i {
-					pn.succ[s] = keep
+	}
+	sort.Ints(reps)
+	merged := map[int]bool{}
+	for _, r := range reps {
+		ms := members[r]
+		ok := true
+		fall := map[int]bool{} // the plain predecessors, by what they become
+		extra := 0
+		for _, m := range ms {
+			if m == g.entry {
+				extra++
+			}
+			for _, p := range preds[m] {
+				if r-p > opcode.MaxJump*3/4 {
+					ok = false
+				}
+				if pn := &g.nodes[p]; pn.isPlain() && !pn.credit {
+					if merged[class[p]] {
+						fall[class[p]] = true
+					} else {
+						fall[p] = true
+					}
 				}
 			}
 		}
-		// Paths through either copy may take a ja after it only if both
-		// could.
-		g.nodes[keep].credit = g.nodes[keep].credit && nd.credit
-		preds[keep] = append(preds[keep], preds[i]...)
-		preds[i] = nil
-		if g.entry == i {
-			g.entry = keep
+		if !g.size && len(fall)+extra > 1 {
+			ok = false
 		}
-		changed = true
-		g.noted["merge tails"]++
-		// Nodes that went to i now go to keep: their keys change, and
-		// they are all before i, so the loop sees them with the new key.
+		if ok {
+			merged[r] = true
+		}
+	}
+	changed := false
+	for _, r := range reps {
+		if !merged[r] {
+			continue
+		}
+		credit := true
+		for _, m := range members[r] {
+			credit = credit && g.nodes[m].credit
+		}
+		g.nodes[r].credit = credit
+		for _, m := range members[r] {
+			if m == r {
+				continue
+			}
+			for _, p := range preds[m] {
+				pn := &g.nodes[p]
+				for s := 0; s < pn.nsucc(); s++ {
+					if pn.succ[s] == m {
+						pn.succ[s] = r
+					}
+				}
+			}
+			if g.entry == m {
+				g.entry = r
+			}
+			changed = true
+			g.noted["merge tails"]++
+		}
 	}
 	return changed
 }
