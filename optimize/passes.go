@@ -71,6 +71,10 @@ func foldConstants(g *graph) bool {
 				nd.op, nd.k = opcode.LdImm, c
 				break
 			}
+			if _, ok := g.copiesX(s, i); ok {
+				nd.op, nd.k = opcode.MISC|opcode.TXA, 0
+				break
+			}
 			if op.ALUOp() == opcode.NEG || op.Src() != opcode.X || !xc {
 				break
 			}
@@ -551,19 +555,42 @@ var peepholes = pass.List[*graph]{
 }
 
 // andToJset turns "and #k" followed by a test of A against 0 into "jset
-// #k" when nothing reads A after the test: A & k != 0 is jset's
-// condition.
+// #k" when nothing reads A after the test (A & k != 0 is jset's
+// condition), and "add/sub/xor #k" followed by "jeq #c" into one "jeq".
 func andToJset(g *graph) bool {
 	states := g.analyze()
 	_, liveIn := g.liveness(states)
 	changed := false
 	for i := range g.nodes {
 		nd := &g.nodes[i]
-		if states[i] == nil || nd.op != opcode.ALU|opcode.AND|opcode.K {
+		if states[i] == nil || nd.op.Class() != opcode.ALU || nd.op.Src() != opcode.K {
 			continue
 		}
 		c := &g.nodes[nd.succ[0]]
 		if !c.isCond() || c.op.Src() != opcode.K || liveIn[c.succ[0]]&liveA != 0 || liveIn[c.succ[1]]&liveA != 0 {
+			continue
+		}
+		if c.op.JumpOp() == opcode.JEQ {
+			// A op k == c, for op one-to-one: A == c', one test.
+			cc, ok := uint32(0), true
+			switch nd.op.ALUOp() {
+			case opcode.ADD:
+				cc = c.k - nd.k
+			case opcode.SUB:
+				cc = c.k + nd.k
+			case opcode.XOR:
+				cc = c.k ^ nd.k
+			default:
+				ok = false
+			}
+			if ok {
+				nd.op, nd.k, nd.succ = opcode.JMP|opcode.JEQ|opcode.K, cc, c.succ
+				changed = true
+				g.noted["and to jset"]++
+				continue
+			}
+		}
+		if nd.op.ALUOp() != opcode.AND {
 			continue
 		}
 		var nz, z int // where A & k != 0 goes, and where 0 goes

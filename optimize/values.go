@@ -219,6 +219,8 @@ func (g *graph) transfer(s *state, i int) *state {
 			r.a = value{kind: vConst, k: c}
 		} else if g.identity(s, i) {
 			r.a = s.a
+		} else if v, ok := g.copiesX(s, i); ok {
+			r.a = v
 		} else if b := g.operand(s, i); s.a.known() && (b.known() || nd.op.ALUOp() == opcode.NEG) {
 			if nd.op.ALUOp() == opcode.NEG {
 				b = value{}
@@ -270,6 +272,22 @@ func (g *graph) operand(s *state, i int) value {
 		return s.x
 	}
 	return value{kind: vConst, k: nd.k}
+}
+
+// copiesX reports whether ALU node i sets A to X's value in state s
+// (0 + x, 0 | x, 0 ^ x, 1 * x), and returns it.
+func (g *graph) copiesX(s *state, i int) (value, bool) {
+	nd := &g.nodes[i]
+	if nd.op.Src() != opcode.X || nd.op.ALUOp() == opcode.NEG || s.a.kind != vConst || !s.x.known() {
+		return value{}, false
+	}
+	switch nd.op.ALUOp() {
+	case opcode.ADD, opcode.OR, opcode.XOR:
+		return s.x, s.a.k == 0
+	case opcode.MUL:
+		return s.x, s.a.k == 1
+	}
+	return value{}, false
 }
 
 // identity reports whether ALU node i leaves A as it is in state s
