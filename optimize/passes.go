@@ -195,6 +195,7 @@ func threadJumps(g *graph) bool {
 	stale := len(g.nodes)
 	follow := func(s *state, t int) (int, bool) {
 		best, lossy := t, false
+		s0 := s
 		var defs uint32
 		faulty := false
 		cur := t
@@ -207,7 +208,7 @@ func threadJumps(g *graph) bool {
 					break
 				}
 				_, def, removable := g.usesDefs(cur)
-				if !removable && !(nd.op.Class() == opcode.LD && nd.op.Mode() == opcode.ABS && g.safeLoad(s, cur)) {
+				if !removable && !g.safeLoad(s, cur) {
 					if !g.mayFault(cur) {
 						break
 					}
@@ -219,7 +220,12 @@ func threadJumps(g *graph) bool {
 				s = g.transfer(s, cur)
 				cur = nd.succ[0]
 			}
-			if cur != noSucc && defs&liveIn[cur] == 0 && (!faulty || g.nodes[cur].op == opcode.RetK && g.nodes[cur].k == 0) {
+			if cur == noSucc || faulty && (g.nodes[cur].op != opcode.RetK || g.nodes[cur].k != 0) {
+				continue
+			}
+			// What the skipped nodes defined must be dead where the edge
+			// lands, or hold there what it holds without them.
+			if differ(s0, s, defs)&liveIn[cur] == 0 {
 				best, lossy = cur, defs != 0
 			}
 		}
@@ -345,6 +351,24 @@ func (g *graph) usesDefs(i int) (use, def uint32, removable bool) {
 	return use, def, removable
 }
 
+// differ returns the registers and words among defs whose values differ
+// between states a and b.
+func differ(a, b *state, defs uint32) uint32 {
+	var d uint32
+	if defs&liveA != 0 && !same(a.a, b.a) {
+		d |= liveA
+	}
+	if defs&liveX != 0 && !same(a.x, b.x) {
+		d |= liveX
+	}
+	for i := range a.m {
+		if bit := uint32(liveM0) << i; defs&bit != 0 && !same(a.m[i], b.m[i]) {
+			d |= bit
+		}
+	}
+	return d
+}
+
 // mayFault reports whether a plain node may end the run with 0 but does
 // nothing else that matters: a packet load (other than an ancillary one,
 // which reads A and X) or a division by X.
@@ -397,7 +421,7 @@ func dropDeadCode(g *graph) bool {
 			continue
 		}
 		_, def, removable := g.usesDefs(i)
-		if !removable && g.nodes[i].op.Class() == opcode.LD && states[i] != nil && g.safeLoad(states[i], i) {
+		if !removable && states[i] != nil && g.safeLoad(states[i], i) {
 			removable = true // a packet load that cannot fail
 		}
 		if removable && def != 0 && out[i]&def == 0 {

@@ -261,8 +261,28 @@ func loadEnd(nd *node) (uint32, bool) {
 // safeLoad reports whether node i, a load that may fail in packet mode,
 // cannot fail in state s.
 func (g *graph) safeLoad(s *state, i int) bool {
-	end, ok := loadEnd(&g.nodes[i])
-	return ok && end <= s.inb
+	nd := &g.nodes[i]
+	if end, ok := loadEnd(nd); ok && end <= s.inb {
+		return true
+	}
+	if !nd.op.IsLoad() || nd.op.Mode() != opcode.IND && nd.op.Mode() != opcode.MSH && nd.op.Mode() != opcode.ABS {
+		return false
+	}
+	// A load whose value some register or word holds ran before on
+	// every path here (the same load: the same place), and did not fail.
+	v := g.loadValue(s, i)
+	if v.kind == vNode || !v.known() {
+		return false
+	}
+	if same(s.a, v) || same(s.x, v) {
+		return true
+	}
+	for _, m := range s.m {
+		if same(m, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // operand is the second operand of an ALU or jump node.
