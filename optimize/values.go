@@ -59,11 +59,17 @@ type ival struct {
 	lo, hi    uint32
 	one, zero uint32
 	ne        []uint32
+	nz        []uint32 // masks the value has some bit of (jset taken)
 }
 
 var fullIval = ival{lo: 0, hi: math.MaxUint32}
 
 func (iv ival) empty() bool {
+	for _, m := range iv.nz {
+		if m&^iv.zero == 0 {
+			return true
+		}
+	}
 	return iv.lo > iv.hi || iv.one&iv.zero != 0 || iv.lo == iv.hi && iv.excludes(iv.lo)
 }
 
@@ -86,6 +92,14 @@ func hull(a, b ival) ival {
 	for _, x := range a.ne {
 		if b.excludes(x) {
 			r.ne = append(r.ne, x)
+		}
+	}
+	for _, m := range a.nz {
+		for _, n := range b.nz {
+			if n&^m == 0 { // b's value has a bit of n, so of m
+				r.nz = append(r.nz, m)
+				break
+			}
 		}
 	}
 	return r
@@ -469,6 +483,8 @@ func restrict(iv ival, op opcode.Op, k uint32, taken bool) ival {
 		}
 		if k&(k-1) == 0 {
 			iv.one |= k
+		} else if len(iv.nz) < 4 {
+			iv.nz = append(append([]uint32(nil), iv.nz...), k)
 		}
 		iv.lo = max(iv.lo, 1)
 		if k&^iv.zero == 0 {
