@@ -576,6 +576,7 @@ func mergeTails(g *graph) bool {
 var peepholes = pass.List[*graph]{
 	{Name: "and to jset", Run: andToJset},
 	{Name: "group tests", Run: groupTests},
+	{Name: "fold offsets", Run: foldOffsets},
 }
 
 // andToJset turns "and #k" followed by a test of A against 0 into "jset
@@ -621,6 +622,9 @@ func andToJset(g *graph) bool {
 		switch {
 		case c.op.JumpOp() == opcode.JEQ && c.k == 0:
 			nz, z = c.succ[1], c.succ[0]
+		case c.op.JumpOp() == opcode.JEQ && c.k == nd.k && nd.k&(nd.k-1) == 0:
+			// A & bit == bit: the bit is set.
+			nz, z = c.succ[0], c.succ[1]
 		case c.op.JumpOp() == opcode.JGT && c.k == 0, c.op.JumpOp() == opcode.JGE && c.k == 1:
 			nz, z = c.succ[0], c.succ[1]
 		case c.op.JumpOp() == opcode.JSET && c.k&nd.k == nd.k:
@@ -812,4 +816,56 @@ func (g *graph) regroup(chain []testElem, T, tSide int, liveIn []uint32) bool {
 	}
 	g.nodes[chain[p].cond].succ[1-tSide] = slots[0]
 	return true
+}
+
+// foldOffsets turns "ld #c; add x; tax; ld [x + k]" into "ld [x + k+c]"
+// when nothing reads X after the load (the address is the same sum,
+// modulo 2^32 both ways), and the first three have no other
+// predecessor.
+func foldOffsets(g *graph) bool {
+	live := g.reachable()
+	preds := g.preds(live)
+	states := g.analyze()
+	out, _ := g.liveness(states)
+	only := func(i int) int {
+		if len(preds[i]) != 1 {
+			return -1
+		}
+		return preds[i][0]
+	}
+	changed := false
+	for l := range g.nodes {
+		nd := &g.nodes[l]
+		if !live[l] || nd.op.Class() != opcode.LD || nd.op.Mode() != opcode.IND || out[l]&liveX != 0 {
+			continue
+		}
+		t := only(l)
+		if t < 0 || g.nodes[t].op != opcode.MISC|opcode.TAX {
+			continue
+		}
+		add := only(t)
+		if add < 0 || g.nodes[add].op != opcode.ALU|opcode.ADD|opcode.X {
+			continue
+		}
+		c := only(add)
+		if c < 0 || g.nodes[c].op != opcode.LdImm || g.entry == c {
+			continue
+		}
+		for _, p := range preds[c] {
+			pn := &g.nodes[p]
+			for s := 0; s < pn.nsucc(); s++ {
+				if pn.succ[s] == c {
+					pn.succ[s] = l
+				}
+			}
+			if pn.isPlain() {
+				pn.credit = true
+			}
+		}
+		nd.k += g.nodes[c].k
+		changed = true
+		g.noted["fold offsets"]++
+		preds[l] = preds[c]
+	}
+	return changed
 }
