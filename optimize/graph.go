@@ -419,14 +419,16 @@ func rank(op opcode.Op) int {
 	switch op.Class() {
 	case opcode.LD, opcode.LDX:
 		switch op.Mode() {
-		case opcode.MEM, opcode.IND:
+		case opcode.MEM:
+			return 2 // to tax/txa, or to a constant
+		case opcode.IND:
 			return 1
 		}
 	case opcode.ALU:
 		if op.ALUOp() != opcode.NEG && op.Src() == opcode.X {
-			return 2
+			return 3 // to #k, to txa, or to a constant
 		}
-		return 1
+		return 2
 	case opcode.JMP:
 		if op.IsCondJump() && op.Src() == opcode.X {
 			return 1

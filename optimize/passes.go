@@ -111,8 +111,14 @@ func foldConstants(g *graph) bool {
 		case opcode.LD, opcode.LDX:
 			switch op.Mode() {
 			case opcode.MEM:
-				if v := g.loadValue(s, i); v.kind == vConst {
+				v := g.loadValue(s, i)
+				switch {
+				case v.kind == vConst:
 					nd.op, nd.k = op.Class()|opcode.IMM, v.k
+				case op.Class() == opcode.LDX && same(v, s.a):
+					nd.op, nd.k = opcode.MISC|opcode.TAX, 0 // the word holds A
+				case op.Class() == opcode.LD && same(v, s.x):
+					nd.op, nd.k = opcode.MISC|opcode.TXA, 0
 				}
 			case opcode.IND:
 				// [x + k] is [x+k] when the sum is a plain offset: an
@@ -588,11 +594,21 @@ func andToJset(g *graph) bool {
 	changed := false
 	for i := range g.nodes {
 		nd := &g.nodes[i]
-		if states[i] == nil || nd.op.Class() != opcode.ALU || nd.op.Src() != opcode.K {
+		if states[i] == nil || nd.op.Class() != opcode.ALU {
 			continue
 		}
 		c := &g.nodes[nd.succ[0]]
 		if !c.isCond() || c.op.Src() != opcode.K || liveIn[c.succ[0]]&liveA != 0 || liveIn[c.succ[1]]&liveA != 0 {
+			continue
+		}
+		if nd.op == opcode.ALU|opcode.SUB|opcode.X && c.op.JumpOp() == opcode.JEQ && c.k == 0 {
+			// A - x == 0 is A == x.
+			nd.op, nd.k, nd.succ = opcode.JMP|opcode.JEQ|opcode.X, 0, c.succ
+			changed = true
+			g.noted["and to jset"]++
+			continue
+		}
+		if nd.op.Src() != opcode.K {
 			continue
 		}
 		if c.op.JumpOp() == opcode.JEQ {
