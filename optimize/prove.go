@@ -98,6 +98,8 @@ func differential(in, out []bpf.RawInstruction, mode Mode, opts Options) (string
 type inputs struct {
 	ks     []uint32
 	loads  [][2]uint32 // offset, size
+	ind    [][2]uint32 // indirect loads: offset, size
+	msh    []uint32    // offsets of ldxb 4*([k]&0xf)
 	ends   []int       // where loads end (packet lengths to cut at)
 	maxEnd int
 }
@@ -117,6 +119,12 @@ func newInputs(progs ...[]bpf.RawInstruction) *inputs {
 				}
 				if op.Mode() == opcode.ABS || op.Mode() == opcode.IND || op.Mode() == opcode.MSH {
 					size := map[opcode.Op]uint32{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+					switch {
+					case op.Mode() == opcode.IND && ins.K < 1<<16:
+						g.ind = append(g.ind, [2]uint32{ins.K, size})
+					case op.Mode() == opcode.MSH && ins.K < 1<<16:
+						g.msh = append(g.msh, ins.K)
+					}
 					if ins.K < 1<<16 {
 						g.loads = append(g.loads, [2]uint32{ins.K, size})
 						end := int(ins.K + size)
@@ -191,6 +199,36 @@ func (g *inputs) packet(r *rand.Rand, i int) ([]byte, *vm.Meta) {
 			binary.BigEndian.PutUint16(pkt[off:], uint16(v))
 		case 1:
 			pkt[off] = byte(v)
+		}
+	}
+	// Cut around the end of an indirect load, X taken from the header
+	// length a ldxb 4*([k]&0xf) reads from this packet (or a constant).
+	if len(g.ind) > 0 && r.IntN(3) == 0 {
+		x := uint32(g.word(r) & 0xff)
+		if len(g.msh) > 0 && r.IntN(4) > 0 {
+			if k := int(g.msh[r.IntN(len(g.msh))]); k < len(pkt) {
+				if r.IntN(2) == 0 {
+					pkt[k] = pkt[k]&0xf0 | 5 // a plain IPv4 header
+				}
+				x = 4 * uint32(pkt[k]&0xf)
+			}
+		}
+		for _, l := range g.ind {
+			if off := int(x + l[0]); r.IntN(2) == 0 && off+int(l[1]) <= len(pkt) {
+				v := g.word(r)
+				switch l[1] {
+				case 4:
+					binary.BigEndian.PutUint32(pkt[off:], v)
+				case 2:
+					binary.BigEndian.PutUint16(pkt[off:], uint16(v))
+				case 1:
+					pkt[off] = byte(v)
+				}
+			}
+		}
+		l := g.ind[r.IntN(len(g.ind))]
+		if cut := int(x+l[0]+l[1]) + r.IntN(3) - 1; cut < len(pkt) && cut >= 0 {
+			pkt = pkt[:cut]
 		}
 	}
 	if i%5 != 0 {

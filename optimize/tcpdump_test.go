@@ -92,7 +92,7 @@ func TestTcpdumpCorpus(t *testing.T) {
 			t.Logf("%s %s %q: ours %d, libpcap %d", c.id, c.link, c.expr, len(out), len(c.opt))
 		}
 		// Does libpcap's own optimizer keep the results?
-		if _, err := differential(c.noopt, c.opt, Packet, Options{Inputs: 4000, Size: true}); err != nil {
+		if _, err := differential(c.noopt, c.opt, Packet, Options{Inputs: 20000, Size: true}); err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatal(err)
