@@ -21,7 +21,17 @@
 //     whose register is dead;
 //   - merge tails: identical nodes with identical successors (identical
 //     returns first, then whole tails) are shared;
-//   - and to jset: "and #k" then a test of A against 0 becomes "jset #k".
+//
+// and, between fixed points, rewrites that add an edge (each removes an
+// ALU instruction or a node, so the alternation ends too):
+//
+//   - and to jset: "and #k" then a test of A against 0 becomes "jset #k";
+//     "add/sub/xor #k; jeq #c" one "jeq"; "sub x; jeq #0" becomes "jeq x";
+//   - group tests (packet mode, or with Options.Size): in a chain of tests
+//     that all lead to one place when they hold (an "or"), the tests made
+//     after every value has been loaded once are grouped by value, so each
+//     is loaded once more at most;
+//   - fold offsets: "ld #c; add x; tax; ld [x + k]" becomes "ld [x + k+c]".
 //
 // Values are numbered (loads of the input, lengths, expressions), so a
 // value is reused only where every path into a join agrees on it.
@@ -32,15 +42,19 @@
 // into it, where the register already holds it, or where the path then
 // returns 0 whatever happens.
 //
+// Packet mode may make some packets run more instructions (grouping tests
+// reorders them); seccomp mode does not.
+//
 // Seccomp mode never moves anything onto a path: every path of the result
 // is the same input's path with instructions removed, so every syscall
 // the kernel's action cache served stays cached (Program checks it for the
 // arches the filter tests), and no input runs more instructions unless
 // Options.Size asks for size over speed. A result that fails a guard (the
 // kernel check, a longer program, a lost cache entry) is dropped and the
-// input returned, as Report.Kept says. The one case the guards do not
-// cover is a program longer than 255 instructions whose layout needs a
-// "ja" trampoline that the input did not have.
+// input returned, as Report.Kept says. The one case not proven is a
+// program longer than 255 instructions whose layout needs a "ja"
+// trampoline (which runs) for a far jump: there the executed counts are
+// compared on sampled inputs, and the input kept if one runs longer.
 //
 // Options.Prove checks the result before returning it: verify.Equivalent
 // in seccomp mode, and a differential run in package vm on inputs made

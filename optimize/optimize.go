@@ -23,9 +23,9 @@ const (
 // proving.
 type Options struct {
 	// Size allows changes that shorten the program but may make some
-	// inputs run more instructions. Without it no input runs more
-	// instructions than before (in seccomp mode and for packet programs
-	// shorter than 256 instructions; see the package doc).
+	// inputs run more instructions. Without it no seccomp input runs
+	// more instructions than before (see the package doc); packet mode
+	// always optimizes for size.
 	Size bool
 	// Prove checks the result before returning it (see the package doc);
 	// a result that differs from the input is an *Error, never returned.
