@@ -87,10 +87,95 @@ func differential(in, out []bpf.RawInstruction, mode Mode, opts Options) (string
 			more = true
 		}
 	}
+	if mode == Packet {
+		// Packets steered down the input's paths: each round sets the
+		// bytes a test read so that the test goes the other way, and
+		// every packet is also tried cut at the end of each load it ran.
+		for i := 0; i < n/40; i++ {
+			pkt, _ := gen.packet(r, 1)
+			for round := 0; round < 12; round++ {
+				loads, flips := trace(ma, pkt)
+				cands := [][]byte{pkt}
+				for _, l := range loads {
+					if end := l.off + l.size; end >= 1 && end <= len(pkt) {
+						cands = append(cands, pkt[:end-1])
+					}
+				}
+				for _, c := range cands {
+					ra, rb := ma.RunPacket(c, nil), mb.RunPacket(c, nil)
+					if ra.Ret != rb.Ret {
+						return "", &Error{Mode: mode, Input: in, Output: out,
+							Why: fmt.Sprintf("on packet % x (%d bytes) the input returns %#x, the result %#x", c, len(c), ra.Ret, rb.Ret)}
+					}
+				}
+				if len(flips) == 0 {
+					break
+				}
+				f := flips[r.IntN(len(flips))]
+				if f.off+f.size > 4096 {
+					break
+				}
+				pkt = append([]byte(nil), pkt...)
+				for len(pkt) < f.off+f.size {
+					pkt = append(pkt, 0)
+				}
+				v := f.val
+				for b := f.size - 1; b >= 0; b-- {
+					pkt[f.off+b] = byte(v)
+					v >>= 8
+				}
+			}
+		}
+	}
 	if more && !opts.Size && mode == Seccomp {
 		return "more instructions executed", nil
 	}
 	return fmt.Sprintf("same results on %d inputs", n), nil
+}
+
+// access is a load a run made (offset, size), or (val set) a value that
+// would send a test the run made the other way if the load read it.
+type access struct {
+	off, size int
+	val       uint32
+}
+
+// trace runs m on pkt and returns the loads it made and, for the tests
+// of a loaded value against a constant, the values that would flip them.
+func trace(m *vm.Machine, pkt []byte) (loads, flips []access) {
+	var last *access // the load whose value A holds
+	x := uint32(0)
+	m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
+		op := opcode.Op(st.Insn.Op)
+		size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+		switch {
+		case op.Class() == opcode.LD && op.Mode() == opcode.ABS && st.Insn.K < 1<<16:
+			loads = append(loads, access{off: int(st.Insn.K), size: size})
+			last = &loads[len(loads)-1]
+		case op.Class() == opcode.LD && op.Mode() == opcode.IND && uint64(x)+uint64(st.Insn.K) < 1<<16:
+			loads = append(loads, access{off: int(x + st.Insn.K), size: size})
+			last = &loads[len(loads)-1]
+		case op == opcode.LDX|opcode.B|opcode.MSH && st.Insn.K < 1<<16:
+			loads = append(loads, access{off: int(st.Insn.K), size: 1})
+		case op.IsCondJump() && op.Src() == opcode.K && last != nil:
+			k := st.Insn.K
+			mask := uint32(1)<<(8*last.size) - 1
+			if last.size == 4 {
+				mask = 0xffffffff
+			}
+			for _, v := range []uint32{k, k + 1, k - 1, 0, mask} {
+				if v&mask == v {
+					flips = append(flips, access{off: last.off, size: last.size, val: v})
+				}
+			}
+		case op.WritesA():
+			last = nil
+		}
+		if !st.Fault {
+			x = st.X
+		}
+	}})
+	return loads, flips
 }
 
 // inputs makes inputs for a differential run from the programs' constants
