@@ -57,6 +57,7 @@ var commands = []*command{
 	equivCommand,
 	execCommand,
 	explainCommand,
+	optCommand,
 	policyCommand,
 	runCommand,
 	syscallsCommand,

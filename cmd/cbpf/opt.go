@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+
+	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/optimize"
+)
+
+var optCommand = &command{
+	name:    "opt",
+	args:    "[FILE|-]",
+	summary: "optimize a program: smaller and faster, same results",
+	about: `Optimize a seccomp filter or a packet filter: remove what cannot run, thread
+jumps that earlier tests decide, drop redundant loads and dead stores, fold
+constants, share identical tails. The result returns what the input returns
+on every input (truncated packets included); no input runs more
+instructions unless --size is given; in seccomp mode every syscall the
+kernel's action cache served stays cached. A one-line summary goes to
+stderr; the program to stdout (bpf_asm text unless -o names a format).
+
+--prove checks the result before printing it: verify.Equivalent in seccomp
+mode, and a differential run on inputs made from the program (lengths around
+every load included); a disagreement is an optimizer bug, reported with the
+input, and nothing is printed.
+
+Examples:
+  cbpf opt --prove filter.bpf
+  tcpdump -O -ddd -y EN10MB 'tcp port 22' | cbpf opt --mode packet -o ddd
+` + formatHelp,
+	run: runOpt,
+}
+
+func runOpt(e *env, fs *flags, args []string) error {
+	name := fs.name
+	mode := fs.String("mode", "seccomp", "`mode`: seccomp or packet")
+	in := fs.String("i", "", "input `format` ("+formatList(true)+"; empty: detect)")
+	out := fs.String("o", string(asm.Asm), "output `format` ("+formatList(false)+")")
+	size := fs.Bool("size", false, "allow changes that make some inputs run more instructions for a shorter program")
+	prove := fs.Bool("prove", false, "check the result is equivalent before printing it")
+	passes := fs.Bool("passes", false, "list on stderr what each pass changed")
+	cost := fs.Bool("cost", false, "add the eBPF length (what the kernel runs) to the summary")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if len(fs.positional) > 1 {
+		return fs.usageError("at most one FILE, got %d", len(fs.positional))
+	}
+	m, err := modeFlag(*mode)
+	if err != nil {
+		return fs.usageError("--mode: %v", err)
+	}
+	of, err := asm.ParseFormat(*out)
+	if err != nil {
+		return fs.usageError("-o: %v", err)
+	}
+	path := ""
+	if len(fs.positional) == 1 {
+		path = fs.positional[0]
+	}
+	prog, _, err := readProgram(e, name, path, *in)
+	if err != nil {
+		return err
+	}
+	res, rep, err := optimize.Program(prog, m, optimize.Options{Size: *size, Prove: *prove})
+	if err != nil {
+		// Invalid input, or a result that failed its proof (an
+		// *optimize.Error, which carries the input to report).
+		return fail(exitBad, "cbpf %s: %v", name, err)
+	}
+	summary := fmt.Sprintf("cbpf %s: %d -> %d instructions", name, rep.Before.Insns, rep.After.Insns)
+	if *cost {
+		summary += fmt.Sprintf(", eBPF %d -> %d", rep.Before.EBPF, rep.After.EBPF)
+	}
+	if rep.Kept != "" {
+		summary += "; input kept: " + rep.Kept
+	}
+	if rep.Proof != "" {
+		summary += "; " + rep.Proof
+	}
+	fmt.Fprintln(e.stderr, summary)
+	if *passes {
+		for _, p := range rep.Passes {
+			fmt.Fprintf(e.stderr, "  %-12s %d changes\n", p.Name, p.Changes)
+		}
+		fmt.Fprintf(e.stderr, "  %d sweeps\n", rep.Sweeps)
+	}
+	w := bufio.NewWriter(e.stdout)
+	if err := asm.Write(w, res, of); err != nil {
+		return fail(exitBad, "cbpf %s: %v", name, err)
+	}
+	if err := w.Flush(); err != nil {
+		return ioError(name, err)
+	}
+	warnDropped(e, name, res, of)
+	return nil
+}

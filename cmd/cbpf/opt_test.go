@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestOpt(t *testing.T) {
+	// A reload of nr after a test of it, and a test the first decides.
+	src := "ld [0]\njeq #1, a\nld [0]\njeq #1, b\nld [0]\njgt #10, c\nld [0]\njeq #20, b, c\n" +
+		"a: ret #0x7fff0000\nb: ret #0\nc: ret #0x50001\n"
+	file := writeTemp(t, "f.asm", []byte(src))
+	out, errOut, code := cli(t, "", "opt", "--prove", "--passes", "--cost", "-o", "ddd", file)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "11 -> 4 ") || !strings.Contains(errOut, "eBPF") || !strings.Contains(errOut, "proven equivalent") ||
+		!strings.Contains(errOut, "thread") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	if !strings.HasPrefix(out, "4\n32 0 0 0\n21 ") {
+		t.Errorf("want 4 instructions:\n%s", out)
+	}
+	pkt := writeTemp(t, "p.ddd", []byte("4\n40 0 0 12\n40 0 0 12\n21 0 1 2048\n6 0 0 1\n"))
+	_, errOut, code = cli(t, "", "opt", "--mode", "packet", pkt)
+	if code != exitBad || !strings.Contains(errOut, "not a valid") {
+		t.Errorf("invalid input: exit %d, %s", code, errOut)
+	}
+	pkt = writeTemp(t, "p.ddd", []byte("5\n40 0 0 12\n40 0 0 12\n21 0 1 2048\n6 0 0 1\n6 0 0 0\n"))
+	out, errOut, code = cli(t, "", "opt", "--mode", "packet", "--prove", "-o", "ddd", pkt)
+	if code != exitOK || out != "4\n40 0 0 12\n21 1 0 2048\n6 0 0 0\n6 0 0 1\n" {
+		t.Errorf("packet: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, _, code := cli(t, "", "opt", "--mode", "bogus", pkt); code != exitUsage {
+		t.Errorf("bad mode: exit %d", code)
+	}
+}
