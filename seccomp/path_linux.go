@@ -352,7 +352,7 @@ func (h *PathHandler) open(l *Listener, n *Notif, c *openCall) (Response, error)
 	ownFD := isOwnFD(p, st.tgid) // absolute paths only
 	if ownFD {
 		p = ownFDPath(p, st.tgid)
-		how.Resolve &^= unix.RESOLVE_NO_MAGICLINKS
+		how.Resolve = c.resolve // the caller's own RESOLVE_* still apply
 	}
 	if flags&unix.O_CREAT != 0 {
 		how.Flags &^= unix.O_DIRECTORY
