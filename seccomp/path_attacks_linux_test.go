@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -205,4 +206,38 @@ func TestPathHandlerCapabilitiesOfTheTarget(t *testing.T) {
 	tg := startTarget(t, "panocaps", "CBPF_NOTIFY_DIR="+dir)
 	supervise(t, tg.L, h)
 	tg.wait("no capabilities, no access")
+}
+
+// TestRealPathRefusesOurProc: the supervisor's own /proc files, by its
+// pid or by any of its threads' ids (each has a hidden /proc/TID), are
+// never taken as a file to hand out: any thread of the process may open
+// them, its memory included, whatever credentials it takes. Another
+// process's are.
+func TestRealPathRefusesOurProc(t *testing.T) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil || len(tasks) == 0 {
+		t.Fatal(err)
+	}
+	paths := []string{"/proc/self/status", "/proc/" + strconv.Itoa(os.Getpid()) + "/environ"}
+	for _, e := range tasks {
+		paths = append(paths, "/proc/"+e.Name()+"/environ")
+	}
+	for _, p := range paths {
+		fd, err := unix.Open(p, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := realPath(fd, 1); err == nil {
+			t.Errorf("%s: realPath gives %q, want a refusal", p, got)
+		}
+		unix.Close(fd)
+	}
+	fd, err := unix.Open("/proc/1/status", unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if got, err := realPath(fd, 1); err != nil || got != "/proc/1/status" {
+		t.Errorf("/proc/1/status: %q, %v", got, err)
+	}
 }

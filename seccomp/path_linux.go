@@ -639,7 +639,7 @@ func realPath(fd int, tgid int) (string, error) {
 			return "", errors.New("on procfs")
 		case first == "self" || first == "thread-self":
 			return "", errors.New("the supervisor's own /proc")
-		case numeric == nil && first == strconv.Itoa(os.Getpid()):
+		case numeric == nil && (first == strconv.Itoa(os.Getpid()) || isOurThread(first)):
 			// Any thread may open its own process's /proc files whatever
 			// its credentials (ptrace_may_access: same thread group), so
 			// the supervisor's are never handed out.
@@ -689,6 +689,13 @@ func ownFDPath(p string, tgid int) string {
 		fd = p[strings.LastIndexByte(p, '/')+1:]
 	}
 	return "/proc/" + strconv.Itoa(tgid) + "/fd/" + fd
+}
+
+// isOurThread reports whether tid names a thread of this process (each
+// has its own, hidden, /proc/TID).
+func isOurThread(tid string) bool {
+	_, err := os.Lstat("/proc/self/task/" + tid)
+	return err == nil
 }
 
 // procAny: realPath takes any file on procfs (a name already checked).
