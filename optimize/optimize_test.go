@@ -2,11 +2,13 @@ package optimize
 
 import (
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
 	"golang.org/x/net/bpf"
 
+	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/verify"
@@ -110,4 +112,29 @@ func run(t *testing.T, prog []bpf.RawInstruction, pkt []byte) uint32 {
 		t.Fatal(err)
 	}
 	return r.Ret
+}
+
+// TestSizeNeverLonger: Options.Size trades executed instructions for
+// length, never the other way: a 741-instruction libseccomp filter
+// (testdata/gen_libseccomp_random.py, seed 8: x32, aarch64 and arm, ~300
+// rules with argument tests) came back 794 long, the layout preferring
+// fewer trampolines.
+func TestSizeNeverLonger(t *testing.T) {
+	b, err := os.ReadFile("testdata/size_longer_libseccomp.ddd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := asm.Read("size_longer_libseccomp.ddd", b, asm.DDD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []bool{false, true} {
+		out, rep, err := Program(prog, Seccomp, Options{Size: size, Prove: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) > len(prog) {
+			t.Errorf("Size %v: %d -> %d instructions (kept %q)", size, len(prog), len(out), rep.Kept)
+		}
+	}
 }
