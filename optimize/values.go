@@ -366,39 +366,7 @@ func (g *graph) fold(s *state, i int) (uint32, bool) {
 	if b.kind != vConst {
 		return 0, false
 	}
-	x := b.k
-	switch nd.op.ALUOp() {
-	case opcode.ADD:
-		return a + x, true
-	case opcode.SUB:
-		return a - x, true
-	case opcode.MUL:
-		return a * x, true
-	case opcode.DIV:
-		if x == 0 {
-			return 0, false
-		}
-		return a / x, true
-	case opcode.MOD:
-		if x == 0 {
-			return 0, false
-		}
-		return a % x, true
-	case opcode.OR:
-		return a | x, true
-	case opcode.AND:
-		return a & x, true
-	case opcode.XOR:
-		return a ^ x, true
-	case opcode.LSH:
-		// The kernel runs classic shifts as 32-bit eBPF shifts: the
-		// count is taken modulo 32 (a constant count of 32 or more is
-		// rejected, so this only matters for X).
-		return a << (x & 31), true
-	case opcode.RSH:
-		return a >> (x & 31), true
-	}
-	return 0, false
+	return opcode.Compute(nd.op, a, b.k)
 }
 
 // decide says which way conditional node i goes in state s: 0 (true), 1
@@ -407,7 +375,7 @@ func (g *graph) decide(s *state, i int) int {
 	nd := &g.nodes[i]
 	a, b := s.a, g.operand(s, i)
 	if a.kind == vConst && b.kind == vConst {
-		if holds(nd.op.JumpOp(), a.k, b.k) {
+		if opcode.Holds(nd.op.JumpOp(), a.k, b.k) {
 			return 0
 		}
 		return 1
@@ -433,20 +401,6 @@ func (g *graph) decide(s *state, i int) int {
 		return 0
 	}
 	return -1
-}
-
-func holds(op opcode.Op, a, k uint32) bool {
-	switch op {
-	case opcode.JEQ:
-		return a == k
-	case opcode.JGT:
-		return a > k
-	case opcode.JGE:
-		return a >= k
-	case opcode.JSET:
-		return a&k != 0
-	}
-	return false
 }
 
 // restrict returns the facts iv plus "a op k is taken" (or not).

@@ -40,7 +40,7 @@ func CacheAllows(prog []bpf.RawInstruction, audit, nr uint32) bool {
 			pc += int(ins.K)
 		case opcode.JMP | opcode.JEQ | opcode.K, opcode.JMP | opcode.JGE | opcode.K,
 			opcode.JMP | opcode.JGT | opcode.K, opcode.JMP | opcode.JSET | opcode.K:
-			if evalJump(opcode.Op(ins.Op), a, ins.K) {
+			if opcode.Holds(opcode.Op(ins.Op), a, ins.K) {
 				pc += int(ins.Jt)
 			} else {
 				pc += int(ins.Jf)

@@ -273,7 +273,7 @@ func compareWord(op opcode.Op, lhs, rhs symVal) symStep {
 	var s symStep
 	if lhs.Kind == symConst && rhs.Kind == symConst {
 		s.decided = true
-		s.taken = evalJump(op, lhs.C, rhs.C)
+		s.taken = opcode.Holds(op, lhs.C, rhs.C)
 		return s
 	}
 	if lhs.Kind != symWord || rhs.Kind != symConst {
@@ -461,18 +461,6 @@ func (r *resolver) val(v symVal) symVal {
 	return out
 }
 
-func evalJump(op opcode.Op, a, k uint32) bool {
-	switch op.JumpOp() {
-	case opcode.JEQ:
-		return a == k
-	case opcode.JGT:
-		return a > k
-	case opcode.JGE:
-		return a >= k
-	}
-	return a&k != 0
-}
-
 // symALU applies ALU operation op (the op bits of the instruction) to a
 // and src. Constants fold exactly as the kernel computes (32-bit wrap,
 // shifts by X modulo 32); identities (x + 0, x & 0xffffffff ...) keep x;
@@ -492,7 +480,7 @@ func symALU(op opcode.Op, a, src symVal, pc int, rich bool) symVal {
 		return newExpr(op, a, constVal(0), pc)
 	}
 	if a.Kind == symConst && src.Kind == symConst {
-		if v, ok := aluConst(op, a.C, src.C); ok {
+		if v, ok := opcode.Compute(op, a.C, src.C); ok {
 			return constVal(v)
 		}
 		return unknownVal
@@ -533,44 +521,6 @@ func symALU(op opcode.Op, a, src symVal, pc int, rich bool) symVal {
 	return newExpr(op, a, src, pc)
 }
 
-// aluConst computes op on constants as the kernel does; ok is false for
-// a division by zero (where the program ends returning 0).
-func aluConst(op opcode.Op, a, b uint32) (uint32, bool) {
-	switch op {
-	case opcode.ADD:
-		return a + b, true
-	case opcode.SUB:
-		return a - b, true
-	case opcode.MUL:
-		return a * b, true
-	case opcode.DIV:
-		if b == 0 {
-			return 0, false
-		}
-		return a / b, true
-	case opcode.MOD:
-		if b == 0 {
-			return 0, false
-		}
-		return a % b, true
-	case opcode.AND:
-		return a & b, true
-	case opcode.OR:
-		return a | b, true
-	case opcode.XOR:
-		return a ^ b, true
-	case opcode.LSH:
-		// Constant shifts of 32 or more are rejected; a shift by X
-		// counts modulo 32 (eBPF ALU32, as vm runs it).
-		return a << (b & 31), true
-	case opcode.RSH:
-		return a >> (b & 31), true
-	case opcode.NEG:
-		return -a, true
-	}
-	return 0, false
-}
-
 // eval computes v on the words of a seccomp_data; ok is false when it
 // divides by zero (or v is unknown).
 func (v symVal) eval(w *[16]uint32) (uint32, bool) {
@@ -594,7 +544,7 @@ func (v symVal) eval(w *[16]uint32) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	return aluConst(e.op, l, r)
+	return opcode.Compute(e.op, l, r)
 }
 
 func (e *expr) evalFlat(w *[16]uint32) (uint32, bool) {
@@ -613,7 +563,7 @@ func (e *expr) evalFlat(w *[16]uint32) (uint32, bool) {
 		} else if r, ok = f.rv.eval(w); !ok {
 			return 0, false
 		}
-		if vals[i], ok = aluConst(f.op, l, r); !ok {
+		if vals[i], ok = opcode.Compute(f.op, l, r); !ok {
 			return 0, false
 		}
 	}
@@ -653,7 +603,7 @@ func (c ecmp) holds(w *[16]uint32) bool {
 	if !ok {
 		return false
 	}
-	return evalJump(c.Op, l, r) != c.Neg
+	return opcode.Holds(c.Op, l, r) != c.Neg
 }
 
 // Writing values. words names a word of seccomp_data ("nr",
