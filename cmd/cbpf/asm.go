@@ -114,14 +114,20 @@ func convert(e *env, fs *flags, args []string, defIn, defOut asm.Format) error {
 	} else if prog, _, err = readProgram(e, name, path, *in); err != nil {
 		return err
 	}
+	return writeProgram(e, name, prog, of)
+}
+
+// writeProgram writes prog to stdout in format f, then warns of what f
+// could not hold (warnDropped).
+func writeProgram(e *env, cmd string, prog []bpf.RawInstruction, f asm.Format) error {
 	w := bufio.NewWriter(e.stdout)
-	if err := asm.Write(w, prog, of); err != nil {
-		return fail(exitBad, "cbpf %s: %v", name, err)
+	if err := asm.Write(w, prog, f); err != nil {
+		return fail(exitBad, "cbpf %s: %v", cmd, err)
 	}
 	if err := w.Flush(); err != nil {
-		return ioError(name, err)
+		return ioError(cmd, err)
 	}
-	warnDropped(e, name, prog, of)
+	warnDropped(e, cmd, prog, f)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 
 	"github.com/cbpfkit/cbpf/asm"
@@ -86,13 +85,5 @@ func runOpt(e *env, fs *flags, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "  %d sweeps\n", rep.Sweeps)
 	}
-	w := bufio.NewWriter(e.stdout)
-	if err := asm.Write(w, res, of); err != nil {
-		return fail(exitBad, "cbpf %s: %v", name, err)
-	}
-	if err := w.Flush(); err != nil {
-		return ioError(name, err)
-	}
-	warnDropped(e, name, res, of)
-	return nil
+	return writeProgram(e, name, res, of)
 }
