@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"slices"
-
 	"github.com/cbpfkit/cbpf/arch"
 )
 
@@ -72,16 +70,14 @@ func Eval(p *Policy, c Call) Action {
 	default:
 		demuxed, _ = a.Demultiplex(name, arch.MuxCall(name, args[0]))
 	}
-	if !c.PathKnown && slices.ContainsFunc(p.Rules, func(r Rule) bool { return r.Paths != nil && r.Syscall == name }) {
-		return UserNotif
-	}
-	matched := false
+	matched, pathRules := false, false
 	var best Action
 	for _, r := range p.Rules {
 		hit := false
 		switch {
 		case r.Syscall == name && r.Paths != nil:
-			hit = matchesAny(r.Paths, c.Path) != r.PathsNot
+			pathRules = true
+			hit = c.PathKnown && matchesAny(r.Paths, c.Path) != r.PathsNot
 		case r.Syscall == name:
 			hit = r.When == nil || p.Lower(a, name, r.When).Eval(&args)
 		case demuxed != "" && r.Syscall == demuxed:
@@ -94,7 +90,10 @@ func Eval(p *Policy, c Call) Action {
 			matched, best = true, r.Action
 		}
 	}
-	if !matched {
+	switch {
+	case pathRules && !c.PathKnown:
+		return UserNotif // the filter's answer: the supervisor decides
+	case !matched:
 		return p.Default
 	}
 	return best
