@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"fmt"
+	"slices"
 
 	"golang.org/x/net/bpf"
 
@@ -27,6 +28,9 @@ type graph struct {
 	// size is Options.Size: passes may trade executed instructions for
 	// fewer instructions.
 	size bool
+	// inRun is the eBPF instructions the input runs over the syscalls
+	// of the arches it tests (ExecutedSeccomp), for layout; -1 unknown.
+	inRun int
 }
 
 // noSucc marks a missing successor.
@@ -173,37 +177,71 @@ func (g *graph) weight() int {
 // target then its true target (a jump with jf == 0 is the kernel's cheap
 // form), then the lowest input position.
 func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
-	// Two placements of returns: copies where far jumps need them, or
-	// one at the end (which link then copies after each far jump). Take
-	// the one that needs fewer trampolines (a trampoline "ja" runs), then
-	// the shorter.
-	var best []bpf.RawInstruction
-	bestJa := 0
+	// Placements of returns (copies where far jumps need them, or one at
+	// the end, or each as soon as no jump to come needs it) and orders of
+	// chains. Take the one that needs fewer trampolines (a trampoline
+	// "ja" runs); then in seccomp mode without Options.Size, one that runs
+	// no more eBPF instructions than the input over the syscalls of the
+	// arches the filter tests (ExecutedSeccomp) if there is one; then the
+	// shorter; then the one that runs fewer eBPF instructions; then the
+	// shorter in eBPF.
+	type cand struct {
+		prog     []bpf.RawInstruction
+		jas, run int
+	}
+	speed := g.mode == Seccomp && !g.size && g.inRun >= 0
+	better := func(a, b cand) bool {
+		if a.jas != b.jas {
+			return a.jas < b.jas
+		}
+		if speed && (a.run <= g.inRun) != (b.run <= g.inRun) {
+			return a.run <= g.inRun
+		}
+		if len(a.prog) != len(b.prog) {
+			return len(a.prog) < len(b.prog)
+		}
+		if a.run != b.run {
+			return a.run < b.run
+		}
+		return Measure(a.prog).EBPF < Measure(b.prog).EBPF
+	}
+	var best *cand
 	var firstErr error
-	for _, v := range [][2]bool{{true, true}, {false, true}, {true, false}, {false, false}} {
-		prog, jas, err := g.layoutWith(v[0], v[1])
+	for _, v := range [][3]bool{{true, true}, {false, true}, {true, false}, {false, false},
+		{true, true, true}, {false, true, true}, {true, false, true}, {false, false, true}} {
+		prog, jas, err := g.layoutWith(v[0], v[1], v[2])
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
 			continue
 		}
-		if best == nil || jas < bestJa || jas == bestJa && (len(prog) < len(best) ||
-			len(prog) == len(best) && Measure(prog).EBPF < Measure(best).EBPF) {
-			best, bestJa = prog, jas
+		c := cand{prog: prog, jas: jas}
+		if best != nil && slices.Equal(prog, best.prog) {
+			continue
+		}
+		if g.mode == Seccomp {
+			if e, err := ExecutedSeccomp(prog); err == nil {
+				c.run = e.sumEBPF
+			}
+		}
+		if best == nil || better(c, *best) {
+			best = &c
 		}
 	}
 	if best == nil {
 		return nil, 0, firstErr
 	}
-	return best, bestJa, nil
+	return best.prog, best.jas, nil
 }
 
 // layoutWith lays the graph out (see layout), with returns copied where
-// far jumps need them when early is set, and chains placed after the
-// jump that leads to them when follow is set (else in input order). It also returns how many "ja"
-// trampolines link inserted.
-func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error) {
+// far jumps need them when early is set, chains placed after the jump
+// that leads to them when follow is set (else in input order), and a
+// return placed as soon as no jump to come leads to it when done is set
+// (else at the end). It also returns how many "ja" trampolines link
+// inserted.
+func (g *graph) layoutWith(early, follow, done bool) ([]bpf.RawInstruction, int, error) {
 	live := g.reachable()
 	preds := g.preds(live)
 	n := len(g.nodes)
@@ -319,6 +357,22 @@ func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error
 	// out of reach, and the rest at the end (link would otherwise copy it
 	// after every far jump).
 	standalone := func(i int) bool { return g.nodes[i].isRet() && glued[i] < 0 && i != g.entry }
+	// Identical standalone returns (mergeTails keeps apart those whose
+	// jumps might end up out of reach) share their copies: canon maps
+	// each to the first of its kind.
+	canon := make([]int, n)
+	first := map[[2]uint32]int{}
+	for i := range g.nodes {
+		canon[i] = i
+		if live[i] && standalone(i) {
+			kk := [2]uint32{uint32(g.nodes[i].op), g.nodes[i].k}
+			if f, ok := first[kk]; ok {
+				canon[i] = f
+			} else {
+				first[kk] = i
+			}
+		}
+	}
 	cur := make(map[int]link.Label) // the copy of each return being collected
 	since := make(map[int]int)      // where its oldest jump is
 	var pendingOrder []int
@@ -327,11 +381,21 @@ func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error
 		if !standalone(t) {
 			return labels[t]
 		}
+		t = canon[t]
 		if _, ok := cur[t]; !ok {
 			cur[t], since[t] = b.NewLabel(), pos
 			pendingOrder = append(pendingOrder, t)
 		}
 		return cur[t]
+	}
+	// remaining[r]: the edges into return r from nodes not yet emitted.
+	remaining := make([]int, n)
+	for i := range g.nodes {
+		if live[i] {
+			for s := 0; s < g.nodes[i].nsucc(); s++ {
+				remaining[canon[g.nodes[i].succ[s]]]++
+			}
+		}
 	}
 	lastF := -1 // the false target of the last instruction, a conditional jump
 	flush := func(all bool, chainLen int) {
@@ -346,7 +410,10 @@ func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error
 		}
 		var keep []int
 		for _, r := range pendingOrder {
-			if all || early && pos+chainLen-since[r] > opcode.MaxJump-16 {
+			// With done, a return no jump still to come leads to is
+			// emitted now rather than at the end: no extra copy, and
+			// the jump just emitted gets it as its next instruction.
+			if all || done && remaining[r] == 0 || early && pos+chainLen-since[r] > opcode.MaxJump-16 {
 				b.Mark(cur[r])
 				b.Emit(g.nodes[r].op, g.nodes[r].k)
 				pos++
@@ -375,8 +442,11 @@ func (g *graph) layoutWith(early, follow bool) ([]bpf.RawInstruction, int, error
 		pos++
 		falls = false
 		lastF = -1
+		for s := 0; s < nd.nsucc(); s++ {
+			remaining[canon[nd.succ[s]]]--
+		}
 		if nd.isCond() {
-			lastF = nd.succ[1]
+			lastF = canon[nd.succ[1]]
 		}
 		switch {
 		case nd.isRet():

@@ -59,41 +59,6 @@ type PassChanges struct {
 	Changes int
 }
 
-// Cost measures a program.
-type Cost struct {
-	Insns int // classic instructions
-	// EBPF is the length of the program once the kernel has converted it
-	// to eBPF (bpf_convert_filter): a conditional jump is 1 instruction
-	// when jf is 0, or jt is 0 for jeq/jgt/jge, else 2, plus 1 for a
-	// constant with bit 31 set; a return is 2; anything else 1. The
-	// prologue the kernel adds to every program is not counted.
-	EBPF int
-}
-
-// Measure returns the cost of prog.
-func Measure(prog []bpf.RawInstruction) Cost {
-	c := Cost{Insns: len(prog)}
-	for _, in := range prog {
-		op := opcode.Op(in.Op)
-		switch {
-		case op.IsCondJump():
-			n := 2
-			if in.Jf == 0 || in.Jt == 0 && op.JumpOp() != opcode.JSET {
-				n = 1
-			}
-			if op.Src() == opcode.K && int32(in.K) < 0 {
-				n++
-			}
-			c.EBPF += n
-		case op.IsReturn():
-			c.EBPF += 2
-		default:
-			c.EBPF++
-		}
-	}
-	return c
-}
-
 // Error is a result that failed its proof: a bug of the optimizer, with
 // what is needed to report it.
 type Error struct {
@@ -126,6 +91,12 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 		return nil, nil, err
 	}
 	g.size = opts.Size
+	g.inRun = -1
+	if mode == Seccomp {
+		if e, err := ExecutedSeccomp(in); err == nil {
+			g.inRun = e.sumEBPF
+		}
+	}
 	for {
 		var sweeps int
 		sweeps, err = passes.Fix(g, (*graph).weight)

@@ -87,95 +87,212 @@ func differential(in, out []bpf.RawInstruction, mode Mode, opts Options) (string
 			more = true
 		}
 	}
+	steered := ""
 	if mode == Packet {
-		// Packets steered down the input's paths: each round sets the
-		// bytes a test read so that the test goes the other way, and
-		// every packet is also tried cut at the end of each load it ran.
-		for i := 0; i < n/40; i++ {
-			pkt, _ := gen.packet(r, 1)
-			for round := 0; round < 12; round++ {
-				loads, flips := trace(ma, pkt)
-				cands := [][]byte{pkt}
-				for _, l := range loads {
-					if end := l.off + l.size; end >= 1 && end <= len(pkt) {
-						cands = append(cands, pkt[:end-1])
-					}
-				}
-				for _, c := range cands {
-					ra, rb := ma.RunPacket(c, nil), mb.RunPacket(c, nil)
-					if ra.Ret != rb.Ret {
-						return "", &Error{Mode: mode, Input: in, Output: out,
-							Why: fmt.Sprintf("on packet % x (%d bytes) the input returns %#x, the result %#x", c, len(c), ra.Ret, rb.Ret)}
-					}
-				}
-				if len(flips) == 0 {
-					break
-				}
-				f := flips[r.IntN(len(flips))]
-				if f.off+f.size > 4096 {
-					break
-				}
-				pkt = append([]byte(nil), pkt...)
-				for len(pkt) < f.off+f.size {
-					pkt = append(pkt, 0)
-				}
-				v := f.val
-				for b := f.size - 1; b >= 0; b-- {
-					pkt[f.off+b] = byte(v)
-					v >>= 8
-				}
-			}
+		runs, paths, err := explore(ma, mb, in, out, gen, r, n, nil)
+		if err != nil {
+			return "", err
 		}
+		steered = fmt.Sprintf(" and %d packets steered down %d pairs of paths", runs, paths)
 	}
 	if more && !opts.Size && mode == Seccomp {
 		return "more instructions executed", nil
 	}
-	return fmt.Sprintf("same results on %d inputs", n), nil
+	return fmt.Sprintf("same results on %d inputs%s", n, steered), nil
 }
 
 // access is a load a run made (offset, size), or (val set) a value that
-// would send a test the run made the other way if the load read it.
+// would send a test the run made the other way if the load read it, or
+// (size 0) a packet length (off) that would.
 type access struct {
 	off, size int
 	val       uint32
 }
 
-// trace runs m on pkt and returns the loads it made and, for the tests
-// of a loaded value against a constant, the values that would flip them.
-func trace(m *vm.Machine, pkt []byte) (loads, flips []access) {
-	var last *access // the load whose value A holds
-	x := uint32(0)
-	m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
-		op := opcode.Op(st.Insn.Op)
-		size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
-		switch {
-		case op.Class() == opcode.LD && op.Mode() == opcode.ABS && st.Insn.K < 1<<16:
-			loads = append(loads, access{off: int(st.Insn.K), size: size})
-			last = &loads[len(loads)-1]
-		case op.Class() == opcode.LD && op.Mode() == opcode.IND && uint64(x)+uint64(st.Insn.K) < 1<<16:
-			loads = append(loads, access{off: int(x + st.Insn.K), size: size})
-			last = &loads[len(loads)-1]
-		case op == opcode.LDX|opcode.B|opcode.MSH && st.Insn.K < 1<<16:
-			loads = append(loads, access{off: int(st.Insn.K), size: 1})
-		case op.IsCondJump() && op.Src() == opcode.K && last != nil:
-			k := st.Insn.K
-			mask := uint32(1)<<(8*last.size) - 1
-			if last.size == 4 {
-				mask = 0xffffffff
-			}
-			for _, v := range []uint32{k, k + 1, k - 1, 0, mask} {
-				if v&mask == v {
-					flips = append(flips, access{off: last.off, size: last.size, val: v})
+// explore runs in and out on packets steered down the paths of both
+// programs: starting from a few seeds, each packet's runs are traced, and
+// for every test of a loaded value against a constant that either run
+// made, a child packet gets the bytes that send the test the other way
+// (and its neighbours: k, k±1, 0, all ones). Every packet is also tried
+// cut one byte short of the end of each load either run made, so that
+// every load that can fail is made to fail on every path reached. A
+// packet whose pair of paths was seen before has no children, so the
+// search ends when no new path turns up or after budget runs.
+func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *rand.Rand, budget int, visit func([]byte)) (runs, paths int, err error) {
+	type item struct {
+		pkt  []byte
+		seed uint64
+	}
+	var queue []item
+	for _, ihl := range []byte{0x45, 0, 0x46, 0x4f} {
+		pkt := make([]byte, gen.maxEnd+24)
+		for _, k := range gen.msh {
+			pkt[k] = ihl
+		}
+		queue = append(queue, item{pkt, uint64(len(queue))})
+		if len(gen.msh) == 0 {
+			break
+		}
+	}
+	for i := 0; i < 8; i++ {
+		pkt, _ := gen.packet(r, 1)
+		queue = append(queue, item{pkt, uint64(len(queue))})
+	}
+	// Packets as long as the programs' constants (and their negations,
+	// and one either side), for tests of the length that went through
+	// M[] or X where trace does not follow them.
+	if gen.len {
+		lens := map[uint32]bool{}
+		for _, k := range gen.ks {
+			for _, v := range []uint32{k, -k} {
+				for _, n := range []uint32{v - 1, v, v + 1} {
+					if n <= 9000 && !lens[n] {
+						lens[n] = true
+						queue = append(queue, item{make([]byte, n), 0})
+					}
 				}
 			}
+		}
+	}
+	// A path is new for the packets of one seed: packets of different
+	// seeds differ in bytes that no test has read yet (the header
+	// length that an indirect load adds, for one).
+	seen := map[[3]uint64]bool{}
+	check := func(c []byte) error {
+		runs++
+		if visit != nil {
+			visit(c)
+		}
+		ra, rb := ma.RunPacket(c, nil), mb.RunPacket(c, nil)
+		if ra.Ret != rb.Ret {
+			return &Error{Mode: Packet, Input: in, Output: out,
+				Why: fmt.Sprintf("on packet % x (%d bytes) the input returns %#x, the result %#x", c, len(c), ra.Ret, rb.Ret)}
+		}
+		return nil
+	}
+	for len(queue) > 0 && runs < budget {
+		it := queue[0]
+		queue = queue[1:]
+		pkt := it.pkt
+		if err := check(pkt); err != nil {
+			return runs, len(seen), err
+		}
+		la, fa, sa := trace(ma, pkt)
+		lb, fb, sb := trace(mb, pkt)
+		if seen[[3]uint64{it.seed, sa, sb}] {
+			continue
+		}
+		seen[[3]uint64{it.seed, sa, sb}] = true
+		cut := map[int]bool{}
+		for _, l := range append(la, lb...) {
+			if end := l.off + l.size; end >= 1 && end <= len(pkt) && !cut[end] {
+				cut[end] = true
+				if err := check(pkt[:end-1]); err != nil {
+					return runs, len(seen), err
+				}
+			}
+		}
+		for _, f := range append(fa, fb...) {
+			if f.size == 0 {
+				// A packet f.off bytes long.
+				c := append([]byte(nil), pkt[:min(len(pkt), f.off)]...)
+				c = append(c, make([]byte, f.off-len(c))...)
+				queue = append(queue, item{c, it.seed})
+				continue
+			}
+			if f.off+f.size > 4096 {
+				continue
+			}
+			c := append([]byte(nil), pkt...)
+			for len(c) < f.off+f.size {
+				c = append(c, 0)
+			}
+			v := f.val
+			for b := f.size - 1; b >= 0; b-- {
+				c[f.off+b] = byte(v)
+				v >>= 8
+			}
+			queue = append(queue, item{c, it.seed})
+		}
+	}
+	return runs, len(seen), nil
+}
+
+// trace runs m on pkt and returns the loads it made, the values that
+// would flip its tests of a loaded value against a constant, and a hash
+// of the path it took.
+func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64) {
+	last := -1 // the load whose value A holds, masked by and
+	and := uint32(0)
+	// A = lenSign*len + lenAdd when lenSign is not 0: tests of the
+	// packet length flip by a packet of another length.
+	lenSign, lenAdd := 0, uint32(0)
+	x := uint32(0)
+	path = 14695981039346656037
+	m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
+		path = (path ^ uint64(st.PC)) * 1099511628211
+		op := opcode.Op(st.Insn.Op)
+		size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+		if lenSign != 0 {
+			switch {
+			case op == opcode.ALU|opcode.NEG:
+				lenSign, lenAdd = -lenSign, -lenAdd
+				return
+			case op == opcode.ALU|opcode.ADD|opcode.K:
+				lenAdd += st.Insn.K
+				return
+			case op == opcode.ALU|opcode.SUB|opcode.K:
+				lenAdd -= st.Insn.K
+				return
+			case op.IsCondJump() && op.Src() == opcode.K:
+				k := st.Insn.K
+				for _, v := range []uint32{k, k + 1, k - 1} {
+					n := v - lenAdd
+					if lenSign < 0 {
+						n = -n
+					}
+					if n <= 9000 {
+						flips = append(flips, access{off: int(n), size: 0})
+					}
+				}
+				return
+			case op.WritesA():
+				lenSign = 0
+			}
+		}
+		switch {
+		case op == opcode.LD|opcode.W|opcode.LEN:
+			lenSign, lenAdd, last = 1, 0, -1
+		case op.Class() == opcode.LD && op.Mode() == opcode.ABS && st.Insn.K < 1<<16:
+			loads = append(loads, access{off: int(st.Insn.K), size: size})
+			last, and = len(loads)-1, 0xffffffff
+		case op.Class() == opcode.LD && op.Mode() == opcode.IND && uint64(x)+uint64(st.Insn.K) < 1<<16:
+			loads = append(loads, access{off: int(x + st.Insn.K), size: size})
+			last, and = len(loads)-1, 0xffffffff
+		case op == opcode.LDX|opcode.B|opcode.MSH && st.Insn.K < 1<<16:
+			loads = append(loads, access{off: int(st.Insn.K), size: 1})
+		case op.IsCondJump() && op.Src() == opcode.K && last >= 0:
+			l := loads[last]
+			k := st.Insn.K
+			mask := uint32(1)<<(8*l.size) - 1
+			if l.size == 4 {
+				mask = 0xffffffff
+			}
+			for _, v := range []uint32{k, k + 1, k - 1, 0, mask & and} {
+				if v&mask&and == v {
+					flips = append(flips, access{off: l.off, size: l.size, val: v})
+				}
+			}
+		case op == opcode.ALU|opcode.AND|opcode.K:
+			and &= st.Insn.K
 		case op.WritesA():
-			last = nil
+			last = -1
 		}
 		if !st.Fault {
 			x = st.X
 		}
 	}})
-	return loads, flips
+	return loads, flips, path
 }
 
 // inputs makes inputs for a differential run from the programs' constants
@@ -187,6 +304,7 @@ type inputs struct {
 	msh    []uint32    // offsets of ldxb 4*([k]&0xf)
 	ends   []int       // where loads end (packet lengths to cut at)
 	maxEnd int
+	len    bool // a program reads the length
 }
 
 func newInputs(progs ...[]bpf.RawInstruction) *inputs {
@@ -199,6 +317,9 @@ func newInputs(progs ...[]bpf.RawInstruction) *inputs {
 			case opcode.JMP, opcode.ALU:
 				g.ks = append(g.ks, ins.K)
 			case opcode.LD, opcode.LDX:
+				if op.Mode() == opcode.LEN {
+					g.len = true
+				}
 				if op.Mode() == opcode.IMM {
 					g.ks = append(g.ks, ins.K)
 				}

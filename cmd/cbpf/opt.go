@@ -2,9 +2,14 @@ package main
 
 import (
 	"fmt"
+	"os"
+
+	"golang.org/x/net/bpf"
 
 	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/internal/pcap"
 	"github.com/cbpfkit/cbpf/optimize"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 var optCommand = &command{
@@ -39,7 +44,8 @@ func runOpt(e *env, fs *flags, args []string) error {
 	size := fs.Bool("size", false, "allow changes that make some inputs run more instructions for a shorter program")
 	prove := fs.Bool("prove", false, "check the result is equivalent before printing it")
 	passes := fs.Bool("passes", false, "list on stderr what each pass changed")
-	cost := fs.Bool("cost", false, "add the eBPF length (what the kernel runs) to the summary")
+	cost := fs.Bool("cost", false, "add the eBPF length and the instructions executed per input, classic and eBPF, before and after (what the kernel runs) to the summary")
+	packets := fs.String("packets", "", "with --cost in packet mode: measure over the packets of this pcap `file` (default: one packet for each path found)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -71,6 +77,11 @@ func runOpt(e *env, fs *flags, args []string) error {
 	summary := fmt.Sprintf("cbpf %s: %d -> %d instructions", name, rep.Before.Insns, rep.After.Insns)
 	if *cost {
 		summary += fmt.Sprintf(", eBPF %d -> %d", rep.Before.EBPF, rep.After.EBPF)
+		ex, err := executedCost(prog, res, m, *packets)
+		if err != nil {
+			return err
+		}
+		summary += ex
 	}
 	if rep.Kept != "" {
 		summary += "; input kept: " + rep.Kept
@@ -86,4 +97,56 @@ func runOpt(e *env, fs *flags, args []string) error {
 		fmt.Fprintf(e.stderr, "  %d sweeps\n", rep.Sweeps)
 	}
 	return writeProgram(e, name, res, of)
+}
+
+// executedCost measures the instructions executed per input before and
+// after, for the --cost summary.
+func executedCost(before, after []bpf.RawInstruction, m vm.Mode, packets string) (string, error) {
+	var pkts [][]byte
+	if packets != "" {
+		if m != vm.Packet {
+			return "", fail(exitUsage, "cbpf opt: --packets needs --mode packet")
+		}
+		f, err := os.Open(packets)
+		if err != nil {
+			return "", ioError("opt", err)
+		}
+		defer f.Close()
+		_, recs, err := pcap.ReadAll(f)
+		if err != nil {
+			return "", fail(exitBad, "cbpf opt: %s: %v", packets, err)
+		}
+		pkts = [][]byte{}
+		for _, r := range recs {
+			pkts = append(pkts, r.Data)
+		}
+	}
+	measure := func(p []bpf.RawInstruction) (optimize.Executed, error) {
+		if m == vm.Seccomp {
+			return optimize.ExecutedSeccomp(p)
+		}
+		return optimize.ExecutedPackets(p, pkts)
+	}
+	over := ""
+	if m == vm.Packet && pkts == nil {
+		// One packet for each path of the input, run by both programs.
+		var err error
+		if pkts, err = optimize.PathPackets(before); err != nil {
+			return "", fail(exitBad, "cbpf opt: %v", err)
+		}
+		over = fmt.Sprintf("%d packets, one for each path of the input found", len(pkts))
+	}
+	b, err := measure(before)
+	if err != nil {
+		return "", fail(exitBad, "cbpf opt: %v", err)
+	}
+	a, err := measure(after)
+	if err != nil {
+		return "", fail(exitBad, "cbpf opt: %v", err)
+	}
+	if over == "" {
+		over = b.Over
+	}
+	return fmt.Sprintf("; executed over %s: mean %.2f -> %.2f (eBPF %.2f -> %.2f), max %d -> %d (eBPF %d -> %d)",
+		over, b.Insns, a.Insns, b.EBPF, a.EBPF, b.MaxInsns, a.MaxInsns, b.MaxEBPF, a.MaxEBPF), nil
 }
