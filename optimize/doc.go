@@ -18,7 +18,10 @@
 //     whose targets are one; and nodes whose results nobody reads where
 //     the edge lands;
 //   - dead code: stores to M[] that nothing reads, loads and computations
-//     whose register is dead;
+//     whose register is dead; in packet mode a load kept only for its
+//     check of the packet's length, when every path after it checks as
+//     far before returning anything but 0 ("ld [30]; ld [34]" is
+//     "ld [34]");
 //   - merge tails: identical nodes with identical successors (identical
 //     returns first, then whole tails) are shared;
 //
@@ -39,8 +42,12 @@
 // Packet mode keeps the result on every packet, truncated ones included:
 // a packet load may fail (the run ends with 0), so one is dropped only
 // where an absolute load reaching as far already succeeded on every path
-// into it, where the register already holds it, or where the path then
-// returns 0 whatever happens.
+// into it, where the register already holds it, where every path after
+// it makes a load that reaches as far before returning anything but 0,
+// or where the path then returns 0 whatever happens. Tests of "len" are
+// not used to prove loads in bounds: on a capture cut by a snapshot
+// length, len is the wire length, longer than what loads can reach
+// (libpcap's optimizer does use them).
 //
 // Packet mode may make some packets run more instructions (grouping tests
 // reorders them); seccomp mode does not.
@@ -59,9 +66,17 @@
 // Options.Prove checks the result before returning it: verify.Equivalent
 // in seccomp mode, and a differential run in package vm on inputs made
 // from the programs' constants and load offsets, packets cut around the
-// end of every load and random ones. A disagreement is an *Error that
-// carries the input, never a returned program.
+// end of every load and random ones; in packet mode also packets steered
+// down the paths of both programs (each test of a loaded value or of the
+// length sent the other way in turn, each packet also cut one byte short
+// of every load it made). A disagreement is an *Error that carries the
+// input, never a returned program.
 //
 // Measure gives a program's cost in classic instructions and in the eBPF
-// instructions the kernel converts it to.
+// instructions the kernel converts it to; ExecutedSeccomp and
+// ExecutedPackets give the instructions executed, classic and eBPF, over
+// every syscall of the arches a filter tests or over packets (one for
+// each path, from PathPackets, by default). Layout chooses among its
+// placements by them: in seccomp mode without Options.Size, one that runs
+// no more eBPF instructions than the input where there is one.
 package optimize

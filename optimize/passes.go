@@ -420,6 +420,7 @@ func dropDeadCode(g *graph) bool {
 	states := g.analyze()
 	n := len(g.nodes)
 	out, _ := g.liveness(states)
+	checked := g.checkedAhead()
 	dead := make([]bool, n)
 	any := false
 	for i := range g.nodes {
@@ -429,6 +430,11 @@ func dropDeadCode(g *graph) bool {
 		_, def, removable := g.usesDefs(i)
 		if !removable && states[i] != nil && g.safeLoad(states[i], i) {
 			removable = true // a packet load that cannot fail
+		}
+		if e, ok := g.absEnd(i); ok && !removable && e <= checked[g.nodes[i].succ[0]] {
+			// A load that only checks the packet's length, when every
+			// path on checks as far before returning anything but 0.
+			removable = true
 		}
 		if removable && def != 0 && out[i]&def == 0 {
 			dead[i], any = true, true
@@ -465,6 +471,52 @@ func dropDeadCode(g *graph) bool {
 		}
 	}
 	return true
+}
+
+// absEnd returns where an absolute packet load (of the packet itself,
+// not an ancillary field) ends: it fails, ending the run with 0, on a
+// shorter packet.
+func (g *graph) absEnd(i int) (uint64, bool) {
+	nd := &g.nodes[i]
+	if g.mode != Packet || nd.op.Mode() != opcode.ABS || nd.op.Class() != opcode.LD || !pureLoad(nd.k) {
+		return 0, false
+	}
+	size := map[opcode.Op]uint64{opcode.W: 4, opcode.H: 2, opcode.B: 1}[nd.op.Size()]
+	return uint64(nd.k) + size, true
+}
+
+// checkedAhead returns, for each node, a length every path from it
+// checks before it returns anything but 0: every such path runs an
+// absolute load ending at least there. A packet shorter than that makes
+// every path from the node return 0. (A path to "ret #0" counts as
+// checking any length.)
+func (g *graph) checkedAhead() []uint64 {
+	const all = ^uint64(0)
+	n := len(g.nodes)
+	c := make([]uint64, n+1)
+	at := func(t int) uint64 {
+		if t == noSucc {
+			return 0
+		}
+		return c[t]
+	}
+	for i := n - 1; i >= 0; i-- {
+		nd := &g.nodes[i]
+		switch {
+		case nd.op == opcode.RetK && nd.k == 0:
+			c[i] = all
+		case nd.isRet():
+			c[i] = 0
+		case nd.isCond():
+			c[i] = min(at(nd.succ[0]), at(nd.succ[1]))
+		default:
+			c[i] = at(nd.succ[0])
+			if e, ok := g.absEnd(i); ok {
+				c[i] = max(c[i], e)
+			}
+		}
+	}
+	return c[:n]
 }
 
 // mergeTails shares identical code: two nodes with the same instruction

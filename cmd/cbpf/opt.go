@@ -56,6 +56,9 @@ func runOpt(e *env, fs *flags, args []string) error {
 	if err != nil {
 		return fs.usageError("--mode: %v", err)
 	}
+	if *packets != "" && (m != vm.Packet || !*cost) {
+		return fs.usageError("--packets needs --mode packet and --cost")
+	}
 	of, err := asm.ParseFormat(*out)
 	if err != nil {
 		return fs.usageError("-o: %v", err)
@@ -104,9 +107,6 @@ func runOpt(e *env, fs *flags, args []string) error {
 func executedCost(before, after []bpf.RawInstruction, m vm.Mode, packets string) (string, error) {
 	var pkts [][]byte
 	if packets != "" {
-		if m != vm.Packet {
-			return "", fail(exitUsage, "cbpf opt: --packets needs --mode packet")
-		}
 		f, err := os.Open(packets)
 		if err != nil {
 			return "", ioError("opt", err)

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cbpfkit/cbpf/internal/pcap"
 )
 
 func TestOpt(t *testing.T) {
@@ -39,6 +42,28 @@ func TestOpt(t *testing.T) {
 	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", pkt)
 	if code != exitOK || !strings.Contains(errOut, "one for each path of the input found: mean 3.00 -> 2.33 (eBPF 3.67 -> 3.00), max 4 -> 3") {
 		t.Errorf("packet --cost: exit %d, stderr %q", code, errOut)
+	}
+	// Over given packets: a short one (ld [12] fails: 1 instruction
+	// before and after) and an IPv4 one (4 before, 3 after).
+	var b bytes.Buffer
+	w, err := pcap.NewWriter(&b, pcap.LinkTypeEthernet, 65535, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := make([]byte, 20)
+	ip[12] = 8
+	for _, p := range [][]byte{make([]byte, 6), ip} {
+		if err := w.Write(pcap.Record{OrigLen: uint32(len(p)), Data: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file = writeTemp(t, "p.pcap", b.Bytes())
+	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", "--packets", file, pkt)
+	if code != exitOK || !strings.Contains(errOut, "executed over 2 packets: mean 2.50 -> 2.00") {
+		t.Errorf("packet --cost --packets: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := cli(t, "", "opt", "--cost", "--packets", file, pkt); code != exitUsage {
+		t.Errorf("--packets in seccomp mode: exit %d, %s", code, errOut)
 	}
 	if _, _, code := cli(t, "", "opt", "--mode", "bogus", pkt); code != exitUsage {
 		t.Errorf("bad mode: exit %d", code)
