@@ -153,6 +153,14 @@ func dumpChildStrict() {
 	runtime.LockOSThread()
 	fmt.Printf("tid %d\nready\n", unix.Gettid())
 	wfd := w.Fd()
+	// No signal on this thread from now on: the handler's return is
+	// rt_sigreturn, which strict mode allows on x86_64 but not on i386
+	// (only sigreturn), so a preemption signal would kill the thread.
+	var all unix.Sigset_t
+	for i := range all.Val {
+		all.Val[i] = ^all.Val[i]
+	}
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
 	unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_STRICT, 0)
 	var buf [1]byte
 	unix.RawSyscall(unix.SYS_READ, 0, uintptr(unsafe.Pointer(&buf[0])), 1)
