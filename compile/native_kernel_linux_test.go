@@ -115,10 +115,8 @@ func nativeExpr(r *rand.Rand, depth int) policy.Expr {
 // them, masked, and cut to one half.
 func nativeValues(e policy.Expr, out []uint64) []uint64 {
 	for c := range policy.Cmps(e) {
-		for _, v := range []uint64{c.Value, c.Value + 1, c.Value - 1, c.Value & c.Mask, c.Value | ^c.Mask,
-			c.Value & 0xffffffff, c.Value &^ 0xffffffff, c.Value ^ 1<<32} {
-			out = append(out, v)
-		}
+		out = append(out, c.Value, c.Value+1, c.Value-1, c.Value&c.Mask, c.Value|^c.Mask,
+			c.Value&0xffffffff, c.Value&^0xffffffff, c.Value^1<<32)
 	}
 	return out
 }
