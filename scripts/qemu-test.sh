@@ -25,12 +25,12 @@
 #
 # It exits 0 when every arch passed. Environment: CBPF_QEMU_DIR (default
 # /tmp/cbpf-qemu; kernels downloaded there are reused), CBPF_QEMU_TIMEOUT
-# (seconds per boot, default 1200).
+# (seconds per boot, default 600).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 W=${CBPF_QEMU_DIR:-/tmp/cbpf-qemu}
-TIMEOUT=${CBPF_QEMU_TIMEOUT:-1200}
+TIMEOUT=${CBPF_QEMU_TIMEOUT:-600}
 ARCHES=("$@")
 [ ${#ARCHES[@]} -gt 0 ] || ARCHES=(i386 arm64 riscv64 s390x ppc64le)
 

@@ -14,7 +14,7 @@ import (
 )
 
 // perBinary bounds one test binary's run (the guest CPU is emulated).
-const perBinary = 15 * time.Minute
+const perBinary = 8 * time.Minute
 
 func run() {
 	if os.Getpid() != 1 {
