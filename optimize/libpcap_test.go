@@ -75,8 +75,12 @@ func heldOutExprs(r *rand.Rand, n int) []string {
 // and no other. It also compares sizes with libpcap's optimizer.
 func TestHeldOutAgainstLibpcap(t *testing.T) {
 	tcpdump := testenv.Tool(t, "tcpdump")
-	r := rand.New(rand.NewPCG(12, 1699))
-	exprs := heldOutExprs(r, 40)
+	// CBPF_HELDOUT_EXPRS and CBPF_HELDOUT_SEED ask for a longer run.
+	n, seed := 40, uint64(12)
+	fmt.Sscan(os.Getenv("CBPF_HELDOUT_EXPRS"), &n)
+	fmt.Sscan(os.Getenv("CBPF_HELDOUT_SEED"), &seed)
+	r := rand.New(rand.NewPCG(seed, 1699))
+	exprs := heldOutExprs(r, n)
 	dir := t.TempDir()
 	var ours, lib, packets, larger, wrong, oursRight, libRight int
 	for _, link := range []uint32{pcap.LinkTypeEthernet, pcap.LinkTypeLinuxSLL, pcap.LinkTypeRaw} {
