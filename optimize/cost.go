@@ -15,62 +15,158 @@ import (
 type Cost struct {
 	Insns int // classic instructions
 	// EBPF is the length of the program once the kernel has converted it
-	// to eBPF (bpf_convert_filter): a conditional jump is 1 instruction
-	// when jf is 0, or jt is 0 for jeq/jgt/jge, else 2, plus 1 for a
-	// constant with bit 31 set; a return is 2; anything else 1. The
-	// prologue the kernel adds to every program is not counted.
+	// to eBPF (bpf_convert_filter in net/core/filter.c; see conv), the
+	// prologue it adds to every program not counted.
 	EBPF int
+	// Approx is set when the program has instructions whose conversion
+	// is not modelled exactly (ancillary packet loads, counted as 1).
+	Approx bool
 }
 
-// Measure returns the cost of prog.
-func Measure(prog []bpf.RawInstruction) Cost {
+// Measure returns the cost of prog in mode.
+//
+// The eBPF length counts each classic instruction as bpf_convert_filter
+// converts it (Linux 6.x, on an arch with efficient unaligned access: x86_64,
+// arm64, ppc64le, s390x):
+//
+//   - a conditional jump is 1 eBPF instruction when jf is 0, or when jt
+//     is 0 for jeq, jgt and jge (inverted to jne, jle, jlt), else 2 (the
+//     test, then a "ja" to jf, run only when the test fails); a constant
+//     with bit 31 set adds a move before it;
+//   - "ret #k" is 2 (a move to R0, exit); "ret a" is 1 (A is R0);
+//   - division and modulo by X are 5 (a zero-extending move, a test of X,
+//     then "A = 0; exit" for X = 0, then the operation): 3 run when X is
+//     not 0, 4 when it is;
+//   - in seccomp mode a load of seccomp_data or of its length is 1;
+//   - in packet mode, an absolute load of the packet is a fast path (a
+//     move, a subtraction unless k is 0, a bounds test, the load, or 3
+//     instructions for k > 32767, a byte swap for half-words and words,
+//     a "ja" over the slow path) and a slow path of 8 (4 moves, a helper
+//     call, a test, "A = 0; exit"): the fast path runs when the load is
+//     in bounds; when it is not, the move, subtraction and test, then
+//     the whole slow path;
+//   - an indirect load is the slow path only, with X (plus k unless k is
+//     0) as the offset: 8 or 9, of which 6 or 7 run when in bounds;
+//   - "ldx 4*([k]&0xf)" is a move, an absolute byte load, and 5 more;
+//   - everything else is 1.
+//
+// Ancillary packet loads (SKF_AD_*, SKF_NET_OFF, SKF_LL_OFF) are counted
+// as 1 and reported as approximate.
+func Measure(prog []bpf.RawInstruction, mode Mode) Cost {
 	c := Cost{Insns: len(prog)}
 	for _, in := range prog {
-		op := opcode.Op(in.Op)
-		switch {
-		case op.IsCondJump():
-			n := 2
-			if in.Jf == 0 || in.Jt == 0 && op.JumpOp() != opcode.JSET {
-				n = 1
-			}
-			if op.Src() == opcode.K && int32(in.K) < 0 {
-				n++
-			}
-			c.EBPF += n
-		case op.IsReturn():
-			c.EBPF += 2
-		default:
-			c.EBPF++
-		}
+		n, approx := conv(in, mode)
+		c.EBPF += n
+		c.Approx = c.Approx || approx
 	}
 	return c
 }
 
-// ebpfRun is how many of an executed instruction's eBPF instructions run:
-// a conditional jump converted to two (the test, then a "ja" to jf) runs
-// one when its condition holds and two when it does not; otherwise as
-// Measure counts.
-func ebpfRun(in bpf.RawInstruction, a, x uint32) int {
+// conv is the conversion of one instruction (see Measure).
+func conv(in bpf.RawInstruction, mode Mode) (n int, approx bool) {
 	op := opcode.Op(in.Op)
 	switch {
 	case op.IsCondJump():
-		n := 1
-		k := in.K
-		if op.Src() == opcode.K && int32(k) < 0 {
+		n = 2
+		if in.Jf == 0 || in.Jt == 0 && op.JumpOp() != opcode.JSET {
+			n = 1
+		}
+		if op.Src() == opcode.K && int32(in.K) < 0 {
 			n++
 		}
+		return n, false
+	case op == opcode.RetK:
+		return 2, false
+	case op.IsReturn():
+		return 1, false
+	case op.Class() == opcode.ALU && op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD):
+		return 5, false
+	case mode != Packet:
+		return 1, false
+	case op.Class() == opcode.LD && op.Mode() == opcode.ABS:
+		if !pureLoad(in.K) {
+			return 1, true
+		}
+		return absFast(op, in.K) + 8, false
+	case op.Class() == opcode.LD && op.Mode() == opcode.IND:
+		if in.K == 0 {
+			return 8, false
+		}
+		return 9, false
+	case op == opcode.LDX|opcode.B|opcode.MSH:
+		return 1 + absFast(opcode.LD|opcode.B|opcode.ABS, in.K) + 8 + 5, false
+	}
+	return 1, false
+}
+
+// absFast is the length of the fast path of an absolute packet load.
+func absFast(op opcode.Op, k uint32) int {
+	n := 3 // mov, bounds test, ja
+	if k != 0 {
+		n++ // sub
+	}
+	if k <= 32767 {
+		n++ // the load
+	} else {
+		n += 3
+	}
+	if op.Size() != opcode.B {
+		n++ // byte swap
+	}
+	return n
+}
+
+// convRun is how many of an executed instruction's eBPF instructions run,
+// given the registers before it and whether it faulted (a packet load out
+// of bounds, a division by X = 0: the run ends with 0).
+func convRun(in bpf.RawInstruction, mode Mode, a, x uint32, fault bool) int {
+	op := opcode.Op(in.Op)
+	n, _ := conv(in, mode)
+	switch {
+	case op.IsCondJump():
+		k := in.K
 		if op.Src() == opcode.X {
 			k = x
 		}
 		two := in.Jf != 0 && (in.Jt != 0 || op.JumpOp() == opcode.JSET)
-		if two && !opcode.Holds(op, a, k) {
-			n++
+		if two && opcode.Holds(op, a, k) {
+			n-- // the "ja" to jf does not run
 		}
 		return n
-	case op.IsReturn():
-		return 2
+	case op.Class() == opcode.ALU && op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD):
+		if fault {
+			return 4
+		}
+		return 3
+	case mode != Packet:
+		return n
+	case op.Class() == opcode.LD && op.Mode() == opcode.ABS && pureLoad(in.K):
+		fast := absFast(op, in.K)
+		if !fault {
+			return fast
+		}
+		pre := 2 // mov, test
+		if in.K != 0 {
+			pre++
+		}
+		return pre + 8
+	case op.Class() == opcode.LD && op.Mode() == opcode.IND:
+		if fault {
+			return n
+		}
+		return n - 2 // "A = 0; exit" skipped
+	case op == opcode.LDX|opcode.B|opcode.MSH:
+		fast := absFast(opcode.LD|opcode.B|opcode.ABS, in.K)
+		if !fault {
+			return 1 + fast + 5
+		}
+		pre := 2
+		if in.K != 0 {
+			pre++
+		}
+		return 1 + pre + 8
 	}
-	return 1
+	return n
 }
 
 // Executed is what runs when a program runs on a set of inputs, in
@@ -90,9 +186,12 @@ type Executed struct {
 	n                 int
 }
 
-func (e *Executed) add(prog []bpf.RawInstruction, run func(*vm.Options) vm.Result) {
+// add runs one input (one Executed measures one program in one mode).
+func (e *Executed) add(prog []bpf.RawInstruction, mode Mode, run func(*vm.Options) vm.Result) {
 	if e.opts == nil {
-		e.opts = &vm.Options{Trace: func(st vm.Step) { e.n += ebpfRun(prog[st.PC], st.A, st.X) }}
+		// Step has the registers after the instruction: a jump or a
+		// division leaves A and X as they were.
+		e.opts = &vm.Options{Trace: func(st vm.Step) { e.n += convRun(prog[st.PC], mode, st.A, st.X, st.Fault) }}
 	}
 	e.n = 0
 	r := run(e.opts)
@@ -154,7 +253,7 @@ func ExecutedSeccomp(prog []bpf.RawInstruction) (Executed, error) {
 		e.Over += fmt.Sprintf("the %d %s syscalls", len(scs), a.Name)
 		for _, sc := range scs {
 			d := vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit}
-			e.add(prog, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
+			e.add(prog, Seccomp, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
 		}
 	}
 	return e, nil
@@ -183,9 +282,11 @@ func PathPackets(prog []bpf.RawInstruction) ([][]byte, error) {
 	return pkts, nil
 }
 
-// ExecutedPackets runs a packet filter on pkts; with none (nil), on the
-// packets of PathPackets, so that each path weighs the same.
-func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte) (Executed, error) {
+// ExecutedPackets runs a packet filter on pkts, packet i wire[i] bytes
+// long on the wire (what "len" reads; wire nil: as long as its bytes);
+// with no packets (nil), on those of PathPackets, so that each path
+// weighs the same.
+func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, wire []uint32) (Executed, error) {
 	m, err := vm.New(prog, vm.Packet)
 	if err != nil {
 		return Executed{}, err
@@ -197,8 +298,15 @@ func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte) (Executed, error)
 		}
 		e.Over = fmt.Sprintf("%d packets, one for each path found", len(pkts))
 	}
-	for _, p := range pkts {
-		e.add(prog, func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, nil, o) })
+	if wire != nil && len(wire) != len(pkts) {
+		return Executed{}, fmt.Errorf("optimize: %d wire lengths for %d packets", len(wire), len(pkts))
+	}
+	for i, p := range pkts {
+		var meta *vm.Meta
+		if wire != nil && wire[i] > uint32(len(p)) {
+			meta = &vm.Meta{WireLen: wire[i]}
+		}
+		e.add(prog, Packet, func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, meta, o) })
 	}
 	return e, nil
 }

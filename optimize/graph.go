@@ -30,7 +30,8 @@ type graph struct {
 	size bool
 	// inRun is the eBPF instructions the input runs over the syscalls
 	// of the arches it tests (ExecutedSeccomp), for layout; -1 unknown.
-	inRun int
+	// inLen is the input's length.
+	inRun, inLen int
 }
 
 // noSucc marks a missing successor.
@@ -84,7 +85,7 @@ func lift(prog []bpf.RawInstruction, mode Mode) (*graph, error) {
 			credit[pc] = true
 		}
 	}
-	g := &graph{mode: mode, nodes: make([]node, n), noted: map[string]int{}, vn: map[vnKey]uint32{}}
+	g := &graph{mode: mode, nodes: make([]node, n), noted: map[string]int{}, vn: map[vnKey]uint32{}, inRun: -1, inLen: len(prog)}
 	for pc, ins := range prog {
 		op := opcode.Op(ins.Op)
 		nd := node{op: op, k: ins.K, succ: [2]int{noSucc, noSucc}}
@@ -180,7 +181,7 @@ func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
 	// Placements of returns (copies where far jumps need them, or one at
 	// the end, or each as soon as no jump to come needs it) and orders of
 	// chains. Take the one that needs fewer trampolines (a trampoline
-	// "ja" runs); then in seccomp mode without Options.Size, one that runs
+	// "ja" runs); then one no longer than the input; then in seccomp mode without Options.Size, one that runs
 	// no more eBPF instructions than the input over the syscalls of the
 	// arches the filter tests (ExecutedSeccomp) if there is one; then the
 	// shorter; then the one that runs fewer eBPF instructions; then the
@@ -194,6 +195,12 @@ func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
 		if a.jas != b.jas {
 			return a.jas < b.jas
 		}
+		// One longer than the input would be thrown away (guard): one
+		// that is not wins (review: a libseccomp filter lost its whole
+		// optimization, 1102 -> 829, to a layout longer than 1102).
+		if fa, fb := len(a.prog) <= g.inLen, len(b.prog) <= g.inLen; fa != fb {
+			return fa
+		}
 		if speed && (a.run <= g.inRun) != (b.run <= g.inRun) {
 			return a.run <= g.inRun
 		}
@@ -203,7 +210,7 @@ func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
 		if a.run != b.run {
 			return a.run < b.run
 		}
-		return Measure(a.prog).EBPF < Measure(b.prog).EBPF
+		return Measure(a.prog, g.mode).EBPF < Measure(b.prog, g.mode).EBPF
 	}
 	var best *cand
 	var firstErr error

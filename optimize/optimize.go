@@ -85,13 +85,12 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 		return nil, nil, fmt.Errorf("optimize: the input is not a valid %v program: %v", mode, ds[0])
 	}
 	in := append([]bpf.RawInstruction(nil), prog...)
-	rep := &Report{Before: Measure(in), After: Measure(in)}
+	rep := &Report{Before: Measure(in, mode), After: Measure(in, mode)}
 	g, err := lift(in, mode)
 	if err != nil {
 		return nil, nil, err
 	}
 	g.size = opts.Size
-	g.inRun = -1
 	if mode == Seccomp {
 		if e, err := ExecutedSeccomp(in); err == nil {
 			g.inRun = e.sumEBPF
@@ -136,7 +135,7 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 			rep.Kept, out = "an input runs more instructions", in
 		}
 	}
-	rep.After = Measure(out)
+	rep.After = Measure(out, mode)
 	return out, rep, nil
 }
 

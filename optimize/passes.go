@@ -420,7 +420,6 @@ func dropDeadCode(g *graph) bool {
 	states := g.analyze()
 	n := len(g.nodes)
 	out, _ := g.liveness(states)
-	checked := g.checkedAhead()
 	dead := make([]bool, n)
 	any := false
 	for i := range g.nodes {
@@ -431,12 +430,24 @@ func dropDeadCode(g *graph) bool {
 		if !removable && states[i] != nil && g.safeLoad(states[i], i) {
 			removable = true // a packet load that cannot fail
 		}
-		if e, ok := g.absEnd(i); ok && !removable && e <= checked[g.nodes[i].succ[0]] {
-			// A load that only checks the packet's length, when every
-			// path on checks as far before returning anything but 0.
-			removable = true
-		}
 		if removable && def != 0 && out[i]&def == 0 {
+			dead[i], any = true, true
+		}
+	}
+	// Then the loads that only check the packet's length, when every path
+	// on checks as far before returning anything but 0. The loads going
+	// for the reason above are not counted as checks: one dropped because
+	// an earlier load proved it in bounds cannot in turn be what proves
+	// that earlier load redundant (review: "ld [30]; ldh [32]" both went).
+	// Loads dropped here may count for each other: each relies on one
+	// further on, so the last of a chain stays.
+	checked := g.checkedAhead(dead)
+	for i := range g.nodes {
+		if !live[i] || !g.nodes[i].isPlain() || dead[i] {
+			continue
+		}
+		_, def, _ := g.usesDefs(i)
+		if e, ok := g.absEnd(i); ok && def != 0 && out[i]&def == 0 && e <= checked[g.nodes[i].succ[0]] {
 			dead[i], any = true, true
 		}
 	}
@@ -487,10 +498,10 @@ func (g *graph) absEnd(i int) (uint64, bool) {
 
 // checkedAhead returns, for each node, a length every path from it
 // checks before it returns anything but 0: every such path runs an
-// absolute load ending at least there. A packet shorter than that makes
-// every path from the node return 0. (A path to "ret #0" counts as
-// checking any length.)
-func (g *graph) checkedAhead() []uint64 {
+// absolute load ending at least there (not counting the nodes skip
+// marks). A packet shorter than that makes every path from the node
+// return 0. (A path to "ret #0" counts as checking any length.)
+func (g *graph) checkedAhead(skip []bool) []uint64 {
 	const all = ^uint64(0)
 	n := len(g.nodes)
 	c := make([]uint64, n+1)
@@ -511,7 +522,7 @@ func (g *graph) checkedAhead() []uint64 {
 			c[i] = min(at(nd.succ[0]), at(nd.succ[1]))
 		default:
 			c[i] = at(nd.succ[0])
-			if e, ok := g.absEnd(i); ok {
+			if e, ok := g.absEnd(i); ok && !skip[i] {
 				c[i] = max(c[i], e)
 			}
 		}

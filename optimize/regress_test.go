@@ -3,6 +3,7 @@ package optimize
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -11,6 +12,7 @@ import (
 	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/verify"
+	"github.com/cbpfkit/cbpf/vm"
 )
 
 // TestRegressions are programs on which optimizers (libpcap's among them)
@@ -105,4 +107,59 @@ func encode(prog []bpf.RawInstruction) []byte {
 		b = binary.LittleEndian.AppendUint32(b, in.K)
 	}
 	return b
+}
+
+// TestMutualLengthChecks (review): "ld [30]" was dropped because "ldh
+// [32]" checks as far after it, and "ldh [32]" because "ld [30]" had
+// proved it in bounds, in one sweep: nothing checked the length any more
+// (a lossy thread past the dead "ldx #5" had kept threadJumps from
+// dropping "ldh [32]" first). The second program is the same thing in a
+// branch.
+func TestMutualLengthChecks(t *testing.T) {
+	for _, c := range []struct {
+		src string
+		pkt int
+	}{
+		{"ldx #5\nld [30]\nldh [32]\nret #1\n", 33},
+		{"ldx #5\nldh [12]\njeq #0x86dd, v6, o\nv6: ld [1400]\nldb [1403]\nret #1\no: ret #0\n", 1403},
+	} {
+		prog, err := asm.Assemble("t.asm", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := Program(prog, Packet, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkt := make([]byte, c.pkt)
+		binary.BigEndian.PutUint16(pkt[12:], 0x86dd)
+		a, _ := vm.RunPacket(prog, pkt, nil)
+		b, _ := vm.RunPacket(out, pkt, nil)
+		if a.Ret != b.Ret {
+			t.Errorf("%q on %d bytes: the input returns %d, the result %d:\n%s", c.src, c.pkt, a.Ret, b.Ret, opcode.Program(out))
+		}
+	}
+}
+
+// TestLayoutNotLongerThanInput (review): a random libseccomp filter
+// (testdata/gen_libseccomp_random.py, seed 319) came back unchanged
+// because layout preferred a candidate that ran fewer eBPF instructions
+// but was longer than the input, which the guard then refused.
+func TestLayoutNotLongerThanInput(t *testing.T) {
+	data, err := os.ReadFile("testdata/libseccomp-random-319.bpf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := asm.ParseFormat("raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := asm.Read("libseccomp-random-319.bpf", data, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, rep := mustOptimize(t, prog, Seccomp, Options{})
+	if len(out) > 900 {
+		t.Errorf("%d -> %d instructions (kept: %q); it was 829 before the layout preferred eBPF", len(prog), len(out), rep.Kept)
+	}
 }

@@ -82,8 +82,8 @@ func checkSeccomp(t *testing.T, name string, prog []bpf.RawInstruction, r *rand.
 	st.progs++
 	st.before += len(prog)
 	st.after += len(out)
-	st.ebpfBefore += Measure(prog).EBPF
-	st.ebpfAfter += Measure(out).EBPF
+	st.ebpfBefore += Measure(prog, Seccomp).EBPF
+	st.ebpfAfter += Measure(out, Seccomp).EBPF
 	eb, err1 := ExecutedSeccomp(prog)
 	ea, err2 := ExecutedSeccomp(out)
 	if err1 != nil || err2 != nil || eb.Inputs != ea.Inputs || eb.MaxInsns < ea.MaxInsns {

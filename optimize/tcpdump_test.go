@@ -84,9 +84,9 @@ func TestTcpdumpCorpus(t *testing.T) {
 		noopt += len(c.noopt)
 		lib += len(c.opt)
 		ours += len(out)
-		nooptE += Measure(c.noopt).EBPF
-		libE += Measure(c.opt).EBPF
-		oursE += Measure(out).EBPF
+		nooptE += Measure(c.noopt, Packet).EBPF
+		libE += Measure(c.opt, Packet).EBPF
+		oursE += Measure(out, Packet).EBPF
 		// Does libpcap's own optimizer keep the results?
 		wrong := false
 		if _, err := differential(c.noopt, c.opt, Packet, Options{Inputs: 20000, Size: true}); err != nil {

@@ -80,6 +80,9 @@ func runOpt(e *env, fs *flags, args []string) error {
 	summary := fmt.Sprintf("cbpf %s: %d -> %d instructions", name, rep.Before.Insns, rep.After.Insns)
 	if *cost {
 		summary += fmt.Sprintf(", eBPF %d -> %d", rep.Before.EBPF, rep.After.EBPF)
+		if rep.Before.Approx || rep.After.Approx {
+			summary += " (approximate: ancillary loads counted as 1)"
+		}
 		ex, err := executedCost(prog, res, m, *packets)
 		if err != nil {
 			return err
@@ -106,6 +109,7 @@ func runOpt(e *env, fs *flags, args []string) error {
 // after, for the --cost summary.
 func executedCost(before, after []bpf.RawInstruction, m vm.Mode, packets string) (string, error) {
 	var pkts [][]byte
+	var wire []uint32
 	if packets != "" {
 		f, err := os.Open(packets)
 		if err != nil {
@@ -119,13 +123,14 @@ func executedCost(before, after []bpf.RawInstruction, m vm.Mode, packets string)
 		pkts = [][]byte{}
 		for _, r := range recs {
 			pkts = append(pkts, r.Data)
+			wire = append(wire, r.OrigLen) // what "len" reads, as in cbpf run
 		}
 	}
 	measure := func(p []bpf.RawInstruction) (optimize.Executed, error) {
 		if m == vm.Seccomp {
 			return optimize.ExecutedSeccomp(p)
 		}
-		return optimize.ExecutedPackets(p, pkts)
+		return optimize.ExecutedPackets(p, pkts, wire)
 	}
 	over := ""
 	if m == vm.Packet && pkts == nil {

@@ -40,7 +40,11 @@ func TestOpt(t *testing.T) {
 		t.Errorf("packet: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", pkt)
-	if code != exitOK || !strings.Contains(errOut, "one for each path of the input found: mean 3.00 -> 2.33 (eBPF 3.67 -> 3.00), max 4 -> 3") {
+	// Worked from bpf_convert_filter: a packet too short for ldh [12]
+	// runs 3 + 8 eBPF instructions (the slow path fails); ldh in bounds
+	// is 6, jeq with jt 0 is 1, ret 2: 6+6+1+2 = 15 before, 6+1+2 = 9
+	// after.
+	if code != exitOK || !strings.Contains(errOut, "one for each path of the input found: mean 3.00 -> 2.33 (eBPF 13.67 -> 9.67), max 4 -> 3 (eBPF 15 -> 11)") {
 		t.Errorf("packet --cost: exit %d, stderr %q", code, errOut)
 	}
 	// Over given packets: a short one (ld [12] fails: 1 instruction
@@ -61,6 +65,24 @@ func TestOpt(t *testing.T) {
 	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", "--packets", file, pkt)
 	if code != exitOK || !strings.Contains(errOut, "executed over 2 packets: mean 2.50 -> 2.00") {
 		t.Errorf("packet --cost --packets: exit %d, stderr %q", code, errOut)
+	}
+	// The wire length of a capture cut short is what "len" reads (review:
+	// --packets had used the captured length).
+	b.Reset()
+	w, err = pcap.NewWriter(&b, pcap.LinkTypeEthernet, 65535, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := make([]byte, 20)
+	cut[0] = 1
+	if err := w.Write(pcap.Record{OrigLen: 200, Data: cut}); err != nil {
+		t.Fatal(err)
+	}
+	cutFile := writeTemp(t, "cut.pcap", b.Bytes())
+	lenProg := writeTemp(t, "len.asm", []byte("ld #len\njgt #100, a, b\na: ldb [0]\njeq #1, c, b\nc: ret #1\nb: ret #0\n"))
+	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", "--packets", cutFile, lenProg)
+	if code != exitOK || !strings.Contains(errOut, "executed over 1 packets: mean 5.00 -> ") {
+		t.Errorf("--packets with a wire length: exit %d, stderr %q", code, errOut)
 	}
 	if _, errOut, code := cli(t, "", "opt", "--cost", "--packets", file, pkt); code != exitUsage {
 		t.Errorf("--packets in seccomp mode: exit %d, %s", code, errOut)
