@@ -261,7 +261,7 @@ func ExecutedSeccomp(prog []bpf.RawInstruction) (Executed, error) {
 
 // PathPackets returns one packet for each path through a packet filter
 // that a search steering packets down its tests finds (the search of
-// Options.Prove, truncated packets included).
+// Options.Prove, truncated packets included), up to 16 MB of them.
 func PathPackets(prog []bpf.RawInstruction) ([][]byte, error) {
 	m, err := vm.New(prog, vm.Packet)
 	if err != nil {
@@ -269,9 +269,11 @@ func PathPackets(prog []bpf.RawInstruction) ([][]byte, error) {
 	}
 	var pkts [][]byte
 	seen := map[uint64]bool{}
+	kept := 0
 	keep := func(p []byte) {
-		if _, _, h := trace(m, p); !seen[h] {
+		if _, _, h := trace(m, p); !seen[h] && kept+len(p) <= exploreQueued {
 			seen[h] = true
+			kept += len(p)
 			pkts = append(pkts, append([]byte(nil), p...))
 		}
 	}

@@ -181,11 +181,11 @@ func (g *graph) layout() ([]bpf.RawInstruction, int, error) {
 	// Placements of returns (copies where far jumps need them, or one at
 	// the end, or each as soon as no jump to come needs it) and orders of
 	// chains. Take the one that needs fewer trampolines (a trampoline
-	// "ja" runs); then one no longer than the input; then in seccomp mode without Options.Size, one that runs
-	// no more eBPF instructions than the input over the syscalls of the
-	// arches the filter tests (ExecutedSeccomp) if there is one; then the
-	// shorter; then the one that runs fewer eBPF instructions; then the
-	// shorter in eBPF.
+	// "ja" runs); then one no longer than the input; then, in seccomp
+	// mode without Options.Size, one that runs no more eBPF instructions
+	// than the input over the syscalls of the arches the filter tests
+	// (ExecutedSeccomp); then the shorter; then the one that runs fewer
+	// eBPF instructions; then the shorter in eBPF.
 	type cand struct {
 		prog     []bpf.RawInstruction
 		jas, run int

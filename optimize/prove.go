@@ -66,22 +66,25 @@ func differential(in, out []bpf.RawInstruction, mode Mode, opts Options) (string
 	more := false
 	for i := 0; i < n; i++ {
 		var ra, rb vm.Result
-		var what string
+		var what func() string // the input, said only when it is needed
 		if mode == Seccomp {
 			d := gen.seccomp(r)
 			ra, rb = ma.RunSeccomp(d), mb.RunSeccomp(d)
-			what = fmt.Sprintf("%+v", d)
+			what = func() string { return fmt.Sprintf("%+v", d) }
 		} else {
 			pkt, meta := gen.packet(r, i)
 			ra, rb = ma.RunPacket(pkt, meta), mb.RunPacket(pkt, meta)
-			what = fmt.Sprintf("packet % x (%d bytes)", pkt, len(pkt))
-			if meta != nil {
-				what += fmt.Sprintf(" with %+v", *meta)
+			what = func() string {
+				w := fmt.Sprintf("packet % x (%d bytes)", pkt, len(pkt))
+				if meta != nil {
+					w += fmt.Sprintf(" with %+v", *meta)
+				}
+				return w
 			}
 		}
 		if ra.Ret != rb.Ret {
 			return "", &Error{Mode: mode, Input: in, Output: out,
-				Why: fmt.Sprintf("on %s the input returns %#x, the result %#x", what, ra.Ret, rb.Ret)}
+				Why: fmt.Sprintf("on %s the input returns %#x, the result %#x", what(), ra.Ret, rb.Ret)}
 		}
 		if rb.Insns > ra.Insns {
 			more = true
@@ -117,26 +120,35 @@ type access struct {
 // cut one byte short of the end of each load either run made, so that
 // every load that can fail is made to fail on every path reached. A
 // packet whose pair of paths was seen before has no children, so the
-// search ends when no new path turns up or after budget runs.
+// search ends when no new path turns up, after budget runs, or after
+// exploreWork instructions run; packets waiting take at most
+// exploreQueued bytes (children past that are not made).
 func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *rand.Rand, budget int, visit func([]byte)) (runs, paths int, err error) {
 	type item struct {
 		pkt  []byte
 		seed uint64
 	}
 	var queue []item
+	queued, work := 0, 0
+	push := func(it item) {
+		if queued+len(it.pkt) <= exploreQueued {
+			queued += len(it.pkt)
+			queue = append(queue, it)
+		}
+	}
 	for _, ihl := range []byte{0x45, 0, 0x46, 0x4f} {
 		pkt := make([]byte, gen.maxEnd+24)
 		for _, k := range gen.msh {
 			pkt[k] = ihl
 		}
-		queue = append(queue, item{pkt, uint64(len(queue))})
+		push(item{pkt, uint64(len(queue))})
 		if len(gen.msh) == 0 {
 			break
 		}
 	}
 	for i := 0; i < 8; i++ {
 		pkt, _ := gen.packet(r, 1)
-		queue = append(queue, item{pkt, uint64(len(queue))})
+		push(item{pkt, uint64(len(queue))})
 	}
 	// Packets as long as the programs' constants (and their negations,
 	// and one either side), for tests of the length that went through
@@ -148,7 +160,7 @@ func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *r
 				for _, n := range []uint32{v - 1, v, v + 1} {
 					if n <= 9000 && !lens[n] {
 						lens[n] = true
-						queue = append(queue, item{make([]byte, n), 0})
+						push(item{make([]byte, n), 0})
 					}
 				}
 			}
@@ -164,15 +176,18 @@ func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *r
 			visit(c)
 		}
 		ra, rb := ma.RunPacket(c, nil), mb.RunPacket(c, nil)
+		work += 2 * (ra.Insns + rb.Insns) // and as much again to trace them
 		if ra.Ret != rb.Ret {
 			return &Error{Mode: Packet, Input: in, Output: out,
 				Why: fmt.Sprintf("on packet % x (%d bytes) the input returns %#x, the result %#x", c, len(c), ra.Ret, rb.Ret)}
 		}
 		return nil
 	}
-	for len(queue) > 0 && runs < budget {
+	for len(queue) > 0 && runs < budget && work < exploreWork {
 		it := queue[0]
+		queue[0] = item{} // the backing array must not keep it alive
 		queue = queue[1:]
+		queued -= len(it.pkt)
 		pkt := it.pkt
 		if err := check(pkt); err != nil {
 			return runs, len(seen), err
@@ -197,7 +212,7 @@ func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *r
 				// A packet f.off bytes long.
 				c := append([]byte(nil), pkt[:min(len(pkt), f.off)]...)
 				c = append(c, make([]byte, f.off-len(c))...)
-				queue = append(queue, item{c, it.seed})
+				push(item{c, it.seed})
 				continue
 			}
 			if f.off+f.size > 4096 {
@@ -212,11 +227,19 @@ func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *r
 				c[f.off+b] = byte(v)
 				v >>= 8
 			}
-			queue = append(queue, item{c, it.seed})
+			push(item{c, it.seed})
 		}
 	}
 	return runs, len(seen), nil
 }
+
+// Bounds of explore: the bytes of packets waiting, and the instructions
+// run (a program of 4096 instructions, each run to its end, gets about
+// 2500 packets).
+const (
+	exploreQueued = 16 << 20
+	exploreWork   = 40_000_000
+)
 
 // trace runs m on pkt and returns the loads it made, the values that
 // would flip its tests of a loaded value against a constant, and a hash
