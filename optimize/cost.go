@@ -259,6 +259,19 @@ func ExecutedSeccomp(prog []bpf.RawInstruction) (Executed, error) {
 	return e, nil
 }
 
+// ExecutedSeccompOn runs a seccomp filter on the given inputs.
+func ExecutedSeccompOn(prog []bpf.RawInstruction, inputs []vm.SeccompData) (Executed, error) {
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		return Executed{}, err
+	}
+	e := Executed{Over: fmt.Sprintf("%d inputs", len(inputs))}
+	for _, d := range inputs {
+		e.add(prog, Seccomp, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
+	}
+	return e, nil
+}
+
 // PathPackets returns one packet for each path through a packet filter
 // that a search steering packets down its tests finds (the search of
 // Options.Prove, truncated packets included), up to 16 MB of them.

@@ -12,6 +12,7 @@ import (
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
 	"github.com/cbpfkit/cbpf/compile"
+	"github.com/cbpfkit/cbpf/optimize"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 	"github.com/cbpfkit/cbpf/vm"
@@ -136,19 +137,17 @@ func firstArch(s string) (*arch.Arch, error) {
 // writeSummary prints the length and, per target arch, how many
 // instructions a call costs and how many unconditional allows are cached.
 func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
-	fmt.Fprintf(w, "// %d instructions\n", len(prog))
-	m, err := vm.New(prog, vm.Seccomp)
-	if err != nil {
-		return
-	}
+	fmt.Fprintf(w, "// %d instructions (eBPF %d once the kernel has converted it)\n", len(prog), optimize.Measure(prog, vm.Seccomp).EBPF)
 	for _, a := range p.Targets() {
 		scs := a.Syscalls()
 		lo, hi := scs[0].Number, scs[len(scs)-1].Number
-		total, most := 0, 0
+		var inputs []vm.SeccompData
 		for nr := lo; nr <= hi; nr++ {
-			n := m.RunSeccomp(vm.SeccompData{Nr: int32(nr), Arch: a.Audit}).Insns
-			total += n
-			most = max(most, n)
+			inputs = append(inputs, vm.SeccompData{Nr: int32(nr), Arch: a.Audit})
+		}
+		ex, err := optimize.ExecutedSeccompOn(prog, inputs)
+		if err != nil {
+			return
 		}
 		allowed, cached := 0, 0
 		unconditional := unconditionalAllows(p.ForFilter(), a)
@@ -160,8 +159,8 @@ func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
 				}
 			}
 		}
-		fmt.Fprintf(w, "// %s: %.2f mean, %d max instructions executed over syscall numbers %d..%d; %d of %d unconditional allows served from the kernel's cache\n",
-			a.Name, float64(total)/float64(hi-lo+1), most, lo, hi, cached, allowed)
+		fmt.Fprintf(w, "// %s: %.2f mean, %d max instructions executed (eBPF %.2f mean, %d max) over syscall numbers %d..%d; %d of %d unconditional allows served from the kernel's cache\n",
+			a.Name, ex.Insns, ex.MaxInsns, ex.EBPF, ex.MaxEBPF, lo, hi, cached, allowed)
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 
 	"github.com/cbpfkit/cbpf/arch"
 	"github.com/cbpfkit/cbpf/asm"
+	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/verify"
 	"github.com/cbpfkit/cbpf/vm"
+	"golang.org/x/net/bpf"
 )
 
 func TestCompileDefault(t *testing.T) {
@@ -128,4 +130,78 @@ func TestCompileSummaryAllows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCompileSummaryEBPF: the summary's eBPF figures for Docker's default
+// profile, recomputed here from bpf_convert_filter's rules for what a
+// seccomp filter uses (a jump is 1 eBPF instruction when jf is 0 or, for
+// jeq/jgt/jge, jt is 0, else a test and a "ja" run when the test fails;
+// a constant with bit 31 set adds a move; "ret #k" is 2; the rest 1).
+func TestCompileSummaryEBPF(t *testing.T) {
+	listing, _, code := cli(t, "", "compile", "-o", "pseudo", "--arch", "x86_64")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	out, _, code := cli(t, "", "compile", "-o", "ddd", "--arch", "x86_64")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	f, _ := asm.ParseFormat("ddd")
+	prog, err := asm.Read("ddd", []byte(out), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	length := 0
+	for _, in := range prog {
+		length += ebpfOf(in, 0, false)
+	}
+	m, err := vm.New(prog, vm.Seccomp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := arch.Lookup("x86_64")
+	scs := a.Syscalls()
+	total, most, n := 0, 0, 0
+	for nr := scs[0].Number; nr <= scs[len(scs)-1].Number; nr++ {
+		run := 0
+		m.RunSeccompOpts(vm.SeccompData{Nr: int32(nr), Arch: a.Audit}, &vm.Options{Trace: func(st vm.Step) {
+			k := st.Insn.K
+			if opcode.Op(st.Insn.Op).Src() == opcode.X {
+				k = st.X
+			}
+			run += ebpfOf(st.Insn, st.A, opcode.Op(st.Insn.Op).IsCondJump() && opcode.Holds(opcode.Op(st.Insn.Op), st.A, k))
+		}})
+		total += run
+		most = max(most, run)
+		n++
+	}
+	head := "// " + strconv.Itoa(len(prog)) + " instructions (eBPF " + strconv.Itoa(length) + " once the kernel has converted it)"
+	if !strings.Contains(listing, head) {
+		t.Errorf("summary lacks %q:\n%s", head, listing[max(0, len(listing)-600):])
+	}
+	eb := "(eBPF " + strconv.FormatFloat(float64(total)/float64(n), 'f', 2, 64) + " mean, " + strconv.Itoa(most) + " max)"
+	if !strings.Contains(listing, eb) {
+		t.Errorf("summary lacks %q:\n%s", eb, listing[max(0, len(listing)-600):])
+	}
+}
+
+// ebpfOf is the eBPF instructions one seccomp filter instruction converts
+// to, or (with held) runs when it is a jump whose test held.
+func ebpfOf(in bpf.RawInstruction, a uint32, held bool) int {
+	op := opcode.Op(in.Op)
+	switch {
+	case op.IsCondJump():
+		n := 1
+		if int32(in.K) < 0 && op.Src() == opcode.K {
+			n++
+		}
+		jop := op.JumpOp()
+		if in.Jf != 0 && !(in.Jt == 0 && (jop == opcode.JEQ || jop == opcode.JGT || jop == opcode.JGE)) && !held {
+			n++ // the "ja" to jf
+		}
+		return n
+	case op == opcode.RetK:
+		return 2
+	}
+	return 1
 }
