@@ -297,11 +297,12 @@ func PathPackets(prog []bpf.RawInstruction) ([][]byte, error) {
 	return pkts, nil
 }
 
-// ExecutedPackets runs a packet filter on pkts, packet i wire[i] bytes
-// long on the wire (what "len" reads; wire nil: as long as its bytes);
-// with no packets (nil), on those of PathPackets, so that each path
-// weighs the same.
-func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, wire []uint32) (Executed, error) {
+// ExecutedPackets runs a packet filter on pkts, packet i with what
+// metas[i] says of it (its wire length, what "len" reads; the network
+// header's offset for SKF_NET_OFF loads; ancillary fields) where metas
+// is not nil and metas[i] is not nil; with no packets (nil), on those of
+// PathPackets, so that each path weighs the same.
+func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, metas []*vm.Meta) (Executed, error) {
 	m, err := vm.New(prog, vm.Packet)
 	if err != nil {
 		return Executed{}, err
@@ -313,13 +314,13 @@ func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, wire []uint32) (E
 		}
 		e.Over = fmt.Sprintf("%d packets, one for each path found", len(pkts))
 	}
-	if wire != nil && len(wire) != len(pkts) {
-		return Executed{}, fmt.Errorf("optimize: %d wire lengths for %d packets", len(wire), len(pkts))
+	if metas != nil && len(metas) != len(pkts) {
+		return Executed{}, fmt.Errorf("optimize: %d packet descriptions for %d packets", len(metas), len(pkts))
 	}
 	for i, p := range pkts {
 		var meta *vm.Meta
-		if wire != nil && wire[i] > uint32(len(p)) {
-			meta = &vm.Meta{WireLen: wire[i]}
+		if metas != nil {
+			meta = metas[i]
 		}
 		e.add(prog, Packet, func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, meta, o) })
 	}

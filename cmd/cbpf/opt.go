@@ -109,28 +109,30 @@ func runOpt(e *env, fs *flags, args []string) error {
 // after, for the --cost summary.
 func executedCost(before, after []bpf.RawInstruction, m vm.Mode, packets string) (string, error) {
 	var pkts [][]byte
-	var wire []uint32
+	var metas []*vm.Meta
 	if packets != "" {
 		f, err := os.Open(packets)
 		if err != nil {
 			return "", ioError("opt", err)
 		}
 		defer f.Close()
-		_, recs, err := pcap.ReadAll(f)
+		h, recs, err := pcap.ReadAll(f)
 		if err != nil {
 			return "", fail(exitBad, "cbpf opt: %s: %v", packets, err)
 		}
 		pkts = [][]byte{}
 		for _, r := range recs {
+			// As cbpf run sees them: "len" is the wire length.
+			meta := &vm.Meta{NetOffset: netOffset(h.LinkType), WireLen: max(r.OrigLen, uint32(len(r.Data)))}
 			pkts = append(pkts, r.Data)
-			wire = append(wire, r.OrigLen) // what "len" reads, as in cbpf run
+			metas = append(metas, meta)
 		}
 	}
 	measure := func(p []bpf.RawInstruction) (optimize.Executed, error) {
 		if m == vm.Seccomp {
 			return optimize.ExecutedSeccomp(p)
 		}
-		return optimize.ExecutedPackets(p, pkts, wire)
+		return optimize.ExecutedPackets(p, pkts, metas)
 	}
 	over := ""
 	if m == vm.Packet && pkts == nil {
