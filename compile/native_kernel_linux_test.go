@@ -20,6 +20,8 @@ import (
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/policy"
 	"github.com/cbpfkit/cbpf/seccomp"
+
+	mobyseccomp "github.com/moby/profiles/seccomp"
 )
 
 // The native kernel check runs on whatever arch the test binary was built
@@ -183,6 +185,32 @@ func TestNativeKernel(t *testing.T) {
 		jobs = append(jobs, job)
 		ps = append(ps, p)
 	}
+	// And Docker's default profile for this arch (its personality and
+	// socket rules compare arguments), with calls of the probed syscalls
+	// on the values it compares.
+	if p, vals := nativeDocker(t, a); p != nil {
+		prog, err := Compile(p, Options{})
+		if err != nil {
+			t.Fatalf("Docker's default profile: %v", err)
+		}
+		job := nativeJob{Prog: prog}
+		for range 120 {
+			c := nativeCall{Nr: nrs[r.IntN(len(nrs))]}
+			for j := range c.Args {
+				if r.IntN(2) == 0 {
+					c.Args[j] = vals[r.IntN(len(vals))]
+				} else {
+					c.Args[j] = progen.Value(r)
+				}
+				if a.Bits == 32 {
+					c.Args[j] &= 0xffffffff
+				}
+			}
+			job.Calls = append(job.Calls, c)
+		}
+		jobs = append(jobs, job)
+		ps = append(ps, p)
+	}
 	rewritten := make([]nativeJob, len(jobs))
 	rets := make([][]uint32, len(jobs))
 	for i, j := range jobs {
@@ -218,11 +246,39 @@ func TestNativeKernel(t *testing.T) {
 	for _, ab := range as {
 		abis = append(abis, ab.Name)
 	}
-	t.Logf("%s (%s): %d policies, %d calls made under the kernel's filter agree with policy.Eval (%d through socketcall or ipc)",
-		strings.Join(abis, "+"), runtime.GOARCH, len(jobs), checked, mux)
+	t.Logf("%s (%s): %d policies (%d generated, Docker's default), %d calls made under the kernel's filter agree with policy.Eval (%d through socketcall or ipc)",
+		strings.Join(abis, "+"), runtime.GOARCH, len(jobs), policies, checked, mux)
 	if checked < policies*50 {
 		t.Errorf("only %d calls checked", checked)
 	}
+}
+
+// nativeDocker returns Docker's default profile (moby/profiles) as
+// runc reads it on this arch and kernel, and the argument values its
+// rules compare, with their neighbours.
+func nativeDocker(t *testing.T, a *arch.Arch) (*policy.Policy, []uint64) {
+	t.Helper()
+	data, err := json.Marshal(mobyseccomp.DefaultProfile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err != nil {
+		t.Fatal(err)
+	}
+	var major, minor int
+	fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &major, &minor)
+	p, _, err := policy.ParseOCI("docker-default.json", data, policy.OCIOptions{Arch: a.Name, Kernel: fmt.Sprintf("%d.%d", major, minor)})
+	if err != nil {
+		t.Fatalf("Docker's default profile on %s: %v", a.Name, err)
+	}
+	vals := []uint64{0, 1}
+	for _, r := range p.Rules {
+		if r.When != nil {
+			vals = nativeValues(r.When, vals)
+		}
+	}
+	return p, vals
 }
 
 // nativeRewrite makes every return of prog an errno naming it (the
