@@ -121,6 +121,24 @@ func (op Op) IsReturn() bool { return op.Class() == RET }
 // IsLoad reports whether op loads into A or X (LD or LDX).
 func (op Op) IsLoad() bool { return op.Class() == LD || op.Class() == LDX }
 
+// LoadBytes is how many bytes a packet load of op's size reads: 4 for W,
+// 2 for H, 1 for B.
+func (op Op) LoadBytes() int {
+	switch op.Size() {
+	case H:
+		return 2
+	case B:
+		return 1
+	}
+	return 4
+}
+
+// DividesByX reports whether op is a division or modulo by X, which ends
+// the program with 0 when X is 0.
+func (op Op) DividesByX() bool {
+	return op.Class() == ALU && op.Src() == X && (op.ALUOp() == DIV || op.ALUOp() == MOD)
+}
+
 // IsStore reports whether op stores into scratch memory (ST or STX).
 func (op Op) IsStore() bool { return op.Class() == ST || op.Class() == STX }
 

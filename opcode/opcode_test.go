@@ -94,6 +94,17 @@ func TestAccessors(t *testing.T) {
 	if (opcode.ALU|opcode.MOD).ALUOp() != opcode.MOD || (opcode.MISC|opcode.TXA).MiscOp() != opcode.TXA {
 		t.Error("ALU or MISC operation misread")
 	}
+	for op, n := range map[opcode.Op]int{opcode.LdAbsW: 4, ld: 2, opcode.LD | opcode.B | opcode.ABS: 1, opcode.LDX | opcode.B | opcode.MSH: 1} {
+		if op.LoadBytes() != n {
+			t.Errorf("%v: %d bytes, want %d", op, op.LoadBytes(), n)
+		}
+	}
+	for op, want := range map[opcode.Op]bool{opcode.ALU | opcode.DIV | opcode.X: true, opcode.ALU | opcode.MOD | opcode.X: true,
+		opcode.ALU | opcode.DIV | opcode.K: false, opcode.ALU | opcode.ADD | opcode.X: false, opcode.JMP | opcode.JGT | opcode.X: false} {
+		if op.DividesByX() != want {
+			t.Errorf("%v: DividesByX %v", op, op.DividesByX())
+		}
+	}
 }
 
 func TestOpString(t *testing.T) {

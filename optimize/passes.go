@@ -386,7 +386,7 @@ func (g *graph) mayFault(i int) bool {
 	case opcode.LDX:
 		return op.Mode() == opcode.MSH
 	case opcode.ALU:
-		return op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD)
+		return op.DividesByX()
 	}
 	return false
 }
@@ -485,15 +485,15 @@ func dropDeadCode(g *graph) bool {
 }
 
 // absEnd returns where an absolute packet load (of the packet itself,
-// not an ancillary field) ends: it fails, ending the run with 0, on a
-// shorter packet.
+// not an ancillary field) ends, in packet mode: it fails, ending the run
+// with 0, on a shorter packet (loadEnd, for "ld" only).
 func (g *graph) absEnd(i int) (uint64, bool) {
 	nd := &g.nodes[i]
-	if g.mode != Packet || nd.op.Mode() != opcode.ABS || nd.op.Class() != opcode.LD || !pureLoad(nd.k) {
+	if g.mode != Packet || nd.op.Mode() != opcode.ABS {
 		return 0, false
 	}
-	size := map[opcode.Op]uint64{opcode.W: 4, opcode.H: 2, opcode.B: 1}[nd.op.Size()]
-	return uint64(nd.k) + size, true
+	end, ok := loadEnd(nd)
+	return uint64(end), ok
 }
 
 // checkedAhead returns, for each node, a length every path from it

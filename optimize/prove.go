@@ -255,7 +255,7 @@ func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64) {
 	m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
 		path = (path ^ uint64(st.PC)) * 1099511628211
 		op := opcode.Op(st.Insn.Op)
-		size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+		size := op.LoadBytes()
 		if lenSign != 0 {
 			switch {
 			case op == opcode.ALU|opcode.NEG:
@@ -347,7 +347,7 @@ func newInputs(progs ...[]bpf.RawInstruction) *inputs {
 					g.ks = append(g.ks, ins.K)
 				}
 				if op.Mode() == opcode.ABS || op.Mode() == opcode.IND || op.Mode() == opcode.MSH {
-					size := map[opcode.Op]uint32{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+					size := uint32(op.LoadBytes())
 					switch {
 					case op.Mode() == opcode.IND && ins.K < 1<<16:
 						g.ind = append(g.ind, [2]uint32{ins.K, size})

@@ -270,7 +270,7 @@ func loadEnd(nd *node) (uint32, bool) {
 		if op.Class() != opcode.LD {
 			return 0, false
 		}
-		return nd.k + map[opcode.Op]uint32{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()], true
+		return nd.k + uint32(op.LoadBytes()), true
 	case opcode.MSH:
 		return nd.k + 1, true
 	}

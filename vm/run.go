@@ -149,15 +149,7 @@ func decode(ri bpf.RawInstruction, pc int, mode Mode) insn {
 	return in
 }
 
-func loadSize(code uint16) uint16 {
-	switch opcode.Op(code).Size() {
-	case opcode.H:
-		return 2
-	case opcode.B:
-		return 1
-	}
-	return 4
-}
+func loadSize(code uint16) uint16 { return uint16(opcode.Op(code).LoadBytes()) }
 
 // state is the machine state between calls of exec.
 type state struct {

@@ -88,7 +88,7 @@ func Frames(r *rand.Rand, prog []bpf.RawInstruction, n, minLen int) [][]byte {
 	var plants []plant
 	for _, in := range prog {
 		if op := opcode.Op(in.Op); op.Class() == opcode.LD && op.Mode() == opcode.ABS && in.K < 200 {
-			size := map[opcode.Op]int{opcode.W: 4, opcode.H: 2, opcode.B: 1}[op.Size()]
+			size := op.LoadBytes()
 			plants = append(plants, plant{int(in.K), size})
 		}
 	}
