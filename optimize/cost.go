@@ -3,6 +3,7 @@ package optimize
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"golang.org/x/net/bpf"
 
@@ -67,9 +68,9 @@ func conv(in bpf.RawInstruction, mode Mode) (n int, approx bool) {
 	op := opcode.Op(in.Op)
 	switch {
 	case op.IsCondJump():
-		n = 2
-		if in.Jf == 0 || in.Jt == 0 && op.JumpOp() != opcode.JSET {
-			n = 1
+		n = 1
+		if twoJumps(in) {
+			n++
 		}
 		if op.Src() == opcode.K && int32(in.K) < 0 {
 			n++
@@ -79,7 +80,7 @@ func conv(in bpf.RawInstruction, mode Mode) (n int, approx bool) {
 		return 2, false
 	case op.IsReturn():
 		return 1, false
-	case op.Class() == opcode.ALU && op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD):
+	case op.DividesByX():
 		return 5, false
 	case mode != Packet:
 		return 1, false
@@ -99,6 +100,12 @@ func conv(in bpf.RawInstruction, mode Mode) (n int, approx bool) {
 	return 1, false
 }
 
+// twoJumps reports whether conditional jump in converts to a test and a
+// "ja" to jf (neither jf nor, for jeq/jgt/jge, jt is 0).
+func twoJumps(in bpf.RawInstruction) bool {
+	return in.Jf != 0 && (in.Jt != 0 || opcode.Op(in.Op).JumpOp() == opcode.JSET)
+}
+
 // absFast is the length of the fast path of an absolute packet load.
 func absFast(op opcode.Op, k uint32) int {
 	n := 3 // mov, bounds test, ja
@@ -116,6 +123,15 @@ func absFast(op opcode.Op, k uint32) int {
 	return n
 }
 
+// absMiss is what an absolute packet load at k runs out of bounds: the
+// move, the subtraction unless k is 0, the bounds test, the slow path.
+func absMiss(k uint32) int {
+	if k == 0 {
+		return 2 + 8
+	}
+	return 3 + 8
+}
+
 // convRun is how many of an executed instruction's eBPF instructions run,
 // given the registers before it and whether it faulted (a packet load out
 // of bounds, a division by X = 0: the run ends with 0).
@@ -128,12 +144,11 @@ func convRun(in bpf.RawInstruction, mode Mode, a, x uint32, fault bool) int {
 		if op.Src() == opcode.X {
 			k = x
 		}
-		two := in.Jf != 0 && (in.Jt != 0 || op.JumpOp() == opcode.JSET)
-		if two && opcode.Holds(op, a, k) {
+		if twoJumps(in) && opcode.Holds(op, a, k) {
 			n-- // the "ja" to jf does not run
 		}
 		return n
-	case op.Class() == opcode.ALU && op.Src() == opcode.X && (op.ALUOp() == opcode.DIV || op.ALUOp() == opcode.MOD):
+	case op.DividesByX():
 		if fault {
 			return 4
 		}
@@ -141,30 +156,20 @@ func convRun(in bpf.RawInstruction, mode Mode, a, x uint32, fault bool) int {
 	case mode != Packet:
 		return n
 	case op.Class() == opcode.LD && op.Mode() == opcode.ABS && pureLoad(in.K):
-		fast := absFast(op, in.K)
-		if !fault {
-			return fast
+		if fault {
+			return absMiss(in.K)
 		}
-		pre := 2 // mov, test
-		if in.K != 0 {
-			pre++
-		}
-		return pre + 8
+		return absFast(op, in.K)
 	case op.Class() == opcode.LD && op.Mode() == opcode.IND:
 		if fault {
 			return n
 		}
 		return n - 2 // "A = 0; exit" skipped
 	case op == opcode.LDX|opcode.B|opcode.MSH:
-		fast := absFast(opcode.LD|opcode.B|opcode.ABS, in.K)
-		if !fault {
-			return 1 + fast + 5
+		if fault {
+			return 1 + absMiss(in.K)
 		}
-		pre := 2
-		if in.K != 0 {
-			pre++
-		}
-		return 1 + pre + 8
+		return 1 + absFast(opcode.LD|opcode.B|opcode.ABS, in.K) + 5
 	}
 	return n
 }
@@ -182,27 +187,43 @@ type Executed struct {
 	Insns, EBPF       float64 // means over the inputs
 	MaxInsns, MaxEBPF int
 	sumInsns, sumEBPF int
-	opts              *vm.Options // the tracer of add, counting into n
-	n                 int
 }
 
-// add runs one input (one Executed measures one program in one mode).
-func (e *Executed) add(prog []bpf.RawInstruction, mode Mode, run func(*vm.Options) vm.Result) {
-	if e.opts == nil {
-		// Step has the registers after the instruction: a jump or a
-		// division leaves A and X as they were.
-		e.opts = &vm.Options{Trace: func(st vm.Step) { e.n += convRun(prog[st.PC], mode, st.A, st.X, st.Fault) }}
-	}
-	e.n = 0
-	r := run(e.opts)
-	n := e.n
+// meter counts what the runs of one program in one mode execute.
+type meter struct {
+	e    Executed
+	n    int // eBPF instructions of the run in progress
+	opts vm.Options
+}
+
+func newMeter(prog []bpf.RawInstruction, mode Mode, over string) *meter {
+	m := &meter{e: Executed{Over: over}}
+	// Step has the registers after the instruction: a jump or a division
+	// leaves A and X as they were.
+	m.opts.Trace = func(st vm.Step) { m.n += convRun(prog[st.PC], mode, st.A, st.X, st.Fault) }
+	return m
+}
+
+// run counts one run, which run makes with the options it is given.
+func (m *meter) run(run func(*vm.Options) vm.Result) {
+	m.n = 0
+	r := run(&m.opts)
+	e := &m.e
 	e.Inputs++
 	e.sumInsns += r.Insns
-	e.sumEBPF += n
+	e.sumEBPF += m.n
 	e.MaxInsns = max(e.MaxInsns, r.Insns)
-	e.MaxEBPF = max(e.MaxEBPF, n)
-	e.Insns = float64(e.sumInsns) / float64(e.Inputs)
-	e.EBPF = float64(e.sumEBPF) / float64(e.Inputs)
+	e.MaxEBPF = max(e.MaxEBPF, m.n)
+}
+
+// result is what the runs executed, with the means.
+func (m *meter) result() Executed {
+	e := m.e
+	if e.Inputs > 0 {
+		e.Insns = float64(e.sumInsns) / float64(e.Inputs)
+		e.EBPF = float64(e.sumEBPF) / float64(e.Inputs)
+	}
+	return e
 }
 
 // TestedArches returns the arches whose AUDIT_ARCH value a seccomp filter
@@ -236,27 +257,22 @@ func TestedArches(prog []bpf.RawInstruction) []*arch.Arch {
 // tests (the numbers of package arch's table, arguments 0); on the host's
 // arch when it tests none.
 func ExecutedSeccomp(prog []bpf.RawInstruction) (Executed, error) {
-	m, err := vm.New(prog, vm.Seccomp)
-	if err != nil {
-		return Executed{}, err
-	}
 	as := TestedArches(prog)
 	if len(as) == 0 {
 		as = []*arch.Arch{arch.Host()}
 	}
-	var e Executed
-	for i, a := range as {
+	var inputs []vm.SeccompData
+	var over []string
+	for _, a := range as {
 		scs := a.Syscalls()
-		if i > 0 {
-			e.Over += ", "
-		}
-		e.Over += fmt.Sprintf("the %d %s syscalls", len(scs), a.Name)
+		over = append(over, fmt.Sprintf("the %d %s syscalls", len(scs), a.Name))
 		for _, sc := range scs {
-			d := vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit}
-			e.add(prog, Seccomp, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
+			inputs = append(inputs, vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit})
 		}
 	}
-	return e, nil
+	e, err := ExecutedSeccompOn(prog, inputs)
+	e.Over = strings.Join(over, ", ")
+	return e, err
 }
 
 // ExecutedSeccompOn runs a seccomp filter on the given inputs.
@@ -265,11 +281,11 @@ func ExecutedSeccompOn(prog []bpf.RawInstruction, inputs []vm.SeccompData) (Exec
 	if err != nil {
 		return Executed{}, err
 	}
-	e := Executed{Over: fmt.Sprintf("%d inputs", len(inputs))}
+	mt := newMeter(prog, Seccomp, fmt.Sprintf("%d inputs", len(inputs)))
 	for _, d := range inputs {
-		e.add(prog, Seccomp, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
+		mt.run(func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
 	}
-	return e, nil
+	return mt.result(), nil
 }
 
 // PathPackets returns one packet for each path through a packet filter
@@ -307,22 +323,23 @@ func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, metas []*vm.Meta)
 	if err != nil {
 		return Executed{}, err
 	}
-	e := Executed{Over: fmt.Sprintf("%d packets", len(pkts))}
+	over := fmt.Sprintf("%d packets", len(pkts))
 	if pkts == nil {
 		if pkts, err = PathPackets(prog); err != nil {
 			return Executed{}, err
 		}
-		e.Over = fmt.Sprintf("%d packets, one for each path found", len(pkts))
+		over = fmt.Sprintf("%d packets, one for each path found", len(pkts))
 	}
 	if metas != nil && len(metas) != len(pkts) {
 		return Executed{}, fmt.Errorf("optimize: %d packet descriptions for %d packets", len(metas), len(pkts))
 	}
+	mt := newMeter(prog, Packet, over)
 	for i, p := range pkts {
 		var meta *vm.Meta
 		if metas != nil {
 			meta = metas[i]
 		}
-		e.add(prog, Packet, func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, meta, o) })
+		mt.run(func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, meta, o) })
 	}
-	return e, nil
+	return mt.result(), nil
 }

@@ -45,8 +45,9 @@ func TestExecutedByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var e Executed
-		e.add(prog, Seccomp, func(o *vm.Options) vm.Result { return m.RunSeccompOpts(vm.SeccompData{Nr: int32(c.nr)}, o) })
+		mt := newMeter(prog, Seccomp, "")
+		mt.run(func(o *vm.Options) vm.Result { return m.RunSeccompOpts(vm.SeccompData{Nr: int32(c.nr)}, o) })
+		e := mt.result()
 		if e.MaxInsns != c.insns || e.MaxEBPF != c.eb {
 			t.Errorf("%q nr=%d: %d classic, %d eBPF; want %d, %d", c.src, c.nr, e.MaxInsns, e.MaxEBPF, c.insns, c.eb)
 		}
