@@ -90,29 +90,6 @@ func x32Enabled() bool {
 	return e == 0
 }
 
-// nativeExpr is progen.Expr over all six arguments.
-func nativeExpr(r *rand.Rand, depth int) policy.Expr {
-	if depth == 0 || r.IntN(4) == 0 {
-		return progen.Cmp(r, r.IntN(6))
-	}
-	xs := make([]policy.Expr, r.IntN(6))
-	arg := r.IntN(6)
-	for i := range xs {
-		if r.IntN(4) == 0 {
-			xs[i] = nativeExpr(r, depth-1)
-		} else {
-			xs[i] = progen.Cmp(r, arg)
-		}
-	}
-	switch r.IntN(5) {
-	case 0:
-		return policy.And(xs)
-	case 1:
-		return &policy.Not{X: policy.Or(xs)}
-	}
-	return policy.Or(xs)
-}
-
 // nativeValues collects a predicate's constants, and the values next to
 // them, masked, and cut to one half.
 func nativeValues(e policy.Expr, out []uint64) []uint64 {
@@ -152,7 +129,7 @@ func TestNativeKernel(t *testing.T) {
 		for range 1 + r.IntN(8) {
 			var when policy.Expr
 			if r.IntN(4) > 0 {
-				when = nativeExpr(r, 2)
+				when = progen.ExprArgs(r, 2, 6)
 				vals = nativeValues(when, vals)
 			}
 			p.Add(names[r.IntN(len(names))], when, progen.Actions[r.IntN(len(progen.Actions))])

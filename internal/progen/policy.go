@@ -56,16 +56,19 @@ func Cmp(r *rand.Rand, arg int) *policy.Cmp {
 // Expr returns a predicate on arguments 0 to 2 nested up to depth levels.
 // It favours ors of several comparisons of one argument (what value sets
 // and ranges compile from), and makes empty ands and ors too.
-func Expr(r *rand.Rand, depth int) policy.Expr {
+func Expr(r *rand.Rand, depth int) policy.Expr { return ExprArgs(r, depth, 3) }
+
+// ExprArgs is Expr on arguments 0 to nargs-1.
+func ExprArgs(r *rand.Rand, depth, nargs int) policy.Expr {
 	if depth == 0 || r.IntN(4) == 0 {
-		return Cmp(r, r.IntN(3))
+		return Cmp(r, r.IntN(nargs))
 	}
 	n := r.IntN(7) // 0: an empty And or Or
 	xs := make([]policy.Expr, n)
-	arg := r.IntN(3)
+	arg := r.IntN(nargs)
 	for i := range xs {
 		if r.IntN(4) == 0 {
-			xs[i] = Expr(r, depth-1)
+			xs[i] = ExprArgs(r, depth-1, nargs)
 		} else {
 			xs[i] = Cmp(r, arg)
 		}
