@@ -1,7 +1,6 @@
 package optimize
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -84,7 +83,8 @@ func TestHeldOutAgainstLibpcap(t *testing.T) {
 	dir := t.TempDir()
 	var ours, lib, packets, larger, wrong, oursRight, libRight int
 	for _, link := range []uint32{pcap.LinkTypeEthernet, pcap.LinkTypeLinuxSLL, pcap.LinkTypeRaw} {
-		empty := writePackets(t, filepath.Join(dir, fmt.Sprintf("empty-%d.pcap", link)), link, nil, nil)
+		empty := filepath.Join(dir, fmt.Sprintf("empty-%d.pcap", link))
+		testenv.WritePcap(t, empty, link, nil, nil)
 		for i, expr := range exprs {
 			noopt, ok := tcpdumpDDD(t, tcpdump, empty, "-O", expr)
 			if !ok {
@@ -143,8 +143,12 @@ func TestHeldOutAgainstLibpcap(t *testing.T) {
 				}
 			}
 			packets += len(pkts)
-			file := writePackets(t, filepath.Join(dir, fmt.Sprintf("p-%d-%d.pcap", link, i)), link, pkts, wire)
-			keep := libpcapKeeps(t, tcpdump, file, expr, len(pkts))
+			file := filepath.Join(dir, fmt.Sprintf("p-%d-%d.pcap", link, i))
+			testenv.WritePcap(t, file, link, pkts, wire)
+			keep := make([]bool, len(pkts))
+			for _, j := range testenv.TcpdumpKept(t, tcpdump, file, expr, "-O") {
+				keep[j] = true
+			}
 			m, err := vm.New(out, vm.Packet)
 			if err != nil {
 				t.Fatal(err)
@@ -174,26 +178,6 @@ func readsLen(p []bpf.RawInstruction) bool {
 	return false
 }
 
-// writePackets writes a pcap of link type link, packet i at second i
-// with wire length wire[i].
-func writePackets(t *testing.T, path string, link uint32, pkts [][]byte, wire []uint32) string {
-	t.Helper()
-	var b bytes.Buffer
-	w, err := pcap.NewWriter(&b, link, 65535, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range pkts {
-		if err := w.Write(pcap.Record{Sec: uint32(1000000 + i), OrigLen: wire[i], Data: p}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // tcpdumpDDD compiles expr for the link type of file (flag "-O": with
 // libpcap's optimizer off); ok is false when tcpdump refuses it.
 func tcpdumpDDD(t *testing.T, tcpdump, file, flag, expr string) ([]bpf.RawInstruction, bool) {
@@ -215,26 +199,4 @@ func tcpdumpDDD(t *testing.T, tcpdump, file, flag, expr string) ([]bpf.RawInstru
 		t.Fatalf("tcpdump -ddd %q: %v", expr, err)
 	}
 	return prog, true
-}
-
-// libpcapKeeps filters file with tcpdump -O (libpcap's interpreter on its
-// unoptimized program) and says which of the n packets it kept.
-func libpcapKeeps(t *testing.T, tcpdump, file, expr string, n int) []bool {
-	t.Helper()
-	cmd := exec.Command(tcpdump, "-O", "-r", file, "-w", "-", expr)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tcpdump -O -w - %q: %v\n%s", expr, err, stderr.Bytes())
-	}
-	_, recs, err := pcap.ReadAll(bytes.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keep := make([]bool, n)
-	for _, rec := range recs {
-		keep[int(rec.Sec)-1000000] = true
-	}
-	return keep
 }

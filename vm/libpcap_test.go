@@ -1,9 +1,7 @@
 package vm
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -76,20 +74,8 @@ func needTool(t testing.TB, name string) string { t.Helper(); return testenv.Too
 // packet (second i), so tcpdump's output names which ones matched.
 func writePcap(t testing.TB, dir string, pkts [][]byte, wire []uint32) string {
 	t.Helper()
-	var b bytes.Buffer
-	w, err := pcap.NewWriter(&b, pcap.LinkTypeEthernet, 65535, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range pkts {
-		if err := w.Write(pcap.Record{Sec: uint32(1000000 + i), Frac: 0, OrigLen: wire[i], Data: p}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	path := filepath.Join(dir, "in.pcap")
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.WritePcap(t, path, pcap.LinkTypeEthernet, pkts, wire)
 	return path
 }
 
@@ -126,29 +112,6 @@ func parseDDD(s string) ([]bpf.RawInstruction, error) {
 	return prog, nil
 }
 
-// tcpdumpMatches runs tcpdump's own filtering of file (libpcap's
-// bpf_filter with wirelen = orig_len, buflen = caplen) and returns the
-// indices of the packets that matched.
-func tcpdumpMatches(t testing.TB, tcpdump, file, expr string) []int {
-	t.Helper()
-	cmd := exec.Command(tcpdump, "-r", file, "-w", "-", expr)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tcpdump -w - %q: %v\n%s", expr, err, stderr.Bytes())
-	}
-	_, recs, err := pcap.ReadAll(bytes.NewReader(out))
-	if err != nil {
-		t.Fatalf("reading tcpdump output: %v", err)
-	}
-	idx := []int{}
-	for _, r := range recs {
-		idx = append(idx, int(r.Sec)-1000000)
-	}
-	return idx
-}
-
 func TestLibpcapOracle(t *testing.T) {
 	tcpdump := needTool(t, "tcpdump")
 	pkts, wire := genPackets(3000, 1)
@@ -161,7 +124,7 @@ func TestLibpcapOracle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
-			want := tcpdumpMatches(t, tcpdump, file, expr)
+			want := testenv.TcpdumpKept(t, tcpdump, file, expr)
 			got := []int{}
 			meta := &Meta{NetOffset: 14}
 			for i, p := range pkts {
