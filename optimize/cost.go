@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"strings"
 
@@ -204,10 +205,14 @@ func newMeter(prog []bpf.RawInstruction, mode Mode, over string) *meter {
 	return m
 }
 
-// run counts one run, which run makes with the options it is given.
-func (m *meter) run(run func(*vm.Options) vm.Result) {
+// start begins a run: its options go to the VM, and its result to count.
+func (m *meter) start() *vm.Options {
 	m.n = 0
-	r := run(&m.opts)
+	return &m.opts
+}
+
+// count counts the run begun with start, which returned r.
+func (m *meter) count(r vm.Result) {
 	e := &m.e
 	e.Inputs++
 	e.sumInsns += r.Insns
@@ -261,31 +266,36 @@ func ExecutedSeccomp(prog []bpf.RawInstruction) (Executed, error) {
 	if len(as) == 0 {
 		as = []*arch.Arch{arch.Host()}
 	}
-	var inputs []vm.SeccompData
 	var over []string
 	for _, a := range as {
-		scs := a.Syscalls()
-		over = append(over, fmt.Sprintf("the %d %s syscalls", len(scs), a.Name))
-		for _, sc := range scs {
-			inputs = append(inputs, vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit})
-		}
+		over = append(over, fmt.Sprintf("the %d %s syscalls", len(a.Syscalls()), a.Name))
 	}
-	e, err := ExecutedSeccompOn(prog, inputs)
+	e, err := ExecutedSeccompOn(prog, func(yield func(vm.SeccompData) bool) {
+		for _, a := range as {
+			for _, sc := range a.Syscalls() {
+				if !yield(vm.SeccompData{Nr: int32(sc.Number), Arch: a.Audit}) {
+					return
+				}
+			}
+		}
+	})
 	e.Over = strings.Join(over, ", ")
 	return e, err
 }
 
 // ExecutedSeccompOn runs a seccomp filter on the given inputs.
-func ExecutedSeccompOn(prog []bpf.RawInstruction, inputs []vm.SeccompData) (Executed, error) {
+func ExecutedSeccompOn(prog []bpf.RawInstruction, inputs iter.Seq[vm.SeccompData]) (Executed, error) {
 	m, err := vm.New(prog, vm.Seccomp)
 	if err != nil {
 		return Executed{}, err
 	}
-	mt := newMeter(prog, Seccomp, fmt.Sprintf("%d inputs", len(inputs)))
-	for _, d := range inputs {
-		mt.run(func(o *vm.Options) vm.Result { return m.RunSeccompOpts(d, o) })
+	mt := newMeter(prog, Seccomp, "")
+	for d := range inputs {
+		mt.count(m.RunSeccompOpts(d, mt.start()))
 	}
-	return mt.result(), nil
+	e := mt.result()
+	e.Over = fmt.Sprintf("%d inputs", e.Inputs)
+	return e, nil
 }
 
 // PathPackets returns one packet for each path through a packet filter
@@ -339,7 +349,7 @@ func ExecutedPackets(prog []bpf.RawInstruction, pkts [][]byte, metas []*vm.Meta)
 		if metas != nil {
 			meta = metas[i]
 		}
-		mt.run(func(o *vm.Options) vm.Result { return m.RunPacketOpts(p, meta, o) })
+		mt.count(m.RunPacketOpts(p, meta, mt.start()))
 	}
 	return mt.result(), nil
 }

@@ -46,7 +46,7 @@ func TestExecutedByHand(t *testing.T) {
 			t.Fatal(err)
 		}
 		mt := newMeter(prog, Seccomp, "")
-		mt.run(func(o *vm.Options) vm.Result { return m.RunSeccompOpts(vm.SeccompData{Nr: int32(c.nr)}, o) })
+		mt.count(m.RunSeccompOpts(vm.SeccompData{Nr: int32(c.nr)}, mt.start()))
 		e := mt.result()
 		if e.MaxInsns != c.insns || e.MaxEBPF != c.eb {
 			t.Errorf("%q nr=%d: %d classic, %d eBPF; want %d, %d", c.src, c.nr, e.MaxInsns, e.MaxEBPF, c.insns, c.eb)

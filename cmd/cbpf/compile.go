@@ -141,11 +141,13 @@ func writeSummary(w io.Writer, prog []bpf.RawInstruction, p *policy.Policy) {
 	for _, a := range p.Targets() {
 		scs := a.Syscalls()
 		lo, hi := scs[0].Number, scs[len(scs)-1].Number
-		var inputs []vm.SeccompData
-		for nr := lo; nr <= hi; nr++ {
-			inputs = append(inputs, vm.SeccompData{Nr: int32(nr), Arch: a.Audit})
-		}
-		ex, err := optimize.ExecutedSeccompOn(prog, inputs)
+		ex, err := optimize.ExecutedSeccompOn(prog, func(yield func(vm.SeccompData) bool) {
+			for nr := lo; nr <= hi; nr++ {
+				if !yield(vm.SeccompData{Nr: int32(nr), Arch: a.Audit}) {
+					return
+				}
+			}
+		})
 		if err != nil {
 			return
 		}
