@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/cbpfkit/cbpf/arch"
+	"github.com/cbpfkit/cbpf/internal/action"
+	"github.com/cbpfkit/cbpf/internal/kernel"
 	"github.com/cbpfkit/cbpf/internal/progen"
 	"github.com/cbpfkit/cbpf/opcode"
 	"github.com/cbpfkit/cbpf/policy"
@@ -138,56 +140,20 @@ func TestNativeKernel(t *testing.T) {
 		if err != nil {
 			t.Fatalf("policy %d: %v\n%s", i, err, p)
 		}
-		job := nativeJob{Prog: prog}
-		for range 60 {
-			c := nativeCall{Nr: nrs[r.IntN(len(nrs))]}
-			for j := range c.Args {
-				switch {
-				case len(vals) > 0 && r.IntN(3) > 0:
-					c.Args[j] = vals[r.IntN(len(vals))]
-				default:
-					c.Args[j] = progen.Value(r)
-				}
-			}
-			if n, _ := a.SyscallName(uint32(c.Nr)); (n == arch.Socketcall || n == arch.IPC) && r.IntN(4) > 0 {
-				c.Args[0] = uint64(1 + r.IntN(24)) // a call the multiplexer makes
-			}
-			if a.Bits == 32 {
-				for j := range c.Args {
-					c.Args[j] &= 0xffffffff // what the registers can hold
-				}
-			}
-			job.Calls = append(job.Calls, c)
-		}
+		job := nativeJob{Prog: prog, Calls: nativeCalls(r, a, nrs, vals, 60)}
 		jobs = append(jobs, job)
 		ps = append(ps, p)
 	}
 	// And Docker's default profile for this arch (its personality and
 	// socket rules compare arguments), with calls of the probed syscalls
 	// on the values it compares.
-	if p, vals := nativeDocker(t, a); p != nil {
-		prog, err := Compile(p, Options{})
-		if err != nil {
-			t.Fatalf("Docker's default profile: %v", err)
-		}
-		job := nativeJob{Prog: prog}
-		for range 120 {
-			c := nativeCall{Nr: nrs[r.IntN(len(nrs))]}
-			for j := range c.Args {
-				if r.IntN(2) == 0 {
-					c.Args[j] = vals[r.IntN(len(vals))]
-				} else {
-					c.Args[j] = progen.Value(r)
-				}
-				if a.Bits == 32 {
-					c.Args[j] &= 0xffffffff
-				}
-			}
-			job.Calls = append(job.Calls, c)
-		}
-		jobs = append(jobs, job)
-		ps = append(ps, p)
+	p, vals := nativeDocker(t, a)
+	prog, err := Compile(p, Options{})
+	if err != nil {
+		t.Fatalf("Docker's default profile: %v", err)
 	}
+	jobs = append(jobs, nativeJob{Prog: prog, Calls: nativeCalls(r, a, nrs, vals, 120)})
+	ps = append(ps, p)
 	rewritten := make([]nativeJob, len(jobs))
 	rets := make([][]uint32, len(jobs))
 	for i, j := range jobs {
@@ -230,6 +196,33 @@ func TestNativeKernel(t *testing.T) {
 	}
 }
 
+// nativeCalls makes n calls of the numbers nrs, their arguments (two in
+// three) values a policy compares or (else) progen values, the first
+// argument of socketcall and ipc mostly a call they multiplex.
+func nativeCalls(r *rand.Rand, a *arch.Arch, nrs []int32, vals []uint64, n int) []nativeCall {
+	var calls []nativeCall
+	for range n {
+		c := nativeCall{Nr: nrs[r.IntN(len(nrs))]}
+		for j := range c.Args {
+			if len(vals) > 0 && r.IntN(3) > 0 {
+				c.Args[j] = vals[r.IntN(len(vals))]
+			} else {
+				c.Args[j] = progen.Value(r)
+			}
+		}
+		if name, _ := a.SyscallName(uint32(c.Nr)); (name == arch.Socketcall || name == arch.IPC) && r.IntN(4) > 0 {
+			c.Args[0] = uint64(1 + r.IntN(24))
+		}
+		if a.Bits == 32 {
+			for j := range c.Args {
+				c.Args[j] &= 0xffffffff // what the registers can hold
+			}
+		}
+		calls = append(calls, c)
+	}
+	return calls
+}
+
 // nativeDocker returns Docker's default profile (moby/profiles) as
 // runc reads it on this arch and kernel, and the argument values its
 // rules compare, with their neighbours.
@@ -263,28 +256,26 @@ func nativeDocker(t *testing.T, a *arch.Arch) (*policy.Policy, []uint64) {
 // test that lets every syscall but nrs through, ending in "ld #0" so that
 // prog starts as it would alone.
 func nativeRewrite(prog []bpf.RawInstruction, nrs []int32) ([]bpf.RawInstruction, []uint32, error) {
-	var ks []uint32
-	idx := map[uint32]int{}
+	if len(nrs) > 255 {
+		return nil, nil, fmt.Errorf("%d probed numbers", len(nrs))
+	}
+	ks, retA := kernel.SeccompConsts(prog)
+	if retA {
+		return nil, nil, fmt.Errorf("the filter returns A")
+	}
+	code := map[uint32]uint32{}
+	for i, k := range ks {
+		code[k] = uint32(i + 1)
+	}
 	out := []bpf.RawInstruction{{Op: uint16(opcode.LdAbsW), K: opcode.SeccompNr}}
 	for i, nr := range nrs {
 		out = append(out, bpf.RawInstruction{Op: uint16(opcode.JMP | opcode.JEQ | opcode.K), Jt: uint8(len(nrs) - i), K: uint32(nr)})
 	}
-	out = append(out, bpf.RawInstruction{Op: uint16(opcode.RetK), K: 0x7fff0000},
+	out = append(out, bpf.RawInstruction{Op: uint16(opcode.RetK), K: action.Allow},
 		bpf.RawInstruction{Op: uint16(opcode.LdImm)})
-	if len(nrs) > 255 {
-		return nil, nil, fmt.Errorf("%d probed numbers", len(nrs))
-	}
 	for _, in := range prog {
-		op := opcode.Op(in.Op)
-		if op.IsReturn() {
-			if op != opcode.RetK {
-				return nil, nil, fmt.Errorf("a return of A: %v", in)
-			}
-			if _, ok := idx[in.K]; !ok {
-				ks = append(ks, in.K)
-				idx[in.K] = len(ks)
-			}
-			in.K = 0x00050000 | uint32(idx[in.K])
+		if opcode.Op(in.Op) == opcode.RetK {
+			in.K = action.Errno | code[in.K]
 		}
 		out = append(out, in)
 	}

@@ -59,9 +59,9 @@ func ins(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {
 	return bpf.RawInstruction{Op: op, Jt: jt, Jf: jf, K: k}
 }
 
-// seccompConsts lists the distinct `ret #k` constants of prog in order of
+// SeccompConsts lists the distinct `ret #k` constants of prog in order of
 // first appearance, and whether prog has a `ret a`.
-func seccompConsts(prog []bpf.RawInstruction) (consts []uint32, retA bool) {
+func SeccompConsts(prog []bpf.RawInstruction) (consts []uint32, retA bool) {
 	seen := map[uint32]bool{}
 	for _, in := range prog {
 		switch in.Op {
@@ -87,7 +87,7 @@ func rewriteSeccomp(prog []bpf.RawInstruction, ip probeIPs, pass int) ([]bpf.Raw
 	if len(prog) > MaxSeccompProg {
 		return nil, fmt.Errorf("kernel oracle: program has %d instructions, the seccomp oracle runs at most %d", len(prog), MaxSeccompProg)
 	}
-	consts, retA := seccompConsts(prog)
+	consts, retA := SeccompConsts(prog)
 	if len(consts) > MaxSeccompConsts {
 		return nil, fmt.Errorf("kernel oracle: program has %d distinct return constants, at most %d are supported", len(consts), MaxSeccompConsts)
 	}

@@ -290,7 +290,7 @@ func runSeccompJob(acc *acceptor, ip probeIPs, job SeccompJob) ([]uint32, error)
 	if err := acc.check(job.Prog); err != nil {
 		return nil, err
 	}
-	consts, _ := seccompConsts(job.Prog)
+	consts, _ := SeccompConsts(job.Prog)
 	rets := make([]uint32, len(job.Inputs))
 	if len(job.Inputs) == 0 {
 		return rets, nil
