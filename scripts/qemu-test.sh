@@ -49,8 +49,8 @@ die() { echo "qemu-test: $*" >&2; exit 2; }
 command -v go >/dev/null || die "needs go on PATH"
 
 need=()
-[ "${ARCHES[*]}" = i386 ] && pkgs=() || pkgs=(qemu-system-arm qemu-system-misc qemu-system-ppc cpio bc)
-for p in "${pkgs[@]}" bc; do
+[ "${ARCHES[*]}" = i386 ] && pkgs=() || pkgs=(qemu-system-arm qemu-system-misc qemu-system-ppc cpio)
+for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -90,11 +90,13 @@ fetch_kernel() {
 build_initrd() {
 	local ga=$1 r=$W/initrd-$1
 	rm -rf "$r" && mkdir -p "$r/tests" "$r/dev" "$r/proc" "$r/tmp" || return 1
-	export CGO_ENABLED=0 GOARCH=$ga GOOS=linux
-	go build -trimpath -o "$r/init" ./internal/qemuinit || return 1
-	go test -c -trimpath -o "$r/tests/seccomp.test" ./seccomp || return 1
-	go test -c -trimpath -o "$r/tests/compile.test" ./compile || return 1
-	unset CGO_ENABLED GOARCH GOOS
+	# In a subshell, so that GOARCH does not outlive a failed build.
+	(
+		export CGO_ENABLED=0 GOARCH=$ga GOOS=linux
+		go build -trimpath -o "$r/init" ./internal/qemuinit &&
+			go test -c -trimpath -o "$r/tests/seccomp.test" ./seccomp &&
+			go test -c -trimpath -o "$r/tests/compile.test" ./compile
+	) || return 1
 	printf -- '-test.v\n-test.count=1\n-test.skip=%s\n' "$LOADER_SKIP" >"$r/tests/seccomp.args"
 	printf -- '-test.v\n-test.count=1\n-test.run=^TestNativeKernel$\n' >"$r/tests/compile.args"
 	mknod -m 600 "$r/dev/console" c 5 1 || return 1
@@ -125,23 +127,33 @@ boot() {
 		-kernel "$kern" -initrd "$W/initrd-$ga.cpio" -append "$app" </dev/null >"$W/boot-$ga.log" 2>&1
 }
 
+# elapsed START: seconds since START (date +%s%N), one decimal.
+elapsed() {
+	local ds=$((($(date +%s%N) - $1) / 100000000))
+	echo "$((ds / 10)).$((ds % 10))"
+}
+
+# failed LOG...: the tests the logs say failed.
+failed() { grep -hoE '^\s*--- FAIL: [^ ]+' "$@" | awk '{print $3}' | sort -u | tr '\n' ' '; }
+
+# checked LOG: what TestNativeKernel says it checked.
+checked() { grep -oE '[0-9]+ policies \([^)]*\), [0-9]+ calls' "$1" | head -1; }
+
 # native_i386: the loader tests and the compiler check from a GOARCH=386
 # binary, and the x86_64 compiler check (which says whether x32 is on).
 native_i386() {
 	local start log=$W/native-i386.log rc xlog=$W/native-x86_64.log
-	start=$(date +%s.%N)
+	start=$(date +%s%N)
 	[ "$(go env GOHOSTARCH)" = amd64 ] || { results+=("FAIL i386: needs an x86_64 host"); status=1; return; }
 	{ GOARCH=386 CGO_ENABLED=0 CI=true go test -count=1 -v -skip "$NATIVE386_SKIP" ./seccomp &&
 		GOARCH=386 CGO_ENABLED=0 CI=true go test -count=1 -v -run '^TestNativeKernel$' ./compile; } >"$log" 2>&1
 	rc=$?
 	CI=true go test -count=1 -v -run '^TestNativeKernel$' ./compile >"$xlog" 2>&1 || rc=1
-	local secs fails
-	secs=$(echo "$(date +%s.%N) - $start" | bc)
-	fails=$(grep -hoE '^\s*--- FAIL: [^ ]+' "$log" "$xlog" | awk '{print $3}' | sort -u | tr '\n' ' ')
 	if [ $rc = 0 ] && grep -q 'agree with policy.Eval' "$log"; then
-		results+=("$(printf 'PASS i386 (native, compat entry of kernel %s, %s tests passed; compiler: %s under the kernel agree with policy.Eval; %.1f s)' "$(uname -r)" \
-			"$(grep -c -- '^--- PASS: ' "$log")" "$(grep -oE '[0-9]+ policies \([^)]*\), [0-9]+ calls' "$log" | head -1)" "$secs")")
+		results+=("PASS i386 (native, compat entry of kernel $(uname -r), $(grep -c -- '^--- PASS: ' "$log") tests passed; compiler: $(checked "$log") under the kernel agree with policy.Eval; $(elapsed "$start") s)")
 	else
+		local fails
+		fails=$(failed "$log" "$xlog")
 		results+=("FAIL i386: ${fails:-see $log $xlog}")
 		status=1
 	fi
@@ -166,7 +178,7 @@ for ga in "${ARCHES[@]}"; do
 		native_i386
 		continue
 	fi
-	start=$(date +%s.%N)
+	start=$(date +%s%N)
 	if ! fetch_kernel "${DEBARCH[$ga]}" "${SUITE[$ga]}" "${FLAVOUR[$ga]}"; then
 		results+=("FAIL $ga: could not download its kernel (linux-image-${FLAVOUR[$ga]}, ${SUITE[$ga]})"); status=1; continue
 	fi
@@ -175,13 +187,11 @@ for ga in "${ARCHES[@]}"; do
 	fi
 	boot "$ga"
 	rc=$?
-	secs=$(echo "$(date +%s.%N) - $start" | bc)
 	log=$W/boot-$ga.log
-	fails=$(grep -oE '^\s*--- FAIL: [^ ]+' "$log" | awk '{print $3}' | sort -u | tr '\n' ' ')
+	fails=$(failed "$log")
 	bad=$(grep -E '^CBPF-TESTBIN .* exit=' "$log" | grep -v ' exit=0 ' | awk '{print $2}' | tr '\n' ' ')
 	if grep -q "^CBPF-GUEST-DONE arch=$ga failures=0" "$log" && [ -z "$fails" ]; then
-		results+=("$(printf 'PASS %s (kernel %s, %s tests passed; compiler: %s under the kernel agree with policy.Eval; %.1f s)' "$ga" "$KERNEL_NAME" \
-			"$(grep -c '^--- PASS: ' "$log")" "$(grep -oE '[0-9]+ policies \([^)]*\), [0-9]+ calls' "$log" | head -1)" "$secs")")
+		results+=("PASS $ga (kernel $KERNEL_NAME, $(grep -c '^--- PASS: ' "$log") tests passed; compiler: $(checked "$log") under the kernel agree with policy.Eval; $(elapsed "$start") s)")
 	else
 		why=${fails:-$bad}
 		[ -n "$why" ] || why="no result (qemu exit $rc, timeout ${TIMEOUT}s?)"
