@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
@@ -26,8 +27,7 @@ func run() {
 		fmt.Printf("qemuinit: %v\n", err)
 		failures++
 	}
-	bins, _ := filepath.Glob("/tests/*.test")
-	sort.Strings(bins)
+	bins, _ := filepath.Glob("/tests/*.test") // in lexical order
 	if len(bins) == 0 {
 		fmt.Println("qemuinit: no test binary in /tests")
 		failures++
@@ -75,30 +75,20 @@ func runTest(bin string) bool {
 		}
 	}
 	start := time.Now()
-	cmd := exec.Command(bin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), perBinary)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.Dir = "/tmp"
 	cmd.Env = append(os.Environ(), "CI=true")
 	code := 0
-	if err := cmd.Start(); err != nil {
-		fmt.Printf("qemuinit: %s: %v\n", bin, err)
+	if err := cmd.Run(); err != nil {
 		code = -1
-	} else {
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				code = -1
-				if ee, ok := err.(*exec.ExitError); ok {
-					code = ee.ExitCode()
-				}
-			}
-		case <-time.After(perBinary):
-			cmd.Process.Kill()
-			<-done
-			fmt.Printf("qemuinit: %s: killed after %v\n", bin, perBinary)
-			code = -1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ctx.Err() == nil {
+			code = ee.ExitCode()
+		} else {
+			fmt.Printf("qemuinit: %s: %v (after %v)\n", bin, err, time.Since(start).Round(time.Second))
 		}
 	}
 	fmt.Printf("CBPF-TESTBIN %s exit=%d seconds=%.1f\n", filepath.Base(bin), code, time.Since(start).Seconds())
