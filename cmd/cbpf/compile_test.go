@@ -153,7 +153,7 @@ func TestCompileSummaryEBPF(t *testing.T) {
 	}
 	length := 0
 	for _, in := range prog {
-		length += ebpfOf(in, 0, false)
+		length += ebpfOf(in, false)
 	}
 	m, err := vm.New(prog, vm.Seccomp)
 	if err != nil {
@@ -169,7 +169,7 @@ func TestCompileSummaryEBPF(t *testing.T) {
 			if opcode.Op(st.Insn.Op).Src() == opcode.X {
 				k = st.X
 			}
-			run += ebpfOf(st.Insn, st.A, opcode.Op(st.Insn.Op).IsCondJump() && opcode.Holds(opcode.Op(st.Insn.Op), st.A, k))
+			run += ebpfOf(st.Insn, opcode.Op(st.Insn.Op).IsCondJump() && opcode.Holds(opcode.Op(st.Insn.Op), st.A, k))
 		}})
 		total += run
 		most = max(most, run)
@@ -187,7 +187,7 @@ func TestCompileSummaryEBPF(t *testing.T) {
 
 // ebpfOf is the eBPF instructions one seccomp filter instruction converts
 // to, or (with held) runs when it is a jump whose test held.
-func ebpfOf(in bpf.RawInstruction, a uint32, held bool) int {
+func ebpfOf(in bpf.RawInstruction, held bool) int {
 	op := opcode.Op(in.Op)
 	switch {
 	case op.IsCondJump():

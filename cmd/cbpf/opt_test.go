@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/cbpfkit/cbpf/internal/pcap"
+	"github.com/cbpfkit/cbpf/internal/testenv"
 )
 
 func TestOpt(t *testing.T) {
@@ -49,36 +50,20 @@ func TestOpt(t *testing.T) {
 	}
 	// Over given packets: a short one (ld [12] fails: 1 instruction
 	// before and after) and an IPv4 one (4 before, 3 after).
-	var b bytes.Buffer
-	w, err := pcap.NewWriter(&b, pcap.LinkTypeEthernet, 65535, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ip := make([]byte, 20)
 	ip[12] = 8
-	for _, p := range [][]byte{make([]byte, 6), ip} {
-		if err := w.Write(pcap.Record{OrigLen: uint32(len(p)), Data: p}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	file = writeTemp(t, "p.pcap", b.Bytes())
+	file = filepath.Join(t.TempDir(), "p.pcap")
+	testenv.WritePcap(t, file, pcap.LinkTypeEthernet, [][]byte{make([]byte, 6), ip}, nil)
 	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", "--packets", file, pkt)
 	if code != exitOK || !strings.Contains(errOut, "executed over 2 packets: mean 2.50 -> 2.00") {
 		t.Errorf("packet --cost --packets: exit %d, stderr %q", code, errOut)
 	}
 	// The wire length of a capture cut short is what "len" reads (review:
 	// --packets had used the captured length).
-	b.Reset()
-	w, err = pcap.NewWriter(&b, pcap.LinkTypeEthernet, 65535, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cut := make([]byte, 20)
 	cut[0] = 1
-	if err := w.Write(pcap.Record{OrigLen: 200, Data: cut}); err != nil {
-		t.Fatal(err)
-	}
-	cutFile := writeTemp(t, "cut.pcap", b.Bytes())
+	cutFile := filepath.Join(t.TempDir(), "cut.pcap")
+	testenv.WritePcap(t, cutFile, pcap.LinkTypeEthernet, [][]byte{cut}, []uint32{200})
 	lenProg := writeTemp(t, "len.asm", []byte("ld #len\njgt #100, a, b\na: ldb [0]\njeq #1, c, b\nc: ret #1\nb: ret #0\n"))
 	_, errOut, code = cli(t, "", "opt", "--mode", "packet", "--cost", "--packets", cutFile, lenProg)
 	if code != exitOK || !strings.Contains(errOut, "executed over 1 packets: mean 5.00 -> ") {
