@@ -91,7 +91,7 @@ func Program(prog []bpf.RawInstruction, mode Mode, opts Options) ([]bpf.RawInstr
 		return nil, nil, err
 	}
 	g.size = opts.Size
-	if mode == Seccomp {
+	if mode == Seccomp && !opts.Size { // what layout's speed rule compares with
 		if e, err := ExecutedSeccomp(in); err == nil {
 			g.inRun = e.sumEBPF
 		}

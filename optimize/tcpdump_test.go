@@ -87,22 +87,14 @@ func TestTcpdumpCorpus(t *testing.T) {
 		nooptE += Measure(c.noopt, Packet).EBPF
 		libE += Measure(c.opt, Packet).EBPF
 		oursE += Measure(out, Packet).EBPF
-		// Does libpcap's own optimizer keep the results?
-		wrong := false
-		if _, err := differential(c.noopt, c.opt, Packet, Options{Inputs: 20000, Size: true}); err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatal(err)
-			}
-			wrong = true
+		wrong := libpcapChanges(t, c.noopt, c.opt)
+		if wrong {
 			libWrong = append(libWrong, c.id+" "+c.link+" "+c.expr)
 		}
 		if len(out) > len(c.opt) {
 			larger++
 			t.Logf("%s %s %q: ours %d, libpcap %d (libpcap's changes results: %v)", c.id, c.link, c.expr, len(out), len(c.opt), wrong)
-			// The goal: no program more than 5% or 1 instruction
-			// larger than libpcap's, unless libpcap's is wrong.
-			if len(out) > len(c.opt)+max(1, len(c.opt)/20) && !wrong {
+			if tooLarge(out, c.opt) && !wrong {
 				t.Errorf("%s %s %q: ours %d instructions, libpcap's optimizer %d (and it keeps the results)", c.id, c.link, c.expr, len(out), len(c.opt))
 			}
 		}
@@ -114,6 +106,25 @@ func TestTcpdumpCorpus(t *testing.T) {
 	}
 	t.Logf("%d unoptimized programs the kernel rejects (skipped): %s", len(invalid), strings.Join(invalid, "; "))
 	t.Logf("libpcap's optimizer changes results on %d programs:\n%s", len(libWrong), strings.Join(libWrong, "\n"))
+}
+
+// libpcapChanges reports whether libpcap's optimized program opt returns
+// something else than its unoptimized program on some packet (the
+// differential finds one).
+func libpcapChanges(t *testing.T, noopt, opt []bpf.RawInstruction) bool {
+	t.Helper()
+	_, err := differential(noopt, opt, Packet, Options{Inputs: 20000, Size: true})
+	var e *Error
+	if err != nil && !errors.As(err, &e) {
+		t.Fatal(err)
+	}
+	return err != nil
+}
+
+// tooLarge is the size goal: ours no more than 5% or 1 instruction
+// larger than libpcap's.
+func tooLarge(ours, lib []bpf.RawInstruction) bool {
+	return len(ours) > len(lib)+max(1, len(lib)/20)
 }
 
 // TestLibpcapConstantFold is libpcap #1699: its value numbering folds
