@@ -310,7 +310,7 @@ func PathPackets(prog []bpf.RawInstruction) ([][]byte, error) {
 	seen := map[uint64]bool{}
 	kept := 0
 	keep := func(p []byte) {
-		if _, _, h := trace(m, p); !seen[h] && kept+len(p) <= exploreQueued {
+		if _, _, h, _ := trace(m, p); !seen[h] && kept+len(p) <= exploreQueued {
 			seen[h] = true
 			kept += len(p)
 			pkts = append(pkts, append([]byte(nil), p...))

@@ -170,30 +170,32 @@ func explore(ma, mb *vm.Machine, in, out []bpf.RawInstruction, gen *inputs, r *r
 	// seeds differ in bytes that no test has read yet (the header
 	// length that an indirect load adds, for one).
 	seen := map[[3]uint64]bool{}
-	check := func(c []byte) error {
+	// compare counts a run of both programs on c (a traced run counts
+	// twice an untraced one) and reports a disagreement.
+	compare := func(c []byte, ra, rb vm.Result) error {
 		runs++
 		if visit != nil {
 			visit(c)
 		}
-		ra, rb := ma.RunPacket(c, nil), mb.RunPacket(c, nil)
-		work += 2 * (ra.Insns + rb.Insns) // and as much again to trace them
+		work += 2 * (ra.Insns + rb.Insns)
 		if ra.Ret != rb.Ret {
 			return &Error{Mode: Packet, Input: in, Output: out,
 				Why: fmt.Sprintf("on packet % x (%d bytes) the input returns %#x, the result %#x", c, len(c), ra.Ret, rb.Ret)}
 		}
 		return nil
 	}
+	check := func(c []byte) error { return compare(c, ma.RunPacket(c, nil), mb.RunPacket(c, nil)) }
 	for len(queue) > 0 && runs < budget && work < exploreWork {
 		it := queue[0]
 		queue[0] = item{} // the backing array must not keep it alive
 		queue = queue[1:]
 		queued -= len(it.pkt)
 		pkt := it.pkt
-		if err := check(pkt); err != nil {
+		la, fa, sa, ra := trace(ma, pkt)
+		lb, fb, sb, rb := trace(mb, pkt)
+		if err := compare(pkt, ra, rb); err != nil {
 			return runs, len(seen), err
 		}
-		la, fa, sa := trace(ma, pkt)
-		lb, fb, sb := trace(mb, pkt)
 		if seen[[3]uint64{it.seed, sa, sb}] {
 			continue
 		}
@@ -242,9 +244,9 @@ const (
 )
 
 // trace runs m on pkt and returns the loads it made, the values that
-// would flip its tests of a loaded value against a constant, and a hash
-// of the path it took.
-func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64) {
+// would flip its tests of a loaded value against a constant, a hash of
+// the path it took, and its result.
+func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64, res vm.Result) {
 	last := -1 // the load whose value A holds, masked by and
 	and := uint32(0)
 	// A = lenSign*len + lenAdd when lenSign is not 0: tests of the
@@ -252,7 +254,7 @@ func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64) {
 	lenSign, lenAdd := 0, uint32(0)
 	x := uint32(0)
 	path = 14695981039346656037
-	m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
+	res = m.RunPacketOpts(pkt, nil, &vm.Options{Trace: func(st vm.Step) {
 		path = (path ^ uint64(st.PC)) * 1099511628211
 		op := opcode.Op(st.Insn.Op)
 		size := op.LoadBytes()
@@ -315,7 +317,7 @@ func trace(m *vm.Machine, pkt []byte) (loads, flips []access, path uint64) {
 			x = st.X
 		}
 	}})
-	return loads, flips, path
+	return loads, flips, path, res
 }
 
 // inputs makes inputs for a differential run from the programs' constants
